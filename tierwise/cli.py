@@ -1,0 +1,212 @@
+"""The `tierwise` command: thin click commands that parse, call, and print.
+
+Heavy modules (polars, Textual, openpyxl) are imported inside the commands that need
+them, so `tierwise --help` and `tierwise rubric` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from tierwise import __version__
+from tierwise.errors import TierwiseError
+
+
+class _Command(click.Command):
+    """Turns a TierwiseError (and any unexpected error) into one line and exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TierwiseError as err:
+            raise _fail(str(err)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # a bug of ours: still one line, traceback on request
+            if os.environ.get("TIERWISE_DEBUG"):
+                raise
+            raise _fail(
+                f"unexpected error: {type(err).__name__}: {err} "
+                "(set TIERWISE_DEBUG=1 to see the traceback)"
+            ) from None
+
+
+def _fail(message: str) -> click.exceptions.Exit:
+    click.echo(f"tierwise: {message}", err=True)
+    return click.exceptions.Exit(1)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+def parse_map(values: tuple[str, ...]) -> dict[str, str]:
+    """`--map "Header=field"` options into {header: field}."""
+    from tierwise.fields import FIELDS
+
+    mapping: dict[str, str] = {}
+    for item in values:
+        header, sep, field = item.rpartition("=")
+        field = field.strip()
+        if not sep or not header.strip():
+            raise click.BadParameter(f"{item!r} is not HEADER=FIELD", param_hint="--map")
+        if field not in FIELDS:
+            raise click.BadParameter(
+                f"unknown field {field!r}; fields are: {', '.join(FIELDS)}", param_hint="--map"
+            )
+        mapping[header.strip()] = field
+    return mapping
+
+
+def parse_sheet(value: str | None) -> str | int | None:
+    """`--sheet` takes a name or a 1-based position."""
+    if value is None:
+        return None
+    return int(value) - 1 if value.isdigit() else value
+
+
+def parse_as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-03-31") from None
+
+
+sheet_option = click.option(
+    "--sheet", metavar="NAME|N", help="The partner sheet, by name or 1-based position."
+)
+map_option = click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help='Map a column to a field, e.g. --map "Account Name=partner". Repeatable.',
+)
+rubric_option = click.option(
+    "--rubric",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A rubric TOML merged over the default (see `tierwise rubric`).",
+)
+as_of_option = click.option(
+    "--as-of", metavar="YYYY-MM-DD", help="Judge dates as of this day (default: today)."
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tierwise")
+def main() -> None:
+    """Score a partner portfolio against the four go-to-market motivations.
+
+    Tierwise reads the partner tracker you already keep (xlsx, xlsm, xls, xlsb, ods,
+    csv), scores each partner, flags the four classic partnering mistakes with the
+    reasons, and writes your own workbook back annotated.
+    """
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@sheet_option
+@map_option
+@click.option("--json", "as_json", is_flag=True, help="Print the source and warnings as JSON.")
+def inspect(file: Path, sheet: str | None, maps: tuple[str, ...], as_json: bool) -> None:
+    """Show how FILE is read: sheet, header row, column mapping and warnings."""
+    from tierwise.io.reader import read_tracker
+    from tierwise.report import inspect_report
+    from tierwise.scoring.rubric import load_rubric
+
+    tracker = read_tracker(
+        file, sheet=parse_sheet(sheet), mapping=parse_map(maps), aliases=load_rubric().aliases
+    )
+    if as_json:
+        doc = {
+            "source": tracker.source.to_json(),
+            "warnings": [{"where": w.where, "message": w.message} for w in tracker.warnings],
+        }
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        click.echo(inspect_report(tracker), color=None)
+
+
+@main.command()
+def rubric() -> None:
+    """Print the default rubric (TOML), to start a custom one."""
+    from tierwise.scoring.rubric import default_rubric_text
+
+    click.echo(default_rubric_text(), nl=False)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+@sheet_option
+@map_option
+@rubric_option
+@as_of_option
+def score(
+    files: tuple[str, ...],
+    output: Path | None,
+    as_json: bool,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    rubric: Path | None,
+    as_of: str | None,
+) -> None:
+    """Score one or more trackers."""
+    from tierwise.pipeline import evaluate, result_json
+    from tierwise.report import score_report
+
+    for name in files:
+        ev = evaluate(
+            name,
+            sheet=parse_sheet(sheet),
+            mapping=parse_map(maps),
+            rubric_path=rubric,
+            as_of=parse_as_of(as_of),
+        )
+        if as_json:
+            click.echo(json.dumps(result_json(ev), indent=2, ensure_ascii=False))
+        else:
+            click.echo(score_report(ev))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
+@sheet_option
+@map_option
+@rubric_option
+@as_of_option
+def triage(
+    file: Path,
+    output: Path | None,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    rubric: Path | None,
+    as_of: str | None,
+) -> None:
+    """Open the triage app on FILE: sort, filter, read why, decide tiers, save."""
+    from tierwise.tui.app import TriageApp
+
+    app = TriageApp(
+        file,
+        output=output,
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        rubric_path=rubric,
+        as_of=parse_as_of(as_of),
+    )
+    app.run()
+    sys.exit(app.return_code or 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Files in and out: reading trackers, writing annotated workbooks and templates."""

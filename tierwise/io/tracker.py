@@ -1,0 +1,100 @@
+"""What the reader hands to the rest of Tierwise: a typed frame and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class TrackerWarning:
+    """Something the reader (or scorer) could not use as written, kept for the user to see.
+
+    `where` is a cell reference such as "Partners!F12", a sheet name, or "" for the file.
+    """
+
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the partners were read from, and how (the `source` member of the JSON result)."""
+
+    file: str
+    sheet: str
+    header_row: int  # 1-based worksheet row of the (last) header row
+    mapping: dict[str, str]  # header as written -> canonical field
+    unmapped: list[str]  # headers kept as they are, not mapped to a field
+    format: str  # "xlsx", "xlsm", "xltx", "xlsb", "xls", "ods", "csv", "tsv"
+    sheet_index: int = 0  # 0-based position of the partner sheet in the workbook
+    # field -> 1-based worksheet column of the column it was read from
+    field_columns: dict[str, int] = field(default_factory=dict)
+    # 1-based worksheet column of each header, in sheet order (mapped or not)
+    header_columns: dict[str, int] = field(default_factory=dict)
+    # 1-based index of the last column the user's table uses (Tierwise columns excluded)
+    last_column: int = 0
+    # Tierwise's own columns found on the header row of an annotated workbook:
+    # "Tierwise: score" -> 1-based column. Empty on a tracker never annotated.
+    tierwise_columns: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "mapping": dict(self.mapping),
+            "unmapped": list(self.unmapped),
+        }
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """A partner tracker as read.
+
+    frame: `row` (Int64, 1-based worksheet row) and every canonical field the tracker
+        has, typed as in `tierwise.fields` (absent fields are absent columns).
+    raw: `row` plus every header's cells as text, exactly as shown (for display and
+        for rebuilding a workbook from CSV/.xls/.ods input).
+    decisions: `row`, `decision` (strategic/tactical/casual/exit or null) and
+        `decision_note` (String), restored from an annotated workbook's Tierwise
+        columns; empty (no rows) for a tracker never annotated.
+    setup: the set-up stored in an annotated workbook ("Tierwise Setup" sheet): keys
+        sheet, header_row, mapping, rubric (TOML text of the overrides); {} if none.
+    """
+
+    frame: pl.DataFrame
+    raw: pl.DataFrame
+    source: Source
+    warnings: list[TrackerWarning]
+    decisions: pl.DataFrame
+    setup: dict = field(default_factory=dict)
+
+    def cell_ref(self, row: int, field_name: str) -> str:
+        """`Sheet!A1` of a partner's cell for a canonical field ("Sheet!12" if unmapped)."""
+        col = self.source.field_columns.get(field_name)
+        sheet = quote_sheet(self.source.sheet)
+        return f"{sheet}!{column_letter(col)}{row}" if col else f"{sheet}!{row}:{row}"
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as it stands in a reference: quoted when it holds anything but word chars."""
+    if name.replace("_", "").isalnum():
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def empty_decisions() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"row": pl.Int64(), "decision": pl.String(), "decision_note": pl.String()}
+    )

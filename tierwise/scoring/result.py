@@ -1,0 +1,87 @@
+"""What scoring returns: per-partner judgments (a polars frame) and portfolio checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Check:
+    """One tier-discipline check (PLAYBOOK.md section 2) on one set of tiers.
+
+    `actual` is what was counted and `low`/`high` the limits it is held to (None where
+    a side is open), so the TUI can draw "Strategic partners 5 / max 2" as a gauge.
+    `rows` are the worksheet rows of the partners behind a failure (for drill-down).
+    """
+
+    code: str
+    ok: bool
+    detail: str
+    actual: float | None = None
+    low: float | None = None
+    high: float | None = None
+    rows: tuple[int, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "ok": self.ok, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Reallocation:
+    """FTE and budget now spent on partners recommended for demotion or exit."""
+
+    fte: float = 0.0
+    budget: float = 0.0
+    # tier (designated) -> {"fte": x, "budget": y}
+    by_tier: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"fte": self.fte, "budget": self.budget, "by_tier": self.by_tier}
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    designated: list[Check]
+    recommended: list[Check]
+    reallocate: Reallocation
+    # Portfolio-level warnings: what the tracker does not record ("No pipeline column:
+    # EXEC_LUNCH and PRESS_RELEASE not assessed"), unknown labels summarised, ...
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "designated": {"checks": [c.to_json() for c in self.designated]},
+            "recommended": {"checks": [c.to_json() for c in self.recommended]},
+            "reallocate": self.reallocate.to_json(),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class ScoreWarning:
+    """A per-cell problem scoring found (e.g. an unknown tier label); io turns row+field
+    into a `Sheet!A1` reference."""
+
+    row: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The scorer's answer.
+
+    partners: one row per partner, ranked (score descending, then row), columns:
+        row Int64, partner String, partner_type String, designated_tier String
+        (strategic/tactical/casual or null), recommended_tier String, action String,
+        score Float64 (0-100), share/access/speed/ecosystem Float64 (null = not
+        assessed), flags List(String), why List(String), stated List(String)
+        (motivations stated in the objective but not evidenced), fte Float64,
+        budget Float64, initiative String.
+    """
+
+    partners: pl.DataFrame
+    portfolio: Portfolio
+    warnings: list[ScoreWarning] = field(default_factory=list)
