@@ -1,0 +1,24 @@
+"""Shared test fixtures: where the samples and the real-world corpus live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+CORPUS = (REPO / ".." / "shared" / "corpus" / "xlsx-real").resolve()
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """The real-world spreadsheets of ../shared/corpus/xlsx-real (skips where absent)."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus/xlsx-real is not present")
+    return CORPUS

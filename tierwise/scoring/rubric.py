@@ -1,0 +1,99 @@
+"""The rubric: every weight, threshold, label map and alias list the scorer uses.
+
+The default lives in `default_rubric.toml` beside this module; a user's file is merged
+over it (`--rubric FILE`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tierwise.errors import TierwiseError
+
+
+def default_rubric_text() -> str:
+    """The shipped default rubric, comments included."""
+    return resources.files("tierwise.scoring").joinpath("default_rubric.toml").read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """The merged rubric tree, and the user's overrides that produced it."""
+
+    data: dict[str, Any]
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def aliases(self) -> dict[str, list[str]]:
+        """field -> header aliases."""
+        return {k: list(v) for k, v in self.data.get("aliases", {}).items()}
+
+    @property
+    def labels(self) -> dict[str, list[str]]:
+        """tier -> tracker labels that mean it."""
+        return {k: list(v) for k, v in self.data.get("labels", {}).items()}
+
+    def get(self, dotted: str) -> Any:
+        """A value by dotted key, e.g. rubric.get("flags.exec_lunch.min_target")."""
+        node: Any = self.data
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any], path: str = "") -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        where = f"{path}{key}"
+        if key not in base:
+            raise TierwiseError(f"rubric: unknown key '{where}' (see `tierwise rubric`)")
+        if isinstance(base[key], dict):
+            if not isinstance(value, Mapping):
+                raise TierwiseError(f"rubric: '{where}' must be a table")
+            # alias and label lists are open tables: new fields/tiers are errors, but
+            # their lists are replaced wholesale.
+            merged[key] = _merge(base[key], value, where + ".")
+        else:
+            _check_type(where, base[key], value)
+            merged[key] = value
+    return merged
+
+
+def _check_type(where: str, default: Any, value: Any) -> None:
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(value, bool) and isinstance(default, bool)
+    elif isinstance(default, int | float):
+        ok = isinstance(value, int | float)
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, type(default[0])) for v in value)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise TierwiseError(f"rubric: '{where}' must be {type(default).__name__}, got {value!r}")
+
+
+def _parse(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise TierwiseError(f"rubric: {origin} is not valid TOML: {err}") from None
+
+
+def load_rubric(path: str | Path | None = None, *, overrides_toml: str | None = None) -> Rubric:
+    """The default rubric, with a user's TOML file (or TOML text) merged over it."""
+    data = _parse(default_rubric_text(), "the default rubric")
+    over: dict[str, Any] = {}
+    if path is not None:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as err:
+            raise TierwiseError(f"rubric: cannot read {path}: {err.strerror}") from None
+        over = _parse(text, str(path))
+    elif overrides_toml:
+        over = _parse(overrides_toml, "the rubric stored in the workbook")
+    return Rubric(_merge(data, over), over)
