@@ -1,0 +1,319 @@
+"""Checks made before any spreadsheet library opens a file.
+
+calamine (behind fastexcel) trusts what a file says about itself: a zip entry's size,
+a cell reference at XFD1048576, an OLE sector chain that loops. Each of those can make
+it allocate gigabytes or abort the process. So the file is first looked at here, from
+its zip directory, its OLE header and the cell references of its sheets, without
+inflating more than a bounded chunk at a time, and refused with one line when it is
+not something Tierwise should open.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from tierwise.errors import TierwiseError
+
+# Zip bomb caps, read from the zip directory before anything is inflated.
+MAX_TOTAL_UNCOMPRESSED: Final = 1 << 30  # 1 GiB across all entries
+MAX_ENTRIES: Final = 20_000
+MAX_RATIO: Final = 200  # compression ratio of one entry ...
+MAX_RATIO_MIN_SIZE: Final = 50_000_000  # ... that matters once it inflates past 50 MB
+# Sheet extent caps: calamine allocates the whole rectangle a sheet's cells span.
+MAX_ROWS: Final = 1_048_576
+MAX_COLUMNS: Final = 16_384
+MAX_CELLS: Final = 25_000_000
+
+READABLE: Final = "xlsx, xlsm, xls, xlsb, ods, csv"
+OOXML_FORMATS: Final = ("xlsx", "xlsm", "xltx", "xltm")
+_CFB_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BIFF_OLD: Final = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # BIFF2-4 BOF
+_SCAN_CHUNK: Final = 8 << 20
+# The start tag of a cell that holds something (self-closing <c r="..." s="1"/> cells
+# are formatting only: calamine skips them, and Excel writes them out to XFD1048576).
+_CELL_REF: Final = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]{1,4})([0-9]{1,8})"[^>]*(?<!/)>')
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What a file turned out to be: its format ("xlsx", "xls", "csv", ...), whether its
+    content differs from what its name says, and warnings for the user."""
+
+    format: str
+    renamed: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _large(path: Path, what: str) -> TierwiseError:
+    return TierwiseError(
+        f"{path} {what}; it looks like a zip bomb or a damaged file; "
+        "pass --allow-large if you trust it"
+    )
+
+
+def not_a_spreadsheet(path: Path) -> TierwiseError:
+    return TierwiseError(f"{path} is not a spreadsheet Tierwise can read ({READABLE})")
+
+
+def password_protected(path: Path) -> TierwiseError:
+    return TierwiseError(
+        f"{path} is password-protected: open it in Excel, remove the password "
+        "(File > Info > Protect Workbook), save a copy, and score that"
+    )
+
+
+def check_file(path: str | Path, *, allow_large: bool = False) -> FileCheck:
+    """Decide how `path` can be read, or raise TierwiseError saying why it cannot."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError as err:
+        raise TierwiseError(f"cannot open {path}: {err.strerror or err}") from None
+    if size == 0:
+        raise TierwiseError(f"{path} is empty: there is nothing to read")
+    ext = path.suffix.lower().lstrip(".")
+    if head.startswith(b"PK"):
+        return _check_zip(path, ext, allow_large)
+    if head.startswith(_CFB_MAGIC):
+        return _check_cfb(path, ext)
+    if ext == "xls" and head[:2] in _BIFF_OLD:
+        raise TierwiseError(
+            f"{path} is an Excel 2.x-4.x workbook, too old to read: "
+            "open it in Excel or LibreOffice and save it as .xlsx"
+        )
+    if looks_like_text(head):
+        fmt = "tsv" if ext == "tsv" else "csv"
+        if ext in ("csv", "tsv", "txt", "tab"):
+            return FileCheck(fmt)
+        if ext in (*OOXML_FORMATS, "xls", "xlsb", "ods"):
+            return FileCheck(
+                fmt, renamed=True, warnings=[f"{path.name} is a text (CSV) file; read as CSV"]
+            )
+    raise not_a_spreadsheet(path)
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Delimited text in a common encoding (UTF-8/16 with or without BOM, cp1252)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        # UTF-16 without a BOM: every other byte is NUL for Latin text.
+        return len(head) >= 4 and (
+            head[1::2].count(0) > len(head) // 3 or head[0::2].count(0) > len(head) // 3
+        )
+    lowered = head[:512].lstrip().lower()
+    if lowered.startswith((b"<html", b"<!doctype", b"<?xml", b"%pdf", b"{\\rtf")):
+        return False
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls == 0
+
+
+def _check_zip(path: Path, ext: str, allow_large: bool) -> FileCheck:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_zip_sizes(path, infos, allow_large)
+            fmt = _zip_format(zf, {i.filename.replace("\\", "/").lower() for i in infos})
+            if fmt is None:
+                raise not_a_spreadsheet(path)
+            if fmt == "xlsx":
+                fmt = ext if ext in OOXML_FORMATS else "xlsx"
+                if not allow_large:
+                    _check_sheet_extents(path, zf, infos)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as err:
+        raise TierwiseError(
+            f"{path} is damaged (not a readable zip package: {err}); "
+            "open it in Excel and save a copy"
+        ) from None
+    except NotImplementedError as err:  # e.g. an unsupported compression method
+        raise TierwiseError(f"{path} cannot be read: {err}") from None
+    natural = {"xlsb": ("xlsb",), "ods": ("ods",)}.get(fmt, OOXML_FORMATS)
+    renamed = ext not in natural
+    warnings = [f"{path.name} is really an .{fmt} file; read as such"] if renamed else []
+    return FileCheck(fmt, renamed=renamed, warnings=warnings)
+
+
+def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], allow_large: bool) -> None:
+    if not infos:
+        raise TierwiseError(f"{path} is an empty zip archive, not a workbook")
+    if allow_large:
+        return
+    if len(infos) > MAX_ENTRIES:
+        raise _large(path, f"holds {len(infos):,} zip entries")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise _large(path, f"would inflate to {total / (1 << 30):.1f} GiB")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > MAX_RATIO and info.file_size > MAX_RATIO_MIN_SIZE:
+            raise _large(
+                path,
+                f"holds {info.filename!r}, compressed {ratio:,.0f} to 1 "
+                f"({info.file_size / 1e6:,.0f} MB inflated)",
+            )
+
+
+def _zip_format(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "mimetype" in names:
+        info = next(i for i in zf.infolist() if i.filename.lower() == "mimetype")
+        if info.file_size < 200:
+            mime = zf.read(info).decode("ascii", "replace")
+            if mime.startswith("application/vnd.oasis.opendocument.spreadsheet"):
+                return "ods"
+    if any(n.endswith("workbook.bin") for n in names):
+        return "xlsb"
+    if "[content_types].xml" in names or any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if "content.xml" in names and "meta-inf/manifest.xml" in names:
+        return "ods"
+    return None
+
+
+def _is_worksheet(name: str) -> bool:
+    name = name.replace("\\", "/").lower()
+    return name.endswith(".xml") and (
+        "worksheets/" in name or name.rsplit("/", 1)[-1].startswith("sheet")
+    )
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_sheet_extents(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a sheet whose cell references span an absurd rectangle (calamine allocates
+    all of it). Streams each sheet part in bounded chunks; no XML is parsed here."""
+    for info in infos:
+        if not _is_worksheet(info.filename):
+            continue
+        rows: set[bytes] = set()
+        cols: set[bytes] = set()
+        tail = b""
+        with zf.open(info) as fh:
+            while chunk := fh.read(_SCAN_CHUNK):
+                data = tail + chunk
+                for letters, digits in _CELL_REF.findall(data):
+                    cols.add(letters)
+                    rows.add(digits)
+                tail = data[-1024:]
+        if not rows:
+            continue
+        row_numbers = [int(r) for r in rows]
+        col_numbers = [_column_number(c) for c in cols]
+        height = max(row_numbers) - min(row_numbers) + 1
+        width = max(col_numbers) - min(col_numbers) + 1
+        if max(row_numbers) > MAX_ROWS or max(col_numbers) > MAX_COLUMNS:
+            raise _large(path, f"has a cell beyond Excel's limits in {info.filename}")
+        if height * width > MAX_CELLS:
+            raise _large(
+                path,
+                f"has a sheet spanning {height:,} rows x {width:,} columns "
+                f"({height * width:,} cells) in {info.filename}",
+            )
+
+
+# --- OLE2 / CFB containers: legacy .xls, and encrypted OOXML -----------------------
+
+_FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
+_SPECIAL = 0xFFFFFFFA  # ids at or above this are markers, not sectors
+
+
+def _check_cfb(path: Path, ext: str) -> FileCheck:
+    data = path.read_bytes()
+    try:
+        names = cfb_stream_names(data)
+    except ValueError as err:
+        raise TierwiseError(
+            f"{path} is damaged ({err}); open it in Excel and save a copy as .xlsx"
+        ) from None
+    if "encryptioninfo" in names or "encryptedpackage" in names:
+        raise password_protected(path)
+    if "workbook" in names or "book" in names:
+        if ext == "xls":
+            return FileCheck("xls")
+        return FileCheck(
+            "xls", renamed=True, warnings=[f"{path.name} is a legacy .xls workbook; read as .xls"]
+        )
+    raise not_a_spreadsheet(path)
+
+
+def cfb_stream_names(data: bytes) -> set[str]:
+    """The lower-cased names of a CFB container's directory entries, after checking that
+    every sector chain stays inside the file and never loops (raises ValueError)."""
+    if len(data) < 512:
+        raise ValueError("truncated OLE header")
+    shift = struct.unpack_from("<H", data, 0x1E)[0]
+    if shift not in (9, 12):
+        raise ValueError("bad OLE sector size")
+    sector = 1 << shift
+    n_sectors = max((len(data) - sector) // sector + (1 if (len(data) - sector) % sector else 0), 0)
+    _n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    first_minifat, n_minifat, first_difat, _n_difat = struct.unpack_from("<IIII", data, 0x3C)
+
+    def read_sector(sid: int) -> bytes:
+        if sid >= n_sectors:
+            raise ValueError(f"OLE sector {sid} is outside the file")
+        start = (sid + 1) * sector
+        return data[start : start + sector].ljust(sector, b"\x00")
+
+    fat_ids = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _SPECIAL]
+    seen: set[int] = set()
+    sid = first_difat
+    while sid < _SPECIAL and len(fat_ids) < n_sectors + 1:
+        if sid in seen:
+            raise ValueError("OLE DIFAT chain loops")
+        seen.add(sid)
+        entries = struct.unpack(f"<{sector // 4}I", read_sector(sid))
+        fat_ids.extend(s for s in entries[:-1] if s < _SPECIAL)
+        sid = entries[-1]
+    if len(fat_ids) > n_sectors:
+        raise ValueError("OLE allocation table is larger than the file")
+    fat: list[int] = []
+    for fid in fat_ids:
+        fat.extend(struct.unpack(f"<{sector // 4}I", read_sector(fid)))
+
+    def chain(start: int) -> list[int]:
+        out: list[int] = []
+        visited: set[int] = set()
+        sid = start
+        while sid not in (_END, _FREE):
+            if sid >= n_sectors or sid >= len(fat):
+                raise ValueError(f"OLE chain points at sector {sid}, outside the file")
+            if sid in visited:
+                raise ValueError("OLE sector chain loops")
+            visited.add(sid)
+            out.append(sid)
+            sid = fat[sid]
+        return out
+
+    directory = b"".join(read_sector(s) for s in chain(first_dir))
+    if n_minifat and first_minifat < _SPECIAL:
+        chain(first_minifat)
+    names: set[str] = set()
+    for offset in range(0, len(directory) - 127, 128):
+        entry = directory[offset : offset + 128]
+        name_len, kind = struct.unpack_from("<HB", entry, 64)
+        if kind not in (1, 2, 5) or name_len < 2 or name_len > 64:
+            continue
+        name = entry[: name_len - 2].decode("utf-16-le", "replace")
+        start, size = struct.unpack_from("<IQ", entry, 116)
+        if shift == 9:
+            size &= 0xFFFFFFFF  # version 3 files keep only 32 bits
+        if kind == 5 or (kind == 2 and size >= 4096):
+            # Streams of 4096 bytes and more (and the mini stream) live in the FAT.
+            if size > len(chain(start) if start < _SPECIAL else []) * sector:
+                raise ValueError(f"OLE stream {name!r} claims more bytes than it holds")
+        elif kind == 2 and size > len(data):
+            raise ValueError(f"OLE stream {name!r} claims more bytes than the file holds")
+        names.add(name.lower())
+    return names

@@ -1,0 +1,328 @@
+"""Typed cells as people type them, parsed as whole-column polars expressions.
+
+Every parser takes a String expression (a column as read) and returns the typed
+expression of a canonical field's kind (see `tierwise.fields`). A cell a parser cannot
+read comes out null; `unreadable` tells such cells apart from blanks so the reader can
+warn about each one, quoting it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Final
+
+import polars as pl
+
+from tierwise.fields import ANNOUNCED_ON, FIELD_KINDS
+
+# Cells people write to mean "nothing here" (compared lower-cased, stripped).
+BLANKS: Final[tuple[str, ...]] = (
+    "",
+    "n/a",
+    "na",
+    "n.a.",
+    "n.a",
+    "-",
+    "--",
+    "---",
+    "—",
+    "–",
+    "tbd",
+    "tba",
+    "tbc",
+    "?",
+    "??",
+    "???",
+    "none",
+    "null",
+    "nil",
+    "#n/a",
+    "not applicable",
+    "unknown",
+)
+
+TRUE_WORDS: Final[tuple[str, ...]] = (
+    "y",
+    "yes",
+    "true",
+    "t",
+    "x",
+    "✓",
+    "✔",
+    "☑",
+    "✅",
+    "1",
+    "1.0",
+    "listed",
+    "live",
+    "done",
+    "ok",
+)
+FALSE_WORDS: Final[tuple[str, ...]] = (
+    "n",
+    "no",
+    "false",
+    "f",
+    "0",
+    "0.0",
+    "✗",
+    "✘",
+    "☐",
+    "❌",
+    "not listed",
+    "unlisted",
+    "not yet",
+)
+
+# Excel's day zero (serial 1 is 1900-01-01, with the 1900 leap-year bug folded in).
+_EXCEL_EPOCH: Final = date(1899, 12, 30)
+# Serial numbers read as dates only in a plausible range (1910..2100), so a stray "5"
+# in a date column is a warning rather than 1900-01-04.
+_SERIAL_MIN, _SERIAL_MAX = 3653, 73051
+
+# Day first before month first: "15/03/2026" is unambiguous either way, and
+# "03/04/2026" is read the way most of the world writes it.
+DATE_FORMATS: Final[tuple[str, ...]] = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b, %Y",
+)
+
+_NUMBER: Final = r"(\d+(?:\.\d*)?|\.\d+)"
+_MULTIPLIERS: Final[dict[str, float]] = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "mio": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+}
+_CURRENCIES: Final = r"usd|us\$|eur|gbp|chf|cad|aud|nzd|jpy|inr|sek|nok|dkk|sgd|[$€£¥₹]"
+_DAY_UNITS: Final[dict[str, float]] = {
+    "d": 1,
+    "day": 1,
+    "days": 1,
+    "bd": 1,
+    "w": 7,
+    "wk": 7,
+    "wks": 7,
+    "week": 7,
+    "weeks": 7,
+    "mo": 30,
+    "mos": 30,
+    "month": 30,
+    "months": 30,
+    "y": 365,
+    "yr": 365,
+    "yrs": 365,
+    "year": 365,
+    "years": 365,
+}
+
+# partner_type: first pattern that matches wins (msp before service, isv before product).
+PARTNER_TYPE_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
+    ("msp", r"\bmsps?\b|managed.?services?"),
+    ("isv", r"\bisvs?\b|software.?vendor|software.?compan|independent.?software|\bsaas\b"),
+    ("integrator", r"\b[grl]?sis?\b|integrator|integration.?partner"),
+    ("consultancy", r"consult|advisory|\badvisor"),
+    ("distributor", r"distribut|\bdisti\b|wholesal"),
+    ("reseller", r"\bvars?\b|resell|solution.?provider|\bchannel\b"),
+    ("product", r"\bproduct|\bhardware\b|\boem\b|technology.?partner|\btech\b"),
+    ("service", r"\bservices?\b|\bagency\b|\bsp\b"),
+    ("other", r"\bother\b"),
+)
+
+_KIND_WORDS: Final[dict[str, str]] = {
+    "money": "an amount",
+    "count": "a number",
+    "number": "a number",
+    "percent": "a percentage",
+    "days": "a number of days",
+    "date": "a date",
+    "bool": "yes or no",
+    "announcement": "a date or yes/no",
+    "markets": "a number or a list of markets",
+    "category": "a known partner type",
+}
+
+
+def cleaned(text: pl.Expr) -> pl.Expr:
+    """The cell stripped, with blank words ("n/a", "-", "TBD", ...) turned into nulls."""
+    stripped = text.cast(pl.String).str.strip_chars()
+    return pl.when(stripped.str.to_lowercase().is_in(BLANKS)).then(None).otherwise(stripped)
+
+
+def _multiplier(word: pl.Expr, table: dict[str, float]) -> pl.Expr:
+    return word.replace_strict(
+        list(table), list(table.values()), default=None, return_dtype=pl.Float64
+    )
+
+
+def _signed(sign: pl.Expr, value: pl.Expr) -> pl.Expr:
+    return pl.when(sign.str.contains("-")).then(-value).otherwise(value)
+
+
+def money(text: pl.Expr) -> pl.Expr:
+    """ "$1.2M", "1,200,000", "EUR 300k", "(1,000)", "-500 €" -> Float64."""
+    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0'’~]", "")
+    accounting = s.str.contains(r"^\(.*\)$")
+    s = s.str.strip_prefix("(").str.strip_suffix(")")
+    s = s.str.replace_all(_CURRENCIES, "")
+    # "2,5" is a decimal comma; "1,200" and "1,200,000" are thousands separators.
+    s = s.str.replace(r"^([-+]?\d+),(\d{1,2})([a-z]*)$", "$1.$2$3").str.replace_all(",", "")
+    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}([a-z]*)$")
+    unit = parts.struct.field("3")
+    factor = pl.when(unit == "").then(1.0).otherwise(_multiplier(unit, _MULTIPLIERS))
+    value = _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64) * factor)
+    return pl.when(accounting).then(-value).otherwise(value)
+
+
+def number(text: pl.Expr) -> pl.Expr:
+    """A count or quantity: "12", "1,200", "1.5k", "3 integrations", "2 FTE" -> Float64."""
+    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0,'~]", "")
+    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}(k|m|[a-z]*)$")
+    unit = parts.struct.field("3")
+    factor = pl.when(unit.is_in(["k", "m"])).then(_multiplier(unit, _MULTIPLIERS)).otherwise(1.0)
+    return _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64) * factor)
+
+
+def days(text: pl.Expr) -> pl.Expr:
+    """ "12", "12 days", "3 weeks", "2 months" -> Float64 days."""
+    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0,~]", "")
+    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}([a-z]*)$")
+    unit = parts.struct.field("3")
+    factor = pl.when(unit == "").then(1.0).otherwise(_multiplier(unit, _DAY_UNITS))
+    return _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64) * factor)
+
+
+def percent(text: pl.Expr) -> pl.Expr:
+    """Percent points 0-100: "45%", "45", "+5pp"; a column of plain fractions (as Excel
+    stores 45%: 0.45) is scaled by 100."""
+    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0,]", "")
+    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}(%|pp|pts?|points?|percent|pct)?$")
+    value = _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64))
+    plain = pl.when(parts.struct.field("3").is_null()).then(value)
+    # Whole-column test: every plain number within -1..1 and at least one fractional.
+    fractions = (plain.abs().max() <= 1) & (plain != plain.round()).any()
+    return pl.when(plain.is_not_null() & fractions).then(value * 100).otherwise(value)
+
+
+def _serial_date(s: pl.Expr) -> pl.Expr:
+    serial = s.str.extract(r"^(\d+(?:\.\d+)?)$").cast(pl.Float64)
+    in_range = serial.is_between(_SERIAL_MIN, _SERIAL_MAX)
+    days_since = pl.duration(days=serial.floor().cast(pl.Int64))
+    return pl.when(in_range).then(pl.lit(_EXCEL_EPOCH) + days_since)
+
+
+def date_value(text: pl.Expr) -> pl.Expr:
+    """Excel dates, serials and date strings ("2026-03-15", "15/03/2026", "Mar 15, 2026",
+    "2026-03-15 00:00:00") -> Date."""
+    s = cleaned(text).str.replace(
+        r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", ""
+    )
+    s = s.str.replace_all(r"\s+", " ").str.replace(r"(\d)(st|nd|rd|th)\b", "$1")
+    parsed = [s.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS]
+    return pl.coalesce([*parsed, _serial_date(s)])
+
+
+def boolean(text: pl.Expr) -> pl.Expr:
+    """Y/N/Yes/No/x/TRUE/✓ ... -> Boolean."""
+    s = cleaned(text).str.to_lowercase()
+    return pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False)
+
+
+def markets(text: pl.Expr) -> pl.Expr:
+    """A count ("3"), or names counted ("DACH, Nordics" -> 2)."""
+    s = cleaned(text)
+    items = (
+        s.str.replace_all(r"(?i)\s+and\s+|[;/&+|\n]", ",")
+        .str.split(",")
+        .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
+        .list.len()
+        .cast(pl.Float64)
+    )
+    return pl.coalesce(number(text), items)
+
+
+def partner_type(text: pl.Expr) -> pl.Expr:
+    """Lower-cased and folded onto the contract's categories; anything else is "other"."""
+    s = cleaned(text).str.to_lowercase()
+    known = _known_partner_type(s)
+    return pl.when(s.is_null()).then(None).otherwise(pl.coalesce(known, pl.lit("other")))
+
+
+def _known_partner_type(s: pl.Expr) -> pl.Expr:
+    chain = pl.when(s.is_in([p for p, _ in PARTNER_TYPE_PATTERNS])).then(s)
+    for name, pattern in PARTNER_TYPE_PATTERNS:
+        chain = chain.when(s.str.contains(pattern)).then(pl.lit(name))
+    return chain.otherwise(None)
+
+
+def announcement(value: pl.Expr) -> pl.Expr:
+    """A press release: a date (announced, on that day) or yes/no -> Boolean."""
+    return pl.when(date_value(value).is_not_null()).then(True).otherwise(boolean(value))
+
+
+def text(value: pl.Expr) -> pl.Expr:
+    """Free text, stripped; blank words become null."""
+    return cleaned(value)
+
+
+_PARSERS: Final[dict[str, Callable[[pl.Expr], pl.Expr]]] = {
+    "text": text,
+    "label": text,
+    "category": partner_type,
+    "money": money,
+    "count": number,
+    "number": number,
+    "percent": percent,
+    "days": days,
+    "markets": markets,
+    "bool": boolean,
+    "date": date_value,
+    "announcement": lambda v: announcement(v),
+}
+
+
+def parse(field: str, value: pl.Expr) -> pl.Expr:
+    """The typed expression of a canonical field, from its cells as text."""
+    return _PARSERS[FIELD_KINDS[field]](value)
+
+
+def announced_on(value: pl.Expr) -> pl.Expr:
+    """The date of an announcement cell that holds one (the `announced_on` column)."""
+    return date_value(value).alias(ANNOUNCED_ON)
+
+
+def unreadable(field: str, value: pl.Expr) -> pl.Expr:
+    """True where a cell holds something that is not blank yet could not be read."""
+    if FIELD_KINDS[field] == "category":
+        known = _known_partner_type(cleaned(value).str.to_lowercase())
+        return cleaned(value).is_not_null() & known.is_null()
+    return cleaned(value).is_not_null() & parse(field, value).is_null()
+
+
+def expected(field: str) -> str:
+    """How a warning describes what a field's cell should hold ("an amount")."""
+    return _KIND_WORDS.get(FIELD_KINDS[field], "text")
