@@ -116,14 +116,25 @@ def main() -> None:
 @sheet_option
 @map_option
 @click.option("--json", "as_json", is_flag=True, help="Print the source and warnings as JSON.")
-def inspect(file: Path, sheet: str | None, maps: tuple[str, ...], as_json: bool) -> None:
+@click.option(
+    "--allow-large",
+    is_flag=True,
+    help="Read a file even when it looks like a zip bomb or claims a huge sheet.",
+)
+def inspect(
+    file: Path, sheet: str | None, maps: tuple[str, ...], as_json: bool, allow_large: bool
+) -> None:
     """Show how FILE is read: sheet, header row, column mapping and warnings."""
     from tierwise.io.reader import read_tracker
     from tierwise.report import inspect_report
     from tierwise.scoring.rubric import load_rubric
 
     tracker = read_tracker(
-        file, sheet=parse_sheet(sheet), mapping=parse_map(maps), aliases=load_rubric().aliases
+        file,
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        aliases=load_rubric().aliases,
+        allow_large=allow_large,
     )
     if as_json:
         doc = {
