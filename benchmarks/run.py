@@ -1,0 +1,651 @@
+"""Tierwise's benchmark suite: every number a ratio to the libraries it builds on.
+
+    python benchmarks/run.py                       # 1k, 10k, 100k; writes benchmarks/RESULTS.md
+    python benchmarks/run.py --sizes 1000,10000 --repeat 3 --no-profile
+
+Each measurement is a whole process (interpreter start included), timed wall-clock
+and with its own peak RSS (os.wait4), run several times interleaved with the others
+so a slow moment of the machine hits every command alike; the table shows medians.
+Commands that fail are skipped with their error in the table, never crash the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile  # noqa: F401  (used through `python -m cProfile`)
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from trackers import DATA_DIR, ensure_tracker  # noqa: E402
+
+RESULTS = HERE / "RESULTS.md"
+AS_OF = "2026-03-31"  # the trackers' "today", so scoring is reproducible
+TIMEOUT_S = 900
+TUI_SIZE = 50_000
+NOTES_START = "<!-- notes: kept when RESULTS.md is regenerated -->"
+NOTES_END = "<!-- /notes -->"
+
+PY = sys.executable
+
+
+def tierwise_argv() -> list[str]:
+    """The `tierwise` console script beside this interpreter, else the module."""
+    script = Path(PY).parent / "tierwise"
+    return [str(script)] if script.exists() else [PY, "-m", "tierwise.cli"]
+
+
+BASELINE_A = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+for ws in wb.worksheets:
+    for row in ws.iter_rows(values_only=True):
+        pass
+"""
+BASELINE_B = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb.save(sys.argv[2])
+"""
+BASELINE_C = """
+import sys, polars as pl
+pl.read_excel(sys.argv[1], engine="calamine")
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command to time: `argv(tracker, out)` builds its command line."""
+
+    key: str
+    label: str
+    argv: Callable[[Path, Path], list[str]]
+    per_size: bool = True  # False: independent of the tracker (interpreter start ...)
+
+
+def cases() -> list[Case]:
+    tw = tierwise_argv()
+    return [
+        Case("python", "`python -c pass`", lambda t, o: [PY, "-c", "pass"], per_size=False),
+        Case(
+            "import_polars",
+            '`python -c "import polars"`',
+            lambda t, o: [PY, "-c", "import polars"],
+            per_size=False,
+        ),
+        Case(
+            "A",
+            "baseline A: openpyxl read-only, every cell",
+            lambda t, o: [PY, "-c", BASELINE_A, str(t)],
+        ),
+        Case(
+            "B",
+            "baseline B: openpyxl load + save",
+            lambda t, o: [PY, "-c", BASELINE_B, str(t), str(o)],
+        ),
+        Case(
+            "C",
+            'baseline C: `pl.read_excel(engine="calamine")`',
+            lambda t, o: [PY, "-c", BASELINE_C, str(t)],
+        ),
+        Case(
+            "inspect", "`tierwise inspect --json`", lambda t, o: [*tw, "inspect", str(t), "--json"]
+        ),
+        Case(
+            "score_json",
+            "`tierwise score --json`",
+            lambda t, o: [*tw, "score", str(t), "--json", "--as-of", AS_OF],
+        ),
+        Case(
+            "score_o",
+            "`tierwise score -o OUT.xlsx`",
+            lambda t, o: [*tw, "score", str(t), "-o", str(o), "--as-of", AS_OF],
+        ),
+    ]
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_kb: int
+
+
+@dataclass
+class Series:
+    """Every run of one case at one size."""
+
+    samples: list[Sample] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        return statistics.median(s.seconds for s in self.samples) if self.samples else None
+
+    @property
+    def peak_mb(self) -> float | None:
+        if not self.samples:
+            return None
+        return statistics.median(s.peak_kb for s in self.samples) / 1024
+
+
+def run_once(argv: list[str], timeout: float = TIMEOUT_S) -> tuple[Sample, int, str]:
+    """Run `argv` to completion: its wall time, its own peak RSS, exit code, stderr tail."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=DATA_DIR)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            # wait4 gives this child's own rusage: its peak RSS, not the sum of all children.
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace").strip()
+    if proc.returncode < 0:
+        tail = f"killed by signal {-proc.returncode} (timeout {timeout:.0f}s?) {tail}"
+    return Sample(elapsed, usage.ru_maxrss), proc.returncode, tail
+
+
+def failure_note(rc: int, stderr: str) -> str:
+    """One line saying why a command failed, for the table."""
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    last = lines[-1] if lines else "(no message)"
+    last = last.replace("|", "\\|")
+    return f"exit {rc}: {last[:160]}"
+
+
+def measure(
+    sizes: list[int], repeat_for: Callable[[int], int], log: Callable[[str], None]
+) -> dict[tuple[str, int], Series]:
+    """Time every case at every size, interleaved round by round."""
+    results: dict[tuple[str, int], Series] = {}
+    all_cases = cases()
+    for size in sizes:
+        tracker = ensure_tracker(size)
+        out = DATA_DIR / f"out_{size}.xlsx"
+        rounds = repeat_for(size)
+        for round_no in range(rounds):
+            for case in all_cases:
+                key = (case.key, size if case.per_size else 0)
+                series = results.setdefault(key, Series())
+                if series.error:
+                    continue
+                # A command that failed at a smaller size is not retried at a larger one.
+                if any(k[0] == case.key and s.error and k[1] < size for k, s in results.items()):
+                    series.error = "skipped: failed at a smaller size"
+                    continue
+                out.unlink(missing_ok=True)
+                sample, rc, stderr = run_once(case.argv(tracker, out))
+                if rc != 0:
+                    series.error = failure_note(rc, stderr)
+                    log(f"  {size:>7,} {case.key:<14} FAILED {series.error}")
+                    continue
+                series.samples.append(sample)
+                log(
+                    f"  {size:>7,} {case.key:<14} round {round_no + 1}/{rounds}"
+                    f" {sample.seconds:7.2f}s {sample.peak_kb / 1024:7.0f} MB"
+                )
+        out.unlink(missing_ok=True)
+    return results
+
+
+# --- the triage app -------------------------------------------------------------------
+
+
+def measure_tui(log: Callable[[str], None]) -> dict:
+    """Run benchmarks/bench_tui.py on the 50k tracker, if its owner has written it.
+
+    It is asked for JSON on stdout (`--json`); a dict of seconds (and maybe notes).
+    """
+    script = HERE / "bench_tui.py"
+    if not script.exists():
+        return {"error": "not measured: benchmarks/bench_tui.py does not exist yet"}
+    tracker = ensure_tracker(TUI_SIZE)
+    log(f"  triage app on {TUI_SIZE:,} partners (bench_tui.py)")
+    proc = subprocess.run(
+        [PY, str(script), "--json", str(tracker), "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        cwd=HERE.parent,
+    )
+    if proc.returncode != 0:
+        return {"error": "not measured: bench_tui.py " + failure_note(proc.returncode, proc.stderr)}
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return {"error": "not measured: bench_tui.py printed no JSON"}
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    label: str
+    seconds: float | None = None
+    top_cumulative: list[tuple[str, float, float, int]] = field(default_factory=list)
+    top_own: list[tuple[str, float, int]] = field(default_factory=list)
+    imports: list[tuple[str, float]] = field(default_factory=list)
+    heavy_imports: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+OWN_PREFIX = re.compile(r".*/(tierwise|polars|openpyxl|fastexcel|lxml|textual|click)/")
+
+
+def _where(func: tuple[str, int, str]) -> str:
+    path, line, name = func
+    if path == "~":
+        return name
+    short = OWN_PREFIX.sub(r"\1/", path)
+    if short == path:
+        short = Path(path).name
+    return f"{short}:{line}({name})"
+
+
+def profile_command(label: str, args: list[str], log: Callable[[str], None]) -> Profile:
+    """cProfile one command, plus `-X importtime` to see what start-up costs."""
+    result = Profile(label)
+    prof_file = DATA_DIR / f"profile_{re.sub(r'[^a-z]+', '_', label.lower()).strip('_')}.prof"
+    log(f"  profiling {label}")
+    argv = [PY, "-m", "cProfile", "-o", str(prof_file), "-m", "tierwise.cli", *args]
+    sample, rc, stderr = run_once(argv)
+    # cProfile swallows the command's SystemExit, so a failure shows only on stderr.
+    failed = re.search(r"^tierwise: ", stderr, re.MULTILINE)
+    if rc != 0 or failed or not prof_file.exists():
+        result.error = failure_note(rc or 1, stderr)
+        return result
+    result.seconds = sample.seconds
+    stats = pstats.Stats(str(prof_file))
+    raw = stats.stats  # type: ignore[attr-defined]
+    by_cum = sorted(raw.items(), key=lambda kv: kv[1][3], reverse=True)
+    # Import machinery and click's dispatch only restate the totals: leave them out.
+    skip = re.compile(
+        r"<built-in method builtins\.(exec|__import__)>|<frozen importlib|cProfile|runpy"
+        r"|\(<module>\)|^click/|_bootstrap"
+    )
+    for func, (_cc, ncalls, tottime, cumtime, _callers) in by_cum:
+        where = _where(func)
+        if skip.search(where):
+            continue
+        result.top_cumulative.append((where, cumtime, tottime, ncalls))
+        if len(result.top_cumulative) == 25:
+            break
+    by_own = sorted(raw.items(), key=lambda kv: kv[1][2], reverse=True)
+    result.top_own = [(_where(f), v[2], v[1]) for f, v in by_own[:15]]
+
+    _, rc, stderr = run_once([PY, "-X", "importtime", "-m", "tierwise.cli", *args])
+    imports: dict[str, float] = {}
+    for line in stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if not m:
+            continue
+        # Own time summed by top package: what each library costs at start-up.
+        root = m.group(4).split(".")[0]
+        imports[root] = imports.get(root, 0) + int(m.group(1)) / 1e6
+        if (
+            root in {"textual", "openpyxl", "lxml", "fastexcel"}
+            and root not in result.heavy_imports
+        ):
+            result.heavy_imports.append(root)
+    result.imports = sorted(imports.items(), key=lambda kv: kv[1], reverse=True)[:10]
+    return result
+
+
+def profiles(size: int, log: Callable[[str], None]) -> list[Profile]:
+    tracker = str(ensure_tracker(size))
+    out = DATA_DIR / f"out_profile_{size}.xlsx"
+    found = [
+        profile_command(
+            f"score --json ({size:,})", ["score", tracker, "--json", "--as-of", AS_OF], log
+        )
+    ]
+    out.unlink(missing_ok=True)
+    found.append(
+        profile_command(
+            f"score -o ({size:,})", ["score", tracker, "-o", str(out), "--as-of", AS_OF], log
+        )
+    )
+    out.unlink(missing_ok=True)
+    return found
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_gb = 0.0
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemTotal"):
+                mem_gb = int(line.split()[1]) / 1024 / 1024
+    usable = len(os.sched_getaffinity(0))
+    versions = []
+    for pkg in ("tierwise", "polars", "fastexcel", "openpyxl", "lxml", "textual", "click"):
+        try:
+            versions.append(f"{pkg} {metadata.version(pkg)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{pkg} (not installed)")
+    return [
+        ("CPU", cpu),
+        ("cores", f"{os.cpu_count()} ({usable} usable)"),
+        ("memory", f"{mem_gb:.1f} GB"),
+        ("OS", f"{platform.system()} {platform.release()}"),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("libraries", ", ".join(versions)),
+    ]
+
+
+def _fmt_s(value: float | None) -> str:
+    return "—" if value is None else (f"{value:.3f}" if value < 10 else f"{value:.1f}")
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "—" if a is None or b is None or b == 0 else f"{a / b:.2f}×"
+
+
+def results_table(results: dict[tuple[str, int], Series], sizes: list[int]) -> list[str]:
+    labels = {c.key: c.label for c in cases()}
+    lines = []
+    ref = [c for c in cases() if not c.per_size]
+    lines += ["| reference | time (s) | peak MB | runs |", "|---|---:|---:|---:|"]
+    for case in ref:
+        s = results.get((case.key, 0), Series())
+        note = s.error or ""
+        lines.append(
+            f"| {case.label} | {_fmt_s(s.seconds)} | {_fmt_mb(s.peak_mb)} | "
+            f"{len(s.samples)}{' ' + note if note else ''} |"
+        )
+    lines.append("")
+    for size in sizes:
+        a = results.get(("A", size), Series())
+        b = results.get(("B", size), Series())
+        c = results.get(("C", size), Series())
+        lines += [
+            f"**{size:,} partners**",
+            "",
+            "| command | time (s) | ÷ A | ÷ B | ÷ C | peak MB | ÷ B's peak | runs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for case in cases():
+            if not case.per_size:
+                continue
+            s = results.get((case.key, size))
+            if s is None:
+                continue
+            if s.error and not s.samples:
+                lines.append(f"| {labels[case.key]} | {s.error} | | | | | | 0 |")
+                continue
+            lines.append(
+                f"| {labels[case.key]} | {_fmt_s(s.seconds)} | {_ratio(s.seconds, a.seconds)} | "
+                f"{_ratio(s.seconds, b.seconds)} | {_ratio(s.seconds, c.seconds)} | "
+                f"{_fmt_mb(s.peak_mb)} | {_ratio(s.peak_mb, b.peak_mb)} | {len(s.samples)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _fmt_mb(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: str
+    limit: str
+    met: bool | None  # None: not measured
+
+
+def targets(results: dict[tuple[str, int], Series], tui: dict) -> list[Target]:
+    """The issue's targets, judged on 10k partners (scaling: 100k over 10k)."""
+
+    def get(key: str, size: int = 10_000) -> Series:
+        return results.get((key, size), Series())
+
+    def ratio_target(name: str, num: float | None, den: float | None, limit: float) -> Target:
+        if num is None or den is None:
+            return Target(name, "not measured", f"≤ {limit}×", None)
+        r = num / den
+        return Target(name, f"{r:.2f}× ({num:.2f} / {den:.2f})", f"≤ {limit}×", r <= limit)
+
+    found = [
+        ratio_target(
+            "`score --json` time ÷ baseline A (10k)",
+            get("score_json").seconds,
+            get("A").seconds,
+            0.3,
+        ),
+        ratio_target(
+            "`score -o` time ÷ baseline B (10k)", get("score_o").seconds, get("B").seconds, 0.4
+        ),
+        ratio_target(
+            "`score -o` peak memory ÷ baseline B's (10k)",
+            get("score_o").peak_mb,
+            get("B").peak_mb,
+            0.5,
+        ),
+        ratio_target(
+            "`inspect` time ÷ baseline C (10k; both whole processes, so C includes start-up)",
+            get("inspect").seconds,
+            get("C").seconds,
+            1.5,
+        ),
+    ]
+    for key, label in (
+        ("inspect", "inspect"),
+        ("score_json", "score --json"),
+        ("score_o", "score -o"),
+    ):
+        t10, t100 = get(key).seconds, get(key, 100_000).seconds
+        if t10 is None or t100 is None:
+            found.append(Target(f"`{label}` 100k ÷ 10k time", "not measured", "≤ 10×", None))
+        else:
+            r = t100 / t10
+            found.append(
+                Target(
+                    f"`{label}` 100k ÷ 10k time (at most linear)",
+                    f"{r:.1f}× ({t10:.2f} s → {t100:.2f} s)",
+                    "≤ 10×",
+                    r <= 10,
+                )
+            )
+    found += tui_targets(tui)
+    return found
+
+
+def tui_targets(tui: dict) -> list[Target]:
+    """Judge the triage app's numbers: first paint after scoring, and each key round."""
+    limits = [
+        ("first_paint_after_scoring_s", "triage app: first paint after scoring (50k)", 1.0),
+        ("sort_s", "triage app: a sort (50k)", 0.1),
+        ("filter_s", "triage app: a filter (50k)", 0.1),
+        ("decision_s", "triage app: a decision (50k)", 0.1),
+    ]
+    found = []
+    for key, name, limit in limits:
+        value = tui.get(key)
+        if not isinstance(value, int | float):
+            found.append(Target(name, tui.get("error", "not measured"), f"≤ {limit:g} s", None))
+        else:
+            found.append(
+                Target(name, f"{value * 1000:.0f} ms", f"≤ {limit * 1000:.0f} ms", value <= limit)
+            )
+    return found
+
+
+def render(
+    results: dict[tuple[str, int], Series],
+    sizes: list[int],
+    repeats: dict[int, int],
+    tui: dict,
+    profs: list[Profile],
+    notes: str,
+    elapsed: float,
+) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    runs = ", ".join(f"{repeats[s]} at {s:,}" for s in sizes)
+    out = [
+        "# Tierwise benchmark results",
+        "",
+        f"Generated by `python benchmarks/run.py` on {now} (the run took {elapsed / 60:.1f} min). "
+        f"Medians of interleaved runs ({runs}); every time is a whole process, interpreter "
+        "start included, and peak memory is that process's own peak RSS (`os.wait4`). "
+        "Trackers come from `benchmarks/trackers.py` (seeded): a title block, 34 columns "
+        "(32 mapped, 2 not), typed values, a Lists sheet with drop-downs.",
+        "",
+        "## Targets (issue 7)",
+        "",
+        "| target | measured | limit | |",
+        "|---|---|---|---|",
+    ]
+    for t in targets(results, tui):
+        mark = {True: "met", False: "**missed**", None: "not measured"}[t.met]
+        out.append(f"| {t.name} | {t.measured} | {t.limit} | {mark} |")
+    out += ["", "## Times and peak memory", ""]
+    out += results_table(results, sizes)
+    out += ["## Triage app (50,000 partners, `benchmarks/bench_tui.py`)", ""]
+    if "error" in tui and len(tui) == 1:
+        out.append(tui["error"])
+    else:
+        out += ["| measurement | value |", "|---|---:|"]
+        for key, value in tui.items():
+            shown = f"{value * 1000:.0f} ms" if isinstance(value, float) else str(value)
+            out.append(f"| {key} | {shown} |")
+    out.append("")
+    out += render_profiles(profs)
+    others = sorted(HERE.glob("RESULTS-*.md"))
+    if others:
+        out += ["## Other benchmarks", ""]
+        out += [f"- [{p.name}]({p.name})" for p in others]
+        out.append("")
+    out += ["## Machine", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in machine()]
+    out += ["", "## Notes", "", NOTES_START, notes.strip(), NOTES_END, ""]
+    return "\n".join(out)
+
+
+def render_profiles(profs: list[Profile]) -> list[str]:
+    if not profs:
+        return []
+    out = ["## Profile (cProfile)", ""]
+    for p in profs:
+        out.append(f"### `tierwise {p.label}`")
+        out.append("")
+        if p.error:
+            out += [f"not profiled: {p.error}", ""]
+            continue
+        out.append(
+            f"Wall time under cProfile: {p.seconds:.2f} s (profiling overhead included). "
+            "Heavy modules imported: "
+            f"{', '.join(p.heavy_imports) or 'none of textual, openpyxl, lxml, fastexcel'}."
+        )
+        out += ["", "| function (by cumulative time) | cumulative s | own s | calls |"]
+        out.append("|---|---:|---:|---:|")
+        for where, cum, own, calls in p.top_cumulative:
+            out.append(f"| `{where}` | {cum:.3f} | {own:.3f} | {calls:,} |")
+        out += ["", "| function (by own time) | own s | calls |", "|---|---:|---:|"]
+        for where, own, calls in p.top_own:
+            out.append(f"| `{where}` | {own:.3f} | {calls:,} |")
+        out += ["", "| package imported (`-X importtime`, own time summed) | s |", "|---|---:|"]
+        for name, secs in p.imports:
+            out.append(f"| `{name}` | {secs:.3f} |")
+        out.append("")
+    return out
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written notes block of an existing RESULTS.md."""
+    if not path.exists():
+        return "(none yet)"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(NOTES_START), text.find(NOTES_END)
+    if start < 0 or end < 0:
+        return "(none yet)"
+    return text[start + len(NOTES_START) : end].strip() or "(none yet)"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="Comma-separated tracker sizes (default: 1000,10000,100000).",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="Runs per measurement (default: 5 up to 10k partners, 3 above).",
+    )
+    parser.add_argument("--no-profile", action="store_true", help="Skip the cProfile pass.")
+    parser.add_argument("--no-tui", action="store_true", help="Skip the triage app benchmark.")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="Where to write the table.")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    sizes = sorted(int(s.strip().lower().replace("k", "000")) for s in args.sizes.split(","))
+    repeats = {s: args.repeat or (5 if s <= 10_000 else 3) for s in sizes}
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    for size in sorted({*sizes, *([] if args.no_tui else [TUI_SIZE])}):
+        log(f"tracker of {size:,} partners: {ensure_tracker(size).name}")
+    if shutil.which("tierwise") is None and not (Path(PY).parent / "tierwise").exists():
+        log("note: no `tierwise` script beside this Python; using `python -m tierwise.cli`")
+
+    results = measure(sizes, repeats.__getitem__, log)
+    tui = {"error": "not measured (--no-tui)"} if args.no_tui else measure_tui(log)
+    profs: list[Profile] = []
+    if not args.no_profile:
+        size = 10_000 if 10_000 in sizes else max(sizes)
+        if results.get(("score_json", size), Series()).samples:
+            profs = profiles(size, log)
+        else:
+            log("  not profiling: `tierwise score` does not work yet")
+    text = render(
+        results,
+        sizes,
+        repeats,
+        tui,
+        profs,
+        kept_notes(args.results),
+        time.perf_counter() - started,
+    )
+    args.results.write_text(text, encoding="utf-8")
+    log(f"wrote {args.results} in {(time.perf_counter() - started) / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
