@@ -1,0 +1,638 @@
+"""The triage app: `tierwise triage FILE`.
+
+The App loads the tracker in a worker thread (`pipeline.evaluate`), keeps a
+`TriageSession` (the polars frame plus decisions, notes and undo), and wires the
+widgets: the partner table (a view of the frame), the detail pane and the portfolio
+panel. Saving goes through the same writer as `tierwise score`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+import polars as pl
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.widgets import Footer, Input, Static
+
+from tierwise.errors import TierwiseError
+from tierwise.tui.commands import TriageCommands
+from tierwise.tui.journal import Entry, Journal
+from tierwise.tui.keymap import KEYS, bindings
+from tierwise.tui.screens.choice import ChoiceScreen
+from tierwise.tui.screens.filters import FilterScreen
+from tierwise.tui.screens.help import HelpScreen
+from tierwise.tui.screens.note import NoteScreen
+from tierwise.tui.screens.sort import SortScreen
+from tierwise.tui.screens.warnings import WarningsScreen
+from tierwise.tui.session import Change, Filters, Sort, TriageSession
+from tierwise.tui.widgets.detail import DetailPane
+from tierwise.tui.widgets.partner_table import PartnerTable
+from tierwise.tui.widgets.portfolio import PortfolioPanel
+
+# Actions that only make sense on the main screen (not under a dialog).
+_MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
+WIDE = 150  # columns from which the detail and portfolio panes move to the right
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """What "changed on disk" is judged by: modification time and size."""
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+def current_user() -> str:
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return "unknown"
+
+
+class TriageApp(App[None]):
+    """Triage a partner tracker: read why, decide tiers, save the annotated workbook."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Tierwise triage"
+    BINDINGS: ClassVar = [*bindings(), Binding("ctrl+q", "quit_app", "Quit", show=False)]
+    COMMANDS: ClassVar = App.COMMANDS | {TriageCommands}
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        output: str | Path | None = None,
+        sheet: str | int | None = None,
+        mapping: dict[str, str] | None = None,
+        rubric_path: str | Path | None = None,
+        as_of: date | None = None,
+        who: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._output = Path(output) if output else None
+        self.sheet = sheet
+        self.mapping = mapping or {}
+        self.rubric_path = Path(rubric_path) if rubric_path else None
+        self.as_of = as_of
+        self.who = who or current_user()
+        self.ev: Any = None  # tierwise.pipeline.Evaluation once loaded
+        self.session: TriageSession | None = None
+        self.journal: Journal | None = None
+        self.portfolio: Any = None
+        self.filters = Filters()
+        self.sort = Sort()
+        self.search_text = ""
+        self.matches: list[int] = []
+        self.match_index = 0
+        self.saving = False
+        self._stamp: tuple[int, int] | None = None
+        self._raw_index: dict[int, int] = {}
+        self._flag_counts: Counter[str] = Counter()
+        self._quit_after_save = False
+
+    # -- layout ------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self.path.name, id="titlebar", markup=False)
+        with Container(id="body"):
+            yield PartnerTable(id="table")
+            with Container(id="side"):
+                yield DetailPane(id="detail")
+                yield PortfolioPanel(id="portfolio")
+        yield Input(
+            placeholder="Search partners… (Enter: go to first match, Escape: cancel)", id="search"
+        )
+        yield Static("Loading…", id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#body").loading = True
+        self.query_one("#detail", DetailPane).border_title = "Partner"
+        self.load()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width >= WIDE, "-wide")
+
+    @property
+    def table(self) -> PartnerTable:
+        return self.query_one("#table", PartnerTable)
+
+    @property
+    def output(self) -> Path:
+        """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input."""
+        if self._output is not None:
+            return self._output
+        from tierwise.io.annotate import default_output
+
+        return Path(default_output(self.path))
+
+    # -- loading -----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        from tierwise.pipeline import evaluate
+
+        try:
+            stamp = file_stamp(self.path)
+            ev = evaluate(
+                self.path,
+                sheet=self.sheet,
+                mapping=self.mapping,
+                rubric_path=self.rubric_path,
+                as_of=self.as_of,
+            )
+        except TierwiseError as err:
+            self.call_from_thread(self.exit, None, 1, f"tierwise: {err}")
+            return
+        except OSError as err:
+            self.call_from_thread(self.exit, None, 1, f"tierwise: cannot read {self.path}: {err}")
+            return
+        self.call_from_thread(self.loaded, ev, stamp)
+
+    def loaded(self, ev: Any, stamp: tuple[int, int]) -> None:
+        """Show a freshly evaluated tracker (called on the UI thread)."""
+        self.ev = ev
+        self._stamp = stamp
+        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
+        self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
+        flags = ev.scored.partners["flags"].explode().drop_nulls()
+        self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
+        self.query_one("#titlebar", Static).update(
+            f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
+            f"saves to {self.output.name}"
+        )
+        self.journal = Journal(self.output)
+        self.refresh_view()
+        self.portfolio = ev.scored.portfolio
+        self._show_portfolio(ev.scored.portfolio)
+        self.refresh_portfolio()
+        self.query_one("#body").loading = False
+        self.table.focus()
+        if ev.warnings:
+            self.notify(
+                f"{len(ev.warnings)} cells could not be read as written: press w to see them.",
+                title="Warnings",
+                severity="warning",
+            )
+        self._offer_journal()
+
+    # -- the view ----------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        """Recompute the table's rows from the filters and sort; keep the selection."""
+        if self.session is None:
+            return
+        keep = self.table.selected
+        view = self.session.view(self.filters, self.sort)
+        self.table.sort = self.sort
+        self.table.set_view(self.session, view, keep=keep)
+        if self.search_text:
+            self.matches = self.session.matches(view, self.search_text)
+        self.update_status()
+
+    def update_status(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        parts = [f"{len(self.table.view)} of {len(session)} partners"]
+        if self.filters.active:
+            parts.append(f"filter: {self.filters.describe()}")
+        parts.append(f"{session.decided} decided")
+        if self.search_text:
+            where = f"{self.match_index + 1}/{len(self.matches)}" if self.matches else "none"
+            parts.append(f'search "{self.search_text}" {where} (n/N, Esc ends)')
+        if session.dirty:
+            parts.append("● unsaved")
+        if self.saving:
+            parts.append("saving…")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    @on(PartnerTable.Highlighted)
+    def show_detail(self, event: PartnerTable.Highlighted) -> None:
+        self._show_detail(event.pos)
+
+    def _show_detail(self, pos: int | None) -> None:
+        if self.session is None:
+            return
+        detail = self.query_one("#detail", DetailPane)
+        if pos is None:
+            detail.show(None)
+            return
+        partner = self.session.partner(pos)
+        detail.show(partner, self._tracker_fields(partner["row"]))
+
+    def _tracker_fields(self, row: int) -> list[tuple[str, str]]:
+        raw = self.ev.tracker.raw
+        i = self._raw_index.get(row)
+        if i is None:
+            return []
+        fields = []
+        for header in self.ev.tracker.source.mapping:
+            if header in raw.columns:
+                value = raw[header][i]
+                if value not in (None, ""):
+                    fields.append((header, str(value)))
+        return fields
+
+    @on(PartnerTable.HeaderClicked)
+    def sort_by_header(self, event: PartnerTable.HeaderClicked) -> None:
+        if event.column == self.sort.column:
+            self.sort = Sort(event.column, not self.sort.descending)
+        else:
+            self.sort = Sort(event.column, event.column not in ("partner", "row"))
+        self.refresh_view()
+
+    # -- portfolio ---------------------------------------------------------------------
+    def refresh_portfolio(self) -> None:
+        if self.session is None:
+            return
+        self._compute_portfolio(self.session.decisions_frame())
+
+    @work(thread=True, exclusive=True, group="portfolio")
+    def _compute_portfolio(self, decisions: pl.DataFrame) -> None:
+        from tierwise.scoring import portfolio_after
+
+        portfolio = portfolio_after(self.ev.scored, decisions, self.ev.rubric)
+        self.call_from_thread(self._show_portfolio, portfolio)
+
+    def _show_portfolio(self, portfolio: Any) -> None:
+        self.portfolio = portfolio
+        self.query_one("#portfolio", PortfolioPanel).show(portfolio, self._flag_counts)
+
+    @on(PortfolioPanel.DrillDown)
+    def drill_down(self, event: PortfolioPanel.DrillDown) -> None:
+        if event.flag:
+            self.filters = Filters(flag=event.flag)
+        else:
+            self.filters = Filters(rows=event.rows or (), label=event.label)
+        self.refresh_view()
+        self.table.cursor = 0
+        self.table.focus()
+        self.notify(f"Showing {len(self.table.view)}: {event.label}. Escape shows all.")
+
+    # -- deciding ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A dialog is open: its keys apply, not the table's.
+        return not (action in _MAIN_ACTIONS and len(self.screen_stack) > 1)
+
+    def _selected_row(self) -> tuple[int, int] | None:
+        pos = self.table.selected
+        if self.session is None or pos is None:
+            return None
+        return pos, int(self.session.table["row"][pos])
+
+    def action_decide(self, decision: str) -> None:
+        selected = self._selected_row()
+        if selected is None or self.session is None:
+            return
+        pos, row = selected
+        self._changed(self.session.decide(row, decision or None), pos)
+
+    def _changed(self, change: Change | None, pos: int | None = None) -> None:
+        """After any change: journal it, redraw the row, the detail and the portfolio."""
+        if change is None or self.session is None:
+            return
+        state = self.session.state(change.row)
+        if self.journal is not None:
+            try:
+                self.journal.append(
+                    Entry(change.row, change.partner, state[0], state[1], change.when.isoformat())
+                )
+            except OSError as err:
+                self.notify(f"Cannot write the journal: {err}", severity="error")
+        pos = self.session.position(change.row) if pos is None else pos
+        self.table.refresh_position(pos)
+        if self.table.selected == pos:
+            self._show_detail(pos)
+        self.refresh_portfolio()
+        self.update_status()
+
+    def action_undo(self) -> None:
+        if self.session is None:
+            return
+        change = self.session.undo()
+        if change is None:
+            self.notify("Nothing to undo.")
+            return
+        self._changed(change)
+        self._reveal(change.row)
+
+    def action_redo(self) -> None:
+        if self.session is None:
+            return
+        change = self.session.redo()
+        if change is None:
+            self.notify("Nothing to redo.")
+            return
+        self._changed(change)
+        self._reveal(change.row)
+
+    def _reveal(self, row: int) -> None:
+        """Put the cursor on the partner at `row` if the view shows it."""
+        if self.session is None:
+            return
+        pos = self.session.position(row)
+        if pos in self.table.view:
+            self.table.cursor = self.table.view.index(pos)
+
+    def action_note_or_next(self) -> None:
+        if self.search_text:
+            self.action_next_match()
+        else:
+            self.action_note()
+
+    def action_note(self) -> None:
+        selected = self._selected_row()
+        if selected is None or self.session is None:
+            return
+        pos, row = selected
+        session = self.session
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self._changed(session.set_note(row, note), pos)
+
+        partner = session.partner(pos)["partner"] or "?"
+        self.push_screen(NoteScreen(partner, session.state(row)[1]), done)
+
+    # -- search ------------------------------------------------------------------------
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = self.search_text
+        search.add_class("-open")
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def search_as_typed(self, event: Input.Changed) -> None:
+        if self.session is None:
+            return
+        hits = self.session.matches(self.table.view, event.value)
+        if hits:
+            self.table.cursor = hits[0]
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.search_text = event.value.strip()
+        self._close_search()
+        if self.session is None or not self.search_text:
+            self.search_text = ""
+            self.update_status()
+            return
+        self.matches = self.session.matches(self.table.view, self.search_text)
+        self.match_index = 0
+        if self.matches:
+            self.table.cursor = self.matches[0]
+        else:
+            self.notify(f'No partner here matches "{self.search_text}".', severity="warning")
+        self.update_status()
+
+    def _close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.remove_class("-open")
+        self.table.focus()
+
+    def action_next_match(self) -> None:
+        self._step_match(1)
+
+    def action_prev_match(self) -> None:
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
+        if not self.search_text or not self.matches:
+            if self.search_text:
+                self.notify(f'No partner here matches "{self.search_text}".')
+            return
+        cursor = self.table.cursor
+        if step > 0:
+            after = [i for i in self.matches if i > cursor]
+            target = after[0] if after else self.matches[0]
+        else:
+            before = [i for i in self.matches if i < cursor]
+            target = before[-1] if before else self.matches[-1]
+        self.match_index = self.matches.index(target)
+        self.table.cursor = target
+        self.update_status()
+
+    # -- filters and sort --------------------------------------------------------------
+    def action_filters(self) -> None:
+        def done(filters: Filters | None) -> None:
+            if filters is not None:
+                self.filters = filters
+                self.refresh_view()
+
+        self.push_screen(FilterScreen(self.filters), done)
+
+    def action_toggle_mismatches(self) -> None:
+        self.filters = Filters(
+            **{**self.filters.__dict__, "mismatches": not self.filters.mismatches}
+        )
+        self.refresh_view()
+
+    def action_sort_menu(self) -> None:
+        def done(sort: Sort | None) -> None:
+            if sort is not None:
+                self.sort = sort
+                self.refresh_view()
+
+        self.push_screen(SortScreen(self.sort), done)
+
+    def action_reverse_sort(self) -> None:
+        self.sort = Sort(self.sort.column, not self.sort.descending)
+        self.refresh_view()
+
+    def action_clear_narrowing(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_class("-open"):
+            self._close_search()
+            return
+        if self.search_text:
+            self.search_text = ""
+            self.matches = []
+            self.update_status()
+        elif self.filters.rows is not None:
+            self.filters = Filters(**{**self.filters.__dict__, "rows": None, "label": ""})
+            self.refresh_view()
+        elif self.filters.active:
+            self.filters = Filters()
+            self.refresh_view()
+        self.table.focus()
+
+    def action_focus_portfolio(self) -> None:
+        self.query_one("#portfolio", PortfolioPanel).focus()
+
+    # -- screens -----------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_warnings(self) -> None:
+        if self.ev is None:
+            return
+        notes = list(getattr(self.portfolio, "notes", []) or [])
+        self.push_screen(WarningsScreen(self.ev.warnings, notes))
+
+    def action_whatif(self) -> None:
+        if self.ev is None:
+            return
+        from tierwise.tui.screens.whatif import WhatIfScreen
+
+        self.push_screen(WhatIfScreen(self.ev, self.path))
+
+    # -- saving ------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.session is None or self.ev is None:
+            return
+        if self.saving:
+            self.notify("Already saving…")
+            return
+        try:
+            changed = self._stamp is not None and file_stamp(self.path) != self._stamp
+        except OSError:
+            changed = True
+        if changed:
+            self.notify(
+                f"{self.path.name} changed on disk since it was opened: not saved. "
+                "Your decisions are kept in the journal; quit and reopen to apply them "
+                "to the new version.",
+                title="Save refused",
+                severity="error",
+                timeout=15,
+            )
+            self._quit_after_save = False
+            return
+        self.saving = True
+        self.update_status()
+        log = self.session.log
+        self._save(self.session.decisions_frame(), log, self.portfolio)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, decisions: pl.DataFrame, log: list[Change], portfolio: Any) -> None:
+        from tierwise.io.annotate import write_annotated
+
+        try:
+            write_annotated(
+                self.ev,
+                self.output,
+                decisions=decisions,
+                log=self._log_entries(log),
+                portfolio=portfolio,
+            )
+        except (TierwiseError, OSError) as err:
+            self.call_from_thread(self._save_failed, str(err))
+            return
+        self.call_from_thread(self._saved, log, len(decisions))
+
+    def _log_entries(self, log: list[Change]) -> list[Any]:
+        from tierwise.io.log import LogEntry
+
+        assert self.session is not None
+        entries = []
+        for change in log:
+            designated = self.session.partner(self.session.position(change.row)).get(
+                "designated_tier"
+            )
+            entries.append(
+                LogEntry(
+                    when=change.when,
+                    who=self.who,
+                    partner=change.partner,
+                    row=change.row,
+                    from_tier=change.before[0] or designated or "",
+                    to_tier=change.after[0] or "",
+                    note=change.after[1],
+                )
+            )
+        return entries
+
+    def _saved(self, log: list[Change], count: int) -> None:
+        assert self.session is not None
+        self.saving = False
+        self.session.mark_saved(log)
+        if self.journal is not None and not self.session.dirty:
+            self.journal.delete()
+        if self.output.resolve() == self.path.resolve():
+            self._stamp = file_stamp(self.path)
+        self.notify(f"Saved {count} decisions and notes to {self.output}", title="Saved")
+        self.update_status()
+        if self._quit_after_save:
+            self.exit()
+
+    def _save_failed(self, message: str) -> None:
+        self.saving = False
+        self._quit_after_save = False
+        self.notify(f"Not saved: {message}", title="Save failed", severity="error", timeout=15)
+        self.update_status()
+
+    # -- quitting and recovery ---------------------------------------------------------
+    def action_quit_app(self) -> None:
+        if self.session is None or not self.session.dirty:
+            self.exit()
+            return
+
+        def done(choice: str | None) -> None:
+            if choice == "save":
+                self._quit_after_save = True
+                self.action_save()
+            elif choice == "discard":
+                if self.journal is not None:
+                    self.journal.delete()
+                self.exit()
+
+        self.push_screen(
+            ChoiceScreen(
+                "Unsaved decisions",
+                f"You have unsaved decisions or notes. Save them to {self.output.name}?",
+                [
+                    ("save", "Save and quit", "primary"),
+                    ("discard", "Quit without saving", "error"),
+                    ("cancel", "Cancel", "default"),
+                ],
+            ),
+            done,
+        )
+
+    async def action_quit(self) -> None:
+        self.action_quit_app()
+
+    def _offer_journal(self) -> None:
+        if self.journal is None or not self.journal.exists() or self.session is None:
+            return
+        session = self.session
+        pending = [
+            e
+            for e in self.journal.final_states().values()
+            if e.row in self._raw_index and session.state(e.row) != (e.decision, e.note)
+        ]
+        if not pending:
+            self.journal.delete()
+            return
+        last = max(e.when for e in pending)
+        journal = self.journal
+
+        def done(choice: str | None) -> None:
+            if choice == "restore":
+                journal.delete()
+                for e in pending:
+                    self._changed(session.decide(e.row, e.decision))
+                    self._changed(session.set_note(e.row, e.note))
+                self.notify(f"Restored {len(pending)} unsaved changes. ctrl+s saves them.")
+            elif choice == "discard":
+                journal.delete()
+
+        self.push_screen(
+            ChoiceScreen(
+                "Recover unsaved work",
+                f"The last session ended without saving {len(pending)} change(s) "
+                f"(last at {last.replace('T', ' ')}). Restore them?",
+                [
+                    ("restore", "Restore", "primary"),
+                    ("discard", "Discard", "error"),
+                    ("cancel", "Decide later", "default"),
+                ],
+            ),
+            done,
+        )

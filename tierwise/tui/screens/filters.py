@@ -1,0 +1,78 @@
+"""The filter dialog: narrow the table by tier, decision, action, flag or mismatch."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Select
+
+from tierwise.fields import ACTIONS, DECISIONS, FLAGS, TIERS
+from tierwise.tui.session import UNDECIDED, Filters
+
+_CHOICES: dict[str, list[str]] = {
+    "designated": [*TIERS, "none"],
+    "recommended": list(TIERS),
+    "decision": [UNDECIDED, *DECISIONS],
+    "action": list(ACTIONS),
+    "flag": list(FLAGS),
+}
+
+
+class FilterScreen(ModalScreen[Filters | None]):
+    """Dismisses with the new filters (drill-down kept), or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: Filters) -> None:
+        super().__init__(classes="modal")
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Filter partners"
+            for name, values in _CHOICES.items():
+                with Horizontal(classes="field"):
+                    yield Label(name.capitalize(), classes="label")
+                    yield Select(
+                        [(v, v) for v in values],
+                        value=getattr(self._current, name) or Select.NULL,
+                        prompt="any",
+                        id=f"filter-{name}",
+                    )
+            yield Checkbox(
+                "Only designated ≠ recommended",
+                self._current.mismatches,
+                id="filter-mismatches",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Apply", id="apply", variant="primary")
+                yield Button("Clear all", id="clear")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "apply":
+            self.dismiss(self.chosen())
+        elif event.button.id == "clear":
+            self.dismiss(Filters())
+        else:
+            self.dismiss(None)
+
+    def chosen(self) -> Filters:
+        values: dict[str, str | None] = {}
+        for name in _CHOICES:
+            value = self.query_one(f"#filter-{name}", Select).value
+            values[name] = value if isinstance(value, str) else None
+        return Filters(
+            **values,  # type: ignore[arg-type]
+            mismatches=self.query_one("#filter-mismatches", Checkbox).value,
+            rows=self._current.rows,
+            label=self._current.label,
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,51 @@
+"""What the reader and scorer could not use as written, with cell references."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from tierwise.io.tracker import TrackerWarning
+
+# A DataTable measures every cell; warnings are few, but a hostile file can hold many.
+_SHOWN = 2000
+
+
+class WarningsScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,w", "close", "Close")]
+
+    def __init__(self, warnings: list[TrackerWarning], notes: list[str]) -> None:
+        super().__init__(classes="modal")
+        self._warnings = warnings
+        self._notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as box:
+            box.border_title = f"Warnings · {len(self._warnings)}"
+            box.border_subtitle = "Escape closes"
+            if self._notes:
+                yield Static("\n".join(self._notes), markup=False, classes="hint")
+            if not self._warnings:
+                yield Static("The reader used every cell as written.", classes="hint")
+            else:
+                yield DataTable(cursor_type="row", zebra_stripes=True)
+            if len(self._warnings) > _SHOWN:
+                yield Static(
+                    f"First {_SHOWN} of {len(self._warnings)} shown; "
+                    "`tierwise inspect FILE` lists them all.",
+                    classes="hint",
+                )
+
+    def on_mount(self) -> None:
+        for table in self.query(DataTable):
+            table.add_columns("Where", "Message")
+            table.add_rows((w.where, w.message) for w in self._warnings[:_SHOWN])
+            table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

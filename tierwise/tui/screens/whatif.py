@@ -1,0 +1,204 @@
+"""What-if rubric: change the main weights and thresholds and watch tiers and checks move.
+
+Every edit re-scores the tracker with the adjusted rubric (debounced, in a worker
+thread); ctrl+s writes the adjusted rubric as TOML, usable with `--rubric`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Static
+
+from tierwise.errors import TierwiseError
+from tierwise.fields import TIERS
+from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
+
+_SKIP_TABLES = {"aliases", "labels"}
+_MAX_KNOBS = 24
+DEBOUNCE = 0.3  # seconds after the last keystroke before re-scoring
+
+
+def knobs(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float]]:
+    """The rubric's numeric settings as (dotted key, value), weights and thresholds first."""
+    found: list[tuple[str, float]] = []
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if not prefix and key in _SKIP_TABLES:
+            continue
+        if isinstance(value, dict):
+            found.extend(knobs(value, dotted + "."))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            found.append((dotted, value))
+    if prefix:
+        return found
+
+    def rank(item: tuple[str, float]) -> int:
+        key = item[0]
+        if "weight" in key:
+            return 0
+        if "threshold" in key or "significan" in key or "min_score" in key:
+            return 1
+        if key.startswith(("tiers", "limits", "recommend", "portfolio")):
+            return 2
+        return 3
+
+    return sorted(found, key=rank)[:_MAX_KNOBS]
+
+
+def input_id(key: str) -> str:
+    return "knob-" + key.replace(".", "--")
+
+
+class WhatIfScreen(ModalScreen[None]):
+    """Adjust the rubric and see the recommended tiers and checks it would give."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "save_rubric", "Save rubric", priority=True),
+    ]
+
+    def __init__(self, ev: Any, input_path: Path) -> None:
+        super().__init__(classes="modal")
+        self.ev = ev
+        self.defaults = dict(knobs(ev.rubric.data))
+        self.rubric = ev.rubric  # the adjusted rubric, once valid
+        self.rescored: Any = None
+        self._timer: Timer | None = None
+        self._default_path = input_path.with_name(input_path.stem + ".rubric.toml")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = "What-if rubric"
+            box.border_subtitle = "ctrl+s saves the rubric · Escape closes"
+            with Horizontal(id="whatif-body"):
+                with VerticalScroll(id="whatif-inputs"):
+                    for key, value in self.defaults.items():
+                        with Horizontal(classes="field"):
+                            yield Label(key, classes="label")
+                            yield Input(_num(value), id=input_id(key), type="number", compact=True)
+                yield Static(id="whatif-result")
+            with Horizontal(id="whatif-save"):
+                yield Input(str(self._default_path), id="whatif-path", compact=True)
+                yield Button("Save rubric", id="whatif-save-button", variant="primary")
+
+    def on_mount(self) -> None:
+        self._show(self.ev.scored, None)
+        first = self.query("#whatif-inputs Input")
+        if first:
+            first.first().focus()
+
+    def values(self) -> dict[str, Any]:
+        """The settings the user changed, typed like the defaults."""
+        changed: dict[str, Any] = {}
+        for key, default in self.defaults.items():
+            text = self.query_one(f"#{input_id(key)}", Input).value.strip()
+            try:
+                value: float | int = float(text)
+            except ValueError:
+                raise TierwiseError(f"{key}: {text!r} is not a number") from None
+            if isinstance(default, int) and value.is_integer():
+                value = int(value)
+            if value != default:
+                changed[key] = value
+        return changed
+
+    @on(Input.Changed, "#whatif-inputs Input")
+    def edited(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.rescore)
+
+    def rescore(self) -> None:
+        try:
+            values = self.values()
+            rubric = self.ev.rubric.with_values(values) if values else self.ev.rubric
+        except TierwiseError as err:
+            self._error(str(err))
+            return
+        self._rescore(rubric)
+
+    @work(thread=True, exclusive=True, group="whatif")
+    def _rescore(self, rubric: Any) -> None:
+        from tierwise.scoring import score
+
+        try:
+            scored = score(self.ev.tracker.frame, rubric, as_of=self.ev.as_of)
+        except TierwiseError as err:
+            self.app.call_from_thread(self._error, str(err))
+            return
+        self.app.call_from_thread(self._done, rubric, scored)
+
+    def _done(self, rubric: Any, scored: Any) -> None:
+        self.rubric = rubric
+        self.rescored = scored
+        self._show(scored, rubric)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#whatif-result", Static).update(
+            Content.from_markup(f"[b $error]{escape(message)}[/]")
+        )
+
+    def _show(self, scored: Any, rubric: Any) -> None:
+        before = self.ev.scored.partners
+        after = scored.partners
+        was = Counter(before["recommended_tier"].to_list())
+        now = Counter(after["recommended_tier"].to_list())
+        joined = before.select("row", old="recommended_tier").join(
+            after.select("row", new="recommended_tier"), on="row"
+        )
+        moved = joined.filter(joined["old"] != joined["new"]).height
+        lines = ["[b]Recommended tiers[/]  (rubric in use → adjusted)"]
+        for tier in TIERS:
+            delta = now[tier] - was[tier]
+            colour = "$text-muted" if delta == 0 else "$warning"
+            lines.append(f"  {tier:<10}{was[tier]:>5} → [{colour}]{now[tier]}[/]")
+        lines.append(f"  [b]{moved}[/] partners change recommended tier")
+        lines.append("")
+        lines.append("[b]Checks on the recommended tiers[/]")
+        for check in scored.portfolio.recommended:
+            colour, mark = ("$success", "✓") if check.ok else ("$error", "✗")
+            actual = "" if check.actual is None else f"{check.actual:g}"
+            lines.append(
+                f"  [{colour}]{mark}[/] {CHECK_NAMES.get(check.code, check.code):<20}"
+                f"{actual:>4} [$text-muted]{limits(check)}[/]"
+            )
+        if rubric is not None and rubric is not self.ev.rubric:
+            lines.append("")
+            lines.append("[$text-muted]Adjusted: " + escape(", ".join(self.values())) + "[/]")
+        self.query_one("#whatif-result", Static).update(Content.from_markup("\n".join(lines)))
+
+    @on(Button.Pressed, "#whatif-save-button")
+    def save_pressed(self) -> None:
+        self.action_save_rubric()
+
+    def action_save_rubric(self) -> None:
+        try:
+            values = self.values()
+            rubric = self.ev.rubric.with_values(values) if values else self.ev.rubric
+            path = Path(self.query_one("#whatif-path", Input).value.strip()).expanduser()
+            path.write_text(rubric.to_toml(), encoding="utf-8")
+        except TierwiseError as err:
+            self.app.notify(str(err), title="Rubric not saved", severity="error")
+            return
+        except OSError as err:
+            self.app.notify(f"Cannot write: {err}", title="Rubric not saved", severity="error")
+            return
+        self.app.notify(f"Saved the rubric to {path}; use it with --rubric {path.name}")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

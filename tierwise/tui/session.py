@@ -1,0 +1,273 @@
+"""A triage session: the scored partners, the user's decisions and notes, undo/redo, and
+the filtered, sorted view the table shows. No Textual here, so it is cheap to test.
+
+The polars frame `table` stays the source of truth (one row per partner, in score
+order, plus `decision`, `decision_note` and `_pos`, the row's position in `table`). The
+app never copies partners into widgets: it asks for a `view` (positions into `table`)
+and the table widget renders only the rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from tierwise.fields import ACTIONS, DECISIONS, TIERS
+
+# Sort keys: tiers and decisions sort by rank, not alphabetically.
+_TIER_RANK = {t: i for i, t in enumerate((*TIERS, "exit"))}
+_ACTION_RANK = {a: i for i, a in enumerate(ACTIONS)}
+SORTABLE: tuple[str, ...] = (
+    "partner",
+    "partner_type",
+    "designated_tier",
+    "recommended_tier",
+    "decision",
+    "action",
+    "score",
+    "share",
+    "access",
+    "speed",
+    "ecosystem",
+    "flags",
+    "row",
+)
+UNDECIDED = "undecided"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the table is narrowed to. `rows` is a drill-down (worksheet rows) named `label`."""
+
+    designated: str | None = None
+    recommended: str | None = None
+    decision: str | None = None  # a decision, or UNDECIDED
+    action: str | None = None
+    flag: str | None = None
+    mismatches: bool = False
+    rows: tuple[int, ...] | None = None
+    label: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+    def describe(self) -> str:
+        """One line for the status bar, e.g. "designated=strategic, flag=EXEC_LUNCH"."""
+        parts = [
+            f"{name}={value}"
+            for name, value in (
+                ("designated", self.designated),
+                ("recommended", self.recommended),
+                ("decision", self.decision),
+                ("action", self.action),
+                ("flag", self.flag),
+            )
+            if value
+        ]
+        if self.mismatches:
+            parts.append("designated≠recommended")
+        if self.rows is not None:
+            parts.append(self.label or f"{len(self.rows)} partners")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str = "score"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class Change:
+    """One undoable change to a partner's decision and note."""
+
+    row: int
+    partner: str
+    before: tuple[str | None, str]  # (decision, note)
+    after: tuple[str | None, str]
+    when: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+
+class TriageSession:
+    """Decisions and notes over one scored tracker."""
+
+    def __init__(self, partners: pl.DataFrame, decisions: pl.DataFrame | None = None) -> None:
+        table = partners.with_row_index("_pos").with_columns(pl.col("_pos").cast(pl.Int64))
+        restored: dict[int, tuple[str | None, str]] = {}
+        if decisions is not None and decisions.height:
+            for r, d, n in decisions.select("row", "decision", "decision_note").iter_rows():
+                d = d if d in DECISIONS else None
+                if d or n:
+                    restored[int(r)] = (d, n or "")
+        rows = table["row"].to_list()
+        self.table = table.with_columns(
+            pl.Series("decision", [restored.get(r, (None, ""))[0] for r in rows], pl.String),
+            pl.Series("decision_note", [restored.get(r, (None, ""))[1] for r in rows], pl.String),
+        )
+        self._pos_of_row = {r: i for i, r in enumerate(rows)}
+        self._state: dict[int, tuple[str | None, str]] = dict(restored)
+        self._saved: dict[int, tuple[str | None, str]] = dict(restored)
+        self._undo: list[Change] = []
+        self._redo: list[Change] = []
+        self._log: list[Change] = []  # changes since the last save, in order
+
+    # -- reading ---------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.table.height
+
+    def position(self, row: int) -> int:
+        return self._pos_of_row[row]
+
+    def partner(self, pos: int) -> dict[str, Any]:
+        return self.table.row(pos, named=True)
+
+    def state(self, row: int) -> tuple[str | None, str]:
+        """(decision, note) of the partner at worksheet `row`."""
+        return self._state.get(row, (None, ""))
+
+    @property
+    def dirty(self) -> bool:
+        """True when decisions or notes differ from what was last saved (or restored)."""
+        return self._live() != self._live(self._saved)
+
+    @property
+    def decided(self) -> int:
+        return sum(1 for d, _ in self._state.values() if d)
+
+    def _live(self, state: dict[int, tuple[str | None, str]] | None = None) -> dict:
+        state = self._state if state is None else state
+        return {r: s for r, s in state.items() if s[0] or s[1]}
+
+    def decisions_frame(self) -> pl.DataFrame:
+        """`row`, `decision`, `decision_note` for every partner with a decision or a note."""
+        live = sorted(self._live().items())
+        return pl.DataFrame(
+            {
+                "row": [r for r, _ in live],
+                "decision": [s[0] for _, s in live],
+                "decision_note": [s[1] or None for _, s in live],
+            },
+            schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
+        )
+
+    @property
+    def log(self) -> list[Change]:
+        """The changes made since the last save (undone ones removed)."""
+        return list(self._log)
+
+    # -- changing --------------------------------------------------------------------
+    def decide(self, row: int, decision: str | None) -> Change | None:
+        """Set the decision of the partner at `row`; None if it already had it."""
+        if decision is not None and decision not in DECISIONS:
+            raise ValueError(f"unknown decision {decision!r}")
+        before = self.state(row)
+        return self._change(row, before, (decision, before[1]))
+
+    def set_note(self, row: int, note: str) -> Change | None:
+        before = self.state(row)
+        return self._change(row, before, (before[0], note.strip()))
+
+    def _change(self, row: int, before: tuple, after: tuple) -> Change | None:
+        if before == after:
+            return None
+        change = Change(row, self.partner(self.position(row))["partner"] or "", before, after)
+        self._apply(row, after)
+        self._undo.append(change)
+        self._redo.clear()
+        self._log.append(change)
+        return change
+
+    def undo(self) -> Change | None:
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        self._apply(change.row, change.before)
+        self._redo.append(change)
+        if change in self._log:
+            self._log.remove(change)
+        return change
+
+    def redo(self) -> Change | None:
+        if not self._redo:
+            return None
+        change = self._redo.pop()
+        self._apply(change.row, change.after)
+        self._undo.append(change)
+        self._log.append(change)
+        return change
+
+    def _apply(self, row: int, state: tuple[str | None, str]) -> None:
+        self._state[row] = state
+        pos = self._pos_of_row[row]
+        self.table[pos, "decision"] = state[0]
+        self.table[pos, "decision_note"] = state[1]
+
+    def mark_saved(self, upto: list[Change] | None = None) -> None:
+        """Record the current state as saved; `upto` is the log that was written."""
+        self._saved = dict(self._state)
+        written = upto if upto is not None else self._log
+        self._log = [c for c in self._log if c not in written]
+
+    # -- viewing ---------------------------------------------------------------------
+    def view(self, filters: Filters = Filters(), sort: Sort = Sort()) -> list[int]:
+        """Positions into `table` of the partners `filters` keep, in `sort` order."""
+        frame = self.table.lazy()
+        for expr in _filter_exprs(filters):
+            frame = frame.filter(expr)
+        key = _sort_key(sort.column)
+        frame = frame.sort(
+            [key, pl.col("row")],
+            descending=[sort.descending, False],
+            nulls_last=True,
+        )
+        return frame.select("_pos").collect()["_pos"].to_list()
+
+    def matches(self, view: list[int], text: str) -> list[int]:
+        """Indexes into `view` of partners whose name contains `text` (any case)."""
+        if not text:
+            return []
+        names = self.table["partner"].gather(pl.Series(view, dtype=pl.Int64))
+        hits = names.fill_null("").str.to_lowercase().str.contains(text.lower(), literal=True)
+        return hits.arg_true().to_list()
+
+
+def _filter_exprs(f: Filters) -> list[pl.Expr]:
+    exprs: list[pl.Expr] = []
+    if f.designated:
+        exprs.append(_eq_or_null("designated_tier", f.designated))
+    if f.recommended:
+        exprs.append(pl.col("recommended_tier") == f.recommended)
+    if f.decision == UNDECIDED:
+        exprs.append(pl.col("decision").is_null())
+    elif f.decision:
+        exprs.append(pl.col("decision") == f.decision)
+    if f.action:
+        exprs.append(pl.col("action") == f.action)
+    if f.flag:
+        exprs.append(pl.col("flags").list.contains(f.flag))
+    if f.mismatches:
+        exprs.append(pl.col("designated_tier").fill_null("casual") != pl.col("recommended_tier"))
+    if f.rows is not None:
+        exprs.append(pl.col("row").is_in(list(f.rows)))
+    return exprs
+
+
+def _eq_or_null(column: str, value: str) -> pl.Expr:
+    # "none" picks partners the tracker gives no tier.
+    return pl.col(column).is_null() if value == "none" else pl.col(column) == value
+
+
+def _sort_key(column: str) -> pl.Expr:
+    if column in ("designated_tier", "recommended_tier", "decision"):
+        return pl.col(column).replace_strict(_TIER_RANK, default=None, return_dtype=pl.Int64)
+    if column == "action":
+        return pl.col(column).replace_strict(_ACTION_RANK, default=None, return_dtype=pl.Int64)
+    if column == "flags":
+        return pl.col("flags").list.len()
+    if column == "partner":
+        return pl.col("partner").str.to_lowercase()
+    return pl.col(column)

@@ -1,0 +1,130 @@
+"""The portfolio panel: the seven tier-discipline checks as gauges, designated vs after
+decisions, flag counts and resources to reallocate. Choosing a check or a flag asks the
+app to show the partners behind it (drill-down)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tierwise.fields import CHECKS, FLAGS
+from tierwise.scoring.result import Check, Portfolio
+
+CHECK_NAMES: dict[str, str] = {
+    "STRATEGIC_INITIATIVES": "Strategic inits",
+    "STRATEGIC_PARTNERS": "Strategic partners",
+    "STRATEGIC_PARTNER_TYPES": "Strategic types",
+    "TACTICAL_INITIATIVES": "Tactical inits",
+    "TACTICAL_PARTNERS": "Tactical partners",
+    "CASUAL_OWNED_BY_FIELD": "Casual field-owned",
+    "EVERYONE_STRATEGIC": "Everyone strategic",
+}
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2g}"
+
+
+def limits(check: Check) -> str:
+    if check.low is not None and check.high is not None:
+        if check.low == check.high:
+            return f"need {_num(check.low)}"
+        return f"{_num(check.low)}-{_num(check.high)}"
+    if check.high is not None:
+        return f"max {_num(check.high)}"
+    if check.low is not None:
+        return f"min {_num(check.low)}"
+    return ""
+
+
+def gauge(check: Check) -> str:
+    """'[$error]5[/] / max 2' style: the count coloured by whether it passes."""
+    colour = "$success" if check.ok else "$error"
+    mark = "✓" if check.ok else "✗"
+    actual = _num(check.actual) if check.actual is not None else ""
+    return f"[{colour}]{mark}{actual:>3}[/]"
+
+
+class PortfolioPanel(OptionList):
+    """One option per check (designated → after decisions), then flags, then reallocation."""
+
+    class DrillDown(Message):
+        """Show only these worksheet rows (`rows`), or the partners with `flag`."""
+
+        def __init__(self, label: str, rows: tuple[int, ...] | None, flag: str | None) -> None:
+            self.label = label
+            self.rows = rows
+            self.flag = flag
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._checks: dict[str, tuple[Check | None, Check | None]] = {}
+        self.border_title = "Portfolio"
+
+    def show(self, portfolio: Portfolio, flag_counts: Counter[str]) -> None:
+        highlighted = self.highlighted
+        designated = {c.code: c for c in portfolio.designated}
+        after = {c.code: c for c in portfolio.recommended}
+        self._checks = {code: (designated.get(code), after.get(code)) for code in CHECKS}
+        options: list[Option | None] = []
+        failing = sum(1 for c in after.values() if not c.ok)
+        self.border_subtitle = f"after decisions: {failing} failing"
+        for code in CHECKS:
+            d, a = self._checks[code]
+            if d is None and a is None:
+                continue
+            ref = a or d
+            assert ref is not None
+            name = CHECK_NAMES.get(code, code)
+            left = gauge(d) if d else ""
+            right = gauge(a) if a else ""
+            options.append(
+                Option(
+                    f"{name:<19}{left or '    '} → {right or '    '} [$text-muted]{limits(ref)}[/]",
+                    id=f"check:{code}",
+                )
+            )
+        options.append(None)
+        for flag in FLAGS:
+            n = flag_counts.get(flag, 0)
+            colour = "$warning" if n else "$text-muted"
+            options.append(Option(f"[{colour}]{n:>4}[/] {flag}", id=f"flag:{flag}"))
+        options.append(None)
+        re = portfolio.reallocate
+        options.append(
+            Option(
+                f"Reallocate [b]{re.fte:.1f}[/] FTE, [b]{_money(re.budget)}[/] budget",
+                id="reallocate",
+                disabled=True,
+            )
+        )
+        self.set_options(options)
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        kind, _, key = option_id.partition(":")
+        if kind == "flag":
+            self.post_message(self.DrillDown(f"flag {key}", None, key))
+        elif kind == "check":
+            d, a = self._checks.get(key, (None, None))
+            # Prefer the failure after decisions: that is what is still to fix.
+            chosen = a if a is not None and not a.ok else d if d is not None and not d.ok else a
+            rows = tuple(chosen.rows) if chosen is not None else ()
+            label = f"{CHECK_NAMES.get(key, key)}: {len(rows)} partners"
+            self.post_message(self.DrillDown(label, rows, None))
+
+
+def _money(value: float) -> str:
+    for unit, size in (("M", 1e6), ("k", 1e3)):
+        if abs(value) >= size:
+            return f"{value / size:.1f}{unit}"
+    return f"{value:.0f}"
