@@ -1,0 +1,120 @@
+"""The triage session without the UI: decisions, notes, undo/redo, views, search."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tierwise.tui.journal import Entry, Journal, journal_path
+from tierwise.tui.session import UNDECIDED, Filters, Sort, TriageSession
+
+
+def partners() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "row": [4, 5, 6, 7],
+            "partner": ["Acme", "Globex", "acme labs", "Initech"],
+            "partner_type": ["isv", "reseller", "integrator", None],
+            "designated_tier": ["strategic", "strategic", None, "tactical"],
+            "recommended_tier": ["strategic", "casual", "tactical", "tactical"],
+            "action": ["keep", "demote", "promote", "fix"],
+            "score": [90.0, 40.0, 70.0, 55.0],
+            "share": [80.0, None, 60.0, 10.0],
+            "access": [None, None, None, None],
+            "speed": [None, None, None, None],
+            "ecosystem": [50.0, 20.0, 90.0, 40.0],
+            "flags": [[], ["WHY_BOTHER", "VAGUE_AGENDA"], [], ["VAGUE_AGENDA"]],
+        },
+        schema_overrides={"flags": pl.List(pl.String), "access": pl.Float64, "speed": pl.Float64},
+    )
+
+
+def names(session: TriageSession, view: list[int]) -> list[str]:
+    return [session.partner(p)["partner"] for p in view]
+
+
+def test_decisions_undo_redo_and_dirty() -> None:
+    s = TriageSession(partners())
+    assert not s.dirty
+    s.decide(5, "exit")
+    s.set_note(5, "  no pipeline in a year ")
+    assert s.state(5) == ("exit", "no pipeline in a year")
+    assert s.dirty and s.decided == 1
+    s.undo()
+    assert s.state(5) == ("exit", "")
+    s.undo()
+    assert s.state(5) == (None, "") and not s.dirty
+    s.redo()
+    assert s.state(5) == ("exit", "")
+    assert s.table.filter(pl.col("row") == 5)["decision"].item() == "exit"
+    assert [c.after for c in s.log] == [("exit", "")]
+
+
+def test_a_new_change_clears_redo_and_same_decision_is_no_change() -> None:
+    s = TriageSession(partners())
+    s.decide(4, "tactical")
+    s.undo()
+    s.decide(4, "casual")
+    assert s.redo() is None
+    assert s.decide(4, "casual") is None
+
+
+def test_restored_decisions_are_not_dirty_and_saving_clears_the_log() -> None:
+    restored = pl.DataFrame(
+        {"row": [6], "decision": ["strategic"], "decision_note": ["board asked"]}
+    )
+    s = TriageSession(partners(), restored)
+    assert s.state(6) == ("strategic", "board asked") and not s.dirty
+    s.decide(7, "exit")
+    s.mark_saved()
+    assert not s.dirty and s.log == []
+    assert s.decisions_frame().to_dicts() == [
+        {"row": 6, "decision": "strategic", "decision_note": "board asked"},
+        {"row": 7, "decision": "exit", "decision_note": None},
+    ]
+
+
+def test_filters_and_sort() -> None:
+    s = TriageSession(partners())
+    assert names(s, s.view()) == ["Acme", "acme labs", "Initech", "Globex"]
+    assert names(s, s.view(sort=Sort("partner", False))) == [
+        "Acme",
+        "acme labs",
+        "Globex",
+        "Initech",
+    ]
+    assert names(s, s.view(Filters(flag="VAGUE_AGENDA"))) == ["Initech", "Globex"]
+    assert names(s, s.view(Filters(mismatches=True))) == ["acme labs", "Globex"]
+    assert names(s, s.view(Filters(designated="none"))) == ["acme labs"]
+    assert names(s, s.view(Filters(rows=(4, 7)))) == ["Acme", "Initech"]
+    s.decide(7, "exit")
+    assert names(s, s.view(Filters(decision="exit"))) == ["Initech"]
+    assert "Initech" not in names(s, s.view(Filters(decision=UNDECIDED)))
+    # tiers sort by rank, not alphabetically
+    assert names(s, s.view(sort=Sort("recommended_tier", False)))[0] == "Acme"
+
+
+def test_search_is_case_insensitive_within_the_view() -> None:
+    s = TriageSession(partners())
+    view = s.view()
+    assert [names(s, view)[i] for i in s.matches(view, "ACME")] == ["Acme", "acme labs"]
+    assert s.matches(view, "zzz") == []
+
+
+def test_unknown_decision_is_refused() -> None:
+    with pytest.raises(ValueError):
+        TriageSession(partners()).decide(4, "platinum")
+
+
+def test_journal_replays_the_last_state_and_skips_a_torn_line(tmp_path) -> None:
+    out = tmp_path / "t.tierwise.xlsx"
+    j = Journal(out)
+    assert j.path == journal_path(out) and not j.exists()
+    j.append(Entry(4, "Acme", "exit", "", "2026-10-31T10:00:00"))
+    j.append(Entry(4, "Acme", "casual", "note", "2026-10-31T10:01:00"))
+    with j.path.open("a") as fh:
+        fh.write('{"row": 5, "decis')
+    final = j.final_states()
+    assert list(final) == [4] and final[4].decision == "casual" and final[4].note == "note"
+    j.delete()
+    assert not j.exists()
