@@ -25,7 +25,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20260331
 # Bump when the cells change, so cached trackers are regenerated rather than reused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 HEADERS: tuple[str, ...] = (
     "Partner Name",  # partner
@@ -152,6 +152,7 @@ MANAGERS = ("Dana Fox", "Lee Park", "Ana Ruiz", "Tom Berg", "Ivy Moss", "Raj Rao
 TEAMS = ("Alliances", "Field", "Channel", "Field", "Field", "")
 REGIONS = ("EMEA", "NA", "APAC", "LATAM")
 BLANKS = ("n/a", "-", "TBD", "", None)
+UNREADABLE = ("ask finance", "see deck", "soon", "tbc w/ Dana")
 NOTE_BITS = (
     "QBR booked",
     "waiting on legal",
@@ -272,7 +273,9 @@ def _rows(ws, n: int, seed: int) -> Iterator[list]:
             return f"{amount:,.0f}"
         if roll < 0.92:
             return f"EUR {amount / 1e3:.0f}k"
-        return pick(BLANKS)
+        if roll < 0.995:
+            return pick(BLANKS)
+        return pick(UNREADABLE)  # the odd cell no parser can read: a warning each
 
     def count(mean: float) -> object:
         value = int(rng.expovariate(1 / mean))
@@ -294,7 +297,9 @@ def _rows(ws, n: int, seed: int) -> Iterator[list]:
             return d.isoformat()
         if roll < 0.94:
             return f"{d.month:02d}/{d.day:02d}/{d.year}"
-        return pick(BLANKS)
+        if roll < 0.995:
+            return pick(BLANKS)
+        return pick(UNREADABLE)
 
     def days(mean: float) -> object:
         value = max(5, int(rng.gauss(mean, mean / 3)))
