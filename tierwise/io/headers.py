@@ -132,17 +132,20 @@ def find_header(grid: Sequence[Sequence[object]], index: Mapping[str, str]) -> H
     """The row (or pair of rows) among the first rows of `grid` whose texts best match
     the aliases; None when no row maps anything."""
     rows = [[_cell(v) for v in row] for row in grid[: HEADER_SEARCH_ROWS + 1]]
+    singles = [_score(row, index) for row in rows]
     best: Header | None = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if all(v is None for v in row):
             continue
-        candidates = [Header(i, 1, row, _score(row, index))]
+        candidates = [Header(i, 1, row, singles[i])]
         if i + 1 < len(rows) and any(v is not None for v in rows[i + 1]):
             pair = _joined(row, rows[i + 1])
-            candidates.append(Header(i + 1, 2, pair, _score(pair, index)))
-        for cand in candidates:
-            # Ties go to the earlier, shorter header: a title row above a header adds
+            # A pair must beat its lower row alone: a title above a header adds
             # nothing and must not be glued onto it.
+            score = _score(pair, index)
+            if score > singles[i + 1]:
+                candidates.append(Header(i + 1, 2, pair, score))
+        for cand in candidates:
             if cand.score > 0 and (best is None or cand.score > best.score):
                 best = cand
     return best

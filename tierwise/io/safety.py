@@ -34,9 +34,12 @@ OOXML_FORMATS: Final = ("xlsx", "xlsm", "xltx", "xltm")
 _CFB_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BIFF_OLD: Final = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # BIFF2-4 BOF
 _SCAN_CHUNK: Final = 8 << 20
-# The start tag of a cell that holds something (self-closing <c r="..." s="1"/> cells
-# are formatting only: calamine skips them, and Excel writes them out to XFD1048576).
-_CELL_REF: Final = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]{1,4})([0-9]{1,8})"[^>]*(?<!/)>')
+# The start tag of a cell that holds something. Empty cells (<c r="..." s="1"/> or
+# <c ...></c>) are formatting only: calamine skips them, and spreadsheet programs write
+# them out as far as XFD1048576.
+_CELL_REF: Final = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]{1,4})([0-9]{1,8})"[^>]*(?<!/)>(?!</(?:\w+:)?c>)'
+)
 
 
 @dataclass(frozen=True)

@@ -82,15 +82,18 @@ _EXCEL_EPOCH: Final = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 3653, 73051
 
 # Day first before month first: "15/03/2026" is unambiguous either way, and
-# "03/04/2026" is read the way most of the world writes it.
+# "03/04/2026" is read the way most of the world writes it. Two-digit years come first:
+# "%Y" would read "15/03/26" as the year 26, while "%y" refuses "2026".
 DATE_FORMATS: Final[tuple[str, ...]] = (
+    "%d/%m/%y",
+    "%d-%b-%y",
+    "%d.%m.%y",
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%d/%m/%Y",
     "%m/%d/%Y",
     "%d.%m.%Y",
     "%d-%m-%Y",
-    "%d/%m/%y",
     "%b %d, %Y",
     "%B %d, %Y",
     "%b %d %Y",
@@ -98,7 +101,6 @@ DATE_FORMATS: Final[tuple[str, ...]] = (
     "%d %b %Y",
     "%d %B %Y",
     "%d-%b-%Y",
-    "%d-%b-%y",
     "%d %b, %Y",
 )
 

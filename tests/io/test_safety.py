@@ -1,0 +1,217 @@
+"""Files refused (or read another way) before any spreadsheet library opens them."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tierwise.errors import TierwiseError
+from tierwise.io import safety
+from tierwise.io.reader import read_tracker
+
+FREE, END, FATSECT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def cfb(streams: list[str], *, loop: bool = False) -> bytes:
+    """A minimal OLE2 container: sector 0 the FAT, sector 1 the directory."""
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 0x2C, 1, 1, 0, 4096, END, 0, END, 0, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([FREE] * 108))
+    fat = [FATSECT, 1 if loop else END] + [FREE] * 126
+    directory = bytearray(512)
+    for i, name in enumerate(["Root Entry", *streams][:4]):
+        entry = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le")
+        entry[: len(encoded)] = encoded
+        struct.pack_into("<HB", entry, 64, len(encoded), 5 if i == 0 else 2)
+        struct.pack_into("<IQ", entry, 116, END, 0)
+        directory[i * 128 : (i + 1) * 128] = entry
+    return bytes(header) + struct.pack("<128I", *fat) + bytes(directory)
+
+
+def small_workbook(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Partner", "Tier"])
+    ws.append(["Acme", "Gold"])
+    wb.save(path)
+    return path
+
+
+def refused(path: Path, **kw) -> str:
+    with pytest.raises(TierwiseError) as err:
+        read_tracker(path, **kw)
+    message = str(err.value)
+    assert "\n" not in message
+    return message
+
+
+def test_an_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    assert "empty" in refused(path)
+
+
+def test_a_corrupt_zip_is_refused_as_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00garbage" * 50)
+    assert "damaged" in refused(path)
+
+
+def test_a_truncated_workbook_is_refused(tmp_path: Path) -> None:
+    whole = small_workbook(tmp_path / "whole.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    assert str(path) in refused(path)
+
+
+def test_an_encrypted_workbook_says_how_to_remove_the_password(tmp_path: Path) -> None:
+    path = tmp_path / "secret.xlsx"
+    path.write_bytes(cfb(["EncryptionInfo", "EncryptedPackage"]))
+    message = refused(path)
+    assert "password-protected" in message and "remove the password" in message
+
+
+def test_a_looping_ole_container_is_refused_without_hanging(tmp_path: Path) -> None:
+    path = tmp_path / "loop.xls"
+    path.write_bytes(cfb(["Workbook"], loop=True))
+    assert "damaged" in refused(path)
+
+
+def test_an_ole_container_with_a_workbook_stream_named_xlsx_is_read_as_xls(tmp_path: Path) -> None:
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(cfb(["Workbook"]))
+    check = safety.check_file(path)
+    assert check.format == "xls" and check.renamed
+    assert "legacy .xls" in check.warnings[0]
+
+
+def test_a_real_xls_named_xlsx_is_read_with_a_warning(tmp_path: Path, corpus_dir: Path) -> None:
+    path = tmp_path / "renamed.xlsx"
+    shutil.copyfile(corpus_dir / "roo" / "type_excel.xlsx", path)
+    check = safety.check_file(path)
+    assert check.format == "xls"
+    # The sample has no partner column: the reader gets as far as saying so.
+    assert "no partner column" in refused(path) or read_tracker(path)
+
+
+def test_an_ole_container_that_is_no_workbook_is_not_a_spreadsheet(tmp_path: Path) -> None:
+    path = tmp_path / "doc.xls"
+    path.write_bytes(cfb(["WordDocument"]))
+    assert "is not a spreadsheet Tierwise can read" in refused(path)
+
+
+def test_a_csv_named_xlsx_is_read_as_csv_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_text("Partner,Tier\nAcme,Gold\n", encoding="utf-8")
+    tracker = read_tracker(path)
+    assert tracker.source.format == "csv"
+    assert tracker.frame.get_column("partner").to_list() == ["Acme"]
+    assert any("read as CSV" in w.message for w in tracker.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+        ("page.xls", b"<html><body><table><tr><td>x</td></tr></table></body></html>"),
+        ("data.bin", b"Partner,Tier\nAcme,Gold\n"),
+    ],
+)
+def test_other_files_are_not_spreadsheets(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert "is not a spreadsheet Tierwise can read (xlsx, xlsm, xls, xlsb, ods, csv)" in refused(
+        path
+    )
+
+
+def test_a_zip_that_is_no_workbook_is_not_a_spreadsheet(tmp_path: Path) -> None:
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    assert "not a spreadsheet" in refused(path)
+
+
+def test_a_workbook_calamine_cannot_open_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "hollow.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    message = refused(path)
+    assert str(path) in message
+
+
+def bomb(tmp_path: Path) -> Path:
+    """A real workbook carrying one extra entry that inflates 60 MB from a few KB."""
+    path = small_workbook(tmp_path / "bomb.xlsx")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/padding.bin", b"\0" * 60_000_000)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
+    message = refused(bomb(tmp_path))
+    assert "looks like a zip bomb" in message and "--allow-large" in message
+
+
+def test_allow_large_lifts_the_caps(tmp_path: Path) -> None:
+    tracker = read_tracker(bomb(tmp_path), allow_large=True)
+    assert tracker.frame.get_column("partner").to_list() == ["Acme"]
+
+
+def test_too_many_entries_are_refused(tmp_path: Path) -> None:
+    path = small_workbook(tmp_path / "many.xlsx")
+    with zipfile.ZipFile(path, "a") as zf:
+        for i in range(safety.MAX_ENTRIES):
+            zf.writestr(f"x/{i}", b"")
+    assert "zip entries" in refused(path)
+
+
+def test_a_directory_claiming_gigabytes_is_refused(tmp_path: Path) -> None:
+    path = small_workbook(tmp_path / "claims.xlsx")
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 0xFFFFFFF0)  # uncompressed size
+    path.write_bytes(bytes(data))
+    assert "GiB" in refused(path)
+
+
+def test_a_sheet_spanning_an_absurd_rectangle_is_refused(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Partner"
+    ws["XFD1048576"] = 1  # calamine would allocate all 17 billion cells between
+    path = tmp_path / "far.xlsx"
+    wb.save(path)
+    assert "columns" in refused(path)
+
+
+def test_formatting_only_cells_far_away_do_not_count(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner"])
+    ws.append(["Acme"])
+    ws["XFD1048576"].number_format = "0.00"  # styled, empty: written as <c r=... s=.../>
+    path = tmp_path / "styled.xlsx"
+    wb.save(path)
+    assert safety.check_file(path).format == "xlsx"
+
+
+def test_hostile_corpus_files_end_in_one_line(corpus_dir: Path) -> None:
+    for name in [
+        "apache-poi/poc-xmlbomb.xlsx",
+        "apache-poi/protect.xlsx",
+        "phpspreadsheet/oleloop.xls",
+        "calamine/issue_594_dos.ods",
+        "apache-poi/clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx",
+    ]:
+        message = refused(corpus_dir / name)
+        assert name.rsplit("/", 1)[1] in message
