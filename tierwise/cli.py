@@ -95,6 +95,11 @@ rubric_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A rubric TOML merged over the default (see `tierwise rubric`).",
 )
+allow_large_option = click.option(
+    "--allow-large",
+    is_flag=True,
+    help="Open files past the zip-bomb and sheet-size safety caps (only files you trust).",
+)
 as_of_option = click.option(
     "--as-of", metavar="YYYY-MM-DD", help="Judge dates as of this day (default: today)."
 )
@@ -116,11 +121,7 @@ def main() -> None:
 @sheet_option
 @map_option
 @click.option("--json", "as_json", is_flag=True, help="Print the source and warnings as JSON.")
-@click.option(
-    "--allow-large",
-    is_flag=True,
-    help="Read a file even when it looks like a zip bomb or claims a huge sheet.",
-)
+@allow_large_option
 def inspect(
     file: Path, sheet: str | None, maps: tuple[str, ...], as_json: bool, allow_large: bool
 ) -> None:
@@ -155,38 +156,101 @@ def rubric() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON.")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output file (one input) or folder (several). Default: NAME.tierwise.EXT beside each.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv", "json"]),
+    default=None,
+    help="What to write: the annotated workbook (default), or the results as CSV or JSON.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the whole result as JSON on stdout (writes a file only with -o or --format).",
+)
 @sheet_option
 @map_option
 @rubric_option
+@click.option(
+    "--compare",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="B.toml",
+    help="Also score with this rubric and show what changes against --rubric (or the default).",
+)
 @as_of_option
+@allow_large_option
+@click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary per file.")
 def score(
     files: tuple[str, ...],
     output: Path | None,
+    fmt: str | None,
     as_json: bool,
     sheet: str | None,
     maps: tuple[str, ...],
     rubric: Path | None,
+    compare: Path | None,
     as_of: str | None,
+    allow_large: bool,
+    quiet: bool,
 ) -> None:
-    """Score one or more trackers."""
-    from tierwise.pipeline import evaluate, result_json
-    from tierwise.report import score_report
+    """Score partner trackers and write each one back annotated.
 
-    for name in files:
-        ev = evaluate(
-            name,
-            sheet=parse_sheet(sheet),
-            mapping=parse_map(maps),
-            rubric_path=rubric,
-            as_of=parse_as_of(as_of),
-        )
-        if as_json:
-            click.echo(json.dumps(result_json(ev), indent=2, ensure_ascii=False))
-        else:
-            click.echo(score_report(ev))
+    FILE may be several files or glob patterns ("trackers/*.xlsx"). Each input gets its
+    own output: NAME.tierwise.xlsx beside it (or --format csv|json), never over an
+    input. With one input the ranked report and portfolio checks are printed; with
+    several, a one-line summary each. Exits 1 if any file failed, after trying all.
+    """
+    from tierwise import batch
+
+    options = batch.Options(
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        rubric_path=rubric,
+        as_of=parse_as_of(as_of),
+        allow_large=allow_large,
+    )
+    paths = batch.expand(files)
+    if compare is not None:
+        if len(paths) != 1:
+            raise TierwiseError("--compare takes exactly one tracker")
+        outcome = batch.compare_rubrics(paths[0], options, compare)
+        click.echo(outcome.to_json_text() if as_json else outcome.report())
+        return
+    write = fmt is not None or output is not None or not as_json
+    targets = batch.plan_outputs(paths, output, fmt or "xlsx") if write else {}
+    failed = 0
+    docs = []
+    show = click.get_text_stream("stderr").isatty() and len(paths) > 1 and not as_json
+    with click.progressbar(
+        paths, label="Scoring", file=sys.stderr, hidden=not show, show_pos=True
+    ) as bar:
+        for path in bar:
+            try:
+                done = batch.score_one(path, options, targets.get(path))
+            except TierwiseError as err:
+                failed += 1
+                click.echo(f"tierwise: {path}: {err}", err=True)
+                continue
+            if as_json:
+                docs.append(done.doc)
+            elif len(paths) == 1 and not quiet:
+                click.echo(done.report)
+                click.echo(done.summary, err=True)
+            else:
+                click.echo(done.summary)
+    if as_json:
+        doc = docs[0] if len(paths) == 1 and docs else docs
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 @main.command()

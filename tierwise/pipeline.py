@@ -43,11 +43,14 @@ def evaluate(
     mapping: dict[str, str] | None = None,
     rubric_path: str | Path | None = None,
     as_of: date | None = None,
+    allow_large: bool = False,
 ) -> Evaluation:
     """Read `path` and score it. A rubric stored in an annotated workbook is used unless
     `rubric_path` is given."""
     base = load_rubric(rubric_path)
-    tracker = read_tracker(path, sheet=sheet, mapping=mapping, aliases=base.aliases)
+    tracker = read_tracker(
+        path, sheet=sheet, mapping=mapping, aliases=base.aliases, allow_large=allow_large
+    )
     rubric = base
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
@@ -57,6 +60,10 @@ def evaluate(
 
 def result_json(ev: Evaluation) -> dict:
     """The whole result as the JSON document of CONTRACT.md."""
+    decided = {
+        r: (d, n)
+        for r, d, n in ev.tracker.decisions.select("row", "decision", "decision_note").rows()
+    }
     partners = []
     for p in ev.scored.partners.iter_rows(named=True):
         partners.append(
@@ -71,6 +78,8 @@ def result_json(ev: Evaluation) -> dict:
                 "motivations": {m: p[m] for m in ("share", "access", "speed", "ecosystem")},
                 "flags": list(p["flags"] or []),
                 "why": list(p["why"] or []),
+                "decision": decided.get(p["row"], (None, None))[0],
+                "decision_note": decided.get(p["row"], (None, None))[1],
             }
         )
     return {

@@ -1,0 +1,79 @@
+"""Flat outputs for scripts: the scored partners as CSV, the whole result as JSON.
+
+CSV cells that a spreadsheet would run as a formula are neutralised the way OWASP
+recommends (a leading apostrophe), since CSV files are mostly opened in Excel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tierwise.io.atomic import write_atomically
+
+# A cell starting with one of these is run as a formula (or DDE) by spreadsheet apps.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = (
+    "row",
+    "partner",
+    "partner_type",
+    "designated_tier",
+    "recommended_tier",
+    "action",
+    "score",
+    "share",
+    "access",
+    "speed",
+    "ecosystem",
+    "flags",
+    "why",
+    "decision",
+    "decision_note",
+)
+
+
+def neutralise(text: str | None) -> str | None:
+    """Prefix text a spreadsheet would evaluate with an apostrophe (OWASP CSV injection)."""
+    if text and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def partners_table(partners: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """The ranked partners with their decisions, lists joined, text neutralised."""
+    table = partners.join(
+        decisions.select("row", "decision", "decision_note"), on="row", how="left"
+    )
+    for name in CSV_COLUMNS:
+        if name not in table.columns:
+            table = table.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+    joined = {"flags": "; ", "why": " | "}
+    table = table.with_columns(
+        pl.col(name).list.join(sep) for name, sep in joined.items() if name in partners.columns
+    )
+    text = [c for c in CSV_COLUMNS if table.schema[c] == pl.String]
+    return table.select(CSV_COLUMNS).with_columns(
+        pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text
+    )
+
+
+def write_csv(partners: pl.DataFrame, decisions: pl.DataFrame, out: Path) -> None:
+    """Write the ranked partners to `out` as UTF-8 CSV (with a BOM, so Excel reads accents)."""
+    table = partners_table(partners, decisions)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            fh.write(b"\xef\xbb\xbf")
+            table.write_csv(fh)
+
+    write_atomically(out, write)
+
+
+def write_json(doc: dict[str, Any], out: Path) -> None:
+    """Write a JSON document to `out` atomically."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
