@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ from tierwise.io.tracker import (
     empty_decisions,
     quote_sheet,
 )
+
+# calamine logs what it skips (chartsheets, odd parts) through Python logging; without a
+# handler those lines would land on stderr beside the CLI's one-line errors.
+logging.getLogger("calamine").addHandler(logging.NullHandler())
+logging.getLogger("fastexcel").addHandler(logging.NullHandler())
 
 # A row whose partner (or first) cell reads like this is a total, not a partner.
 _TOTAL: Final = r"(?i)^\s*(grand\s+|sub\s*-?\s*)?totals?\b|^\s*sum\s*:?\s*$|^\s*sum\s+of\b"
