@@ -1,0 +1,495 @@
+"""Write the user's own workbook back with Tierwise's columns and sheets added.
+
+`write_annotated` is what the CLI and the TUI call; `annotate_package` does the work on
+plain data (a sheet name, a header row, a frame of annotations), so it can be tested
+without the reader or the scorer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+from xml.sax.saxutils import quoteattr
+
+import polars as pl
+
+from tierwise import __version__
+from tierwise.errors import TierwiseError
+from tierwise.io import columns as names
+from tierwise.io.atomic import same_file, write_atomically
+from tierwise.io.log import LogEntry, write_log
+from tierwise.io.package import (
+    CT_NS,
+    CT_RELS,
+    CT_STYLES,
+    CT_WORKSHEET,
+    DOC_REL_NS,
+    MAIN_NS,
+    MINIMAL_STYLES,
+    REL_NS,
+    RT_OFFICE_DOC,
+    RT_STYLES,
+    RT_WORKSHEET,
+    Package,
+    SheetEdit,
+    StyleBook,
+    cell_xml,
+    edit_sheet_stream,
+)
+from tierwise.io.render import put_sheet, style_indices
+from tierwise.io.sheetspec import SheetSpec
+from tierwise.io.tracker import column_letter
+
+if TYPE_CHECKING:
+    from tierwise.pipeline import Evaluation
+
+__all__ = ["LogEntry", "WriteResult", "annotate_package", "default_output", "write_annotated"]
+
+OOXML: Final = ("xlsx", "xlsm", "xltx", "xltm")
+MOTIVATIONS: Final = ("share", "access", "speed", "ecosystem")
+TIERS: Final = ("strategic", "tactical", "casual", "exit")
+# Width (characters) of each Tierwise column, by result column.
+WIDTHS: Final = {
+    "score": 10,
+    "recommended_tier": 14,
+    "action": 12,
+    "flags": 30,
+    "why": 60,
+    "share": 10,
+    "access": 10,
+    "speed": 10,
+    "ecosystem": 11,
+    "decision": 12,
+    "decision_note": 36,
+}
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Where the annotated workbook went, how many partners it annotates, and anything
+    the user should know (e.g. that a CSV input became a new .xlsx)."""
+
+    path: Path
+    rows: int
+    notes: list[str] = field(default_factory=list)
+
+
+def default_output(path: Path) -> Path:
+    """`NAME.tierwise.xlsx` beside the input (`.xlsm` and templates keep their extension,
+    so macros still open). An input that is itself `NAME.tierwise.xlsx` gets
+    `NAME.tierwise-2.xlsx`: the input is never the output."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    ext = ext if ext.lstrip(".") in OOXML else ".xlsx"
+    base = re.sub(r"\.tierwise(-\d+)?$", "", path.stem)
+    candidate = path.with_name(f"{base}.tierwise{ext}")
+    n = 2
+    while candidate == path or (candidate.exists() and same_file(candidate, path)):
+        candidate = path.with_name(f"{base}.tierwise-{n}{ext}")
+        n += 1
+    return candidate
+
+
+# -- annotation values --------------------------------------------------------------
+
+
+def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
+    """`row` plus one column per Tierwise column, as written (flags and why joined)."""
+    cols = []
+    for _, name in names.ANNOTATION_COLUMNS:
+        if name in ("decision", "decision_note"):
+            continue
+        if name not in partners.columns:
+            cols.append(pl.lit(None).alias(name))
+        elif name == "flags":
+            cols.append(pl.col("flags").cast(pl.List(pl.String)).list.join(", ").alias(name))
+        elif name == "why":
+            cols.append(pl.col("why").cast(pl.List(pl.String)).list.join("\n").alias(name))
+        else:
+            cols.append(pl.col(name))
+    frame = partners.select(pl.col("row").cast(pl.Int64), *cols)
+    if decisions is not None and decisions.height:
+        frame = frame.join(
+            decisions.select(
+                pl.col("row").cast(pl.Int64),
+                pl.col("decision").cast(pl.String),
+                pl.col("decision_note").cast(pl.String),
+            ).unique("row", keep="last"),
+            on="row",
+            how="left",
+        )
+    else:
+        frame = frame.with_columns(
+            pl.lit(None, pl.String).alias("decision"),
+            pl.lit(None, pl.String).alias("decision_note"),
+        )
+    return frame.sort("row")
+
+
+def merge_decisions(kept: pl.DataFrame | None, new: pl.DataFrame | None) -> pl.DataFrame | None:
+    """Decisions already in the workbook, overridden row by row by `new`."""
+    frames = [
+        f.select(
+            pl.col("row").cast(pl.Int64),
+            pl.col("decision").cast(pl.String),
+            pl.col("decision_note").cast(pl.String),
+        )
+        for f in (kept, new)
+        if f is not None and f.height
+    ]
+    if not frames:
+        return None
+    return pl.concat(frames).unique("row", keep="last", maintain_order=True)
+
+
+def _cell_style(name: str, value: object, styles: dict[str, int]) -> int:
+    if name in ("recommended_tier", "decision"):
+        return styles.get(f"tier_{value}", styles["text"]) if value else styles["text"]
+    if name == "flags":
+        return styles["flag"] if value else styles["text"]
+    if name in ("why", "decision_note"):
+        return styles["wrap"]
+    if name in MOTIVATIONS:
+        return styles["int"]
+    if name == "score":
+        return styles["number"]
+    return styles["text"]
+
+
+def _as_cell(value: object) -> object:
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+# -- the package edit ---------------------------------------------------------------
+
+
+def annotate_package(
+    src: Path,
+    out: Path,
+    *,
+    sheet: str,
+    header_row: int,
+    values: pl.DataFrame,
+    first_column: int,
+    existing: Mapping[str, int] | None = None,
+    sheets: Sequence[SheetSpec] = (),
+    hidden_sheets: Sequence[SheetSpec] = (),
+    log: Sequence[LogEntry] = (),
+) -> dict[str, int]:
+    """Copy the package `src` to `out` with Tierwise's columns on `sheet`.
+
+    values: `row` (1-based worksheet row) and one column per result column of
+        columns.ANNOTATION_COLUMNS (text already joined; nulls clear a cell).
+    first_column: where columns not yet on the sheet start (the user's last column + 1).
+    existing: "Tierwise: ..." header -> column already on the sheet (updated in place).
+    sheets / hidden_sheets: sheets to add or replace (hidden ones are very hidden).
+    log: entries appended to the "Tierwise Log" sheet.
+    Returns header -> column used. Writes `out` directly (callers make it atomic).
+    """
+    with Package(src) as pkg:
+        entry = pkg.sheet(sheet)
+        if entry is None or not entry.part or not pkg.has(entry.part):
+            raise TierwiseError(f"{src} has no sheet named {sheet!r} to annotate")
+        styles = style_indices(StyleBook(pkg.styles()))
+        placed = _place_columns(first_column, existing or {})
+        edit = _sheet_edit(values, header_row, placed, styles)
+
+        def stream() -> Iterator[bytes]:
+            with pkg.open(entry.part) as fh:
+                yield from edit_sheet_stream(fh, edit)
+
+        pkg.put(entry.part, stream)
+        for spec in sheets:
+            put_sheet(pkg, spec, styles)
+        for spec in hidden_sheets:
+            put_sheet(pkg, spec, styles, state="veryHidden")
+        write_log(pkg, log, styles)
+        pkg.save(out)
+    return placed
+
+
+def _place_columns(first: int, existing: Mapping[str, int]) -> dict[str, int]:
+    placed: dict[str, int] = {}
+    taken = set(existing.values())
+    nxt = max([first - 1, *taken]) + 1
+    for header, _ in names.ANNOTATION_COLUMNS:
+        if header in existing:
+            placed[header] = existing[header]
+        else:
+            while nxt in taken:
+                nxt += 1
+            placed[header] = nxt
+            taken.add(nxt)
+    return placed
+
+
+def _sheet_edit(
+    values: pl.DataFrame, header_row: int, placed: dict[str, int], styles: dict[str, int]
+) -> SheetEdit:
+    fields = [(placed[h], name) for h, name in names.ANNOTATION_COLUMNS]
+    letters = {col: column_letter(col) for col, _ in fields}
+    cells: dict[int, list[tuple[int, bytes]]] = {}
+    header_cells = [
+        (placed[h], cell_xml(f"{letters[placed[h]]}{header_row}", h, styles["header"]))
+        for h, _ in names.ANNOTATION_COLUMNS
+    ]
+    cells[header_row] = sorted(header_cells)
+    ordered = sorted(fields)
+    present = [name for _, name in ordered]
+    frame = values.select(
+        "row", *[pl.col(n) if n in values.columns else pl.lit(None).alias(n) for n in present]
+    )
+    for row in frame.iter_rows():
+        r = row[0]
+        if r is None or r == header_row:
+            continue
+        cells[r] = [
+            (col, cell_xml(f"{letters[col]}{r}", _as_cell(v), _cell_style(name, v, styles)))
+            for (col, name), v in zip(ordered, row[1:], strict=True)
+        ]
+    widths = {placed[h]: float(WIDTHS[name]) for h, name in names.ANNOTATION_COLUMNS}
+    return SheetEdit(cells=cells, columns=frozenset(placed.values()), widths=widths)
+
+
+# -- owned sheets -------------------------------------------------------------------
+
+
+def setup_sheet(sheet: str, header_row: int, mapping: Mapping[str, str], rubric: str) -> SheetSpec:
+    """The very hidden "Tierwise Setup" sheet: key / JSON value, as the reader parses it."""
+    spec = SheetSpec(names.SETUP_SHEET, landscape=False, fit_to_width=False)
+    spec.set(1, 1, "key")
+    spec.set(1, 2, "value")
+    rows = (
+        ("version", __version__),
+        ("sheet", sheet),
+        ("header_row", header_row),
+        ("mapping", dict(mapping)),
+        ("rubric", rubric),
+    )
+    for i, (key, value) in enumerate(rows, start=2):
+        spec.set(i, 1, key)
+        spec.set(i, 2, json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict)))
+    spec.col_widths = {1: 12, 2: 80}
+    return spec
+
+
+def _portfolio(ev: Evaluation, decisions: pl.DataFrame | None) -> SheetSpec | None:
+    try:
+        module = importlib.import_module("tierwise.io.portfolio_sheet")
+    except ModuleNotFoundError:
+        return None
+    return module.build_portfolio_sheet(ev, decisions)
+
+
+def _rubric_text(ev: Evaluation) -> str:
+    to_toml = getattr(ev.rubric, "to_toml", None)
+    return to_toml() if callable(to_toml) else ""
+
+
+# -- non-OOXML inputs ---------------------------------------------------------------
+
+_SHEET_NAME_BAD: Final = re.compile(r"[\[\]:*?/\\]")
+_NUMBER: Final = re.compile(r"^-?(?:0|[1-9]\d{0,14})(?:\.\d+)?$")
+
+
+def _data_sheet_name(name: str) -> str:
+    clean = _SHEET_NAME_BAD.sub(" ", name).strip().strip("'")[:31]
+    return clean if clean and clean not in names.OWN_SHEETS else "Partners"
+
+
+def build_data_package(raw: pl.DataFrame, sheet: str, out: Path) -> dict[int, int]:
+    """A new .xlsx holding `raw` (header on row 1, text kept as text, plain numbers as
+    numbers); returns the original row -> its row in the new sheet."""
+    headers = [c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)]
+
+    def rows() -> Iterator[bytes]:
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+        yield (
+            b'<row r="1">'
+            + b"".join(
+                cell_xml(f"{column_letter(i)}1", h, 0) for i, h in enumerate(headers, start=1)
+            )
+            + b"</row>"
+        )
+        letters = [column_letter(i) for i in range(1, len(headers) + 1)]
+        for n, values in enumerate(raw.select(headers).iter_rows(), start=2):
+            cells = []
+            for letter, v in zip(letters, values, strict=True):
+                if v is None or v == "":
+                    continue
+                value: object = float(v) if _NUMBER.match(v) else v
+                if isinstance(value, float) and value.is_integer() and "." not in v:
+                    value = int(v)
+                cells.append(cell_xml(f"{letter}{n}", value, 0))
+            yield b'<row r="%d">%s</row>' % (n, b"".join(cells))
+        yield b"</sheetData></worksheet>"
+
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in _skeleton(sheet).items():
+            z.writestr(part, data)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            for chunk in rows():
+                fh.write(chunk)
+    return dict(zip(raw["row"].cast(pl.Int64).to_list(), range(2, raw.height + 2), strict=True))
+
+
+def _skeleton(sheet: str) -> dict[str, bytes]:
+    """The parts of a one-sheet workbook, but for its worksheet."""
+    decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    types = (
+        f'{decl}<Types xmlns="{CT_NS}">'
+        f'<Default Extension="rels" ContentType="{CT_RELS}"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{CT_WORKSHEET}"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{CT_STYLES}"/></Types>'
+    )
+    root_rels = (
+        f'{decl}<Relationships xmlns="{REL_NS}">'
+        f'<Relationship Id="rId1" Type="{RT_OFFICE_DOC}" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    workbook = (
+        f'{decl}<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_REL_NS}">'
+        f'<sheets><sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    wb_rels = (
+        f'{decl}<Relationships xmlns="{REL_NS}">'
+        f'<Relationship Id="rId1" Type="{RT_WORKSHEET}" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{RT_STYLES}" Target="styles.xml"/></Relationships>'
+    )
+    return {
+        "[Content_Types].xml": types.encode("utf-8"),
+        "_rels/.rels": root_rels.encode("utf-8"),
+        "xl/workbook.xml": workbook.encode("utf-8"),
+        "xl/_rels/workbook.xml.rels": wb_rels.encode("utf-8"),
+        "xl/styles.xml": MINIMAL_STYLES,
+    }
+
+
+# -- the public entry point ---------------------------------------------------------
+
+
+def write_annotated(
+    ev: Evaluation,
+    out: Path,
+    *,
+    decisions: pl.DataFrame | None = None,
+    log: Sequence[LogEntry] = (),
+    portfolio: SheetSpec | None = None,
+) -> WriteResult:
+    """Write `ev`'s tracker back to `out`, annotated; the input is never modified.
+
+    decisions: `row`, `decision`, `decision_note` to write (rows not in it keep the
+    decisions already in an annotated input). The file is written to a temporary file
+    beside `out`, checked, and only then renamed over `out`.
+    """
+    source = ev.tracker.source
+    src = Path(source.file)
+    out = Path(out)
+    if same_file(out, src) or out.resolve() == src.resolve():
+        raise TierwiseError(
+            f"{out} is the input file; Tierwise never overwrites an input: choose another -o"
+        )
+    notes: list[str] = []
+    kept = merge_decisions(ev.tracker.decisions, decisions)
+    values = annotation_frame(ev.scored.partners, kept)
+    if portfolio is None:
+        portfolio = _portfolio(ev, kept)
+    fmt = (source.format or src.suffix.lstrip(".")).lower()
+    sheets = [portfolio] if portfolio is not None else []
+
+    with tempfile.TemporaryDirectory(prefix="tierwise-") as scratch:
+        base, sheet, header_row = src, source.sheet, source.header_row
+        first, existing = max(source.last_column, 0) + 1, dict(source.tierwise_columns)
+        log_entries = list(log)
+        if fmt not in OOXML:
+            sheet = _data_sheet_name(source.sheet or src.stem)
+            base = Path(scratch) / "data.xlsx"
+            moved = build_data_package(ev.tracker.raw, sheet, base)
+            values = _move_rows(values, moved)
+            header_row, existing = 1, {}
+            first = (
+                len(
+                    [
+                        c
+                        for c in ev.tracker.raw.columns
+                        if c != "row" and not c.startswith(names.PREFIX)
+                    ]
+                )
+                + 1
+            )
+            notes.append(f"input was {fmt.upper()}: wrote a new .xlsx holding its data")
+        elif fmt in ("xlsm", "xltm") and out.suffix.lower() not in (".xlsm", ".xltm"):
+            notes.append(
+                f"the input has macros: {out.name} keeps them, but Excel opens it only "
+                "with an .xlsm extension"
+            )
+        hidden = [setup_sheet(sheet, header_row, source.mapping, _rubric_text(ev))]
+
+        def write(tmp: Path) -> None:
+            annotate_package(
+                base,
+                tmp,
+                sheet=sheet,
+                header_row=header_row,
+                values=values,
+                first_column=first,
+                existing=existing,
+                sheets=sheets,
+                hidden_sheets=hidden,
+                log=log_entries,
+            )
+
+        write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet]))
+    return WriteResult(out, values.height, notes)
+
+
+def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
+    mapping = pl.DataFrame(
+        {"row": list(moved), "new_row": list(moved.values())},
+        schema={"row": pl.Int64, "new_row": pl.Int64},
+    )
+    return (
+        values.join(mapping, on="row", how="inner")
+        .drop("row")
+        .rename({"new_row": "row"})
+        .select("row", *[c for c in values.columns if c != "row"])
+    )
+
+
+def verify_workbook(path: Path, must_have: Sequence[str] = ()) -> None:
+    """Check a written workbook opens with openpyxl and fastexcel and lists its sheets."""
+    import fastexcel
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+        try:
+            openpyxl_names = list(wb.sheetnames)
+        finally:
+            wb.close()
+        fast_names = list(fastexcel.read_excel(str(path)).sheet_names)
+    except Exception as err:  # whatever either library raises, the file is not fit to keep
+        raise TierwiseError(
+            f"the annotated workbook failed its check ({type(err).__name__}: {err}); "
+            "nothing was written; please report this file"
+        ) from None
+    for name in must_have:
+        if name not in openpyxl_names or name not in fast_names:
+            raise TierwiseError(
+                f"the annotated workbook lost the sheet {name!r}; nothing was written"
+            )

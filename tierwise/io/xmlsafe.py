@@ -1,0 +1,65 @@
+"""The one way Tierwise parses XML: lxml with entities, DTDs and the network turned off.
+
+Workbooks come from anywhere, and a part can carry an entity bomb ("billion laughs")
+or an external entity that reads a local file. OOXML never needs a DTD, so a part that
+declares one is refused outright rather than parsed with its entities left unexpanded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+from lxml import etree
+
+from tierwise.errors import TierwiseError
+
+_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "remove_blank_text": False,
+}
+
+
+def parser() -> etree.XMLParser:
+    """A fresh hardened parser (lxml parsers are not thread-safe, so never share one)."""
+    return etree.XMLParser(**_OPTIONS)
+
+
+def _refuse_dtd(root: etree._Element, where: str) -> None:
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise TierwiseError(
+            f"{where} declares a DTD, which no spreadsheet needs; refusing to read it "
+            "(the file may be crafted to attack XML readers)"
+        )
+
+
+def parse(data: bytes, where: str = "an XML part") -> etree._Element:
+    """Parse one whole part and return its root element, or raise TierwiseError."""
+    try:
+        root = etree.fromstring(data, parser())
+    except etree.XMLSyntaxError as err:
+        raise TierwiseError(
+            f"{where} is not well-formed XML ({err}); the file is damaged"
+        ) from None
+    if root is None:
+        raise TierwiseError(f"{where} is empty; the file is damaged")
+    _refuse_dtd(root, where)
+    return root
+
+
+def iterparse(
+    source: IO[bytes], events: tuple[str, ...] = ("end",), tag: Any = None
+) -> Iterator[tuple[str, etree._Element]]:
+    """Stream a part with the same hardening as `parse` (for parts too big for a DOM)."""
+    opts = {k: v for k, v in _OPTIONS.items() if k != "dtd_validation"}
+    try:
+        yield from etree.iterparse(source, events=events, tag=tag, **opts)
+    except etree.XMLSyntaxError as err:
+        raise TierwiseError(
+            f"an XML part is not well-formed ({err}); the file is damaged"
+        ) from None
