@@ -6,9 +6,12 @@ over it (`--rubric FILE`).
 
 from __future__ import annotations
 
+import copy
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,8 +45,28 @@ class Rubric:
         """A value by dotted key, e.g. rubric.get("flags.exec_lunch.min_target")."""
         node: Any = self.data
         for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise TierwiseError(f"rubric: unknown key '{dotted}' (see `tierwise rubric`)")
             node = node[part]
         return node
+
+    def with_values(self, changes: Mapping[str, Any]) -> Rubric:
+        """This rubric with some values changed by dotted key (validated like a file)."""
+        over = copy.deepcopy(self.overrides)
+        for dotted, value in changes.items():
+            *tables, leaf = dotted.split(".")
+            node = over
+            for part in tables:
+                child = node.setdefault(part, {})
+                if not isinstance(child, dict):
+                    raise TierwiseError(f"rubric: '{dotted}' is not a table key")
+                node = child
+            node[leaf] = value
+        return Rubric(_merge(_default_data(), over), over)
+
+    def to_toml(self) -> str:
+        """The overrides (what differs from the default) as TOML text."""
+        return _emit_tables(self.overrides, [])
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any], path: str = "") -> dict[str, Any]:
@@ -70,7 +93,8 @@ def _check_type(where: str, default: Any, value: Any) -> None:
     elif isinstance(default, int | float):
         ok = isinstance(value, int | float)
     elif isinstance(default, list):
-        ok = isinstance(value, list) and all(isinstance(v, type(default[0])) for v in value)
+        item = type(default[0]) if default else str
+        ok = isinstance(value, list) and all(isinstance(v, item) for v in value)
     else:
         ok = isinstance(value, type(default))
     if not ok:
@@ -86,7 +110,7 @@ def _parse(text: str, origin: str) -> dict[str, Any]:
 
 def load_rubric(path: str | Path | None = None, *, overrides_toml: str | None = None) -> Rubric:
     """The default rubric, with a user's TOML file (or TOML text) merged over it."""
-    data = _parse(default_rubric_text(), "the default rubric")
+    data = _default_data()
     over: dict[str, Any] = {}
     if path is not None:
         try:
@@ -97,3 +121,44 @@ def load_rubric(path: str | Path | None = None, *, overrides_toml: str | None = 
     elif overrides_toml:
         over = _parse(overrides_toml, "the rubric stored in the workbook")
     return Rubric(_merge(data, over), over)
+
+
+@cache
+def _default_tree() -> dict[str, Any]:
+    return _parse(default_rubric_text(), "the default rubric")
+
+
+def _default_data() -> dict[str, Any]:
+    return copy.deepcopy(_default_tree())
+
+
+def _emit_tables(table: Mapping[str, Any], path: list[str]) -> str:
+    """TOML for a tree of tables whose leaves are numbers, strings, bools or string lists."""
+    leaves = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
+    tables = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
+    out: list[str] = []
+    if leaves:
+        if path:
+            out.append(f"[{'.'.join(_key(p) for p in path)}]")
+        out.extend(f"{_key(k)} = {_value(v)}" for k, v in leaves)
+        out.append("")
+    for key, sub in tables:
+        out.append(_emit_tables(sub, [*path, key]))
+    return "\n".join(part for part in out if part is not None)
+
+
+def _key(key: str) -> str:
+    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
+    return key if bare else json.dumps(key)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    raise TierwiseError(f"rubric: cannot write {value!r} as TOML")

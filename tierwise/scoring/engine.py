@@ -1,0 +1,330 @@
+"""`score`: a tracker frame and a rubric to ranked judgments with reasons.
+
+The numbers are whole-column polars expressions (motivations.py, flags.py); the
+slot-filling (recommend.py) and the checks (portfolio.py) work on the small results.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS, tracker_schema
+from tierwise.scoring import flags as rules
+from tierwise.scoring.motivations import (
+    EVIDENCE,
+    assessed,
+    evidence_count,
+    motivation_columns,
+    stated_columns,
+)
+from tierwise.scoring.portfolio import after_tiers, check_portfolio, checks_after, reallocation
+from tierwise.scoring.recommend import RANK_ORDER, actions, recommend
+from tierwise.scoring.result import Portfolio, Scored, ScoreWarning
+from tierwise.scoring.rubric import Rubric
+from tierwise.scoring.words import is_blank, normalised, number_text, quoted
+
+OUTPUT_COLUMNS = (
+    "row",
+    "partner",
+    "partner_type",
+    "designated_tier",
+    "recommended_tier",
+    "action",
+    "score",
+    *MOTIVATIONS,
+    "flags",
+    "why",
+    "stated",
+    "fte",
+    "budget",
+    "initiative",
+    "owner_team",
+    "evidence",
+)
+
+
+def _label_key(label: pl.Expr) -> pl.Expr:
+    """Labels compare case- and space-insensitively ("Tier 1" == "tier1")."""
+    return label.str.to_lowercase().str.replace_all(r"[\s_\-]+", "")
+
+
+def _tier(rubric: Rubric) -> pl.Expr:
+    table = {
+        "".join(label.lower().split()).replace("_", "").replace("-", ""): tier
+        for tier, labels in rubric.labels.items()
+        for label in labels
+    }
+    key = _label_key(pl.col("designated_tier"))
+    return key.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
+    """Every canonical column, typed; absent ones all null. Returns the fields present."""
+    schema = tracker_schema()
+    present = frozenset(c for c in frame.columns if c in schema and c != "row")
+    columns = []
+    for name, dtype in schema.items():
+        if name in frame.columns:
+            columns.append(pl.col(name).cast(dtype, strict=False))
+        elif name == "row":
+            columns.append(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"))
+        else:
+            columns.append(pl.lit(None, dtype).alias(name))
+    return frame.lazy().select(columns), present
+
+
+def _stage_basics(lf: pl.LazyFrame, r: Rubric, present: frozenset[str], as_of: date):
+    blank = r.get("text.blank_words")
+    market = pl.col("target_market")
+    if "target_market" in present:
+        unspecified = is_blank(market, blank) | normalised(market).is_in(
+            [w.lower() for w in r.get("text.unspecified_markets")]
+        )
+    else:
+        unspecified = pl.lit(False)
+    started = pl.coalesce(pl.col("start_date"), pl.col("agreement_date"))
+    age = (pl.lit(as_of) - started).dt.total_days()
+    label_blank = is_blank(pl.col("designated_tier"), blank)
+    return lf.with_columns(
+        tier=pl.when(label_blank).then(None).otherwise(_tier(r)),
+        _unknown_label=~label_blank & _tier(r).is_null(),
+        _unspecified=unspecified.fill_null(True),
+        _started=started,
+        _age=age,
+        _in_grace=(age < r.get("thresholds.grace_days")).fill_null(False),
+    ).with_columns(
+        *motivation_columns(r, present, pl.col("_unspecified")),
+        evidence=evidence_count(present),
+        _invests=(
+            pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
+            | (pl.col("fte").fill_null(0.0) > 0)
+            | (pl.col("budget").fill_null(0.0) > 0)
+        ),
+        _investment=rules.investment_words(),
+        _resources=rules.investment_words(tier=False),
+    )
+
+
+def _combined(r: Rubric, which: dict[str, bool]) -> pl.Expr:
+    """Motivations into one value: mostly the strongest, the rest a weighted mean."""
+    names = [m for m in MOTIVATIONS if which[m]]
+    if not names:
+        return pl.lit(0.0)
+    best_share = float(r.get("score.best_motivation_weight"))
+    weights = {m: float(r.get(f"score.weights.{m}")) for m in names}
+    total = sum(weights.values())
+    best = pl.max_horizontal([pl.col(m) for m in names])
+    if total <= 0:
+        return best
+    mean = pl.sum_horizontal([pl.col(m) * w for m, w in weights.items()]) / total
+    return best_share * best + (1 - best_share) * mean
+
+
+def _why_motivations(r: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
+    out = []
+    for m in MOTIVATIONS:
+        if which[m]:
+            out.append(
+                pl.lit(f"{m.capitalize()} ")
+                + number_text(pl.col(m), 0)
+                + pl.lit(": ")
+                + pl.col(f"_{m}_words")
+            )
+    if which["share"]:
+        cap = r.get("motivations.share.unspecified_market_cap")
+        market = (
+            pl.when(pl.col("target_market").is_null())
+            .then(pl.lit("no target market"))
+            .otherwise(
+                pl.lit("target market ")
+                + quoted(pl.col("target_market"), 30)
+                + pl.lit(" is not a specific market")
+            )
+        )
+        out.append(
+            pl.when(pl.col("_unspecified")).then(pl.lit(f"Share capped at {cap:g}: ") + market)
+        )
+    for m in MOTIVATIONS:
+        level = number_text(pl.col(m), 0) if which[m] else pl.lit("not assessed")
+        out.append(
+            pl.when(pl.col("stated").list.contains(m)).then(
+                pl.lit(f"Objective states {m}, not evidenced ({m} ") + level + pl.lit(")")
+            )
+        )
+    return out
+
+
+def _notes(r: Rubric, present: frozenset[str], which: dict[str, bool]) -> list[str]:
+    """What the tracker does not record, and which rules that disables."""
+    notes: list[str] = []
+    for m in MOTIVATIONS:
+        if not which[m]:
+            cols = " or ".join(EVIDENCE[m])
+            if m == "speed":
+                cols = "cycle_days with baseline_cycle_days"
+            notes.append(f"No evidence column for {m} ({cols}): {m} not assessed.")
+    if not any(which.values()):
+        notes.append("No motivation can be assessed: scores are 0 and WHY_BOTHER is not assessed.")
+
+    def missing(*cols: str) -> bool:
+        return not any(c in present for c in cols)
+
+    if missing("revenue_target") or missing("pipeline", "closed_revenue"):
+        notes.append(
+            "No revenue target, or no pipeline or closed revenue: EXEC_LUNCH not assessed."
+        )
+    if missing("announced", ANNOUNCED_ON):
+        notes.append("No announcement column: PRESS_RELEASE not assessed.")
+    if missing("target_market"):
+        notes.append(
+            "No target market column: share is not capped for unspecified markets and "
+            "PRESS_RELEASE's market rule is not assessed."
+        )
+    if missing("objective", "market_need"):
+        notes.append(
+            "No objective or market need column: VAGUE_AGENDA's vague-text rule not assessed."
+        )
+    if missing("partner_agenda"):
+        notes.append("No partner agenda column: VAGUE_AGENDA's blank-agenda rule not assessed.")
+    if missing("designated_tier"):
+        notes.append(
+            "No tier column: every partner is judged as casual; "
+            "STRATEGIC_IN_NAME_ONLY not assessed."
+        )
+    else:
+        for col, what in (
+            ("exec_sponsor", "executive sponsor"),
+            ("fte", "FTE"),
+            ("last_activity", "last activity"),
+        ):
+            if missing(col):
+                notes.append(f"No {what} column: STRATEGIC_IN_NAME_ONLY does not check it.")
+    if missing("start_date", "agreement_date"):
+        notes.append(
+            "No start or agreement date: no partner is given the new-partner grace period."
+        )
+    if missing("initiative"):
+        notes.append("No initiative column: initiative checks not assessed.")
+    if missing("partner_type"):
+        notes.append("No partner type column: any type may fill a strategic slot.")
+    if missing("owner_team", "fte", "budget"):
+        notes.append("No owner team, FTE or budget column: CASUAL_OWNED_BY_FIELD not assessed.")
+    return notes
+
+
+def score(
+    frame: pl.DataFrame, rubric: Rubric, *, as_of: date, decisions: pl.DataFrame | None = None
+) -> Scored:
+    """Score every partner of a tracker frame (see Scored for the columns) as of `as_of`.
+
+    `decisions` (row, decision, decision_note) replace the recommended tiers in the
+    recommended-portfolio checks and the reallocation; they never change a score.
+    """
+    r = rubric
+    lf, present = _complete(frame)
+    which = assessed(r, present)
+    any_motivation = any(which.values())
+    best_name, best_value = rules.best_motivation(which)
+    lf = _stage_basics(lf, r, present, as_of).with_columns(
+        _value=_combined(r, which), _best=best_name, _best_value=best_value
+    )
+    fired = {
+        "EXEC_LUNCH": rules.exec_lunch(r, present),
+        "PRESS_RELEASE": rules.press_release(r, present, as_of),
+        "VAGUE_AGENDA": rules.vague_agenda(r, present),
+        "STRATEGIC_IN_NAME_ONLY": rules.strategic_in_name_only(r, present, as_of, any_motivation),
+    }
+    bother, bother_why, early = rules.why_bother(r, any_motivation)
+    fired["WHY_BOTHER"] = (bother, bother_why)
+    penalty = pl.sum_horizontal(
+        [
+            fires.cast(pl.Float64) * float(r.get(f"score.penalty_{code.lower()}"))
+            for code, (fires, _) in fired.items()
+        ]
+    )
+    flag_list = pl.concat_list(
+        [pl.when(fired[code][0]).then(pl.lit(code)) for code in FLAGS]
+    ).list.drop_nulls()
+    lf = lf.with_columns(
+        score=(pl.col("_value") - penalty).clip(0.0, 100.0).round(1),
+        flags=flag_list,
+        _why_bother=bother,
+        _early=early,
+        _penalties=pl.concat_str(
+            [
+                pl.when(fired[code][0]).then(pl.lit(f"{pen:g} for {code}"))
+                for code in FLAGS
+                if (pen := float(r.get(f"score.penalty_{code.lower()}"))) > 0
+            ]
+            or [pl.lit(None, pl.String)],
+            separator=", ",
+            ignore_nulls=True,
+        ),
+        **{f"_why_{code}": why for code, (_, why) in fired.items()},
+    ).with_columns(stated_columns(r, present))
+
+    data = lf.collect().sort(*RANK_ORDER[:1], descending=RANK_ORDER[1])
+    data = actions(recommend(data, r, present))
+    data = data.with_columns(why=_why(r, which)).rename({"designated_tier": "_label"})
+    data = data.rename({"tier": "designated_tier"})
+
+    warnings = [
+        ScoreWarning(row, "designated_tier", f"Unknown tier label '{label}'; treated as no tier")
+        for row, label in data.filter(pl.col("_unknown_label").fill_null(False))
+        .select("row", "_label")
+        .sort("row")
+        .iter_rows()
+    ]
+    partners = data.select(OUTPUT_COLUMNS)
+    notes = _notes(r, present, which)
+    if warnings:
+        labels = sorted({w.message.split("'")[1] for w in warnings})
+        shown = ", ".join(f"'{x}'" for x in labels[:5]) + (" ..." if len(labels) > 5 else "")
+        notes.append(
+            f"{len(warnings)} partner(s) carry tier labels the label map does not know "
+            f"({shown}): treated as no tier; add them under [labels] in your rubric."
+        )
+    after = after_tiers(partners, decisions)
+    portfolio = Portfolio(
+        designated=check_portfolio(partners, "designated_tier", r),
+        recommended=checks_after(after, r),
+        reallocate=reallocation(after),
+        notes=notes,
+    )
+    return Scored(partners, portfolio, warnings)
+
+
+def _why(r: Rubric, which: dict[str, bool]) -> pl.Expr:
+    """Every reason, in reading order: score, evidence, stated intent, flags, tier, action."""
+    grace = r.get("thresholds.grace_days")
+    if any(which.values()):
+        head = (
+            pl.lit("Score ")
+            + number_text(pl.col("score"), 0)
+            + pl.lit(": strongest motivation ")
+            + pl.col("_best")
+            + pl.lit(" ")
+            + number_text(pl.col("_best_value"), 0)
+            + pl.when(pl.col("_penalties") != "")
+            .then(pl.lit(", less ") + pl.col("_penalties"))
+            .otherwise(pl.lit(""))
+        )
+    else:
+        head = pl.lit("Score 0: the tracker holds no evidence for any motivation")
+    early = pl.when(pl.col("_early")).then(
+        pl.lit("Too early to judge: started ")
+        + pl.col("_started").dt.to_string("%Y-%m-%d")
+        + pl.lit(", ")
+        + pl.col("_age").cast(pl.String)
+        + pl.lit(f" days ago (grace period {grace:g} days)")
+    )
+    flag_why = [
+        pl.when(pl.col(f"_why_{code}").is_not_null()).then(
+            pl.lit(f"{code}: ") + pl.col(f"_why_{code}")
+        )
+        for code in FLAGS
+    ]
+    parts = [head, *_why_motivations(r, which), early, *flag_why, "_tier_why", "_action_why"]
+    return pl.concat_list(parts).list.drop_nulls()

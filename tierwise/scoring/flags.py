@@ -1,0 +1,226 @@
+"""The four partnering mistakes and WHY_BOTHER (PLAYBOOK.md section 3), as per-partner
+Boolean columns `_<flag>` with their reasons in words (`_<flag>_why`).
+
+A rule whose columns the tracker does not have never fires (see `not_assessed`).
+Expects the columns `prepare` in engine.py adds: `tier`, `_unspecified`, `_in_grace`,
+`_started`, `_invests`, `_value` (motivations combined, before penalties), `_best`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from tierwise.fields import MOTIVATIONS
+from tierwise.scoring.rubric import Rubric
+from tierwise.scoring.words import (
+    contains_any,
+    is_blank,
+    money_text,
+    number_text,
+    quoted,
+)
+
+FALSE = pl.lit(False)
+NO_WHY = pl.lit(None, pl.String)
+
+
+def _days_since(column: str, as_of: date) -> pl.Expr:
+    return (pl.lit(as_of) - pl.col(column)).dt.total_days()
+
+
+def _joined(reasons: list[pl.Expr]) -> pl.Expr:
+    """Non-null reasons as "a, b and c" (null when none)."""
+    if not reasons:
+        return NO_WHY
+    text = pl.concat_str(reasons, separator=", ", ignore_nulls=True)
+    text = text.str.replace(r", ([^,]*)$", " and $1")
+    return pl.when(text.str.len_chars() > 0).then(text).otherwise(NO_WHY)
+
+
+def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
+    """A big joint target with almost nothing behind it."""
+    backing_cols = [c for c in ("pipeline", "closed_revenue") if c in present]
+    if "revenue_target" not in present or not backing_cols:
+        return FALSE, NO_WHY
+    rule = r.get("flags.exec_lunch")
+    blank = r.get("text.blank_words")
+    target = pl.col("revenue_target").fill_null(0.0)
+    backing = pl.sum_horizontal([pl.col(c).fill_null(0.0) for c in backing_cols])
+    fires = (target >= rule["min_target"]) & (backing < rule["max_backing"] * target)
+    behind = {
+        ("pipeline",): pl.lit("Pipeline ") + money_text(pl.col("pipeline")),
+        ("closed_revenue",): pl.lit("Closed ") + money_text(pl.col("closed_revenue")),
+        ("pipeline", "closed_revenue"): pl.lit("Pipeline and closed ") + money_text(backing),
+    }[tuple(backing_cols)]
+    share = number_text(backing / target * 100, 0)
+    head = behind + pl.lit(" against a ") + money_text(target) + pl.lit(" target (")
+    head = head + share + pl.lit("%)")
+    signs: list[pl.Expr] = []
+    if "target_market" in present:
+        signs.append(pl.when(pl.col("_unspecified")).then(pl.lit("no target market")))
+    if "initiative" in present:
+        signs.append(pl.when(is_blank(pl.col("initiative"), blank)).then(pl.lit("no initiative")))
+    if "origin" in present:
+        origin = pl.col("origin")
+        signs.append(
+            pl.when(contains_any(origin, r.get("text.executive_origins"))).then(
+                pl.lit("origin ") + quoted(origin, 40) + pl.lit(" reads like an executive meeting")
+            )
+        )
+    extra = _joined(signs)
+    why = head + pl.when(extra.is_not_null()).then(pl.lit("; ") + extra).otherwise(pl.lit(""))
+    return fires, pl.when(fires).then(why)
+
+
+def press_release(r: Rubric, present: frozenset[str], as_of: date) -> tuple[pl.Expr, pl.Expr]:
+    """Announced, with no specific target market or nothing to show since."""
+    if "announced" not in present and "announced_on" not in present:
+        return FALSE, NO_WHY
+    announced = pl.col("announced").fill_null(False) | pl.col("announced_on").is_not_null()
+    on = pl.col("announced_on")
+    when_text = (
+        pl.when(on.is_not_null())
+        .then(pl.lit("Announced ") + on.dt.to_string("%Y-%m-%d"))
+        .otherwise(pl.lit("Announced"))
+    )
+    no_market = announced & pl.col("_unspecified") if "target_market" in present else FALSE
+    results = [c for c in ("pipeline", "deals_won", "closed_revenue") if c in present]
+    if results:
+        nothing = pl.all_horizontal([pl.col(c).fill_null(0.0) <= 0 for c in results])
+        days = _days_since("announced_on", as_of)
+        quiet = (
+            announced
+            & days.fill_null(-1).ge(r.get("flags.press_release.days_after_announcement"))
+            & nothing
+        )
+    else:
+        quiet, days = FALSE, pl.lit(0)
+    fires = no_market | quiet
+    reasons = [
+        pl.when(no_market).then(pl.lit("no target market")),
+        pl.when(quiet).then(
+            pl.lit("no pipeline and no deals ") + number_text(days, 0) + pl.lit(" days later")
+        ),
+    ]
+    why = pl.concat_str(reasons, separator="; ", ignore_nulls=True)
+    return fires, pl.when(fires).then(when_text + pl.lit("; ") + why)
+
+
+def vague_agenda(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
+    """Vague intent with nothing specific; or an invested partner whose own agenda is blank."""
+    texts = [c for c in ("objective", "market_need") if c in present]
+    vague, vague_why = FALSE, NO_WHY
+    if texts:
+        text = pl.concat_str([pl.col(c) for c in texts], separator=" · ", ignore_nulls=True)
+        specific = (
+            text.str.contains(r"\d").fill_null(False)
+            | contains_any(text, r.get("text.market_words"))
+            | contains_any(text, r.get("text.date_words"))
+        )
+        vague = contains_any(text, r.get("text.vague_phrases")) & ~specific
+        label = "Objective" if texts == ["objective"] else "Agenda"
+        vague_why = pl.when(vague).then(
+            pl.lit(f"{label} ")
+            + quoted(text)
+            + pl.lit(" is vague: no named market, number or date")
+        )
+    blank_agenda, agenda_why = FALSE, NO_WHY
+    if "partner_agenda" in present and "designated_tier" in present:
+        blank_agenda = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False) & is_blank(
+            pl.col("partner_agenda"), r.get("text.blank_words")
+        )
+        agenda_why = pl.when(blank_agenda).then(
+            pl.lit("Partner agenda left blank for a ")
+            + pl.col("tier")
+            + pl.lit(" partner: we do not know what they want")
+        )
+    fires = vague | blank_agenda
+    why = pl.concat_str([vague_why, agenda_why], separator="; ", ignore_nulls=True)
+    return fires, pl.when(fires).then(why)
+
+
+def strategic_in_name_only(
+    r: Rubric, present: frozenset[str], as_of: date, any_motivation: bool
+) -> tuple[pl.Expr, pl.Expr]:
+    """Labelled strategic, but the attention or the value does not match."""
+    if "designated_tier" not in present:
+        return FALSE, NO_WHY
+    rule = r.get("flags.strategic_in_name_only")
+    reasons: list[pl.Expr] = []
+    if "exec_sponsor" in present:
+        no_sponsor = is_blank(pl.col("exec_sponsor"), r.get("text.blank_words"))
+        reasons.append(pl.when(no_sponsor).then(pl.lit("no executive sponsor")))
+    if "fte" in present:
+        fte = pl.col("fte").fill_null(0.0)
+        reasons.append(pl.when(fte < rule["min_fte"]).then(number_text(fte) + pl.lit(" FTE")))
+    if "last_activity" in present:
+        idle = _days_since("last_activity", as_of)
+        reasons.append(
+            pl.when(pl.col("last_activity").is_null())
+            .then(pl.lit("no joint activity recorded"))
+            .when(idle > rule["max_days_inactive"])
+            .then(
+                pl.lit("no joint activity since ")
+                + pl.col("last_activity").dt.to_string("%Y-%m-%d")
+                + pl.lit(" (")
+                + idle.cast(pl.String)
+                + pl.lit(" days)")
+            )
+        )
+    if any_motivation:
+        low = (pl.col("_value") < r.get("thresholds.strategic_low_score")) & ~pl.col("_in_grace")
+        value = number_text(pl.col("_value"), 0)
+        reasons.append(pl.when(low).then(pl.lit("motivations worth only ") + value))
+    if not reasons:
+        return FALSE, NO_WHY
+    why = _joined(reasons)
+    fires = (pl.col("tier") == "strategic").fill_null(False) & why.is_not_null()
+    return fires, pl.when(fires).then(pl.lit("Strategic label but ") + why)
+
+
+def why_bother(r: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """No significant motivation for a partner we invest in: (fires, why, too early)."""
+    if not any_motivation:
+        return FALSE, NO_WHY, FALSE
+    bar = r.get("thresholds.significant")
+    weak = pl.col("_best_value") < bar
+    invested = pl.col("_invests")
+    fires = weak & invested & ~pl.col("_in_grace")
+    early = weak & invested & pl.col("_in_grace")
+    why = (
+        pl.lit(f"No motivation reaches {bar:g} (best: ")
+        + pl.col("_best")
+        + pl.lit(" ")
+        + number_text(pl.col("_best_value"), 0)
+        + pl.lit("), yet we invest in it: ")
+        + pl.col("_investment")
+    )
+    return fires, pl.when(fires).then(why), early
+
+
+def investment_words(*, tier: bool = True) -> pl.Expr:
+    """What we put into a partner, in words: "strategic tier, 1.5 FTE and $200k budget"."""
+    parts = [
+        pl.when(pl.lit(tier) & pl.col("tier").is_in(["strategic", "tactical"])).then(
+            pl.col("tier") + pl.lit(" tier")
+        ),
+        pl.when(pl.col("fte").fill_null(0.0) > 0).then(number_text(pl.col("fte")) + pl.lit(" FTE")),
+        pl.when(pl.col("budget").fill_null(0.0) > 0).then(
+            money_text(pl.col("budget")) + pl.lit(" budget")
+        ),
+    ]
+    return _joined(parts)
+
+
+def best_motivation(assessed: dict[str, bool]) -> tuple[pl.Expr, pl.Expr]:
+    """The strongest assessed motivation: (name, value)."""
+    names = [m for m in MOTIVATIONS if assessed[m]]
+    if not names:
+        return pl.lit(None, pl.String), pl.lit(None, pl.Float64)
+    value = pl.max_horizontal([pl.col(m) for m in names])
+    name = pl.when(pl.col(names[0]) == value).then(pl.lit(names[0]))
+    for m in names[1:]:
+        name = name.when(pl.col(m) == value).then(pl.lit(m))
+    return name.otherwise(pl.lit(names[0])), value

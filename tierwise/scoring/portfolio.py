@@ -1,0 +1,274 @@
+"""Tier discipline (PLAYBOOK.md section 2): the seven portfolio checks on one set of
+tiers, the resources to reallocate, and the checks after triage decisions."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tierwise.scoring.recommend import level
+from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored
+from tierwise.scoring.rubric import Rubric
+from tierwise.scoring.words import (
+    and_join,
+    contains_any,
+    fmt_money,
+    fmt_number,
+    money_text,
+    or_join,
+)
+
+OUT = "exit"  # a decided or recommended exit leaves the portfolio
+
+
+def _recorded(frame: pl.DataFrame, column: str) -> bool:
+    """A column the tracker holds (a column with no value at all counts as not recorded)."""
+    return column in frame.columns and frame[column].null_count() < frame.height
+
+
+def _names(frame: pl.DataFrame, limit: int = 3, detail: str | None = None) -> str:
+    who = [
+        (p if p else f"row {r}") + (f" ({d})" if d else "")
+        for p, r, d in zip(
+            frame["partner"] if "partner" in frame.columns else [None] * frame.height,
+            frame["row"],
+            frame[detail] if detail else [None] * frame.height,
+            strict=True,
+        )
+    ]
+    more = len(who) - limit
+    return and_join(who[:limit] + ([f"{more} more"] if more > 0 else []))
+
+
+def _span(low: float, high: float) -> str:
+    return f"exactly {low:g}" if low == high else f"{low:g}-{high:g}"
+
+
+def _rows(frame: pl.DataFrame) -> tuple[int, ...]:
+    return tuple(sorted(frame["row"].to_list()))
+
+
+def _not_assessed(code: str, what: str) -> Check:
+    return Check(code, True, f"Not assessed: the tracker records no {what}")
+
+
+def _initiatives(code: str, tier: pl.DataFrame, name: str, low: int, high: int) -> Check:
+    named = tier.filter(pl.col("initiative").is_not_null())
+    initiatives = sorted(set(named["initiative"].to_list()))
+    n = len(initiatives)
+    ok = low <= n <= high
+    unnamed = tier.height - named.height
+    listed = and_join([f"'{i}'" for i in initiatives[:4]] + ([f"{n - 4} more"] if n > 4 else []))
+    detail = f"{n} {name} initiative{'s' if n != 1 else ''}"
+    detail += f": {listed}" if n else ""
+    detail += f" (want {_span(low, high)})"
+    if unnamed:
+        detail += f"; {unnamed} {name} partner{'s' if unnamed != 1 else ''} without one"
+    return Check(code, ok, detail, float(n), float(low), float(high), () if ok else _rows(tier))
+
+
+def _count(code: str, tier: pl.DataFrame, name: str, low: int, high: int) -> Check:
+    n = tier.height
+    ok = low <= n <= high
+    detail = f"{n} {name} partner{'s' if n != 1 else ''} (want {_span(low, high)})"
+    if n:
+        detail += f": {_names(tier)}"
+    rows = _rows(tier) if n > high else ()
+    return Check(code, ok, detail, float(n), float(low), float(high), rows)
+
+
+def check_portfolio(partners: pl.DataFrame, tier_column: str, rubric: Rubric) -> list[Check]:
+    """The seven checks (tierwise.fields.CHECKS) on the tiers in `tier_column`
+    (strategic/tactical/casual; null counts as casual; "exit" is out of the portfolio)."""
+    limits = rubric.get("tiers")
+    frame = partners.filter(pl.col(tier_column).ne_missing(OUT))
+    tier = pl.col(tier_column)
+    strategic = frame.filter(tier == "strategic")
+    tactical = frame.filter(tier == "tactical")
+    casual = frame.filter(tier.is_null() | (tier == "casual"))
+    checks: list[Check] = []
+
+    if _recorded(frame, "initiative"):
+        checks.append(
+            _initiatives(
+                "STRATEGIC_INITIATIVES",
+                strategic,
+                "strategic",
+                limits["strategic_initiatives_min"],
+                limits["strategic_initiatives_max"],
+            )
+        )
+    else:
+        checks.append(_not_assessed("STRATEGIC_INITIATIVES", "initiative"))
+    checks.append(
+        _count(
+            "STRATEGIC_PARTNERS",
+            strategic,
+            "strategic",
+            limits["strategic_partners_min"],
+            limits["strategic_partners_max"],
+        )
+    )
+    types = list(limits["strategic_types"])
+    if _recorded(frame, "partner_type"):
+        wrong = strategic.filter(~pl.col("partner_type").is_in(types).fill_null(False))
+        wrong = wrong.with_columns(_type=pl.col("partner_type").fill_null("no type"))
+        ok = wrong.height == 0
+        if not strategic.height:
+            detail = "No strategic partners to check"
+        elif ok:
+            detail = f"Every strategic partner is a {or_join(types)}"
+        else:
+            detail = (
+                f"{wrong.height} strategic partner{'s are' if wrong.height != 1 else ' is'} "
+                f"not a {or_join(types)}: {_names(wrong, detail='_type')}"
+            )
+        checks.append(
+            Check(
+                "STRATEGIC_PARTNER_TYPES", ok, detail, float(wrong.height), None, 0.0, _rows(wrong)
+            )
+        )
+    else:
+        checks.append(_not_assessed("STRATEGIC_PARTNER_TYPES", "partner type"))
+
+    if _recorded(frame, "initiative"):
+        checks.append(
+            _initiatives(
+                "TACTICAL_INITIATIVES",
+                tactical,
+                "tactical",
+                limits["tactical_initiatives_min"],
+                limits["tactical_initiatives_max"],
+            )
+        )
+    else:
+        checks.append(_not_assessed("TACTICAL_INITIATIVES", "initiative"))
+    checks.append(
+        _count(
+            "TACTICAL_PARTNERS",
+            tactical,
+            "tactical",
+            limits["tactical_partners_min"],
+            limits["tactical_partners_max"],
+        )
+    )
+    checks.append(_casual_check(casual, frame, rubric))
+    checks.append(_everyone_strategic(frame, strategic, rubric))
+    return checks
+
+
+def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> Check:
+    limits = rubric.get("tiers")
+    reasons: list[pl.Expr] = []
+    if _recorded(frame, "owner_team"):
+        team = pl.col("owner_team")
+        reasons.append(pl.when(contains_any(team, limits["alliance_teams"])).then(team))
+    if _recorded(frame, "fte"):
+        fte = pl.col("fte")
+        reasons.append(
+            pl.when(fte > limits["casual_max_fte"]).then(
+                fte.round(2).cast(pl.String).str.replace(r"\.0+$", "") + pl.lit(" FTE")
+            )
+        )
+    if _recorded(frame, "budget"):
+        budget = pl.col("budget")
+        reasons.append(
+            pl.when(budget > limits["casual_max_budget"]).then(
+                money_text(budget) + pl.lit(" budget")
+            )
+        )
+    if not reasons:
+        return _not_assessed("CASUAL_OWNED_BY_FIELD", "owner team, FTE or budget")
+    wrong = casual.with_columns(
+        _why=pl.concat_str(reasons, separator=", ", ignore_nulls=True)
+    ).filter(pl.col("_why").is_not_null() & (pl.col("_why") != ""))
+    ok = wrong.height == 0
+    if ok:
+        most = (
+            f"{fmt_number(limits['casual_max_fte'])} FTE, {fmt_money(limits['casual_max_budget'])}"
+        )
+        detail = (
+            f"{casual.height} casual partner{'s' if casual.height != 1 else ''}, none run by "
+            f"alliance staff or resourced (max {most})"
+        )
+    else:
+        detail = (
+            f"{wrong.height} casual partner{'s' if wrong.height != 1 else ''} run by alliance "
+            f"staff or resourced: {_names(wrong, detail='_why')}"
+        )
+    return Check("CASUAL_OWNED_BY_FIELD", ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
+
+
+def _everyone_strategic(frame: pl.DataFrame, strategic: pl.DataFrame, rubric: Rubric) -> Check:
+    limits = rubric.get("tiers")
+    total, n = frame.height, strategic.height
+    percent = round(100.0 * n / total, 1) if total else 0.0
+    cap, most = limits["everyone_strategic_percent"], limits["strategic_partners_max"]
+    ok = percent <= cap and n <= most
+    detail = (
+        f"{n} of {total} partners ({fmt_number(percent)}%) labelled strategic "
+        f"(max {cap:g}% and {most:g})"
+    )
+    rows = () if ok else _rows(strategic)
+    return Check("EVERYONE_STRATEGIC", ok, detail, percent, None, float(cap), rows)
+
+
+def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
+    """`partners` plus `_after`: the decided tier where a decision exists, else the
+    recommended one ("exit" where the recommendation is to exit)."""
+    after = pl.when(pl.col("action") == OUT).then(pl.lit(OUT)).otherwise("recommended_tier")
+    if decisions is not None and decisions.height:
+        chosen = decisions.select(
+            pl.col("row").cast(pl.Int64), pl.col("decision").cast(pl.String).alias("_decision")
+        ).unique("row", keep="last")
+        partners = partners.join(chosen, on="row", how="left")
+        after = pl.coalesce(pl.col("_decision"), after)
+        partners = partners.with_columns(_after=after).drop("_decision")
+    else:
+        partners = partners.with_columns(_after=after)
+    return partners
+
+
+def _moved_down() -> pl.Expr:
+    return (pl.col("_after") == OUT) | (level(pl.col("_after")) < level(pl.col("designated_tier")))
+
+
+def reallocation(partners: pl.DataFrame) -> Reallocation:
+    """FTE and budget on partners moved down or out (needs `_after`), by designated tier."""
+    moved = partners.filter(_moved_down())
+    fte = moved["fte"].fill_null(0.0)
+    budget = moved["budget"].fill_null(0.0)
+    by_tier: dict[str, dict[str, float]] = {}
+    grouped = (
+        moved.with_columns(_tier=pl.col("designated_tier").fill_null("none"))
+        .group_by("_tier")
+        .agg(fte=pl.col("fte").fill_null(0.0).sum(), budget=pl.col("budget").fill_null(0.0).sum())
+        .sort("_tier")
+    )
+    for tier, f, b in grouped.iter_rows():
+        if f or b:
+            by_tier[tier] = {"fte": round(f, 2), "budget": round(b, 2)}
+    return Reallocation(round(float(fte.sum()), 2), round(float(budget.sum()), 2), by_tier)
+
+
+def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
+    """Checks on `_after`; partners moved down are assumed to have handed their people,
+    budget and ownership back (that is what the reallocation line counts)."""
+    released = partners.with_columns(
+        [
+            pl.when(_moved_down()).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("fte", "budget", "owner_team")
+            if c in partners.columns
+        ]
+    )
+    return check_portfolio(released, "_after", rubric)
+
+
+def portfolio_after(scored: Scored, decisions: pl.DataFrame, rubric: Rubric) -> Portfolio:
+    """The portfolio on the decided tiers (recommended where undecided), without re-scoring."""
+    after = after_tiers(scored.partners, decisions)
+    return Portfolio(
+        designated=scored.portfolio.designated,
+        recommended=checks_after(after, rubric),
+        reallocate=reallocation(after),
+        notes=list(scored.portfolio.notes),
+    )
