@@ -228,7 +228,7 @@ def score(
     targets = batch.plan_outputs(paths, output, fmt or "xlsx") if write else {}
     failed = 0
     docs = []
-    show = click.get_text_stream("stderr").isatty() and len(paths) > 1 and not as_json
+    show = sys.stderr.isatty() and len(paths) > 1 and not as_json
     with click.progressbar(
         paths, label="Scoring", file=sys.stderr, hidden=not show, show_pos=True
     ) as bar:
