@@ -31,27 +31,31 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
     Needs row, score, partner_type, initiative, tier, _why_bother, _in_grace.
     """
     tiers, rec = r.get("tiers"), r.get("recommend")
-    held = ranked.filter(pl.col("_in_grace") & pl.col("tier").is_in(["strategic", "tactical"]))
-    held_rows = set(held["row"].to_list())
-    held_strategic = held.filter(pl.col("tier") == "strategic").height
-    held_tactical = held.height - held_strategic
-
-    open_ = ranked.filter(~pl.col("row").is_in(list(held_rows)) & ~pl.col("_why_bother"))
-    eligible = open_.filter(pl.col("score") >= rec["strategic_min_score"])
+    # New partners are too early to judge: they keep first claim on the tier they were
+    # given (still within the caps), whatever their score so far.
+    ranked = ranked.with_columns(_held=pl.col("_in_grace") & pl.col("tier").is_not_null())
+    held_first = {"by": "_held", "descending": True, "maintain_order": True}
+    open_ = ranked.filter(~pl.col("_why_bother"))
+    held_strategic = pl.col("_held") & (pl.col("tier") == "strategic")
+    eligible = open_.filter((pl.col("score") >= rec["strategic_min_score"]) | held_strategic)
     if "partner_type" in present:
         eligible = eligible.filter(pl.col("partner_type").is_in(tiers["strategic_types"]))
+    if "initiative" in present:
+        # A strategic partner serves THE strategic initiative: it must have one.
+        eligible = eligible.filter(pl.col("initiative").is_not_null())
+    eligible = eligible.with_columns(_held=held_strategic).sort(**held_first)
     strategic: set[int] = set()
-    lead_initiative = None
     if eligible.height:
         if "initiative" in present:
             # One strategic initiative: the lead partner's; the second slot must share it.
-            lead_initiative = eligible["initiative"][0]
-            eligible = eligible.filter(pl.col("initiative").eq_missing(lead_initiative))
-        strategic = _first_n(eligible, tiers["strategic_partners_max"] - held_strategic)
+            lead = eligible["initiative"][0]
+            eligible = eligible.filter(pl.col("initiative") == lead)
+        strategic = _first_n(eligible, tiers["strategic_partners_max"])
 
     candidates = open_.filter(
-        ~pl.col("row").is_in(list(strategic)) & (pl.col("score") >= rec["tactical_min_score"])
-    )
+        ~pl.col("row").is_in(list(strategic))
+        & ((pl.col("score") >= rec["tactical_min_score"]) | pl.col("_held"))
+    ).sort(**held_first)
     if "initiative" in present:
         # At most N tactical initiatives: those of the strongest candidates.
         named = candidates.filter(pl.col("initiative").is_not_null())["initiative"]
@@ -59,7 +63,15 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
         candidates = candidates.filter(
             pl.col("initiative").is_null() | pl.col("initiative").is_in(allowed.to_list())
         )
-    tactical = _first_n(candidates, tiers["tactical_partners_max"] - held_tactical)
+    tactical = _first_n(candidates, tiers["tactical_partners_max"])
+    kept = ranked.filter(
+        pl.col("_held")
+        & (
+            ((pl.col("tier") == "strategic") & pl.col("row").is_in(list(strategic)))
+            | ((pl.col("tier") == "tactical") & pl.col("row").is_in(list(tactical)))
+        )
+    )
+    held_rows = set(kept["row"].to_list())
 
     strategic_bar = rec["strategic_min_score"]
     tactical_bar = rec["tactical_min_score"]
@@ -71,9 +83,7 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
         .otherwise(pl.lit(""))
     )
     tier_expr = (
-        pl.when(pl.col("row").is_in(list(held_rows)))
-        .then(pl.col("tier"))
-        .when(pl.col("row").is_in(list(strategic)))
+        pl.when(pl.col("row").is_in(list(strategic)))
         .then(pl.lit("strategic"))
         .when(pl.col("row").is_in(list(tactical)))
         .then(pl.lit("tactical"))
@@ -85,7 +95,7 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
         not_strategic_type = (pl.col("tier") == "strategic").fill_null(False) & ~eligible_type
     why = (
         pl.when(pl.col("row").is_in(list(held_rows)))
-        .then(pl.lit("Kept ") + pl.col("tier") + pl.lit(": too early to judge"))
+        .then(pl.lit("Kept ") + pl.col("tier") + pl.lit(": too early to judge, and a slot is free"))
         .when(pl.col("row").is_in(list(strategic)))
         .then(
             pl.lit("Recommended strategic: among the strongest eligible partners (score ")

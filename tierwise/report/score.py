@@ -1,0 +1,143 @@
+"""`tierwise score`: the ranked partners and the portfolio checks, for a person at a
+terminal (coloured with click.style; the CLI strips colour when not a tty)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+import click
+
+from tierwise.fields import MOTIVATIONS
+from tierwise.scoring.result import Check
+from tierwise.scoring.words import fmt_money, fmt_number
+
+if TYPE_CHECKING:
+    from tierwise.pipeline import Evaluation
+
+WIDTH = 100
+NAME_WIDTH = 26
+SHOW_WARNINGS = 5
+FLAG_TAGS = {
+    "EXEC_LUNCH": "LUNCH",
+    "PRESS_RELEASE": "PRESS",
+    "VAGUE_AGENDA": "VAGUE",
+    "STRATEGIC_IN_NAME_ONLY": "NAME",
+    "WHY_BOTHER": "BOTHER",
+}
+ACTION_COLOURS = {
+    "exit": "red",
+    "demote": "yellow",
+    "promote": "green",
+    "fix": "magenta",
+    "keep": None,
+}
+
+
+def _heading(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _wrap(text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(text, WIDTH, initial_indent=pad, subsequent_indent=pad + "  ") or [pad]
+
+
+def _motivation(value: float | None) -> str:
+    return "  –" if value is None else f"{value:3.0f}"
+
+
+def _tiers(designated: str | None, recommended: str) -> str:
+    before = designated or "none"
+    if before == recommended:
+        return before
+    return f"{before} → {recommended}"
+
+
+def _partner_lines(p: dict, rank: int) -> list[str]:
+    action = p["action"]
+    flags = " ".join(FLAG_TAGS.get(f, f) for f in p["flags"] or [])
+    name = _cut(p["partner"] or f"(row {p['row']})", NAME_WIDTH)
+    cells = (
+        f"{rank:>3}  {name:<{NAME_WIDTH}} {_tiers(p['designated_tier'], p['recommended_tier']):<22}"
+        f" {click.style(f'{action:<7}', fg=ACTION_COLOURS.get(action))}"
+        f" {p['score']:5.0f}  "
+        + " ".join(_motivation(p[m]) for m in MOTIVATIONS)
+        + ("  " + click.style(flags, fg="yellow") if flags else "")
+    )
+    lines = [cells]
+    flagged = tuple(f"{code}: " for code in p["flags"] or [])
+    for reason in p["why"] or []:
+        if reason.startswith(flagged) or (flagged and reason.startswith(("Exit", "Demote"))):
+            lines.extend(_wrap(reason, 8))
+    return lines
+
+
+def _check_lines(designated: Check, recommended: Check) -> list[str]:
+    lines = [f"  {designated.code}"]
+    for label, check in (("designated ", designated), ("recommended", recommended)):
+        mark = click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
+        for i, line in enumerate(textwrap.wrap(check.detail, WIDTH - 20) or [""]):
+            lead = f"    {label} {mark} " if i == 0 else " " * 20
+            lines.append(lead + line)
+    return lines
+
+
+def _reallocation(ev: Evaluation) -> list[str]:
+    r = ev.scored.portfolio.reallocate
+    if not r.fte and not r.budget:
+        return ["  Nothing to reallocate: no partner is recommended for demotion or exit."]
+    total = f"  {fmt_number(r.fte)} FTE and {fmt_money(r.budget)} budget"
+    parts = [
+        f"{tier}: {fmt_number(v['fte'])} FTE, {fmt_money(v['budget'])}"
+        for tier, v in r.by_tier.items()
+    ]
+    return [
+        total + " now on partners recommended for demotion or exit",
+        *_wrap("; ".join(parts), 4),
+    ]
+
+
+def score_report(ev: Evaluation) -> str:
+    """Ranked partners (tier, action, score, motivations, flags with reasons), then the
+    checks designated vs recommended, resources to reallocate and portfolio notes."""
+    src = ev.tracker.source
+    partners = ev.scored.partners
+    lines = [
+        _heading(f"Tierwise · {src.file}")
+        + f" · sheet {src.sheet} · as of {ev.as_of.isoformat()} · {partners.height} partners",
+        "",
+        _heading(
+            f"{'#':>3}  {'Partner':<{NAME_WIDTH}} {'Tier':<22}"
+            f" {'Action':<7} {'Score':>5}  Shr Acc Spd Eco  Flags"
+        ),
+    ]
+    for rank, p in enumerate(partners.iter_rows(named=True), start=1):
+        lines.extend(_partner_lines(p, rank))
+    lines += [
+        "",
+        "  Tier: designated → recommended. Motivations 0-100 (– = not assessed): "
+        "share, access, speed, ecosystem.",
+        "  Flags: " + ", ".join(f"{tag} = {code}" for code, tag in FLAG_TAGS.items()),
+    ]
+    portfolio = ev.scored.portfolio
+    lines += ["", _heading("Portfolio checks (designated vs recommended)")]
+    for designated, recommended in zip(portfolio.designated, portfolio.recommended, strict=True):
+        lines.extend(_check_lines(designated, recommended))
+    lines += ["", _heading("Resources to reallocate"), *_reallocation(ev)]
+    if portfolio.notes:
+        lines += ["", _heading("What the tracker does not tell us")]
+        for note in portfolio.notes:
+            lines.extend(_wrap("- " + note, 2))
+    warnings = ev.warnings
+    if warnings:
+        lines += ["", _heading(f"Warnings ({len(warnings)})")]
+        for w in warnings[:SHOW_WARNINGS]:
+            lines.extend(_wrap(f"{w.where}: {w.message}", 2))
+        if len(warnings) > SHOW_WARNINGS:
+            lines.append(f"  … and {len(warnings) - SHOW_WARNINGS} more: see `tierwise inspect`")
+    return "\n".join(lines)
