@@ -42,6 +42,7 @@ from tierwise.io.package import (
     StyleBook,
     cell_xml,
     edit_sheet_stream,
+    last_filled_column,
 )
 from tierwise.io.render import put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
@@ -200,7 +201,12 @@ def annotate_package(
         if entry is None or not entry.part or not pkg.has(entry.part):
             raise TierwiseError(f"{src} has no sheet named {sheet!r} to annotate")
         styles = style_indices(StyleBook(pkg.styles()))
-        placed = _place_columns(first_column, existing or {})
+        existing = dict(existing or {})
+        # Never write over a user's cell: new columns go right of every filled cell,
+        # even in a column the reader saw no header for.
+        with pkg.open(entry.part) as fh:
+            used = last_filled_column(fh, frozenset(existing.values()))
+        placed = _place_columns(max(first_column, used + 1), existing)
         edit = _sheet_edit(values, header_row, placed, styles)
 
         def stream() -> Iterator[bytes]:

@@ -674,6 +674,24 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
     yield from iter(lambda: source.read(_CHUNK), b"")
 
 
+_FILLED_CELL: Final = re.compile(
+    rb"""<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})\d+["'][^>]*(?<!/)>"""
+)
+
+
+def last_filled_column(source: IO[bytes], ignore: frozenset[int] = frozenset()) -> int:
+    """The rightmost column holding a cell with content anywhere on a sheet (cells that
+    only carry formatting are self-closing and do not count); 0 for an empty sheet."""
+    letters: set[bytes] = set()
+    tail = b""
+    while chunk := source.read(_CHUNK):
+        data = tail + chunk
+        letters.update(_FILLED_CELL.findall(data))
+        tail = data[-512:]
+    columns = {column_number(x) for x in letters} - ignore
+    return max(columns, default=0)
+
+
 def _new_row(number: int, cells: list[tuple[int, bytes]], prefix: bytes) -> bytes:
     body = b"".join(_prefixed(c, prefix) for _, c in cells)
     return b'<%srow r="%d">%s</%srow>' % (prefix, number, body, prefix)
