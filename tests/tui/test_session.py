@@ -68,8 +68,9 @@ def test_restored_decisions_are_not_dirty_and_saving_clears_the_log() -> None:
     s.decide(7, "exit")
     s.mark_saved()
     assert not s.dirty and s.log == []
+    s.decide(6, None)  # cleared: still written, as null, to clear the saved decision
     assert s.decisions_frame().to_dicts() == [
-        {"row": 6, "decision": "strategic", "decision_note": "board asked"},
+        {"row": 6, "decision": None, "decision_note": "board asked"},
         {"row": 7, "decision": "exit", "decision_note": None},
     ]
 

@@ -507,10 +507,10 @@ class TriageApp(App[None]):
         self.saving = True
         self.update_status()
         log = self.session.log
-        self._save(self.session.decisions_frame(), log, self.portfolio)
+        self._save(self.session.decisions_frame(), log)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, decisions: pl.DataFrame, log: list[Change], portfolio: Any) -> None:
+    def _save(self, decisions: pl.DataFrame, log: list[Change]) -> None:
         from tierwise.io.annotate import write_annotated
 
         try:
@@ -519,12 +519,11 @@ class TriageApp(App[None]):
                 self.output,
                 decisions=decisions,
                 log=self._log_entries(log),
-                portfolio=portfolio,
             )
         except (TierwiseError, OSError) as err:
             self.call_from_thread(self._save_failed, str(err))
             return
-        self.call_from_thread(self._saved, log, len(decisions))
+        self.call_from_thread(self._saved, log, decisions["decision"].count())
 
     def _log_entries(self, log: list[Change]) -> list[Any]:
         from tierwise.io.log import LogEntry
@@ -541,8 +540,8 @@ class TriageApp(App[None]):
                     who=self.who,
                     partner=change.partner,
                     row=change.row,
-                    from_tier=change.before[0] or designated or "",
-                    to_tier=change.after[0] or "",
+                    from_tier=change.before[0] or designated,
+                    to_tier=change.after[0],
                     note=change.after[1],
                 )
             )
@@ -556,7 +555,7 @@ class TriageApp(App[None]):
             self.journal.delete()
         if self.output.resolve() == self.path.resolve():
             self._stamp = file_stamp(self.path)
-        self.notify(f"Saved {count} decisions and notes to {self.output}", title="Saved")
+        self.notify(f"Saved {count} decisions to {self.output}", title="Saved")
         self.update_status()
         if self._quit_after_save:
             self.exit()

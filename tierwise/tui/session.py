@@ -143,13 +143,17 @@ class TriageSession:
         return {r: s for r, s in state.items() if s[0] or s[1]}
 
     def decisions_frame(self) -> pl.DataFrame:
-        """`row`, `decision`, `decision_note` for every partner with a decision or a note."""
-        live = sorted(self._live().items())
+        """`row`, `decision`, `decision_note` for every partner restored or changed here.
+
+        A cleared decision stays in the frame as null, so that writing it over an
+        annotated workbook clears the decision saved there.
+        """
+        rows = sorted(self._state)
         return pl.DataFrame(
             {
-                "row": [r for r, _ in live],
-                "decision": [s[0] for _, s in live],
-                "decision_note": [s[1] or None for _, s in live],
+                "row": rows,
+                "decision": [self._state[r][0] for r in rows],
+                "decision_note": [self._state[r][1] or None for r in rows],
             },
             schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
         )

@@ -197,7 +197,10 @@ class PartnerTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.view) + 1)
 
     def on_resize(self) -> None:
-        self._columns = layout_columns(self.scrollable_content_region.width)
+        columns = layout_columns(self.scrollable_content_region.width)
+        if columns != self._columns:
+            self._columns = columns
+            self._cells.clear()  # cached cells follow the columns
         self._resize_virtual()
         self._scroll_to_cursor()
 

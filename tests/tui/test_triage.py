@@ -1,0 +1,356 @@
+"""The triage app driven as a user would, on real workbooks (pilot tests)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.tui.conftest import (
+    SIZE,
+    keys_for,
+    make_app,
+    row_of,
+    select,
+    selected_name,
+    settle,
+    write_tracker,
+)
+from tierwise.scoring.rubric import load_rubric
+from tierwise.tui.journal import journal_path
+from tierwise.tui.screens.choice import ChoiceScreen
+from tierwise.tui.screens.help import HelpScreen
+from tierwise.tui.screens.note import NoteScreen
+from tierwise.tui.screens.whatif import WhatIfScreen, input_id, knobs
+from tierwise.tui.session import Sort
+
+
+async def test_opens_sorted_by_score_with_every_partner(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        scores = [app.session.partner(p)["score"] for p in app.table.view]
+        assert len(scores) == 8
+        assert scores == sorted(scores, reverse=True)
+        assert app.focused is app.table
+
+
+async def test_decide_undo_redo(tracker: Path) -> None:
+    app = make_app(tracker, output=tracker.with_name("out.xlsx"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Globex Consulting")
+        row = row_of(app, "Globex Consulting")
+        await pilot.press("x")
+        assert app.session.state(row)[0] == "exit"
+        assert app.session.dirty
+        await pilot.press("c")
+        await pilot.press("u")
+        assert app.session.state(row)[0] == "exit"
+        await pilot.press("u")
+        assert app.session.state(row)[0] is None
+        await pilot.press("U")
+        assert app.session.state(row)[0] == "exit"
+        await pilot.press("ctrl+y")
+        assert app.session.state(row)[0] == "casual"
+        await settle(pilot)
+        # the portfolio panel was recomputed on the decided tiers
+        assert app.portfolio is not None
+        assert len(app.portfolio.recommended) == 7
+
+
+async def test_decisions_change_the_portfolio_checks(tracker: Path) -> None:
+    app = make_app(tracker, output=tracker.with_name("out.xlsx"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for name in ("Acme Analytics", "Globex Consulting", "Initech Systems"):
+            await select(pilot, name)
+            await pilot.press("s")
+        await settle(pilot)
+        three = {c.code: c for c in app.portfolio.recommended}["STRATEGIC_PARTNERS"]
+        await pilot.press("c")  # Initech back to casual: two strategic partners
+        await settle(pilot)
+        two = {c.code: c for c in app.portfolio.recommended}["STRATEGIC_PARTNERS"]
+        assert (three.ok, two.ok) == (False, True)
+
+
+async def test_note_modal(tracker: Path) -> None:
+    app = make_app(tracker, output=tracker.with_name("out.xlsx"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Hooli Cloud")
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*keys_for("keep: marketplace deal"), "enter")
+        row = row_of(app, "Hooli Cloud")
+        assert app.session.state(row) == (None, "keep: marketplace deal")
+        await pilot.press("e", "escape")  # cancelled edits change nothing
+        assert app.session.state(row)[1] == "keep: marketplace deal"
+        await pilot.press("u")
+        assert app.session.state(row)[1] == ""
+
+
+async def test_search_enter_n_and_N(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *keys_for("acme"), "enter")
+        assert app.focused is app.table
+        first = selected_name(app)
+        assert "acme" in first.lower()
+        await pilot.press("n")
+        second = selected_name(app)
+        assert "acme" in second.lower() and second != first
+        await pilot.press("n")
+        assert selected_name(app) == first  # wraps round
+        await pilot.press("N")
+        assert selected_name(app) == second
+        await pilot.press("escape")  # search ends: n is the note key again
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteScreen)
+
+
+async def test_filters_mismatches_and_clear(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        shown = [app.session.partner(p) for p in app.table.view]
+        assert 0 < len(shown) < 8
+        assert all((p["designated_tier"] or "casual") != p["recommended_tier"] for p in shown)
+        await pilot.press("escape")
+        assert len(app.table.view) == 8
+        # the filter dialog: only strategic by designation
+        await pilot.press("f")
+        app.screen.query_one("#filter-designated").value = "strategic"
+        await pilot.click("#apply")
+        await settle(pilot)
+        shown = [app.session.partner(p) for p in app.table.view]
+        assert len(shown) == 4  # Platinum maps to strategic too
+        assert {p["designated_tier"] for p in shown} == {"strategic"}
+
+
+async def test_sort_menu_reverse_and_header_click(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        menu = app.screen.query_one("OptionList")
+        menu.highlighted = 0  # Partner name
+        await pilot.press("enter")
+        names = [app.session.partner(p)["partner"] for p in app.table.view]
+        assert names == sorted(names, key=str.lower)
+        await pilot.press("O")
+        assert app.sort == Sort("partner", True)
+        names = [app.session.partner(p)["partner"] for p in app.table.view]
+        assert names == sorted(names, key=str.lower, reverse=True)
+        # clicking the Score header sorts by score, highest first
+        x = sum(
+            c.width + 1
+            for c in app.table._columns[
+                : app.table._columns.index(next(c for c in app.table._columns if c.key == "score"))
+            ]
+        )
+        await pilot.click("#table", offset=(x + 1, 0))
+        assert app.sort == Sort("score", True)
+
+
+async def test_drill_down_from_a_flag_and_a_failing_check(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.query_one("#portfolio")
+        flag = next(f for f, n in app._flag_counts.most_common() if n)
+        await pilot.press("p")
+        assert app.focused is panel
+        panel.highlighted = panel.get_option_index(f"flag:{flag}")
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = [app.session.partner(p) for p in app.table.view]
+        assert len(shown) == app._flag_counts[flag]
+        assert all(flag in p["flags"] for p in shown)
+        assert app.focused is app.table
+        await pilot.press("escape")
+        assert len(app.table.view) == 8
+        # four partners labelled strategic: the designated check fails, naming them
+        check = {c.code: c for c in app.portfolio.designated}["STRATEGIC_PARTNERS"]
+        assert not check.ok
+        await pilot.press("p")
+        panel.highlighted = panel.get_option_index("check:STRATEGIC_PARTNERS")
+        await pilot.press("enter")
+        await settle(pilot)
+        after = {c.code: c for c in app.portfolio.recommended}["STRATEGIC_PARTNERS"]
+        expected = set(after.rows if not after.ok else check.rows)
+        assert {app.session.partner(p)["row"] for p in app.table.view} == expected
+
+
+async def test_save_then_reopen_restores_decisions_and_logs_them(tracker: Path) -> None:
+    out = tracker.with_name("triaged.xlsx")
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Umbrella Resellers")
+        await pilot.press("x", "n", *keys_for("no activity since 2025"), "enter")
+        await select(pilot, "Hooli Cloud")
+        await pilot.press("s")
+        await settle(pilot)
+        assert journal_path(out).exists()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert out.exists()
+        assert not app.session.dirty
+        assert not journal_path(out).exists()
+    umbrella, hooli = row_of(app, "Umbrella Resellers"), row_of(app, "Hooli Cloud")
+
+    again = make_app(out, output=tracker.with_name("second.xlsx"))
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.session.state(umbrella) == ("exit", "no activity since 2025")
+        assert again.session.state(hooli) == ("strategic", "")
+        assert not again.session.dirty
+
+    book = openpyxl.load_workbook(out, read_only=True)
+    log = [[str(v) for v in row if v is not None] for row in book["Tierwise Log"].values]
+    book.close()
+    text = "\n".join(" ".join(r) for r in log)
+    assert "Umbrella Resellers" in text and "Hooli Cloud" in text and "tester" in text
+
+
+async def test_default_output_is_beside_the_input(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "ctrl+s")
+        await settle(pilot)
+    assert app.output.parent == tracker.parent and app.output != tracker
+    assert app.output.exists()
+
+
+async def test_quit_asks_when_unsaved(tracker: Path) -> None:
+    out = tracker.with_name("out.xlsx")
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "q")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("escape")  # cancel: still triaging
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.click("#discard")
+        await pilot.pause()
+        assert not app.is_running
+    assert not out.exists()
+    assert not journal_path(out).exists()
+
+
+async def test_quit_without_changes_does_not_ask(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_journal_is_offered_back_after_a_crash(tracker: Path) -> None:
+    out = tracker.with_name("out.xlsx")
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Wayne Services")
+        await pilot.press("x", "n", *keys_for("dormant"), "enter")
+        row = row_of(app, "Wayne Services")
+    # the app went away without saving or asking (as in a crash): the journal remains
+    assert journal_path(out).exists() and not out.exists()
+
+    again = make_app(tracker, output=out)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ChoiceScreen)
+        await pilot.click("#restore")
+        await settle(pilot)
+        assert again.session.state(row) == ("exit", "dormant")
+        assert again.session.dirty
+
+    declined = make_app(tracker, output=out)
+    async with declined.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#discard")
+        await settle(pilot)
+        assert declined.session.state(row) == (None, "")
+    assert not journal_path(out).exists()
+
+
+async def test_save_refuses_when_the_input_changed_on_disk(tracker: Path) -> None:
+    out = tracker.with_name("out.xlsx")
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        write_tracker(tracker, [["Someone Else", "isv", "Gold"]])  # edited meanwhile
+        later = os.stat(tracker).st_mtime + 5
+        os.utime(tracker, (later, later))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not out.exists()
+        assert app.session.dirty
+        assert journal_path(out).exists()  # the decision is not lost
+        messages = [n.message for n in app._notifications]
+        assert any("changed on disk" in m for m in messages)
+
+
+async def test_whatif_rubric_rescored_live_and_saved(tracker: Path, tmp_path: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, WhatIfScreen)
+        key, value = knobs(app.ev.rubric.data)[0]
+        new = value * 2 if value else 1
+        screen.query_one(f"#{input_id(key)}").value = str(new)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert screen.rescored is not None
+        assert screen.rubric.get(key) == new
+        target = tmp_path / "adjusted.toml"
+        screen.query_one("#whatif-path").value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert load_rubric(target).get(key) == new
+
+
+async def test_help_lists_every_key_and_warnings_open(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("w")
+        assert type(app.screen).__name__ == "WarningsScreen"
+
+
+async def test_bad_input_exits_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "nope.xlsx"
+    bad.write_text("not a workbook")
+    app = make_app(bad)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert app.return_code == 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_sample_opens_at_small_and_large_sizes(samples_dir: Path, tmp_path, size) -> None:
+    sample = samples_dir / "partner_tracker.xlsx"
+    if not sample.exists():
+        pytest.skip("samples/partner_tracker.xlsx not generated")
+    app = make_app(sample, output=tmp_path / "out.xlsx")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert len(app.table.view) == len(app.session) > 0
+        await pilot.press("s", "j", "t")
+        assert app.session.decided == 2
