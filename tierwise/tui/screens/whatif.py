@@ -30,7 +30,7 @@ DEBOUNCE = 0.3  # seconds after the last keystroke before re-scoring
 
 
 def knobs(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float]]:
-    """The rubric's numeric settings as (dotted key, value), weights and thresholds first."""
+    """The rubric's main numeric settings as (dotted key, value), weights first."""
     found: list[tuple[str, float]] = []
     for key, value in data.items():
         dotted = f"{prefix}{key}"
@@ -43,15 +43,11 @@ def knobs(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float]]:
     if prefix:
         return found
 
+    order = ("score.", "thresholds.", "recommend.", "tiers.")
+
     def rank(item: tuple[str, float]) -> int:
-        key = item[0]
-        if "weight" in key:
-            return 0
-        if "threshold" in key or "significan" in key or "min_score" in key:
-            return 1
-        if key.startswith(("tiers", "limits", "recommend", "portfolio")):
-            return 2
-        return 3
+        # The main weights and thresholds first; evidence sub-weights last.
+        return next((i for i, p in enumerate(order) if item[0].startswith(p)), len(order))
 
     return sorted(found, key=rank)[:_MAX_KNOBS]
 
@@ -66,6 +62,8 @@ class WhatIfScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "save_rubric", "Save rubric", priority=True),
+        Binding("down", "app.focus_next", "Next", show=False),
+        Binding("up", "app.focus_previous", "Previous", show=False),
     ]
 
     def __init__(self, ev: Any, input_path: Path) -> None:
@@ -175,7 +173,8 @@ class WhatIfScreen(ModalScreen[None]):
             )
         if rubric is not None and rubric is not self.ev.rubric:
             lines.append("")
-            lines.append("[$text-muted]Adjusted: " + escape(", ".join(self.values())) + "[/]")
+            changed = ", ".join(f"{k} = {v}" for k, v in self.values().items())
+            lines.append("[$text-muted]Adjusted: " + escape(changed) + "[/]")
         self.query_one("#whatif-result", Static).update(Content.from_markup("\n".join(lines)))
 
     @on(Button.Pressed, "#whatif-save-button")

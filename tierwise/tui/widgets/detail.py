@@ -48,7 +48,7 @@ def tier_markup(tier: str | None) -> str:
     return f"[b {colour}]{tier}[/]"
 
 
-class DetailPane(VerticalScroll, can_focus=False):
+class DetailPane(VerticalScroll):
     """Shows one partner: tiers and decision, motivations, flags, why, and mapped cells."""
 
     def compose(self):
