@@ -283,5 +283,23 @@ def triage(
     sys.exit(app.return_code or 0)
 
 
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path), metavar="OUT.xlsx")
+@click.option("--force", is_flag=True, help="Replace OUT.xlsx if it already exists.")
+@rubric_option
+def template(out: Path, force: bool, rubric: Path | None) -> None:
+    """Write a blank partner tracker to OUT.xlsx.
+
+    The canonical columns with a note on each header, drop-downs for tier and partner
+    type, an example row, and a "Rules of engagement" sheet for the three tiers (limits
+    taken from the rubric).
+    """
+    from tierwise.io.template import write_template
+    from tierwise.scoring.rubric import load_rubric
+
+    write_template(out, force=force, rubric=load_rubric(rubric))
+    click.echo(f"Wrote {out}")
+
+
 if __name__ == "__main__":
     main()
