@@ -824,7 +824,7 @@ def cell_xml(ref: str, value: object, style: int) -> bytes:
     shared strings part stays as it was."""
     s = b' s="%d"' % style if style else b""
     r = ref.encode("ascii")
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return b'<c r="%s"%s/>' % (r, s)
     if isinstance(value, bool):
         return b'<c r="%s"%s t="b"><v>%d</v></c>' % (r, s, int(value))
