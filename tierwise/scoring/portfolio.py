@@ -14,6 +14,7 @@ from tierwise.scoring.words import (
     fmt_money,
     fmt_number,
     money_text,
+    number_text,
     or_join,
 )
 
@@ -165,9 +166,7 @@ def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> 
     if _recorded(frame, "fte"):
         fte = pl.col("fte")
         reasons.append(
-            pl.when(fte > limits["casual_max_fte"]).then(
-                fte.round(2).cast(pl.String).str.replace(r"\.0+$", "") + pl.lit(" FTE")
-            )
+            pl.when(fte > limits["casual_max_fte"]).then(number_text(fte) + pl.lit(" FTE"))
         )
     if _recorded(frame, "budget"):
         budget = pl.col("budget")

@@ -42,9 +42,10 @@ def contains_any(text: pl.Expr, words: Iterable[str]) -> pl.Expr:
     return text.str.contains(pattern).fill_null(False)
 
 
-def number_text(value: pl.Expr, decimals: int = 1) -> pl.Expr:
-    """12 -> "12", 0.25 -> "0.2" (one decimal unless whole)."""
-    return value.round(decimals).cast(pl.String).str.replace(r"\.0+$", "")
+def number_text(value: pl.Expr, decimals: int = 2) -> pl.Expr:
+    """12 -> "12", 0.25 -> "0.25", 1.50 -> "1.5" (no trailing zeros)."""
+    text = value.round(decimals).cast(pl.String)
+    return text.str.replace(r"(\.\d*?)0+$", "$1").str.replace(r"\.$", "")
 
 
 def money_text(value: pl.Expr) -> pl.Expr:
@@ -54,11 +55,11 @@ def money_text(value: pl.Expr) -> pl.Expr:
     sign = pl.when(v < 0).then(pl.lit("-$")).otherwise(pl.lit("$"))
     body = (
         pl.when(size >= 999_950_000)
-        .then(number_text(size / 1e9) + pl.lit("B"))
+        .then(number_text(size / 1e9, 1) + pl.lit("B"))
         .when(size >= 999_950)
-        .then(number_text(size / 1e6) + pl.lit("M"))
+        .then(number_text(size / 1e6, 1) + pl.lit("M"))
         .when(size >= 1_000)
-        .then(number_text(size / 1e3) + pl.lit("k"))
+        .then(number_text(size / 1e3, 1) + pl.lit("k"))
         .otherwise(number_text(size, 0))
     )
     return sign + body
@@ -74,12 +75,12 @@ def quoted(text: pl.Expr, limit: int = 60) -> pl.Expr:
     return pl.lit("'") + cut + pl.lit("'")
 
 
-def fmt_number(value: float | None) -> str:
-    """12.0 -> "12", 0.25 -> "0.2"."""
+def fmt_number(value: float | None, decimals: int = 2) -> str:
+    """12.0 -> "12", 0.25 -> "0.25", 1.50 -> "1.5"."""
     if value is None:
         return "-"
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def fmt_money(value: float | None) -> str:
@@ -88,11 +89,11 @@ def fmt_money(value: float | None) -> str:
     sign = "-$" if v < 0 else "$"
     size = abs(v)
     if size >= 999_950_000:
-        return f"{sign}{fmt_number(size / 1e9)}B"
+        return f"{sign}{fmt_number(size / 1e9, 1)}B"
     if size >= 999_950:
-        return f"{sign}{fmt_number(size / 1e6)}M"
+        return f"{sign}{fmt_number(size / 1e6, 1)}M"
     if size >= 1_000:
-        return f"{sign}{fmt_number(size / 1e3)}k"
+        return f"{sign}{fmt_number(size / 1e3, 1)}k"
     return f"{sign}{size:.0f}"
 
 
