@@ -130,6 +130,8 @@ def _check_zip(path: Path, ext: str, allow_large: bool) -> FileCheck:
                 fmt = ext if ext in OOXML_FORMATS else "xlsx"
                 if not allow_large:
                     _check_sheet_extents(path, zf, infos)
+            elif fmt == "ods" and not allow_large:
+                _check_ods_extents(path, zf)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as err:
         raise TierwiseError(
             f"{path} is damaged (not a readable zip package: {err}); "
@@ -223,6 +225,58 @@ def _check_sheet_extents(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
                 f"has a sheet spanning {height:,} rows x {width:,} columns "
                 f"({height * width:,} cells) in {info.filename}",
             )
+
+
+_ODS_TABLE: Final = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE: Final = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _check_ods_extents(path: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse an .ods table whose repeat counts span an absurd rectangle of filled cells
+    (`number-rows-repeated` x `number-columns-repeated`: a few bytes can ask calamine for
+    10^8 cells). Streams content.xml; entities and DTDs stay off (xmlsafe)."""
+    name = next((i.filename for i in zf.infolist() if i.filename.lower() == "content.xml"), None)
+    if name is None:
+        return
+    try:
+        height, width = _ods_extent(zf, name)
+    except TierwiseError:
+        return  # not XML we can stream (an encrypted .ods, say): calamine explains it better
+    if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
+        raise _large(
+            path, f"has a table spanning {height:,} rows x {width:,} columns of filled cells"
+        )
+
+
+def _ods_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    """(rows, columns) of the first table found past the caps, else of the largest one."""
+    from tierwise.io import xmlsafe
+
+    row_tag, table_tag = _ODS_TABLE + "table-row", _ODS_TABLE + "table"
+    cell_tags = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+    worst = (0, 0)
+    height = width = rows = 0
+    with zf.open(name) as fh:
+        for _, el in xmlsafe.iterparse(fh, ("end",), tag=(row_tag, table_tag)):
+            if el.tag == table_tag:
+                height = width = rows = 0
+                el.clear()
+                continue
+            column = last_filled = 0
+            for cell in el:
+                if cell.tag in cell_tags:
+                    column += int(cell.get(_ODS_TABLE + "number-columns-repeated") or 1)
+                    if cell.get(_ODS_OFFICE + "value-type") or len(cell):
+                        last_filled = column
+            rows += int(el.get(_ODS_TABLE + "number-rows-repeated") or 1)
+            el.clear()
+            if last_filled:
+                height, width = rows, max(width, last_filled)
+                if height * width > worst[0] * worst[1]:
+                    worst = (height, width)
+                if width > MAX_COLUMNS or height > MAX_ROWS or height * width > MAX_CELLS:
+                    return worst
+    return worst
 
 
 # --- OLE2 / CFB containers: legacy .xls, and encrypted OOXML -----------------------
