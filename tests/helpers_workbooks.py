@@ -1,0 +1,121 @@
+"""Builders shared by the robustness tests: small trackers, part rewrites, raw containers.
+
+Everything here writes real files (openpyxl, zipfile, or bytes laid out by hand) so the
+tests go through Tierwise exactly as a user's file would.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner, Result
+
+from tierwise.cli import main
+
+HEADERS = ["Partner", "Tier", "Type", "Pipeline", "Closed Revenue", "Notes"]
+ROWS = [
+    ["Acme Analytics", "Strategic", "isv", 900_000, 700_000, "weekly sync"],
+    ["Globex Consulting", "Strategic", "consultancy", 0, 0, "synergy"],
+    ["Initech Systems", "Tactical", "integrator", 400_000, 250_000, ""],
+]
+
+
+def tracker(
+    path: Path, rows: Sequence[Sequence[object]] = ROWS, headers: Sequence[str] = HEADERS
+) -> Path:
+    """A one-sheet tracker called "Partners" with a header row and `rows`."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(list(headers))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def rewrite_parts(src: Path, dst: Path, edits: dict[str, Callable[[bytes], bytes]]) -> Path:
+    """Copy the zip `src` to `dst`, passing the named parts through their edit."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in edits:
+                data = edits[info.filename](data)
+            zout.writestr(info, data)
+    return dst
+
+
+def part(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(name)
+
+
+def with_doctype(data: bytes, doctype: bytes) -> bytes:
+    """Put a DOCTYPE right after the XML declaration (or at the start)."""
+    return re.sub(rb"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or b"") + doctype, data, count=1)
+
+
+# Nine levels of ten: a billion "lol"s (3 GB) if a parser expanded it.
+BILLION_LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b"<!ENTITY lol%d " % i + b'"' + (b"&lol%d;" % (i - 1) if i > 2 else b"&lol;") * 10 + b'">'
+        for i in range(2, 10)
+    )
+    + b"]>"
+)
+
+
+def external_entity(target: Path) -> bytes:
+    return b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://' + str(target).encode() + b'">]>'
+
+
+def cfb(streams: Sequence[str]) -> bytes:
+    """A minimal OLE2/CFB container (version 3, 512-byte sectors) whose directory names
+    `streams` (all empty): enough to look like an encrypted OOXML file or an .xls."""
+    end, free, fatsect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    # FAT sectors, first directory sector, transaction, mini cutoff, mini FAT, DIFAT.
+    struct.pack_into("<IIIIIIII", header, 0x2C, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
+    fat = struct.pack("<128I", fatsect, end, *([free] * 126))
+
+    def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        out = bytearray(128)
+        out[: len(raw)] = raw
+        struct.pack_into("<HBB", out, 64, len(raw), kind, 1)
+        struct.pack_into("<III", out, 68, free, right, child)
+        struct.pack_into("<IQ", out, 116, end, 0)
+        return bytes(out)
+
+    entries = [entry("Root Entry", 5, child=1 if streams else free)]
+    for i, name in enumerate(streams):
+        nxt = i + 2 if i + 1 < len(streams) else free
+        entries.append(entry(name, 2, right=nxt))
+    directory = b"".join(entries).ljust(512, b"\x00")
+    assert len(directory) == 512, "this builder holds at most four directory entries"
+    return bytes(header) + fat + directory
+
+
+def run_cli(*args: str) -> Result:
+    """`tierwise ARGS` through click's CliRunner (stderr kept apart from stdout)."""
+    return CliRunner().invoke(main, list(args))
+
+
+def assert_one_line_error(result: Result, *needles: str) -> str:
+    """Exit 1, exactly one stderr line starting "tierwise:", no traceback; returns it."""
+    err = result.stderr.strip()
+    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
+    assert "\n" not in err and err.startswith("tierwise: "), err
+    assert "Traceback" not in result.output and "unexpected error" not in err, err
+    for needle in needles:
+        assert needle in err, err
+    return err
