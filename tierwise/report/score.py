@@ -16,14 +16,15 @@ if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
 
 WIDTH = 100
-NAME_WIDTH = 26
+NAME_WIDTH = 28
+TIER_WIDTH = 20
 SHOW_WARNINGS = 5
 FLAG_TAGS = {
-    "EXEC_LUNCH": "LUNCH",
-    "PRESS_RELEASE": "PRESS",
-    "VAGUE_AGENDA": "VAGUE",
-    "STRATEGIC_IN_NAME_ONLY": "NAME",
-    "WHY_BOTHER": "BOTHER",
+    "EXEC_LUNCH": "EL",
+    "PRESS_RELEASE": "PR",
+    "VAGUE_AGENDA": "VA",
+    "STRATEGIC_IN_NAME_ONLY": "SN",
+    "WHY_BOTHER": "WB",
 }
 ACTION_COLOURS = {
     "exit": "red",
@@ -62,10 +63,11 @@ def _partner_lines(p: dict, rank: int) -> list[str]:
     action = p["action"]
     flags = " ".join(FLAG_TAGS.get(f, f) for f in p["flags"] or [])
     name = _cut(p["partner"] or f"(row {p['row']})", NAME_WIDTH)
+    tiers = _tiers(p["designated_tier"], p["recommended_tier"])
     cells = (
-        f"{rank:>3}  {name:<{NAME_WIDTH}} {_tiers(p['designated_tier'], p['recommended_tier']):<22}"
+        f"{rank:>3}  {name:<{NAME_WIDTH}} {tiers:<{TIER_WIDTH}}"
         f" {click.style(f'{action:<7}', fg=ACTION_COLOURS.get(action))}"
-        f" {p['score']:5.0f}  "
+        f" {p['score']:5.0f} "
         + " ".join(_motivation(p[m]) for m in MOTIVATIONS)
         + ("  " + click.style(flags, fg="yellow") if flags else "")
     )
@@ -112,18 +114,22 @@ def score_report(ev: Evaluation) -> str:
         + f" · sheet {src.sheet} · as of {ev.as_of.isoformat()} · {partners.height} partners",
         "",
         _heading(
-            f"{'#':>3}  {'Partner':<{NAME_WIDTH}} {'Tier':<22}"
-            f" {'Action':<7} {'Score':>5}  Shr Acc Spd Eco  Flags"
+            f"{'#':>3}  {'Partner':<{NAME_WIDTH}} {'Tier':<{TIER_WIDTH}}"
+            f" {'Action':<7} {'Score':>5} Shr Acc Spd Eco  Flags"
         ),
     ]
     for rank, p in enumerate(partners.iter_rows(named=True), start=1):
         lines.extend(_partner_lines(p, rank))
     lines += [
         "",
-        "  Tier: designated → recommended. Motivations 0-100 (– = not assessed): "
-        "share, access, speed, ecosystem.",
-        "  Flags: " + ", ".join(f"{tag} = {code}" for code, tag in FLAG_TAGS.items()),
     ]
+    legend = (
+        "Tier: designated → recommended. Motivations 0-100 (– = not assessed): share, access, "
+        "speed, ecosystem. Flags: "
+        + ", ".join(f"{tag} {code}" for code, tag in FLAG_TAGS.items())
+        + "."
+    )
+    lines += [*_wrap(legend, 2)]
     portfolio = ev.scored.portfolio
     lines += ["", _heading("Portfolio checks (designated vs recommended)")]
     for designated, recommended in zip(portfolio.designated, portfolio.recommended, strict=True):

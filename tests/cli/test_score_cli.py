@@ -1,0 +1,105 @@
+"""`tierwise score`: the ranked terminal report and the JSON result, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from tierwise.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx"
+HEADER = [
+    "Partner", "Tier", "Partner Type", "Initiative", "Target Market", "Objective",
+    "Revenue Target", "Pipeline", "Closed Revenue", "New Logos", "Exec Sponsor", "FTE", "MDF",
+]  # fmt: skip
+ROWS = [
+    ["Northwind Systems", "Platinum", "Integrator", "Retail Cloud", "UK mid-market retail",
+     "Win 20 logos in UK retail", 2_000_000, 900_000, 800_000, 12, "CRO", 2, 100_000],
+    ["Contoso", "Strategic", "Reseller", "Retail Cloud", "Global",
+     "Strategic alliance to leverage synergies", 200_000_000, 0, 0, 0, None, 0.2, 50_000],
+    ["Fabrikam", "Champion", "ISV", None, "Nordic insurers", "Open the Nordic market",
+     0, 0, 0, 3, None, 0, 0],
+]  # fmt: skip
+
+
+def make_tracker(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(HEADER)
+    for row in ROWS:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["score", *args, "--as-of", "2026-10-31"])
+
+
+def test_the_report_ranks_partners_with_tiers_actions_flags_and_reasons(tmp_path: Path) -> None:
+    result = run(str(make_tracker(tmp_path / "t.xlsx")), "-o", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    text = " ".join(out.split())  # reasons wrap at 100 columns
+    assert "\x1b[" not in out  # no colour when not a terminal
+    lines = out.splitlines()
+    ranked = [line for line in lines if re.match(r"\s+\d+\s{2}\S", line)]
+    assert [line.split()[1] for line in ranked] == ["Northwind", "Fabrikam", "Contoso"]
+    contoso = ranked[2]
+    assert "strategic → casual" in contoso and "exit" in contoso
+    assert "EL VA SN WB" in contoso and "PR" not in contoso.split()
+    assert "EXEC_LUNCH: Pipeline and closed $0 against a $200M target (0%)" in text
+    assert "STRATEGIC_IN_NAME_ONLY: Strategic label but no executive sponsor, 0.2 FTE" in text
+    for code in ("STRATEGIC_PARTNERS", "EVERYONE_STRATEGIC", "CASUAL_OWNED_BY_FIELD"):
+        assert code in out
+    assert "Resources to reallocate" in out and "0.2 FTE and $50k budget" in text
+    assert "No announcement column: PRESS_RELEASE not assessed." in text
+    assert "Unknown tier label 'Champion'; treated as no tier" in text
+    body = result.stdout.splitlines()[1:]  # the title names the file, however long
+    assert max(len(line) for line in body) <= 100
+
+
+def test_json_has_the_contract_schema(tmp_path: Path) -> None:
+    result = run(str(make_tracker(tmp_path / "t.xlsx")), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2026-10-31"
+    first = doc["partners"][0]
+    assert set(first) >= {
+        "row", "partner", "partner_type", "designated_tier", "recommended_tier", "action",
+        "score", "motivations", "flags", "why",
+    }  # fmt: skip
+    assert set(first["motivations"]) == {"share", "access", "speed", "ecosystem"}
+    contoso = next(p for p in doc["partners"] if p["partner"] == "Contoso")
+    assert contoso["flags"] == [
+        "EXEC_LUNCH",
+        "VAGUE_AGENDA",
+        "STRATEGIC_IN_NAME_ONLY",
+        "WHY_BOTHER",
+    ]
+    assert contoso["motivations"]["speed"] is None
+    checks = doc["portfolio"]["designated"]["checks"]
+    assert [c["code"] for c in checks][:2] == ["STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS"]
+    assert doc["portfolio"]["reallocate"]["fte"] == 0.2
+    assert any("Champion" in w["message"] for w in doc["warnings"])
+
+
+def test_the_sample_report_reads_like_a_triage(tmp_path: Path) -> None:
+    if not SAMPLE.exists():
+        pytest.skip("samples/partner_tracker.xlsx has not been generated")
+    copy = shutil.copy(SAMPLE, tmp_path / "partner_tracker.xlsx")
+    result = run(str(copy))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    text = " ".join(out.split())
+    assert "Meridian Global Technologies" in out
+    assert "EXEC_LUNCH: Pipeline and closed $150k against a $200M target" in text
+    assert "recommended ✓" in out and "designated  ✗" in out
+    assert "What the tracker does not tell us" not in out  # it records every field
