@@ -119,3 +119,39 @@ def assert_one_line_error(result: Result, *needles: str) -> str:
     for needle in needles:
         assert needle in err, err
     return err
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """{sheet name: its part name} of an xlsx, from workbook.xml and its relationships."""
+    from tierwise.io import xmlsafe
+
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(path) as zf:
+        book = xmlsafe.parse(zf.read("xl/workbook.xml"))
+        rels = xmlsafe.parse(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    out = {}
+    for sheet in book.iter(main_ns + "sheet"):
+        target = targets[sheet.get(rel_ns + "id")]
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
+
+
+def sheet_cells(path: Path, sheet: str) -> dict[str, object]:
+    """{cell reference: its <c> element} of one sheet of an xlsx."""
+    from tierwise.io import xmlsafe
+
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = xmlsafe.parse(part(path, sheet_parts(path)[sheet]))
+    return {c.get("r"): c for c in root.iter(main_ns + "c")}
+
+
+def column_of(ref: str) -> int:
+    """1-based column number of a reference such as "AB12"."""
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + ord(ch.upper()) - 64
+    return n
