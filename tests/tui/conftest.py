@@ -227,7 +227,7 @@ async def settle(pilot: Pilot) -> None:
     """Wait for loading, re-scoring and saving workers, then for the screen to update."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.pause(0.1)  # the detail pane redraws once the cursor rests
 
 
 def row_of(app: TriageApp, name: str) -> int:

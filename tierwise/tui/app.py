@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from tierwise.errors import TierwiseError
@@ -40,6 +41,7 @@ from tierwise.tui.widgets.portfolio import PortfolioPanel
 # Actions that only make sense on the main screen (not under a dialog).
 _MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
 WIDE = 150  # columns from which the detail and portfolio panes move to the right
+DETAIL_DELAY = 0.05  # seconds the cursor rests before the detail pane is redrawn
 
 
 def file_stamp(path: Path) -> tuple[int, int]:
@@ -96,6 +98,7 @@ class TriageApp(App[None]):
         self._raw_index: dict[int, int] = {}
         self._flag_counts: Counter[str] = Counter()
         self._quit_after_save = False
+        self._detail_timer: Timer | None = None
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -168,6 +171,7 @@ class TriageApp(App[None]):
         )
         self.journal = Journal(self.output)
         self.refresh_view()
+        self._show_detail(self.table.selected)
         self.portfolio = ev.scored.portfolio
         self._show_portfolio(ev.scored.portfolio)
         self.refresh_portfolio()
@@ -213,7 +217,12 @@ class TriageApp(App[None]):
 
     @on(PartnerTable.Highlighted)
     def show_detail(self, event: PartnerTable.Highlighted) -> None:
-        self._show_detail(event.pos)
+        # Laying out the detail pane costs more than moving the cursor: while keys
+        # repeat, draw it once the cursor rests.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        pos = event.pos
+        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._show_detail(pos))
 
     def _show_detail(self, pos: int | None) -> None:
         if self.session is None:

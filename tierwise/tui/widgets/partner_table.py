@@ -208,9 +208,15 @@ class PartnerTable(ScrollView, can_focus=True):
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.view) - 1)) if self.view else 0
 
-    def watch_cursor(self) -> None:
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         self._scroll_to_cursor()
-        self.refresh()
+        if int(self.scroll_y) == top:
+            # Only the two rows whose highlight changed need drawing again.
+            for index in {old, new}:
+                self.refresh_line(index + 1)  # virtual line: the header is line 0
+        else:
+            self.refresh()
         self.post_message(self.Highlighted(self.selected))
 
     def _scroll_to_cursor(self) -> None:
