@@ -1,0 +1,229 @@
+"""The "Tierwise Portfolio" sheet: the executive summary built from an evaluation."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
+from tierwise.io.annotate import write_annotated
+from tierwise.io.portfolio_sheet import (
+    CHECK_NAMES,
+    FLAG_MEANINGS,
+    action_list,
+    build_portfolio_sheet,
+)
+from tierwise.io.sheetspec import SheetSpec
+from tierwise.pipeline import Evaluation, evaluate
+from tierwise.scoring.portfolio import after_tiers
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx"
+AS_OF = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def ev() -> Evaluation:
+    return evaluate(SAMPLE, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def spec(ev: Evaluation) -> SheetSpec:
+    return build_portfolio_sheet(ev)
+
+
+def _find(spec: SheetSpec, text: str, col: int = 1) -> int:
+    """The row whose cell in `col` holds exactly `text`."""
+    rows = [r for r, cells in spec.cells.items() if col in cells and cells[col].value == text]
+    assert rows, f"{text!r} not on the sheet"
+    return rows[0]
+
+
+def _value(spec: SheetSpec, ref: str):
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m.group(1))))
+    return spec.cells[int(m.group(2))][col].value
+
+
+def _range(spec: SheetSpec, rng: str) -> list:
+    start, end = rng.split(":")
+    col = re.match(r"[A-Z]+", start).group(0)
+    first, last = int(start[len(col) :]), int(end[len(col) :])
+    return [_value(spec, f"{col}{r}") for r in range(first, last + 1)]
+
+
+def _table(spec: SheetSpec, title: str, col: int = 1, width: int = 3) -> dict[str, list]:
+    """A small table under a subtitle: first column -> the cells to its right."""
+    top = _find(spec, title, col) + 2
+    out = {}
+    r = top
+    while r in spec.cells and col in spec.cells[r]:
+        cells = spec.cells[r]
+        out[cells[col].value] = [
+            cells[c].value if c in cells else None for c in range(col + 1, col + width)
+        ]
+        r += 1
+    return out
+
+
+def test_a_one_page_landscape_sheet_with_title_file_and_date(spec: SheetSpec) -> None:
+    assert spec.name == "Tierwise Portfolio"
+    assert spec.landscape and spec.fit_to_width and spec.fit_to_height == 1
+    assert "partner_tracker.xlsx" in spec.cells[1][1].value
+    assert "2026-10-31" in spec.cells[2][1].value
+
+
+def test_the_seven_checks_designated_vs_recommended_vs_limits(
+    spec: SheetSpec, ev: Evaluation
+) -> None:
+    top = _find(spec, CHECK_NAMES[CHECKS[0]])
+    for i, code in enumerate(CHECKS):
+        cells = spec.cells[top + i]
+        assert cells[1].value == CHECK_NAMES[code]
+        # the sample's designated tiers break every rule; the recommendation keeps them all
+        assert cells[2].style == "fail" and cells[2].value.startswith("FAIL")
+        assert cells[3].style == "pass" and cells[3].value.startswith("PASS")
+        assert cells[4].value
+    assert spec.cells[_find(spec, "Strategic partners")][4].value == "1-2"
+    assert spec.cells[_find(spec, "Tactical partners")][2].value == "FAIL 16"
+
+
+def test_tier_counts_before_and_after(spec: SheetSpec, ev: Evaluation) -> None:
+    table = _table(spec, "Partners per tier")
+    partners = ev.scored.partners
+    for tier in ("strategic", "tactical", "casual"):
+        designated = partners.filter(pl.col("designated_tier") == tier).height
+        assert table[tier.capitalize()][0] == designated
+    assert table["Strategic"][1] == 2 and table["Tactical"][1] == 10
+    assert table["Exit"][1] == partners.filter(pl.col("action") == "exit").height == 9
+    assert table["No tier recorded"] == [1, 0]
+    assert sum(v[0] for v in table.values()) == sum(v[1] for v in table.values()) == 40
+
+
+def test_flag_counts_with_the_playbooks_explanation(spec: SheetSpec, ev: Evaluation) -> None:
+    table = _table(spec, "The four mistakes, and why bother")
+    assert list(table) == list(FLAGS)
+    for code in FLAGS:
+        carrying = ev.scored.partners.filter(pl.col("flags").list.contains(code)).height
+        assert table[code] == [carrying, FLAG_MEANINGS[code]]
+        assert carrying > 0
+    assert spec.cells[_find(spec, "WHY_BOTHER")][1].style == "flag"
+
+
+def test_motivation_coverage_counts_partners_at_the_threshold(
+    spec: SheetSpec, ev: Evaluation
+) -> None:
+    threshold = ev.rubric.get("thresholds.significant")
+    table = _table(spec, f"Motivation coverage (score >= {threshold:g})", col=7)
+    assert list(table) == [m.capitalize() for m in MOTIVATIONS]
+    for m in MOTIVATIONS:
+        count = ev.scored.partners.filter(pl.col(m) >= threshold).height
+        assert table[m.capitalize()][0] == count
+        assert table[m.capitalize()][1] == pytest.approx(count / 40)
+
+
+def test_resources_to_reallocate(spec: SheetSpec, ev: Evaluation) -> None:
+    table = _table(spec, "Resources to reallocate (from demoted and exited partners)")
+    realloc = ev.scored.portfolio.reallocate
+    assert table["Total"] == [realloc.fte, realloc.budget]
+    assert table["Strategic"] == [
+        realloc.by_tier["strategic"]["fte"],
+        realloc.by_tier["strategic"]["budget"],
+    ]
+
+
+def test_action_list_by_impact(spec: SheetSpec, ev: Evaluation) -> None:
+    header = _find(spec, "Partner")
+    assert spec.cells[header][1].style == "header"
+    rows = []
+    r = header + 1
+    while r in spec.cells and spec.cells[r].get(2) is not None:
+        rows.append([spec.cells[r][c].value for c in (1, 2, 3, 4, 5, 6)])
+        r += 1
+    assert len(rows) == 10
+    assert "6 more" in spec.cells[r][1].value
+    # The executive-lunch promise frees the most (2 FTE, $400k): it leads.
+    assert rows[0][:4] == ["Meridian Global Technologies", "tactical", "casual", "demote"]
+    assert rows[0][5].startswith("EXEC_LUNCH")
+    assert all(r[3] in ("exit", "demote") for r in rows)
+    ftes = [float(r[4].split(" FTE")[0]) for r in rows]
+    assert ftes == sorted(ftes, reverse=True)
+    halcyon = next(r for r in rows if r[0] == "Halcyon Software")
+    assert halcyon[2:4] == ["exit", "exit"] and halcyon[5].startswith("WHY_BOTHER")
+
+
+def test_charts_point_at_the_tables_on_the_sheet(spec: SheetSpec) -> None:
+    tiers, motives = spec.charts
+    assert _range(spec, tiers.categories) == [
+        "Strategic",
+        "Tactical",
+        "Casual",
+        "Exit",
+        "No tier recorded",
+    ]
+    assert [t for t, _ in tiers.series] == ["Designated", "Recommended"]
+    for _, values in tiers.series:
+        assert sum(_range(spec, values)) == 40
+    assert _range(spec, motives.categories) == [m.capitalize() for m in MOTIVATIONS]
+    counts = _range(spec, motives.series[0][1])
+    assert all(isinstance(c, int) for c in counts) and counts[0] > 0
+    assert tiers.anchor != motives.anchor
+
+
+def test_decisions_replace_recommendations(ev: Evaluation) -> None:
+    rows = dict(ev.scored.partners.select("partner", "row").iter_rows())
+    decisions = pl.DataFrame(
+        {
+            "row": [rows["Meridian Global Technologies"], rows["Brambleway IT"]],
+            "decision": ["tactical", "casual"],
+            "decision_note": ["CEO keeps it; pipeline review in Q1", None],
+        }
+    )
+    spec = build_portfolio_sheet(ev, decisions)
+    assert "2 triage decisions" in spec.cells[2][1].value
+    table = _table(spec, "Partners per tier")
+    assert spec.cells[_find(spec, "Partners per tier") + 1][3].value == "Decided"
+    # Meridian stays tactical, Brambleway stays casual: the tactical count is unchanged.
+    assert table["Tactical"][1] == 10 and table["Casual"][1] == 19
+    actions = action_list(after_tiers(ev.scored.partners, decisions), decisions)
+    meridian = actions.filter(pl.col("partner") == "Meridian Global Technologies").row(
+        0, named=True
+    )
+    assert (meridian["from"], meridian["to"], meridian["action"]) == ("tactical", "tactical", "fix")
+    assert meridian["reason"] == "Decision: CEO keeps it; pipeline review in Q1"
+    assert "Brambleway IT" not in actions["partner"].to_list()
+
+
+def test_a_tracker_without_evidence_says_not_assessed(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
+        ws.append([name, tier])
+    path = tmp_path / "bare.xlsx"
+    wb.save(path)
+    spec = build_portfolio_sheet(evaluate(path, as_of=AS_OF))
+    table = _table(spec, "Motivation coverage (score >= 50)", col=7)
+    assert all(v[1].startswith("not assessed") for v in table.values())
+    assert spec.cells[_find(spec, "Strategic initiatives")][2].value == "not assessed"
+
+
+def test_the_annotated_workbook_carries_the_sheet_and_its_charts(
+    tmp_path: Path, ev: Evaluation
+) -> None:
+    out = tmp_path / "annotated.xlsx"
+    write_annotated(ev, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Tierwise Portfolio"]
+    assert ws["A1"].value == "Partner portfolio: partner_tracker.xlsx"
+    texts = {c.value for row in ws.iter_rows() for c in row}
+    assert {"Tier discipline: the seven checks", "PRESS_RELEASE", "Halcyon Software"} <= texts
+    with zipfile.ZipFile(out) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 2
+    assert all("'Tierwise Portfolio'!$" in c for c in charts)

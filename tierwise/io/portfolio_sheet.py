@@ -1,0 +1,451 @@
+"""The "Tierwise Portfolio" sheet: a one-page landscape summary a biz-dev lead hands upward.
+
+Built as a SheetSpec (what goes where, with named styles); io/render.py turns it into
+worksheet XML and native charts. Layout, top to bottom: the seven tier-discipline
+checks (designated vs recommended vs limits), the five flags with the playbook's
+one-line explanation, partners per tier and motivation coverage side by side,
+resources to reallocate, then the action list by impact. Two charts sit on the right,
+drawn from the tier and motivation tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from tierwise import __version__
+from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS, TIERS
+from tierwise.io.columns import PORTFOLIO_SHEET
+from tierwise.io.sheetspec import ChartSpec, SheetSpec
+from tierwise.io.tracker import column_letter
+from tierwise.pipeline import Evaluation
+from tierwise.scoring import portfolio_after
+from tierwise.scoring.portfolio import after_tiers
+from tierwise.scoring.recommend import level
+from tierwise.scoring.result import Check, Portfolio
+from tierwise.scoring.rubric import Rubric
+
+# Friendly names of the checks, in tierwise.fields.CHECKS order.
+CHECK_NAMES: Final[dict[str, str]] = {
+    "STRATEGIC_INITIATIVES": "Strategic initiatives",
+    "STRATEGIC_PARTNERS": "Strategic partners",
+    "STRATEGIC_PARTNER_TYPES": "Strategic partners of a wrong type",
+    "TACTICAL_INITIATIVES": "Tactical initiatives",
+    "TACTICAL_PARTNERS": "Tactical partners",
+    "CASUAL_OWNED_BY_FIELD": "Casual partners not field-owned",
+    "EVERYONE_STRATEGIC": "Share labelled strategic",
+}
+
+# The playbook's one-line explanation of each mistake (PLAYBOOK.md section 3).
+FLAG_MEANINGS: Final[dict[str, str]] = {
+    "EXEC_LUNCH": "Executives 'did lunch' and agreed a big joint revenue number; no pipeline "
+    "followed.",
+    "PRESS_RELEASE": "An announced 'strategic alliance' with no specific target market or "
+    "no deals since.",
+    "VAGUE_AGENDA": "Vague intent ('synergies', 'better serve the market'), or the partner's "
+    "agenda left blank.",
+    "STRATEGIC_IN_NAME_ONLY": "Labelled strategic without the sponsor, the people or the "
+    "joint activity.",
+    "WHY_BOTHER": "We invest in it, yet it significantly advances none of the four motivations.",
+}
+
+# Action list order: what frees or moves the most first.
+# Exits and demotions free people and budget, so they rank together by what they free.
+ACTION_RANK: Final[dict[str, int]] = {"exit": 0, "demote": 0, "promote": 1, "fix": 2, "keep": 3}
+ACTION_ROWS: Final = 10  # the action list is cut here to keep the page to one sheet of paper
+
+# Column layout (1-based): tables in A-J (two side by side in G-J), charts at L.
+WIDTHS: Final[dict[int, float]] = {
+    1: 32,
+    2: 12,
+    3: 14,
+    4: 11,
+    5: 13,
+    6: 14,
+    7: 11,
+    8: 11,
+    9: 11,
+    10: 11,
+}
+LAST_COL: Final = 10
+CHART_COL: Final = "L"
+# How many characters fit in a merged text span before it would be clipped.
+_SPAN_CHARS: Final = {6: 68, 3: 100}
+
+
+def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None) -> SheetSpec:
+    """The "Tierwise Portfolio" sheet for an evaluation, on the decided tiers where
+    `decisions` (row, decision, decision_note) holds any, else on the recommended ones."""
+    decided = decisions is not None and decisions.height > 0
+    portfolio: Portfolio = (
+        portfolio_after(ev.scored, decisions, ev.rubric) if decided else ev.scored.portfolio
+    )
+    partners = after_tiers(ev.scored.partners, decisions if decided else None)
+    after_name = "Decided" if decided else "Recommended"
+
+    spec = SheetSpec(PORTFOLIO_SHEET, tab_color="1F4E79", fit_to_height=1)
+    spec.col_widths = dict(WIDTHS)
+    source = ev.tracker.source
+    spec.set(1, 1, f"Partner portfolio: {Path(source.file).name}", "title")
+    spec.merges.append(f"A1:{column_letter(LAST_COL)}1")
+    subtitle = (
+        f"As of {ev.as_of.isoformat()} · sheet '{source.sheet}' · {partners.height} partners"
+        + (f" · {_decision_count(decisions)} triage decisions" if decided else "")
+        + f" · Tierwise {__version__}"
+    )
+    spec.set(2, 1, subtitle, "muted")
+    spec.merges.append(f"A2:{column_letter(LAST_COL)}2")
+
+    row = _checks(spec, 4, portfolio, ev.rubric, after_name)
+    row = _flags(spec, row + 2, partners)
+    tiers_at = row + 2
+    end_tiers = _tier_counts(spec, tiers_at, partners, after_name)
+    end_motives = _coverage(spec, tiers_at, partners, ev.rubric)
+    row = max(end_tiers, end_motives)
+    row = _reallocation(spec, row + 2, portfolio, notes=portfolio.notes)
+    _actions(spec, row + 2, partners, decisions if decided else None)
+
+    spec.charts.append(
+        ChartSpec(
+            title="Partners per tier",
+            categories=f"A{tiers_at + 2}:A{end_tiers}",
+            series=(
+                ("Designated", f"B{tiers_at + 2}:B{end_tiers}"),
+                (after_name, f"C{tiers_at + 2}:C{end_tiers}"),
+            ),
+            anchor=f"{CHART_COL}4",
+            width_cm=11.0,
+            height_cm=7.0,
+        )
+    )
+    spec.charts.append(
+        ChartSpec(
+            title="Partners evidencing each motivation",
+            categories=f"G{tiers_at + 2}:G{end_motives}",
+            series=(("Partners", f"H{tiers_at + 2}:H{end_motives}"),),
+            anchor=f"{CHART_COL}20",
+            kind="bar",
+            width_cm=11.0,
+            height_cm=7.0,
+        )
+    )
+    return spec
+
+
+# -- blocks -----------------------------------------------------------------------------
+
+
+def _checks(spec: SheetSpec, row: int, portfolio: Portfolio, rubric: Rubric, after: str) -> int:
+    spec.set(row, 1, "Tier discipline: the seven checks", "subtitle")
+    _header(
+        spec,
+        row + 1,
+        {1: "Check", 2: "Designated", 3: after, 4: "Limit", 6: "What the tracker shows today"},
+    )
+    spec.merges.append(f"F{row + 1}:J{row + 1}")
+    designated = {c.code: c for c in portfolio.designated}
+    recommended = {c.code: c for c in portfolio.recommended}
+    limits = check_limits(rubric)
+    for i, code in enumerate(CHECKS, start=row + 2):
+        spec.set(i, 1, CHECK_NAMES[code])
+        for col, check in ((2, designated.get(code)), (3, recommended.get(code))):
+            text, style = mark(check)
+            spec.set(i, col, text, style)
+        spec.set(i, 4, limits[code])
+        detail = designated[code].detail if code in designated else ""
+        spec.set(i, 6, _clip(detail, _SPAN_CHARS[6]))
+        spec.merges.append(f"F{i}:J{i}")
+    return row + 1 + len(CHECKS)
+
+
+def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame) -> int:
+    spec.set(row, 1, "The four mistakes, and why bother", "subtitle")
+    _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "What it means (the playbook)"})
+    spec.merges.append(f"C{row + 1}:J{row + 1}")
+    counts = flag_counts(partners)
+    for i, code in enumerate(FLAGS, start=row + 2):
+        spec.set(i, 1, code, "flag" if counts[code] else "text")
+        spec.set(i, 2, counts[code], "int")
+        spec.set(i, 3, _clip(FLAG_MEANINGS[code], _SPAN_CHARS[3]), "text")
+        spec.merges.append(f"C{i}:J{i}")
+    return row + 1 + len(FLAGS)
+
+
+def _tier_counts(spec: SheetSpec, row: int, partners: pl.DataFrame, after: str) -> int:
+    """Tier | Designated | after, one row per tier (plus exit, plus "no tier" if any);
+    returns the last row used."""
+    spec.set(row, 1, "Partners per tier", "subtitle")
+    _header(spec, row + 1, {1: "Tier", 2: "Designated", 3: after})
+    table = tier_counts(partners)
+    for i, (tier, before, now) in enumerate(table.iter_rows(), start=row + 2):
+        style = f"tier_{tier}" if tier in (*TIERS, "exit") else "text"
+        spec.set(i, 1, tier.capitalize() if tier != "none" else "No tier recorded", style)
+        spec.set(i, 2, before, "int")
+        spec.set(i, 3, now, "int")
+    return row + 1 + table.height
+
+
+def _coverage(spec: SheetSpec, row: int, partners: pl.DataFrame, rubric: Rubric) -> int:
+    threshold = float(rubric.get("thresholds.significant"))
+    spec.set(row, 7, f"Motivation coverage (score >= {threshold:g})", "subtitle")
+    _header(spec, row + 1, {7: "Motivation", 8: "Partners", 9: "Of all"})
+    coverage = motivation_coverage(partners, threshold)
+    for i, (key, count, assessed) in enumerate(coverage, start=row + 2):
+        spec.set(i, 7, key.capitalize())
+        spec.set(i, 8, count, "int")
+        if assessed:
+            spec.set(i, 9, count / partners.height if partners.height else 0.0, "percent")
+        else:
+            spec.set(i, 9, "not assessed: no evidence column")
+    return row + 1 + len(coverage)
+
+
+def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio, notes: Sequence[str]) -> int:
+    spec.set(row, 1, "Resources to reallocate (from demoted and exited partners)", "subtitle")
+    _header(spec, row + 1, {1: "Designated tier", 2: "FTE", 3: "Budget"})
+    realloc = portfolio.reallocate
+    r = row + 2
+    for tier in (*TIERS, "none"):
+        amounts = realloc.by_tier.get(tier)
+        if not amounts:
+            continue
+        spec.set(r, 1, tier.capitalize() if tier != "none" else "No tier recorded")
+        spec.set(r, 2, amounts.get("fte", 0.0), "number")
+        spec.set(r, 3, amounts.get("budget", 0.0), "money")
+        r += 1
+    spec.set(r, 1, "Total", "subtitle")
+    spec.set(r, 2, realloc.fte, "number")
+    spec.set(r, 3, realloc.budget, "money")
+    for i, note in enumerate(notes[:3]):
+        spec.set(row + 1 + i, 6, _clip(note, _SPAN_CHARS[6]))
+        spec.merges.append(f"F{row + 1 + i}:J{row + 1 + i}")
+    return r
+
+
+def _actions(
+    spec: SheetSpec, row: int, partners: pl.DataFrame, decisions: pl.DataFrame | None
+) -> int:
+    table = action_list(partners, decisions)
+    shown = table.head(ACTION_ROWS)
+    spec.set(row, 1, f"Action list, by impact ({table.height} partners)", "subtitle")
+    _header(
+        spec,
+        row + 1,
+        {1: "Partner", 2: "From", 3: "To", 4: "Action", 5: "FTE / budget", 6: "Main reason"},
+    )
+    spec.merges.append(f"F{row + 1}:J{row + 1}")
+    r = row + 2
+    for p in shown.iter_rows(named=True):
+        spec.set(r, 1, p["partner"])
+        spec.set(r, 2, p["from"] or "none", _tier_style(p["from"]))
+        spec.set(r, 3, p["to"], _tier_style(p["to"]))
+        spec.set(r, 4, p["action"], "flag" if p["action"] in ("exit", "fix") else "text")
+        spec.set(r, 5, p["resources"])
+        spec.set(r, 6, _clip(p["reason"], _SPAN_CHARS[6]))
+        spec.merges.append(f"F{r}:J{r}")
+        r += 1
+    if table.height > shown.height:
+        more = table.height - shown.height
+        spec.set(
+            r, 1, f"... and {more} more: see the Tierwise columns on the partner sheet", "muted"
+        )
+        spec.merges.append(f"A{r}:J{r}")
+        r += 1
+    if table.height == 0:
+        spec.set(r, 1, "Nothing to change: every partner keeps its tier.", "muted")
+        r += 1
+    return r - 1
+
+
+# -- tables (polars), public for tests and other faces ---------------------------------
+
+
+def mark(check: Check | None) -> tuple[str, str]:
+    """A check as a printable mark and its named style: "PASS 2" / "FAIL 7"."""
+    if check is None:
+        return "-", "muted"
+    if check.detail.startswith("Not assessed"):
+        return "not assessed", "muted"
+    word, style = ("PASS", "pass") if check.ok else ("FAIL", "fail")
+    if check.actual is None:
+        return word, style
+    value = f"{check.actual:g}%" if check.code == "EVERYONE_STRATEGIC" else f"{check.actual:g}"
+    return f"{word} {value}", style
+
+
+def check_limits(rubric: Rubric) -> dict[str, str]:
+    """Each check's limit in words, from the rubric."""
+    t = rubric.get("tiers")
+
+    def span(low: object, high: object) -> str:
+        return f"{low}" if low == high else f"{low}-{high}"
+
+    return {
+        "STRATEGIC_INITIATIVES": span(
+            t["strategic_initiatives_min"], t["strategic_initiatives_max"]
+        ),
+        "STRATEGIC_PARTNERS": span(t["strategic_partners_min"], t["strategic_partners_max"]),
+        "STRATEGIC_PARTNER_TYPES": "0",
+        "TACTICAL_INITIATIVES": span(t["tactical_initiatives_min"], t["tactical_initiatives_max"]),
+        "TACTICAL_PARTNERS": span(t["tactical_partners_min"], t["tactical_partners_max"]),
+        "CASUAL_OWNED_BY_FIELD": "0",
+        "EVERYONE_STRATEGIC": (
+            f"<= {t['everyone_strategic_percent']:g}% and <= {t['strategic_partners_max']}"
+        ),
+    }
+
+
+def flag_counts(partners: pl.DataFrame) -> dict[str, int]:
+    """How many partners carry each flag (every flag of tierwise.fields.FLAGS, 0 if none)."""
+    counts = (
+        partners.select(pl.col("flags").explode().alias("flag")).drop_nulls().group_by("flag").len()
+    )
+    found = dict(counts.iter_rows())
+    return {code: int(found.get(code, 0)) for code in FLAGS}
+
+
+def tier_counts(partners: pl.DataFrame) -> pl.DataFrame:
+    """tier, designated, after: partners per tier before and after (needs `_after`).
+    Rows: strategic, tactical, casual, exit, then "none" when some partner has no tier."""
+    order = [*TIERS, "exit"]
+    before = partners.group_by(pl.col("designated_tier").fill_null("none").alias("tier")).len()
+    after = partners.group_by(pl.col("_after").fill_null("casual").alias("tier")).len()
+    if before.filter(pl.col("tier") == "none").height:
+        order.append("none")
+    frame = pl.DataFrame({"tier": order})
+    return (
+        frame.join(before.rename({"len": "designated"}), on="tier", how="left")
+        .join(after.rename({"len": "after"}), on="tier", how="left")
+        .with_columns(pl.col("designated", "after").fill_null(0).cast(pl.Int64))
+    )
+
+
+def motivation_coverage(partners: pl.DataFrame, threshold: float) -> list[tuple[str, int, bool]]:
+    """(motivation, partners evidencing it at or above `threshold`, assessed at all)."""
+    counts = partners.select(
+        [(pl.col(m) >= threshold).fill_null(False).sum().alias(m) for m in MOTIVATIONS]
+        + [pl.col(m).is_not_null().any().alias(f"{m}_assessed") for m in MOTIVATIONS]
+    ).row(0, named=True)
+    return [(m, int(counts[m]), bool(counts[f"{m}_assessed"])) for m in MOTIVATIONS]
+
+
+def action_list(partners: pl.DataFrame, decisions: pl.DataFrame | None = None) -> pl.DataFrame:
+    """partner, from, to, action, fte, budget, resources, reason: every partner whose
+    tier or standing must change, by impact: exits and demotions first, the most FTE
+    and budget freed first; then promotions, then fixes. A triage decision overrides
+    the recommendation."""
+    frame = partners
+    decided = pl.lit(None, dtype=pl.String)
+    note = pl.lit(None, dtype=pl.String)
+    if decisions is not None and decisions.height:
+        chosen = decisions.select(
+            pl.col("row").cast(pl.Int64),
+            pl.col("decision").cast(pl.String).alias("_decision"),
+            pl.col("decision_note").cast(pl.String).alias("_note"),
+        ).unique("row", keep="last")
+        frame = frame.join(chosen, on="row", how="left")
+        decided, note = pl.col("_decision"), pl.col("_note")
+    before = pl.col("designated_tier")
+    to = pl.coalesce(decided, pl.col("_after"))
+    by_decision = (
+        pl.when(decided == "exit")
+        .then(pl.lit("exit"))
+        .when(level(decided) > level(before))
+        .then(pl.lit("promote"))
+        .when(level(decided) < level(before))
+        .then(pl.lit("demote"))
+        .when(pl.col("flags").list.len() > 0)
+        .then(pl.lit("fix"))
+        .otherwise(pl.lit("keep"))
+    )
+    action = pl.when(decided.is_not_null()).then(by_decision).otherwise(pl.col("action"))
+    fte, budget = pl.col("fte").fill_null(0.0), pl.col("budget").fill_null(0.0)
+    resources = (
+        pl.when((fte > 0) | (budget > 0))
+        .then(
+            pl.format(
+                "{} FTE · ${}k",
+                fte.round(2).cast(pl.String).str.replace(r"\.0$", ""),
+                (budget / 1000).round(0).cast(pl.Int64),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    return (
+        frame.with_columns(
+            before.alias("from"),
+            to.alias("to"),
+            action.alias("action"),
+            fte.alias("_fte"),
+            budget.alias("_budget"),
+            resources.alias("resources"),
+            pl.coalesce(
+                pl.when(note.str.strip_chars() != "").then(pl.format("Decision: {}", note)),
+                _main_reason(),
+            ).alias("reason"),
+        )
+        .filter(pl.col("action") != "keep")
+        .with_columns(_rank=pl.col("action").replace_strict(ACTION_RANK, default=9))
+        .sort(
+            ["_rank", "_fte", "_budget", "score", "row"],
+            descending=[False, True, True, True, False],
+        )
+        .select(
+            "partner",
+            "from",
+            "to",
+            "action",
+            pl.col("_fte").alias("fte"),
+            pl.col("_budget").alias("budget"),
+            "resources",
+            "reason",
+        )
+    )
+
+
+def _main_reason() -> pl.Expr:
+    """The why-line behind the action: WHY_BOTHER for an exit, else the first flag's
+    reason, else the tier recommendation."""
+    why = pl.col("why")
+
+    def first_line(pattern: str) -> pl.Expr:
+        return why.list.eval(pl.element().filter(pl.element().str.contains(pattern))).list.first()
+
+    line = pl.coalesce(
+        pl.when(pl.col("action") == "exit").then(first_line("^WHY_BOTHER: ")),
+        first_line(r"^[A-Z_]+: "),
+        first_line("^Recommended "),
+        why.list.last(),
+    )
+    # "(best: share 0)" and the like add nothing on a one-line summary.
+    return line.str.replace_all(r"\s*\([^)]*\)", "")
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _header(spec: SheetSpec, row: int, texts: dict[int, str]) -> None:
+    for col, text in texts.items():
+        spec.set(row, col, text, "header")
+
+
+def _tier_style(tier: str | None) -> str:
+    return f"tier_{tier}" if tier in (*TIERS, "exit") else "text"
+
+
+def _clip(text: str, limit: int) -> str:
+    """One line that fits its span: cut at a word boundary with an ellipsis."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _decision_count(decisions: pl.DataFrame | None) -> int:
+    if decisions is None:
+        return 0
+    return decisions.filter(pl.col("decision").is_not_null())["row"].n_unique()
