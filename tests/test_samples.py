@@ -14,6 +14,7 @@ import pytest
 
 from tierwise.fields import FIELDS
 from tierwise.io.reader import read_tracker
+from tierwise.io.tracker import Tracker
 from tierwise.pipeline import evaluate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -36,6 +37,12 @@ def _planted() -> dict[str, tuple[tuple[str, ...], str, str]]:
             flags = tuple(sorted(re.findall(r"`(\w+)`", m.group(2))))
             rows[m.group(1).strip()] = (flags, m.group(3), m.group(4))
     return rows
+
+
+@pytest.fixture(scope="module")
+def trackers() -> dict[str, Tracker]:
+    """Each sample read once for the module."""
+    return {name: read_tracker(SAMPLES / name) for name in FILES}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +74,9 @@ def test_regenerating_gives_the_committed_text(regenerated: Path, name: str) -> 
     assert (regenerated / name).read_text("utf-8") == (SAMPLES / name).read_text("utf-8")
 
 
-def test_another_reference_date_moves_every_date(tmp_path: Path) -> None:
+def test_another_reference_date_moves_every_date(
+    tmp_path: Path, trackers: dict[str, Tracker]
+) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -80,7 +89,7 @@ def test_another_reference_date_moves_every_date(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    before = read_tracker(SAMPLES / "partner_tracker.xlsx").frame
+    before = trackers["partner_tracker.xlsx"].frame
     after = read_tracker(tmp_path / "partner_tracker.xlsx").frame
     assert (
         after["last_activity"] - before["last_activity"]
@@ -108,17 +117,17 @@ def test_tidy_tracker_is_styled_like_an_ops_tracker() -> None:
     assert any("Davos" in text for text in comments)
 
 
-def test_tidy_tracker_and_csv_map_every_canonical_field() -> None:
+def test_tidy_tracker_and_csv_map_every_canonical_field(trackers: dict[str, Tracker]) -> None:
     for name in ("partner_tracker.xlsx", "partner_tracker.csv"):
-        tracker = read_tracker(SAMPLES / name)
+        tracker = trackers[name]
         assert set(tracker.source.mapping.values()) == set(FIELDS)
         assert tracker.source.unmapped == []
         assert tracker.frame.height == 40
         assert tracker.warnings == []
 
 
-def test_messy_tracker_is_found_and_mapped() -> None:
-    tracker = read_tracker(SAMPLES / "messy_tracker.xlsx")
+def test_messy_tracker_is_found_and_mapped(trackers: dict[str, Tracker]) -> None:
+    tracker = trackers["messy_tracker.xlsx"]
     source = tracker.source
     assert (source.sheet, source.header_row) == ("FY26 Partners", 5)
     assert len(source.mapping) / (len(source.mapping) + len(source.unmapped)) >= 0.9
@@ -152,10 +161,10 @@ def test_messy_totals_carry_their_cached_values() -> None:
     assert checked == 5
 
 
-def test_the_three_files_hold_the_same_partners() -> None:
-    tidy = read_tracker(SAMPLES / "partner_tracker.xlsx").frame.drop("row")
+def test_the_three_files_hold_the_same_partners(trackers: dict[str, Tracker]) -> None:
+    tidy = trackers["partner_tracker.xlsx"].frame.drop("row")
     for name in ("partner_tracker.csv", "messy_tracker.xlsx"):
-        other = read_tracker(SAMPLES / name).frame.drop("row").select(tidy.columns)
+        other = trackers[name].frame.drop("row").select(tidy.columns)
         for column in tidy.columns:
             a, b = tidy[column], other[column]
             if column == "designated_tier":  # the messy one shouts some labels
