@@ -535,23 +535,31 @@ class TriageApp(App[None]):
         self.call_from_thread(self._saved, log, decisions["decision"].count())
 
     def _log_entries(self, log: list[Change]) -> list[Any]:
+        """One log entry per decision; a note typed right after a decision on the same
+        partner joins that decision's entry."""
         from tierwise.io.log import LogEntry
 
         assert self.session is not None
-        entries = []
+        merged: list[tuple[Change, Change]] = []  # (first, last) of each run on a row
         for change in log:
-            designated = self.session.partner(self.session.position(change.row)).get(
+            if merged and merged[-1][1].row == change.row:
+                merged[-1] = (merged[-1][0], change)
+            else:
+                merged.append((change, change))
+        entries = []
+        for first, last in merged:
+            designated = self.session.partner(self.session.position(first.row)).get(
                 "designated_tier"
             )
             entries.append(
                 LogEntry(
-                    when=change.when,
+                    when=last.when,
                     who=self.who,
-                    partner=change.partner,
-                    row=change.row,
-                    from_tier=change.before[0] or designated,
-                    to_tier=change.after[0],
-                    note=change.after[1],
+                    partner=first.partner,
+                    row=first.row,
+                    from_tier=first.before[0] or designated,
+                    to_tier=last.after[0],
+                    note=last.after[1],
                 )
             )
         return entries
@@ -564,7 +572,8 @@ class TriageApp(App[None]):
             self.journal.delete()
         if self.output.resolve() == self.path.resolve():
             self._stamp = file_stamp(self.path)
-        self.notify(f"Saved {count} decisions to {self.output}", title="Saved")
+        noun = "decision" if count == 1 else "decisions"
+        self.notify(f"Saved {count} {noun} to {self.output}", title="Saved")
         self.update_status()
         if self._quit_after_save:
             self.exit()
