@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +27,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20260331
 # Bump when the cells change, so cached trackers are regenerated rather than reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 HEADERS: tuple[str, ...] = (
     "Partner Name",  # partner
@@ -210,7 +212,7 @@ def write_tracker(path: Path, n: int, seed: int = SEED) -> Path:
         list_col = "A" if header == "Partner Level" else "B"
         count = len(dict.fromkeys(o for o in options if o))
         dv = DataValidation(
-            type="list", formula1=f"=Lists!${list_col}$2:${list_col}${count + 1}", allow_blank=True
+            type="list", formula1=f"Lists!${list_col}$2:${list_col}${count + 1}", allow_blank=True
         )
         dv.add(f"{col}{header_row + 1}:{col}{last}")
         ws.data_validations.append(dv)
@@ -229,7 +231,8 @@ def write_tracker(path: Path, n: int, seed: int = SEED) -> Path:
     ws.append(header_cells)
 
     for values in _rows(ws, n, seed):
-        ws.append(values)
+        # An empty string is a blank cell, as in a spreadsheet, not an empty text cell.
+        ws.append([None if v == "" else v for v in values])
 
     levels = list(dict.fromkeys(o for o in TIER_LABELS if o))
     types = list(dict.fromkeys(PARTNER_TYPES))
@@ -241,11 +244,78 @@ def write_tracker(path: Path, n: int, seed: int = SEED) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        last_list_row = 1 + max(len(levels), len(types))
+        _as_excel_saves(
+            Path(tmp),
+            {
+                "xl/worksheets/sheet1.xml": f"A1:{get_column_letter(ncols)}{last}",
+                "xl/worksheets/sheet2.xml": f"A1:B{last_list_row}",
+            },
+        )
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+_INLINE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr">'
+    rb"(?:<is><t(?: xml:space=\"preserve\")?>(.*?)</t></is>|<is><t/></is>)?</c>"
+)
+_SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _as_excel_saves(path: Path, dimensions: dict[str, str]) -> None:
+    """Rewrite openpyxl's write-only output the way Excel saves a workbook.
+
+    Write-only mode stores text inline and leaves out the `<dimension>` element; Excel
+    always writes a shared-string table and the dimension. Readers differ a lot on
+    both (openpyxl's read-only mode parses a whole sheet to find a missing dimension),
+    so the benchmark trackers must look like Excel's.
+    """
+    with zipfile.ZipFile(path) as zin:
+        parts = {info.filename: zin.read(info) for info in zin.infolist()}
+    strings: dict[bytes, int] = {}
+    total = 0
+
+    def shared(m: re.Match[bytes]) -> bytes:
+        nonlocal total
+        ref, style, text = m.group(1), m.group(2), m.group(3)
+        if not text:
+            return b'<c r="' + ref + b'"' + style + b"/>" if style else b""
+        total += 1
+        index = strings.setdefault(text, len(strings))
+        return b'<c r="' + ref + b'"' + style + b' t="s"><v>' + str(index).encode() + b"</v></c>"
+
+    for name, ref in dimensions.items():
+        xml = _INLINE.sub(shared, parts[name])
+        dim = b'<dimension ref="' + ref.encode() + b'"/>'
+        at = xml.find(b"</sheetPr>")
+        at = at + len(b"</sheetPr>") if at >= 0 else xml.find(b">", xml.find(b"<worksheet")) + 1
+        parts[name] = xml[:at] + dim + xml[at:]
+    sst = [
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (total, len(strings))
+    ]
+    sst += [b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in strings]
+    sst.append(b"</sst>")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + _SST_TYPE + b'"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Type="' + _SST_REL + b'" Target="sharedStrings.xml" Id="rIdSst"/>'
+        b"</Relationships>",
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+            if name == "xl/styles.xml":
+                zout.writestr("xl/sharedStrings.xml", b"".join(sst))
 
 
 def _rows(ws, n: int, seed: int) -> Iterator[list]:
