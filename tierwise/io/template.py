@@ -481,7 +481,7 @@ def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
             cell.border = Border(bottom=THIN)
             if col == 1:
                 cell.font, cell.fill = Font(bold=True), RULE_FILL
-        ws.row_dimensions[r].height = 75
+        ws.row_dimensions[r].height = 50
     mistakes_row = 5 + len(rows) + 1
     ws.cell(row=mistakes_row, column=1, value="The four mistakes Tierwise flags").font = Font(
         bold=True, size=12, color="1F4E79"
@@ -496,7 +496,7 @@ def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
         ws.column_dimensions[letter].width = 42
     ws.freeze_panes = "B5"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
