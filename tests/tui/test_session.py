@@ -75,6 +75,16 @@ def test_restored_decisions_are_not_dirty_and_saving_clears_the_log() -> None:
     ]
 
 
+def test_changes_made_while_a_save_runs_stay_unsaved() -> None:
+    s = TriageSession(partners())
+    s.decide(4, "exit")
+    written, state = s.log, s.snapshot()
+    s.decide(5, "casual")  # while the save runs
+    s.mark_saved(written, state)
+    assert s.dirty
+    assert [c.row for c in s.log] == [5]
+
+
 def test_filters_and_sort() -> None:
     s = TriageSession(partners())
     assert names(s, s.view()) == ["Acme", "acme labs", "Initech", "Globex"]

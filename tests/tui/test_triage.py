@@ -285,9 +285,20 @@ async def test_journal_is_offered_back_after_a_crash(tracker: Path) -> None:
         assert again.session.state(row) == ("exit", "dormant")
         assert again.session.dirty
 
+    later = make_app(tracker, output=out)
+    async with later.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#cancel")  # decide later: a save keeps what was not restored
+        await select(pilot, "Hooli Cloud")
+        await pilot.press("t", "ctrl+s")
+        await settle(pilot)
+        assert out.exists() and later.session.state(row) == (None, "")
+    assert journal_path(out).exists()
+
     declined = make_app(tracker, output=out)
     async with declined.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert isinstance(declined.screen, ChoiceScreen)
         await pilot.click("#discard")
         await settle(pilot)
         assert declined.session.state(row) == (None, "")

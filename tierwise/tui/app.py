@@ -516,10 +516,10 @@ class TriageApp(App[None]):
         self.saving = True
         self.update_status()
         log = self.session.log
-        self._save(self.session.decisions_frame(), log)
+        self._save(self.session.decisions_frame(), log, self.session.snapshot())
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, decisions: pl.DataFrame, log: list[Change]) -> None:
+    def _save(self, decisions: pl.DataFrame, log: list[Change], state: dict) -> None:
         from tierwise.io.annotate import write_annotated
 
         try:
@@ -532,7 +532,7 @@ class TriageApp(App[None]):
         except (TierwiseError, OSError) as err:
             self.call_from_thread(self._save_failed, str(err))
             return
-        self.call_from_thread(self._saved, log, decisions["decision"].count())
+        self.call_from_thread(self._saved, log, state, decisions["decision"].count())
 
     def _log_entries(self, log: list[Change]) -> list[Any]:
         """One log entry per decision; a note typed right after a decision on the same
@@ -564,12 +564,21 @@ class TriageApp(App[None]):
             )
         return entries
 
-    def _saved(self, log: list[Change], count: int) -> None:
+    def _saved(self, log: list[Change], state: dict, count: int) -> None:
         assert self.session is not None
         self.saving = False
-        self.session.mark_saved(log)
-        if self.journal is not None and not self.session.dirty:
-            self.journal.delete()
+        self.session.mark_saved(log, state)
+        if self.journal is not None:
+            # Keep what the save did not cover: changes made while it ran, and a
+            # previous session's changes the user chose not to restore yet.
+            self.journal.rewrite(
+                [
+                    e
+                    for e in self.journal.final_states().values()
+                    if e.row in self._raw_index
+                    and state.get(e.row, (None, "")) != (e.decision, e.note)
+                ]
+            )
         if self.output.resolve() == self.path.resolve():
             self._stamp = file_stamp(self.path)
         noun = "decision" if count == 1 else "decisions"

@@ -75,5 +75,18 @@ class Journal:
         """The last entry per row: what the decisions were when the app stopped."""
         return {e.row: e for e in self.read()}
 
+    def rewrite(self, entries: list[Entry]) -> None:
+        """Keep only `entries` (atomically: a temporary file, fsynced, then renamed)."""
+        if not entries:
+            self.delete()
+            return
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        text = "".join(json.dumps(e.__dict__, ensure_ascii=False) + "\n" for e in entries)
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)

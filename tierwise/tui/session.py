@@ -210,9 +210,18 @@ class TriageSession:
         self.table[pos, "decision"] = state[0]
         self.table[pos, "decision_note"] = state[1]
 
-    def mark_saved(self, upto: list[Change] | None = None) -> None:
-        """Record the current state as saved; `upto` is the log that was written."""
-        self._saved = dict(self._state)
+    def snapshot(self) -> dict[int, tuple[str | None, str]]:
+        """Every partner's (decision, note) now: what a save started now will write."""
+        return dict(self._state)
+
+    def mark_saved(
+        self,
+        upto: list[Change] | None = None,
+        state: dict[int, tuple[str | None, str]] | None = None,
+    ) -> None:
+        """Record `state` (default: now) as saved; `upto` is the log that was written.
+        Changes made while a save ran stay unsaved."""
+        self._saved = dict(self._state if state is None else state)
         written = upto if upto is not None else self._log
         self._log = [c for c in self._log if c not in written]
 
