@@ -414,8 +414,8 @@ def _read_table(
         )
     table = table.filter(values.cleaned(partner_col).is_not_null())
 
-    frame = _typed(table, mapping, source_of)
-    warnings.extend(_value_warnings(table, mapping, source_of, header_columns, ref_sheet))
+    frame, masks = _typed(table, mapping, source_of)
+    warnings.extend(_value_warnings(table, masks, mapping, source_of, header_columns, ref_sheet))
     warnings.extend(_duplicate_warnings(frame, ref_sheet, column_letter(partner_number)))
 
     raw = table.select(pl.col("row"), *[pl.col(c).alias(h) for h, c in source_of.items()])
@@ -438,50 +438,55 @@ def _read_table(
 
 def _typed(
     table: pl.DataFrame, mapping: Mapping[str, str], source_of: Mapping[str, str]
-) -> pl.DataFrame:
-    by_field = {f: source_of[h] for h, f in mapping.items()}
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The typed frame, and one Boolean mask per checked header (True: unreadable cell:
+    not blank as written, yet null once typed)."""
+    header_of = {f: h for h, f in mapping.items()}
     exprs: list[pl.Expr] = [pl.col("row")]
     for field in FIELDS:
-        if field not in by_field:
-            continue
-        cell = pl.col(by_field[field])
-        exprs.append(values.parse(field, cell).alias(field))
-        if field == "announced":
-            exprs.append(values.announced_on(cell))
-    return table.select(exprs)
+        if field in header_of:
+            cell = pl.col(source_of[header_of[field]])
+            exprs.append(values.parse(field, cell).alias(field))
+            if field == "announced":
+                exprs.append(values.announced_on(cell))
+    frame = table.select(exprs)
+    masks = []
+    for field, header in header_of.items():
+        cell = table.get_column(source_of[header])
+        if field == "partner_type":
+            masks.append(values.unreadable(field, pl.lit(cell)).alias(header))
+        elif values.expected(field) != "text":
+            written = values.cleaned(pl.lit(cell)).is_not_null()
+            masks.append((written & frame.get_column(field).is_null()).alias(header))
+    return frame, pl.select(masks) if masks else pl.DataFrame()
 
 
 def _value_warnings(
     table: pl.DataFrame,
+    masks: pl.DataFrame,
     mapping: Mapping[str, str],
     source_of: Mapping[str, str],
     header_columns: Mapping[str, int],
     ref_sheet: str,
 ) -> list[TrackerWarning]:
-    checked = {h: f for h, f in mapping.items() if values.expected(f) != "text"}
-    if not checked or table.height == 0:
+    if masks.width == 0 or masks.height == 0:
         return []
-    masks = table.select(
-        [values.unreadable(f, pl.col(source_of[h])).alias(h) for h, f in checked.items()]
-    )
+    counts = masks.select(pl.all().sum()).row(0)
     out: list[TrackerWarning] = []
-    bad_headers = [
-        h for h, n in zip(masks.columns, masks.select(pl.all().sum()).row(0), strict=True) if n
-    ]
-    for h in bad_headers:
-        field = checked[h]
-        bad = table.filter(masks.get_column(h)).select(
-            "row", pl.col(source_of[h]).str.strip_chars()
+    for header in [h for h, n in zip(masks.columns, counts, strict=True) if n]:
+        field = mapping[header]
+        bad = table.filter(masks.get_column(header)).select(
+            "row", pl.col(source_of[header]).str.strip_chars()
         )
-        letter = column_letter(header_columns[h])
+        letter = column_letter(header_columns[header])
         for row, cell in bad.iter_rows():
             if field == "partner_type":
                 message = (
-                    f"{h}: {cell!r} is not a known partner type "
+                    f"{header}: {cell!r} is not a known partner type "
                     f"({', '.join(PARTNER_TYPES[:-1])}); read as other"
                 )
             else:
-                message = f"{h}: {cell!r} is not {values.expected(field)}; left blank"
+                message = f"{header}: {cell!r} is not {values.expected(field)}; left blank"
             out.append(TrackerWarning(f"{ref_sheet}!{letter}{row}", message))
     return out
 

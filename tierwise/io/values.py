@@ -175,77 +175,157 @@ def cleaned(text: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.to_lowercase().is_in(BLANKS)).then(None).otherwise(stripped)
 
 
+# Each parser works on a whole column in stages, each stage a materialised column, so a
+# regex runs once per cell however many times its result is used. A fast stage reads
+# what spreadsheets store (numbers as "1200", dates as "2026-03-15"); only the cells it
+# could not read go through the slower stages, the others being null there.
+
+
+def _staged(column: pl.Series, *stages: dict[str, pl.Expr]) -> pl.DataFrame:
+    frame = column.cast(pl.String).to_frame("cell")
+    for stage in stages:
+        frame = frame.with_columns(**stage)
+    return frame
+
+
 def _multiplier(word: pl.Expr, table: dict[str, float]) -> pl.Expr:
     return word.replace_strict(
         list(table), list(table.values()), default=None, return_dtype=pl.Float64
     )
 
 
-def _signed(sign: pl.Expr, value: pl.Expr) -> pl.Expr:
-    return pl.when(sign.str.contains("-")).then(-value).otherwise(value)
+def _plain_number(text: pl.Expr) -> pl.Expr:
+    value = text.str.strip_chars().cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite()).then(value)
+
+
+_CELL, _FAST, _REST, _PARTS = pl.col("cell"), pl.col("fast"), pl.col("rest"), pl.col("parts")
+
+
+def _number_stages(column: pl.Series, squeeze: str, pattern: str) -> pl.DataFrame:
+    """fast (a plain number), rest (the other cells, lower-cased, squeezed) and parts
+    (sign, number, unit) of `pattern` matched on rest."""
+    return _staged(
+        column,
+        {"fast": _plain_number(_CELL)},
+        {
+            "rest": pl.when(_FAST.is_null())
+            .then(cleaned(_CELL))
+            .str.to_lowercase()
+            .str.replace_all(squeeze, "")
+        },
+        {"parts": _REST.str.extract_groups(pattern)},
+    )
+
+
+def _signed_value(factor: pl.Expr) -> pl.Expr:
+    value = _PARTS.struct.field("2").cast(pl.Float64) * factor
+    return pl.when(_PARTS.struct.field("1") == "-").then(-value).otherwise(value)
+
+
+def _money_series(column: pl.Series) -> pl.Series:
+    frame = _staged(
+        column,
+        {"fast": _plain_number(_CELL)},
+        {
+            "rest": pl.when(_FAST.is_null())
+            .then(cleaned(_CELL))
+            .str.to_lowercase()
+            .str.replace_all(r"[\s\u00a0'’~]", "")
+        },
+        {"accounting": _REST.str.contains(r"^\(.*\)$")},
+        {
+            "rest": _REST.str.strip_prefix("(")
+            .str.strip_suffix(")")
+            .str.replace_all(_CURRENCIES, "")
+            # "2,5" is a decimal comma; "1,200" and "1,200,000" are thousands separators.
+            .str.replace(r"^([-+]?\d+),(\d{1,2})([a-z]*)$", "$1.$2$3")
+            .str.replace_all(",", "")
+        },
+        {"parts": _REST.str.extract_groups(rf"^([-+]?){_NUMBER}([a-z]*)$")},
+    )
+    unit = _PARTS.struct.field("3")
+    value = _signed_value(pl.when(unit == "").then(1.0).otherwise(_multiplier(unit, _MULTIPLIERS)))
+    value = pl.when(pl.col("accounting")).then(-value).otherwise(value)
+    return frame.select(pl.coalesce(_FAST, value)).to_series()
+
+
+def _number_series(column: pl.Series) -> pl.Series:
+    frame = _number_stages(column, r"[\s\u00a0,'~]", rf"^([-+]?){_NUMBER}(k|m|[a-z]*)$")
+    unit = _PARTS.struct.field("3")
+    factor = pl.when(unit.is_in(["k", "m"])).then(_multiplier(unit, _MULTIPLIERS)).otherwise(1.0)
+    return frame.select(pl.coalesce(_FAST, _signed_value(factor))).to_series()
+
+
+def _days_series(column: pl.Series) -> pl.Series:
+    frame = _number_stages(column, r"[\s\u00a0,~]", rf"^([-+]?){_NUMBER}([a-z]*)$")
+    unit = _PARTS.struct.field("3")
+    factor = pl.when(unit == "").then(1.0).otherwise(_multiplier(unit, _DAY_UNITS))
+    return frame.select(pl.coalesce(_FAST, _signed_value(factor))).to_series()
+
+
+def _percent_series(column: pl.Series) -> pl.Series:
+    frame = _number_stages(
+        column, r"[\s\u00a0,]", rf"^([-+]?){_NUMBER}(%|pp|pts?|points?|percent|pct)?$"
+    )
+    frame = frame.with_columns(
+        value=pl.coalesce(_FAST, _signed_value(pl.lit(1.0))),
+        plain=pl.coalesce(
+            _FAST, pl.when(_PARTS.struct.field("3").is_null()).then(_signed_value(pl.lit(1.0)))
+        ),
+    )
+    plain = pl.col("plain")
+    # Whole-column test: every plain number within -1..1 and at least one fractional.
+    fractions = (plain.abs().max() <= 1) & (plain != plain.round()).any()
+    scaled = pl.when(plain.is_not_null() & fractions).then(pl.col("value") * 100)
+    return frame.select(scaled.otherwise(pl.col("value"))).to_series()
+
+
+def _date_series(column: pl.Series) -> pl.Series:
+    frame = _staged(
+        column,
+        {"fast": _CELL.str.strip_chars().str.to_date("%Y-%m-%d", strict=False)},
+        {
+            "rest": pl.when(_FAST.is_null())
+            .then(cleaned(_CELL))
+            .str.replace(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", "")
+            .str.replace_all(r"\s+", " ")
+            .str.replace(r"(\d)(st|nd|rd|th)\b", "$1")
+        },
+    )
+    serial = _REST.str.extract(r"^(\d+(?:\.\d+)?)$").cast(pl.Float64)
+    as_serial = pl.when(serial.is_between(_SERIAL_MIN, _SERIAL_MAX)).then(
+        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
+    )
+    formats = [_REST.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS]
+    return frame.select(pl.coalesce(_FAST, *formats, as_serial)).to_series()
 
 
 def money(text: pl.Expr) -> pl.Expr:
     """ "$1.2M", "1,200,000", "EUR 300k", "(1,000)", "-500 €" -> Float64."""
-    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0'’~]", "")
-    accounting = s.str.contains(r"^\(.*\)$")
-    s = s.str.strip_prefix("(").str.strip_suffix(")")
-    s = s.str.replace_all(_CURRENCIES, "")
-    # "2,5" is a decimal comma; "1,200" and "1,200,000" are thousands separators.
-    s = s.str.replace(r"^([-+]?\d+),(\d{1,2})([a-z]*)$", "$1.$2$3").str.replace_all(",", "")
-    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}([a-z]*)$")
-    unit = parts.struct.field("3")
-    factor = pl.when(unit == "").then(1.0).otherwise(_multiplier(unit, _MULTIPLIERS))
-    value = _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64) * factor)
-    return pl.when(accounting).then(-value).otherwise(value)
+    return text.map_batches(_money_series, return_dtype=pl.Float64)
 
 
 def number(text: pl.Expr) -> pl.Expr:
     """A count or quantity: "12", "1,200", "1.5k", "3 integrations", "2 FTE" -> Float64."""
-    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0,'~]", "")
-    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}(k|m|[a-z]*)$")
-    unit = parts.struct.field("3")
-    factor = pl.when(unit.is_in(["k", "m"])).then(_multiplier(unit, _MULTIPLIERS)).otherwise(1.0)
-    return _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64) * factor)
+    return text.map_batches(_number_series, return_dtype=pl.Float64)
 
 
 def days(text: pl.Expr) -> pl.Expr:
     """ "12", "12 days", "3 weeks", "2 months" -> Float64 days."""
-    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0,~]", "")
-    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}([a-z]*)$")
-    unit = parts.struct.field("3")
-    factor = pl.when(unit == "").then(1.0).otherwise(_multiplier(unit, _DAY_UNITS))
-    return _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64) * factor)
+    return text.map_batches(_days_series, return_dtype=pl.Float64)
 
 
 def percent(text: pl.Expr) -> pl.Expr:
     """Percent points 0-100: "45%", "45", "+5pp"; a column of plain fractions (as Excel
     stores 45%: 0.45) is scaled by 100."""
-    s = cleaned(text).str.to_lowercase().str.replace_all(r"[\s\u00a0,]", "")
-    parts = s.str.extract_groups(rf"^([-+]?){_NUMBER}(%|pp|pts?|points?|percent|pct)?$")
-    value = _signed(parts.struct.field("1"), parts.struct.field("2").cast(pl.Float64))
-    plain = pl.when(parts.struct.field("3").is_null()).then(value)
-    # Whole-column test: every plain number within -1..1 and at least one fractional.
-    fractions = (plain.abs().max() <= 1) & (plain != plain.round()).any()
-    return pl.when(plain.is_not_null() & fractions).then(value * 100).otherwise(value)
-
-
-def _serial_date(s: pl.Expr) -> pl.Expr:
-    serial = s.str.extract(r"^(\d+(?:\.\d+)?)$").cast(pl.Float64)
-    in_range = serial.is_between(_SERIAL_MIN, _SERIAL_MAX)
-    days_since = pl.duration(days=serial.floor().cast(pl.Int64))
-    return pl.when(in_range).then(pl.lit(_EXCEL_EPOCH) + days_since)
+    return text.map_batches(_percent_series, return_dtype=pl.Float64)
 
 
 def date_value(text: pl.Expr) -> pl.Expr:
     """Excel dates, serials and date strings ("2026-03-15", "15/03/2026", "Mar 15, 2026",
     "2026-03-15 00:00:00") -> Date."""
-    s = cleaned(text).str.replace(
-        r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$", ""
-    )
-    s = s.str.replace_all(r"\s+", " ").str.replace(r"(\d)(st|nd|rd|th)\b", "$1")
-    parsed = [s.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS]
-    return pl.coalesce([*parsed, _serial_date(s)])
+    return text.map_batches(_date_series, return_dtype=pl.Date)
 
 
 def boolean(text: pl.Expr) -> pl.Expr:
@@ -254,17 +334,20 @@ def boolean(text: pl.Expr) -> pl.Expr:
     return pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False)
 
 
-def markets(text: pl.Expr) -> pl.Expr:
-    """A count ("3"), or names counted ("DACH, Nordics" -> 2)."""
-    s = cleaned(text)
-    items = (
-        s.str.replace_all(r"(?i)\s+and\s+|[;/&+|\n]", ",")
+def _markets_series(column: pl.Series) -> pl.Series:
+    counted = _staged(column, {"rest": cleaned(_CELL)}).select(
+        _REST.str.replace_all(r"(?i)\s+and\s+|[;/&+|\n]", ",")
         .str.split(",")
         .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
         .list.len()
         .cast(pl.Float64)
     )
-    return pl.coalesce(number(text), items)
+    return pl.select(pl.coalesce(_number_series(column), counted.to_series())).to_series()
+
+
+def markets(text: pl.Expr) -> pl.Expr:
+    """A count ("3"), or names counted ("DACH, Nordics" -> 2)."""
+    return text.map_batches(_markets_series, return_dtype=pl.Float64)
 
 
 def partner_type(text: pl.Expr) -> pl.Expr:
@@ -281,9 +364,15 @@ def _known_partner_type(s: pl.Expr) -> pl.Expr:
     return chain.otherwise(None)
 
 
+def _announcement_series(column: pl.Series) -> pl.Series:
+    dated = _date_series(column).is_not_null()
+    said = pl.select(boolean(pl.lit(column))).to_series()
+    return pl.select(pl.when(pl.lit(dated)).then(True).otherwise(pl.lit(said))).to_series()
+
+
 def announcement(value: pl.Expr) -> pl.Expr:
     """A press release: a date (announced, on that day) or yes/no -> Boolean."""
-    return pl.when(date_value(value).is_not_null()).then(True).otherwise(boolean(value))
+    return value.map_batches(_announcement_series, return_dtype=pl.Boolean)
 
 
 def text(value: pl.Expr) -> pl.Expr:
@@ -303,7 +392,7 @@ _PARSERS: Final[dict[str, Callable[[pl.Expr], pl.Expr]]] = {
     "markets": markets,
     "bool": boolean,
     "date": date_value,
-    "announcement": lambda v: announcement(v),
+    "announcement": announcement,
 }
 
 
