@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from tierwise.cli import main
@@ -98,3 +99,15 @@ def test_allow_large_passes_through(tmp_path: Path) -> None:
     allowed = CliRunner().invoke(main, ["inspect", str(path), "--allow-large", "--json"])
     assert allowed.exit_code == 0, allowed.output
     assert json.loads(allowed.output)["source"]["sheet"] == "Partners"
+
+
+def test_inspect_the_messy_sample(samples_dir: Path) -> None:
+    path = samples_dir / "messy_tracker.xlsx"
+    if not path.exists():
+        pytest.skip("samples/messy_tracker.xlsx has not been generated")
+    result = CliRunner().invoke(main, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    source = json.loads(result.output)["source"]
+    assert (source["sheet"], source["header_row"]) == ("FY26 Partners", 5)
+    mapped, unmapped = len(source["mapping"]), len(source["unmapped"])
+    assert mapped / (mapped + unmapped) >= 0.9

@@ -277,7 +277,8 @@ def _percent_series(column: pl.Series) -> pl.Series:
     plain = pl.col("plain")
     # Whole-column test: every plain number within -1..1 and at least one fractional.
     fractions = (plain.abs().max() <= 1) & (plain != plain.round()).any()
-    scaled = pl.when(plain.is_not_null() & fractions).then(pl.col("value") * 100)
+    # Rounded so 0.55 reads as 55, not 55.00000000000001.
+    scaled = pl.when(plain.is_not_null() & fractions).then((pl.col("value") * 100).round(9))
     return frame.select(scaled.otherwise(pl.col("value"))).to_series()
 
 
