@@ -230,6 +230,13 @@ def test_user_mapping_overrides_aliases(tmp_path: Path) -> None:
         read_tracker(path, mapping={"Firm": "partnr"})
 
 
+def test_a_mapped_header_finds_the_header_row_even_when_no_alias_matches(tmp_path: Path) -> None:
+    path = save(tmp_path, [["Our list"], ["Ally", "Region"], ["Acme", "EMEA"]])
+    t = read_tracker(path, mapping={"Ally": "partner"})
+    assert t.source.header_row == 2
+    assert t.frame.get_column("partner").to_list() == ["Acme"]
+
+
 def test_aliases_can_be_given(tmp_path: Path) -> None:
     path = save(tmp_path, [["Ally", "Tier"], ["Acme", "Gold"]])
     t = read_tracker(path, aliases={"partner": ["ally"], "designated_tier": ["tier"]})
@@ -332,12 +339,20 @@ def test_the_stored_setup_picks_sheet_header_and_mapping(tmp_path: Path) -> None
     }
     t = read_tracker(annotated(tmp_path, setup))
     assert t.setup == setup
+    assert [w.where for w in t.warnings] == ["Deals!D5"]  # the 'promote' decision only
     assert t.source.sheet == "Deals" and t.source.header_row == 2
     assert t.source.mapping == {"Company": "partner", "Level": "initiative"}
     assert t.frame.get_column("initiative").to_list() == ["Gold"] * 3
     # The caller's sheet and mapping win over the stored ones.
     t = read_tracker(annotated(tmp_path, setup), sheet="Partners")
     assert t.frame.get_column("partner").to_list() == ["Decoy"]
+
+
+def test_a_stored_mapping_to_an_unknown_field_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    setup = {"sheet": "Deals", "header_row": 2, "mapping": {"Company": "partner", "Level": "x"}}
+    t = read_tracker(annotated(tmp_path, setup))
+    assert t.source.mapping == {"Company": "partner", "Level": "designated_tier"}
+    assert [w.where for w in t.warnings] == [columns.SETUP_SHEET, "Deals!D5"]
 
 
 def csv_file(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "t.csv") -> Path:

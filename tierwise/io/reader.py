@@ -76,8 +76,11 @@ def read_tracker(
         aliases = load_rubric().aliases
     book = _CsvBook(path, check) if check.format in ("csv", "tsv") else _ExcelBook(path, check)
     setup = book.setup(warnings)
-    chosen = _choose_sheet(book, sheet, setup, headers.alias_index(aliases), warnings)
-    overrides = mapping or setup.get("mapping") or {}
+    overrides = mapping or _stored_mapping(setup, warnings)
+    # Headers the caller names count when looking for the header row, like aliases.
+    index = headers.alias_index(aliases)
+    index.update({headers.normalise(h): f for h, f in overrides.items()})
+    chosen = _choose_sheet(book, sheet, setup, index, warnings)
     stored_row = (
         setup.get("header_row") if not mapping and chosen.name == setup.get("sheet") else None
     )
@@ -85,13 +88,26 @@ def read_tracker(
         path,
         check.format,
         chosen,
-        headers.alias_index(aliases),
+        index,
         overrides,
         from_user=bool(mapping),
         stored_row=stored_row,
         warnings=warnings,
         setup=setup,
     )
+
+
+def _stored_mapping(setup: dict, warnings: list[TrackerWarning]) -> dict[str, str]:
+    stored = setup.get("mapping") or {}
+    kept = {str(h): f for h, f in stored.items() if f in FIELDS}
+    for header, field in stored.items():
+        if field not in FIELDS:
+            warnings.append(
+                TrackerWarning(
+                    columns.SETUP_SHEET, f"stored mapping {header!r} -> {field!r} ignored"
+                )
+            )
+    return kept
 
 
 # --- books: where grids come from --------------------------------------------------
