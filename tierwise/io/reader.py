@@ -224,7 +224,8 @@ def _read_csv(path: Path, fmt: str) -> pl.DataFrame:
     if not text.strip():
         raise TierwiseError(f"{path} is empty: there is nothing to read")
     sep = sep or _sniff(text, "\t" if fmt == "tsv" else ",")
-    width = max(line.count(sep) for line in text.split("\n")) + 1
+    lines = pl.Series(text.split("\n"), dtype=pl.String)
+    width = int(lines.str.count_matches(sep, literal=True).max() or 0) + 1
     names = sep.join(str(i) for i in range(1, width + 1))
     try:
         return pl.read_csv(
