@@ -550,7 +550,8 @@ def render(
     else:
         out += ["| measurement | value |", "|---|---:|"]
         for key, value in tui.items():
-            shown = f"{value * 1000:.0f} ms" if isinstance(value, float) else str(value)
+            timed = key.endswith("_s") and isinstance(value, int | float)
+            shown = f"{value * 1000:.0f} ms" if timed else str(value)
             out.append(f"| {key} | {shown} |")
     out.append("")
     out += render_profiles(profs)
