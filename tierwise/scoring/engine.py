@@ -19,11 +19,24 @@ from tierwise.scoring.motivations import (
     motivation_columns,
     stated_columns,
 )
-from tierwise.scoring.portfolio import after_tiers, check_portfolio, checks_after, reallocation
+from tierwise.scoring.portfolio import (
+    after_tiers,
+    check_portfolio,
+    checks_after,
+    reallocation,
+    slim,
+)
 from tierwise.scoring.recommend import RANK_ORDER, actions, recommend
 from tierwise.scoring.result import Portfolio, Scored, ScoreWarning
 from tierwise.scoring.rubric import Rubric
-from tierwise.scoring.words import is_blank, normalised, number_text, quoted
+from tierwise.scoring.words import (
+    UNIT_SEPARATOR,
+    is_blank,
+    normalised,
+    number_text,
+    quoted,
+    text_list,
+)
 
 OUTPUT_COLUMNS = (
     "row",
@@ -238,36 +251,44 @@ def score(
     }
     bother, bother_why, early = rules.why_bother(r, any_motivation)
     fired["WHY_BOTHER"] = (bother, bother_why)
+    fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
+    penalties = {code: float(r.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
     penalty = pl.sum_horizontal(
-        [
-            fires.cast(pl.Float64) * float(r.get(f"score.penalty_{code.lower()}"))
-            for code, (fires, _) in fired.items()
-        ]
+        [fired_col[code].cast(pl.Float64) * pen for code, pen in penalties.items()]
     )
-    flag_list = pl.concat_list(
-        [pl.when(fired[code][0]).then(pl.lit(code)) for code in FLAGS]
-    ).list.drop_nulls()
-    lf = lf.with_columns(
-        score=(pl.col("_value") - penalty).clip(0.0, 100.0).round(1),
-        flags=flag_list,
-        _why_bother=bother,
-        _early=early,
-        _penalties=pl.concat_str(
-            [
-                pl.when(fired[code][0]).then(pl.lit(f"{pen:g} for {code}"))
-                for code in FLAGS
-                if (pen := float(r.get(f"score.penalty_{code.lower()}"))) > 0
-            ]
-            or [pl.lit(None, pl.String)],
-            separator=", ",
-            ignore_nulls=True,
-        ),
-        **{f"_why_{code}": why for code, (_, why) in fired.items()},
-    ).with_columns(stated_columns(r, present))
+    cut = [
+        pl.when(fired_col[code]).then(pl.lit(f"{pen:g} for {code}"))
+        for code, pen in penalties.items()
+        if pen > 0
+    ]
+    lf = (
+        lf.with_columns(
+            _early=early,
+            **{f"_{code}": fires.fill_null(False) for code, (fires, _) in fired.items()},
+        )
+        .with_columns(
+            score=(pl.col("_value") - penalty).clip(0.0, 100.0).round(1),
+            flags=text_list([pl.when(fired_col[code]).then(pl.lit(code)) for code in FLAGS]),
+            _why_bother=fired_col["WHY_BOTHER"],
+            _penalties=pl.concat_str(cut or [pl.lit("")], separator=", ", ignore_nulls=True),
+            **{
+                f"_why_{code}": pl.when(fired_col[code]).then(why)
+                for code, (_, why) in fired.items()
+            },
+        )
+        .with_columns(stated_columns(r, present))
+        .with_columns(_why_head=_why_head(r, which))
+    )
 
-    data = lf.collect().sort(*RANK_ORDER[:1], descending=RANK_ORDER[1])
+    # Only what the slot-filling, actions and the result need: sorting and filtering
+    # carry every column along, and the tracker's text columns are done with.
+    needed = [c for c in OUTPUT_COLUMNS if c not in ("recommended_tier", "action", "why")]
+    needed += ["tier", "_unknown_label", "_why_head", "_investment", "_resources"]
+    needed += ["_why_bother", "_in_grace"]
+    data = lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]).collect()
     data = actions(recommend(data, r, present))
-    data = data.with_columns(why=_why(r, which)).rename({"designated_tier": "_label"})
+    data = data.with_columns(why=text_list(["_why_head", "_tier_why", "_action_why"]))
+    data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
     warnings = [
@@ -286,7 +307,7 @@ def score(
             f"{len(warnings)} partner(s) carry tier labels the label map does not know "
             f"({shown}): treated as no tier; add them under [labels] in your rubric."
         )
-    after = after_tiers(partners, decisions)
+    after = after_tiers(slim(partners), decisions)
     portfolio = Portfolio(
         designated=check_portfolio(partners, "designated_tier", r),
         recommended=checks_after(after, r),
@@ -296,8 +317,9 @@ def score(
     return Scored(partners, portfolio, warnings)
 
 
-def _why(r: Rubric, which: dict[str, bool]) -> pl.Expr:
-    """Every reason, in reading order: score, evidence, stated intent, flags, tier, action."""
+def _why_head(r: Rubric, which: dict[str, bool]) -> pl.Expr:
+    """The reasons before the tier and action (score, evidence, stated intent, flags),
+    joined by the unit separator so `text_list` can append the rest and split once."""
     grace = r.get("thresholds.grace_days")
     if any(which.values()):
         head = (
@@ -326,5 +348,5 @@ def _why(r: Rubric, which: dict[str, bool]) -> pl.Expr:
         )
         for code in FLAGS
     ]
-    parts = [head, *_why_motivations(r, which), early, *flag_why, "_tier_why", "_action_why"]
-    return pl.concat_list(parts).list.drop_nulls()
+    parts = [head, *_why_motivations(r, which), early, *flag_why]
+    return pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)

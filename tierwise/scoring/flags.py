@@ -1,5 +1,6 @@
-"""The four partnering mistakes and WHY_BOTHER (PLAYBOOK.md section 3), as per-partner
-Boolean columns `_<flag>` with their reasons in words (`_<flag>_why`).
+"""The four partnering mistakes and WHY_BOTHER (PLAYBOOK.md section 3): each rule gives
+(fires, reason): a Boolean expression and the reason in words. The engine computes the
+Booleans first and words the reason only where its flag fired.
 
 A rule whose columns the tracker does not have never fires (see `not_assessed`).
 Expects the columns `prepare` in engine.py adds: `tier`, `_unspecified`, `_in_grace`,
@@ -31,12 +32,19 @@ def _days_since(column: str, as_of: date) -> pl.Expr:
 
 
 def _joined(reasons: list[pl.Expr]) -> pl.Expr:
-    """Non-null reasons as "a, b and c" (null when none)."""
+    """Non-null reasons as "a, b and c" (null when none). Built from each reason's
+    neighbours rather than a regex: this runs on every partner."""
     if not reasons:
         return NO_WHY
-    text = pl.concat_str(reasons, separator=", ", ignore_nulls=True)
-    text = text.str.replace(r", ([^,]*)$", " and $1")
-    return pl.when(text.str.len_chars() > 0).then(text).otherwise(NO_WHY)
+    present = [r.is_not_null() for r in reasons]
+    parts = []
+    for i, reason in enumerate(reasons):
+        before = pl.any_horizontal(present[:i]) if i else pl.lit(False)
+        after = pl.any_horizontal(present[i + 1 :]) if i + 1 < len(reasons) else pl.lit(False)
+        sep = pl.when(~before).then(pl.lit("")).when(~after).then(pl.lit(" and "))
+        parts.append(sep.otherwise(pl.lit(", ")) + reason)
+    text = pl.concat_str(parts, ignore_nulls=True)
+    return pl.when(pl.any_horizontal(present)).then(text)
 
 
 def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
@@ -71,7 +79,7 @@ def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
         )
     extra = _joined(signs)
     why = head + pl.when(extra.is_not_null()).then(pl.lit("; ") + extra).otherwise(pl.lit(""))
-    return fires, pl.when(fires).then(why)
+    return fires, why
 
 
 def press_release(r: Rubric, present: frozenset[str], as_of: date) -> tuple[pl.Expr, pl.Expr]:
@@ -105,7 +113,7 @@ def press_release(r: Rubric, present: frozenset[str], as_of: date) -> tuple[pl.E
         ),
     ]
     why = pl.concat_str(reasons, separator="; ", ignore_nulls=True)
-    return fires, pl.when(fires).then(when_text + pl.lit("; ") + why)
+    return fires, when_text + pl.lit("; ") + why
 
 
 def vague_agenda(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
@@ -113,7 +121,7 @@ def vague_agenda(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
     texts = [c for c in ("objective", "market_need") if c in present]
     vague, vague_why = FALSE, NO_WHY
     if texts:
-        text = pl.concat_str([pl.col(c) for c in texts], separator=" · ", ignore_nulls=True)
+        text = pl.concat_str([pl.col(c) for c in texts], separator=" | ", ignore_nulls=True)
         specific = (
             text.str.contains(r"\d").fill_null(False)
             | contains_any(text, r.get("text.market_words"))
@@ -138,7 +146,7 @@ def vague_agenda(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
         )
     fires = vague | blank_agenda
     why = pl.concat_str([vague_why, agenda_why], separator="; ", ignore_nulls=True)
-    return fires, pl.when(fires).then(why)
+    return fires, why
 
 
 def strategic_in_name_only(
@@ -149,14 +157,18 @@ def strategic_in_name_only(
         return FALSE, NO_WHY
     rule = r.get("flags.strategic_in_name_only")
     reasons: list[pl.Expr] = []
+    signs: list[pl.Expr] = []  # the same conditions as booleans: cheap to test on every row
     if "exec_sponsor" in present:
         no_sponsor = is_blank(pl.col("exec_sponsor"), r.get("text.blank_words"))
+        signs.append(no_sponsor)
         reasons.append(pl.when(no_sponsor).then(pl.lit("no executive sponsor")))
     if "fte" in present:
         fte = pl.col("fte").fill_null(0.0)
+        signs.append(fte < rule["min_fte"])
         reasons.append(pl.when(fte < rule["min_fte"]).then(number_text(fte) + pl.lit(" FTE")))
     if "last_activity" in present:
         idle = _days_since("last_activity", as_of)
+        signs.append(pl.col("last_activity").is_null() | (idle > rule["max_days_inactive"]))
         reasons.append(
             pl.when(pl.col("last_activity").is_null())
             .then(pl.lit("no joint activity recorded"))
@@ -172,12 +184,12 @@ def strategic_in_name_only(
     if any_motivation:
         low = (pl.col("_value") < r.get("thresholds.strategic_low_score")) & ~pl.col("_in_grace")
         value = number_text(pl.col("_value"), 0)
+        signs.append(low)
         reasons.append(pl.when(low).then(pl.lit("motivations worth only ") + value))
     if not reasons:
         return FALSE, NO_WHY
-    why = _joined(reasons)
-    fires = (pl.col("tier") == "strategic").fill_null(False) & why.is_not_null()
-    return fires, pl.when(fires).then(pl.lit("Strategic label but ") + why)
+    fires = (pl.col("tier") == "strategic").fill_null(False) & pl.any_horizontal(signs)
+    return fires, pl.lit("Strategic label but ") + _joined(reasons)
 
 
 def why_bother(r: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -197,7 +209,7 @@ def why_bother(r: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Ex
         + pl.lit("), yet we invest in it: ")
         + pl.col("_investment")
     )
-    return fires, pl.when(fires).then(why), early
+    return fires, why, early
 
 
 def investment_words(*, tier: bool = True) -> pl.Expr:

@@ -14,7 +14,7 @@ import polars as pl
 
 from tierwise.fields import MOTIVATIONS
 from tierwise.scoring.rubric import Rubric
-from tierwise.scoring.words import contains_any, money_text, number_text
+from tierwise.scoring.words import contains_any, money_text, number_text, text_list
 
 # motivation -> the evidence columns any of which makes it assessable (for the notes)
 EVIDENCE: dict[str, tuple[str, ...]] = {
@@ -250,4 +250,4 @@ def stated_columns(r: Rubric, present: frozenset[str]) -> pl.Expr:
         ).then(pl.lit(m))
         for m in MOTIVATIONS
     ]
-    return pl.concat_list(items).list.drop_nulls().alias("stated")
+    return text_list(items).alias("stated")

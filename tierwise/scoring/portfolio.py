@@ -27,6 +27,8 @@ def _recorded(frame: pl.DataFrame, column: str) -> bool:
 
 
 def _names(frame: pl.DataFrame, limit: int = 3, detail: str | None = None) -> str:
+    more = frame.height - limit
+    frame = frame.head(limit)
     who = [
         (p if p else f"row {r}") + (f" ({d})" if d else "")
         for p, r, d in zip(
@@ -36,8 +38,7 @@ def _names(frame: pl.DataFrame, limit: int = 3, detail: str | None = None) -> st
             strict=True,
         )
     ]
-    more = len(who) - limit
-    return and_join(who[:limit] + ([f"{more} more"] if more > 0 else []))
+    return and_join(who + ([f"{more} more"] if more > 0 else []))
 
 
 def _span(low: float, high: float) -> str:
@@ -81,7 +82,9 @@ def check_portfolio(partners: pl.DataFrame, tier_column: str, rubric: Rubric) ->
     """The seven checks (tierwise.fields.CHECKS) on the tiers in `tier_column`
     (strategic/tactical/casual; null counts as casual; "exit" is out of the portfolio)."""
     limits = rubric.get("tiers")
-    frame = partners.filter(pl.col(tier_column).ne_missing(OUT))
+    wanted = ("row", "partner", tier_column, "partner_type", "initiative", "owner_team", "fte")
+    frame = partners.select([c for c in (*wanted, "budget") if c in partners.columns])
+    frame = frame.filter(pl.col(tier_column).ne_missing(OUT))
     tier = pl.col(tier_column)
     strategic = frame.filter(tier == "strategic")
     tactical = frame.filter(tier == "tactical")
@@ -227,6 +230,14 @@ def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.Da
     return partners
 
 
+def slim(partners: pl.DataFrame) -> pl.DataFrame:
+    """Only the columns the checks and the reallocation read (joins and filters copy
+    every column; the reasons are long)."""
+    wanted = ("row", "partner", "designated_tier", "recommended_tier", "action", "partner_type")
+    wanted += ("initiative", "owner_team", "fte", "budget")
+    return partners.select([c for c in wanted if c in partners.columns])
+
+
 def _moved_down() -> pl.Expr:
     return (pl.col("_after") == OUT) | (level(pl.col("_after")) < level(pl.col("designated_tier")))
 
@@ -264,7 +275,7 @@ def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
 
 def portfolio_after(scored: Scored, decisions: pl.DataFrame, rubric: Rubric) -> Portfolio:
     """The portfolio on the decided tiers (recommended where undecided), without re-scoring."""
-    after = after_tiers(scored.partners, decisions)
+    after = after_tiers(slim(scored.partners), decisions)
     return Portfolio(
         designated=scored.portfolio.designated,
         recommended=checks_after(after, rubric),

@@ -33,9 +33,10 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
     tiers, rec = r.get("tiers"), r.get("recommend")
     # New partners are too early to judge: they keep first claim on the tier they were
     # given (still within the caps), whatever their score so far.
-    ranked = ranked.with_columns(_held=pl.col("_in_grace") & pl.col("tier").is_not_null())
+    slim = ranked.select("row", "score", "partner_type", "initiative", "tier", "_why_bother")
+    slim = slim.with_columns(_held=ranked["_in_grace"] & ranked["tier"].is_not_null())
     held_first = {"by": "_held", "descending": True, "maintain_order": True}
-    open_ = ranked.filter(~pl.col("_why_bother"))
+    open_ = slim.filter(~pl.col("_why_bother"))
     held_strategic = pl.col("_held") & (pl.col("tier") == "strategic")
     eligible = open_.filter((pl.col("score") >= rec["strategic_min_score"]) | held_strategic)
     if "partner_type" in present:
@@ -64,7 +65,7 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
             pl.col("initiative").is_null() | pl.col("initiative").is_in(allowed.to_list())
         )
     tactical = _first_n(candidates, tiers["tactical_partners_max"])
-    kept = ranked.filter(
+    kept = slim.filter(
         pl.col("_held")
         & (
             ((pl.col("tier") == "strategic") & pl.col("row").is_in(list(strategic)))
