@@ -19,6 +19,7 @@ from tierwise.errors import TierwiseError
 from tierwise.io import columns, xmlsafe
 from tierwise.io.annotate import annotate_package, default_output, write_annotated
 from tierwise.io.log import LogEntry
+from tierwise.io.sheetspec import SheetSpec
 from tierwise.pipeline import evaluate
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -66,7 +67,9 @@ def rich(tmp_path: Path) -> Path:
 def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> None:
     before = _digest(rich)
     out = tmp_path / "tracker.tierwise.xlsx"
-    result = write_annotated(evaluate(rich, as_of=AS_OF), out)
+    summary = SheetSpec(columns.PORTFOLIO_SHEET)
+    summary.set(1, 1, "Portfolio", "title")
+    result = write_annotated(evaluate(rich, as_of=AS_OF), out, portfolio=summary)
     assert result.path == out and result.rows == 3 and result.notes == []
     assert _digest(rich) == before  # the input is never modified
     old, new = _parts(rich), _parts(out)
@@ -100,8 +103,7 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
         etree.tostring(x) for x in old_xfs
     ]
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:2] == ["Partners", "Lists"]
-    assert columns.SETUP_SHEET in wb.sheetnames
+    assert wb.sheetnames == ["Partners", "Lists", columns.PORTFOLIO_SHEET, columns.SETUP_SHEET]
     assert wb[columns.SETUP_SHEET].sheet_state == "veryHidden"
     ws = wb["Partners"]
     headers = [ws.cell(1, c).value for c in range(1, 16)]
@@ -253,7 +255,7 @@ def test_a_failed_write_keeps_the_old_output(
     out.write_bytes(b"previous")
     from tierwise.io import annotate
 
-    def broken(path: Path, must_have: object = ()) -> None:
+    def broken(path: Path, must_have: object = (), **_: object) -> None:
         raise TierwiseError("the annotated workbook failed its check")
 
     monkeypatch.setattr(annotate, "verify_workbook", broken)

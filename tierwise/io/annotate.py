@@ -414,7 +414,10 @@ def write_annotated(
     kept = merge_decisions(ev.tracker.decisions, decisions)
     values = annotation_frame(ev.scored.partners, kept)
     if portfolio is None:
-        portfolio = _portfolio(ev, kept)
+        try:
+            portfolio = _portfolio(ev, kept)
+        except Exception as err:  # a broken summary must not cost the user their triage
+            notes.append(f"the {names.PORTFOLIO_SHEET} sheet could not be built ({err})")
     fmt = (source.format or src.suffix.lstrip(".")).lower()
     sheets = [portfolio] if portfolio is not None else []
 
@@ -460,8 +463,23 @@ def write_annotated(
                 log=log_entries,
             )
 
-        write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet]))
+        write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet], original=base))
     return WriteResult(out, values.height, notes)
+
+
+def _openpyxl_sheets_or_none(path: Path) -> list[str]:
+    try:
+        return _openpyxl_sheets(path)
+    except Exception:
+        return []
+
+
+def _opens_with_openpyxl(path: Path) -> bool:
+    try:
+        _openpyxl_sheets(path)
+    except Exception:
+        return False
+    return True
 
 
 def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
@@ -477,25 +495,45 @@ def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
     )
 
 
-def verify_workbook(path: Path, must_have: Sequence[str] = ()) -> None:
-    """Check a written workbook opens with openpyxl and fastexcel and lists its sheets."""
-    import fastexcel
+def _openpyxl_sheets(path: Path) -> list[str]:
     from openpyxl import load_workbook
 
+    wb = load_workbook(path, read_only=True)
     try:
-        wb = load_workbook(path, read_only=True)
-        try:
-            openpyxl_names = list(wb.sheetnames)
-        finally:
-            wb.close()
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+def verify_workbook(
+    path: Path, must_have: Sequence[str] = (), *, original: Path | None = None
+) -> None:
+    """Check a written workbook opens with openpyxl and fastexcel and lists its sheets.
+
+    When openpyxl cannot open the `original` either (it trips on some valid files),
+    only fastexcel's check counts: Tierwise does not make the file any worse."""
+    import fastexcel
+
+    try:
         fast_names = list(fastexcel.read_excel(str(path)).sheet_names)
+        try:
+            openpyxl_names = _openpyxl_sheets(path)
+        except Exception:
+            if original is None or _opens_with_openpyxl(original):
+                raise
+            openpyxl_names = fast_names
     except Exception as err:  # whatever either library raises, the file is not fit to keep
         raise TierwiseError(
             f"the annotated workbook failed its check ({type(err).__name__}: {err}); "
             "nothing was written; please report this file"
         ) from None
     for name in must_have:
-        if name not in openpyxl_names or name not in fast_names:
+        lost = name not in fast_names or (
+            name not in openpyxl_names
+            # openpyxl lists no sheets of a Strict OOXML file, the input included
+            and (original is None or name in _openpyxl_sheets_or_none(original))
+        )
+        if lost:
             raise TierwiseError(
                 f"the annotated workbook lost the sheet {name!r}; nothing was written"
             )

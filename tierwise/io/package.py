@@ -29,6 +29,8 @@ MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CT_NS: Final = "http://schemas.openxmlformats.org/package/2006/content-types"
+STRICT_MAIN_NS: Final = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_REL_NS: Final = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 RT_OFFICE_DOC: Final = DOC_REL_NS + "/officeDocument"
 RT_WORKSHEET: Final = DOC_REL_NS + "/worksheet"
 RT_STYLES: Final = DOC_REL_NS + "/styles"
@@ -87,6 +89,9 @@ class Package:
         self.content_types = xmlsafe.parse(self.read(self._ct_name), "[Content_Types].xml")
         self.workbook_part = self._workbook_part()
         self.workbook = xmlsafe.parse(self.read(self.workbook_part), self.workbook_part)
+        # Strict OOXML (ISO 29500) uses other namespaces for the same elements.
+        self.main_ns = etree.QName(self.workbook).namespace or MAIN_NS
+        self.rel_ns = STRICT_REL_NS if self.main_ns == STRICT_MAIN_NS else DOC_REL_NS
         self.workbook_rels_part = rels_part_for(self.workbook_part)
         self.workbook_rels = self._rels(self.workbook_part)
         self._styles_part: str | None = None
@@ -154,8 +159,8 @@ class Package:
     def sheets(self) -> list[SheetEntry]:
         targets = self.rel_targets(self.workbook_part, self.workbook_rels)
         entries = []
-        for el in self.workbook.iter(f"{{{MAIN_NS}}}sheet"):
-            rid = el.get(f"{{{DOC_REL_NS}}}id", "")
+        for el in self.workbook.iter(f"{{{self.main_ns}}}sheet"):
+            rid = el.get(f"{{{self.rel_ns}}}id", "")
             entries.append(
                 SheetEntry(
                     name=el.get("name", ""),
@@ -171,7 +176,7 @@ class Package:
         return next((s for s in self.sheets() if s.name == name), None)
 
     def date1904(self) -> bool:
-        pr = self.workbook.find(f"{{{MAIN_NS}}}workbookPr")
+        pr = self.workbook.find(f"{{{self.main_ns}}}workbookPr")
         return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
 
     # -- writing ---------------------------------------------------------------------
@@ -230,7 +235,7 @@ class Package:
         if self._styles is None:
             for rid, target in self.rel_targets(self.workbook_part, self.workbook_rels).items():
                 rel = next(r for r in self.workbook_rels if r.get("Id") == rid)
-                if rel.get("Type") == RT_STYLES and self.has(target):
+                if str(rel.get("Type", "")).endswith("/styles") and self.has(target):
                     self._styles_part = target
                     self._styles = xmlsafe.parse(self.read(target), target)
                     break
@@ -238,10 +243,18 @@ class Package:
                 self._styles_part = posixpath.join(
                     posixpath.dirname(self.workbook_part), "styles.xml"
                 )
-                self._styles = xmlsafe.parse(MINIMAL_STYLES, "styles.xml")
-                self.add_relationship(self.workbook_rels, RT_STYLES, "styles.xml")
+                self._styles = xmlsafe.parse(
+                    MINIMAL_STYLES.replace(MAIN_NS.encode(), self.main_ns.encode()), "styles.xml"
+                )
+                self.add_relationship(self.workbook_rels, self.rel_ns + "/styles", "styles.xml")
                 self.set_content_type(self._styles_part, CT_STYLES)
         return self._styles
+
+    def shared_parts(self) -> list[str]:
+        """The parts every annotation edits: content types, workbook, its relationships,
+        and the stylesheet."""
+        self.styles()
+        return [self._ct_name, self.workbook_part, self.workbook_rels_part, str(self._styles_part)]
 
     def add_sheet(self, name: str, *, state: str = "visible") -> SheetEntry:
         """Append a new worksheet entry (workbook, relationships, content type); the
@@ -250,23 +263,23 @@ class Package:
             posixpath.join(posixpath.dirname(self.workbook_part), "worksheets/sheet%d.xml")
         )
         target = posixpath.relpath(part, posixpath.dirname(self.workbook_part) or ".")
-        rid = self.add_relationship(self.workbook_rels, RT_WORKSHEET, target)
-        sheets_el = self.workbook.find(f"{{{MAIN_NS}}}sheets")
+        rid = self.add_relationship(self.workbook_rels, self.rel_ns + "/worksheet", target)
+        sheets_el = self.workbook.find(f"{{{self.main_ns}}}sheets")
         if sheets_el is None:
             raise TierwiseError(f"{self.path} has a workbook part without sheets; it is damaged")
         sheet_id = max((s.sheet_id for s in self.sheets()), default=0) + 1
-        el = etree.SubElement(sheets_el, f"{{{MAIN_NS}}}sheet")
+        el = etree.SubElement(sheets_el, f"{{{self.main_ns}}}sheet")
         el.set("name", name)
         el.set("sheetId", str(sheet_id))
         if state != "visible":
             el.set("state", state)
-        el.set(f"{{{DOC_REL_NS}}}id", rid)
+        el.set(f"{{{self.rel_ns}}}id", rid)
         self.set_content_type(part, CT_WORKSHEET)
         return SheetEntry(name, sheet_id, rid, part, state)
 
     def set_sheet_state(self, entry: SheetEntry, state: str) -> None:
-        for el in self.workbook.iter(f"{{{MAIN_NS}}}sheet"):
-            if el.get(f"{{{DOC_REL_NS}}}id") == entry.rel_id:
+        for el in self.workbook.iter(f"{{{self.main_ns}}}sheet"):
+            if el.get(f"{{{self.rel_ns}}}id") == entry.rel_id:
                 if state == "visible":
                     el.attrib.pop("state", None)
                 else:
@@ -403,10 +416,6 @@ _BUILTIN_FORMATS: Final = {
 }
 
 
-def _m(tag: str) -> str:
-    return f"{{{MAIN_NS}}}{tag}"
-
-
 def _canon(el: etree._Element) -> tuple:
     """A comparable form of an element: local name, attributes, children (order kept)."""
     return (
@@ -422,13 +431,17 @@ class StyleBook:
 
     def __init__(self, styles: etree._Element) -> None:
         self.root = styles
+        self.ns = etree.QName(styles).namespace or MAIN_NS
         self._cache: dict[XfSpec, int] = {}
 
+    def _m(self, tag: str) -> str:
+        return f"{{{self.ns}}}{tag}"
+
     def _section(self, tag: str, before: tuple[str, ...]) -> etree._Element:
-        el = self.root.find(_m(tag))
+        el = self.root.find(self._m(tag))
         if el is not None:
             return el
-        el = etree.Element(_m(tag))
+        el = etree.Element(self._m(tag))
         el.set("count", "0")
         for i, child in enumerate(self.root):
             if isinstance(child.tag, str) and etree.QName(child).localname in before:
@@ -461,7 +474,7 @@ class StyleBook:
                 return int(nf.get("numFmtId", "0"))
             used.append(int(nf.get("numFmtId", "0") or 0))
         new_id = max([163, *used]) + 1
-        el = etree.SubElement(section, _m("numFmt"))
+        el = etree.SubElement(section, self._m("numFmt"))
         el.set("numFmtId", str(new_id))
         el.set("formatCode", code)
         section.set("count", str(len(used) + 1))
@@ -472,45 +485,45 @@ class StyleBook:
             return 0
         fonts = self._section("fonts", ("fills",))
         base = next((c for c in fonts if isinstance(c.tag, str)), None)
-        font = etree.Element(_m("font"))
+        font = etree.Element(self._m("font"))
         # Keep the workbook's own default face and size so added cells look native.
-        name = base.find(_m("name")) if base is not None else None
-        sz = base.find(_m("sz")) if base is not None else None
-        family = base.find(_m("family")) if base is not None else None
+        name = base.find(self._m("name")) if base is not None else None
+        sz = base.find(self._m("sz")) if base is not None else None
+        family = base.find(self._m("family")) if base is not None else None
         if spec.bold:
-            etree.SubElement(font, _m("b")).set("val", "1")
+            etree.SubElement(font, self._m("b")).set("val", "1")
         if spec.italic:
-            etree.SubElement(font, _m("i")).set("val", "1")
+            etree.SubElement(font, self._m("i")).set("val", "1")
         size = spec.size or (float(sz.get("val", "11")) if sz is not None else 11.0)
-        etree.SubElement(font, _m("sz")).set("val", f"{size:g}")
+        etree.SubElement(font, self._m("sz")).set("val", f"{size:g}")
         if spec.color:
-            etree.SubElement(font, _m("color")).set("rgb", spec.color)
-        etree.SubElement(font, _m("name")).set(
+            etree.SubElement(font, self._m("color")).set("rgb", spec.color)
+        etree.SubElement(font, self._m("name")).set(
             "val", name.get("val", "Calibri") if name is not None else "Calibri"
         )
         if family is not None:
-            etree.SubElement(font, _m("family")).set("val", family.get("val", "2"))
+            etree.SubElement(font, self._m("family")).set("val", family.get("val", "2"))
         return self._add(fonts, font)
 
     def _fill(self, spec: XfSpec) -> int:
         if not spec.fill:
             return 0
-        fill = etree.Element(_m("fill"))
-        pattern = etree.SubElement(fill, _m("patternFill"))
+        fill = etree.Element(self._m("fill"))
+        pattern = etree.SubElement(fill, self._m("patternFill"))
         pattern.set("patternType", "solid")
-        etree.SubElement(pattern, _m("fgColor")).set("rgb", spec.fill)
-        etree.SubElement(pattern, _m("bgColor")).set("indexed", "64")
+        etree.SubElement(pattern, self._m("fgColor")).set("rgb", spec.fill)
+        etree.SubElement(pattern, self._m("bgColor")).set("indexed", "64")
         return self._add(self._section("fills", ("borders",)), fill)
 
     def _border(self, spec: XfSpec) -> int:
         if not spec.bottom_border:
             return 0
-        border = etree.Element(_m("border"))
+        border = etree.Element(self._m("border"))
         for side in ("left", "right", "top", "bottom", "diagonal"):
-            el = etree.SubElement(border, _m(side))
+            el = etree.SubElement(border, self._m(side))
             if side == "bottom":
                 el.set("style", "thin")
-                etree.SubElement(el, _m("color")).set("rgb", "FF7F7F7F")
+                etree.SubElement(el, self._m("color")).set("rgb", "FF7F7F7F")
         return self._add(self._section("borders", ("cellStyleXfs", "cellXfs")), border)
 
     def xf(self, spec: XfSpec) -> int:
@@ -523,7 +536,7 @@ class StyleBook:
             self._fill(spec),
             self._border(spec),
         )
-        xf = etree.Element(_m("xf"))
+        xf = etree.Element(self._m("xf"))
         xf.set("numFmtId", str(num_fmt))
         xf.set("fontId", str(font))
         xf.set("fillId", str(fill))
@@ -539,7 +552,7 @@ class StyleBook:
                 xf.set(attr, "1")
         if spec.wrap or spec.vertical or spec.horizontal:
             xf.set("applyAlignment", "1")
-            align = etree.SubElement(xf, _m("alignment"))
+            align = etree.SubElement(xf, self._m("alignment"))
             if spec.horizontal:
                 align.set("horizontal", spec.horizontal)
             if spec.vertical:

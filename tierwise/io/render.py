@@ -21,7 +21,6 @@ from tierwise.io.package import (
     DOC_REL_NS,
     REL_NS,
     RT_CHART,
-    RT_DRAWING,
     Package,
     SheetEntry,
     StyleBook,
@@ -116,12 +115,18 @@ def _extent(spec: SheetSpec) -> str:
 
 
 def worksheet_xml(
-    spec: SheetSpec, styles: dict[str, int], *, date1904: bool = False, drawing_rid: str = ""
+    spec: SheetSpec,
+    styles: dict[str, int],
+    *,
+    date1904: bool = False,
+    drawing_rid: str = "",
+    main_ns: str = _MAIN,
+    rel_ns: str = DOC_REL_NS,
 ) -> bytes:
     """The whole worksheet part for `spec` (charts are referenced through `drawing_rid`)."""
     parts = [
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
-        b'<worksheet xmlns="%s" xmlns:r="%s">' % (_MAIN.encode(), DOC_REL_NS.encode()),
+        b'<worksheet xmlns="%s" xmlns:r="%s">' % (main_ns.encode(), rel_ns.encode()),
     ]
     pr = b""
     if spec.tab_color:
@@ -288,7 +293,8 @@ def put_sheet(
         pkg.put(rels_part_for(drawing), _rels_xml(chart_rels))
         drawing_rid = "rId1"
         target = posixpath.relpath(drawing, posixpath.dirname(entry.part))
-        pkg.put(rels_part_for(entry.part), _rels_xml([(drawing_rid, RT_DRAWING, target)]))
+        rel_type = pkg.rel_ns + "/drawing"
+        pkg.put(rels_part_for(entry.part), _rels_xml([(drawing_rid, rel_type, target)]))
     pkg.put(
         entry.part, worksheet_xml(spec, styles, date1904=pkg.date1904(), drawing_rid=drawing_rid)
     )
