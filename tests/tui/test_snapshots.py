@@ -55,3 +55,13 @@ def test_filter_dialog(snap_compare, fixed_tracker: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(fixed_tracker), terminal_size=(100, 30), run_before=open_filters)
+
+
+def test_main_screen_light_theme(snap_compare, fixed_tracker: Path) -> None:
+    """Colours come from theme variables: the light theme must read as well as the dark."""
+
+    async def light(pilot: Pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await settle(pilot)
+
+    assert snap_compare(make_app(fixed_tracker), terminal_size=(100, 30), run_before=light)

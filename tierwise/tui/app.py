@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
@@ -100,6 +101,19 @@ class TriageApp(App[None]):
         self._quit_after_save = False
         self._detail_timer: Timer | None = None
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """As App.notify, but plain text by default: messages quote file names, partner
+        names and search text, which must never be read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self.path.name, id="titlebar", markup=False)
@@ -155,6 +169,10 @@ class TriageApp(App[None]):
         except OSError as err:
             self.call_from_thread(self.exit, None, 1, f"tierwise: cannot read {self.path}: {err}")
             return
+        except Exception as err:  # a bug of ours: one line, like the CLI
+            message = f"tierwise: unexpected error: {type(err).__name__}: {err}"
+            self.call_from_thread(self.exit, None, 1, message)
+            return
         self.call_from_thread(self.loaded, ev, stamp)
 
     def loaded(self, ev: Any, stamp: tuple[int, int]) -> None:
@@ -174,12 +192,13 @@ class TriageApp(App[None]):
         self._show_detail(self.table.selected)
         self.portfolio = ev.scored.portfolio
         self._show_portfolio(ev.scored.portfolio)
-        self.refresh_portfolio()
+        if self.session.decided:
+            self.refresh_portfolio()  # restored decisions move the checks
         self.query_one("#body").loading = False
         self.table.focus()
         if ev.warnings:
             self.notify(
-                f"{len(ev.warnings)} cells could not be read as written: press w to see them.",
+                f"{len(ev.warnings)} reader warnings: press w to see them.",
                 title="Warnings",
                 severity="warning",
             )
@@ -232,19 +251,25 @@ class TriageApp(App[None]):
             detail.show(None)
             return
         partner = self.session.partner(pos)
-        detail.show(partner, self._tracker_fields(partner["row"]))
+        row = partner["row"]
+        tracker = self.ev.tracker
+        refs = {f: tracker.cell_ref(row, f) for f in tracker.source.field_columns}
+        detail.show(partner, self._tracker_fields(row), refs)
 
-    def _tracker_fields(self, row: int) -> list[tuple[str, str]]:
-        raw = self.ev.tracker.raw
+    def _tracker_fields(self, row: int) -> list[tuple[str, str, str]]:
+        """(header, cell reference, text) of the partner's mapped cells, as written."""
+        tracker = self.ev.tracker
+        raw = tracker.raw
         i = self._raw_index.get(row)
         if i is None:
             return []
         fields = []
-        for header in self.ev.tracker.source.mapping:
+        for header, field in tracker.source.mapping.items():
             if header in raw.columns:
                 value = raw[header][i]
                 if value not in (None, ""):
-                    fields.append((header, str(value)))
+                    ref = tracker.cell_ref(row, field).rpartition("!")[2]
+                    fields.append((header, ref, str(value)))
         return fields
 
     @on(PartnerTable.HeaderClicked)
@@ -531,6 +556,9 @@ class TriageApp(App[None]):
             )
         except (TierwiseError, OSError) as err:
             self.call_from_thread(self._save_failed, str(err))
+            return
+        except Exception as err:  # never lose the session to a writer bug: say it, keep going
+            self.call_from_thread(self._save_failed, f"unexpected {type(err).__name__}: {err}")
             return
         self.call_from_thread(self._saved, log, state, decisions["decision"].count())
 

@@ -103,12 +103,21 @@ class TriageSession:
                 d = d if d in DECISIONS else None
                 if d or n:
                     restored[int(r)] = (d, n or "")
-        rows = table["row"].to_list()
-        self.table = table.with_columns(
-            pl.Series("decision", [restored.get(r, (None, ""))[0] for r in rows], pl.String),
-            pl.Series("decision_note", [restored.get(r, (None, ""))[1] for r in rows], pl.String),
+        # Whole-column work: a 50,000-partner tracker opens without a Python loop over it.
+        kept = pl.DataFrame(
+            {
+                "row": list(restored),
+                "decision": [s[0] for s in restored.values()],
+                "decision_note": [s[1] or None for s in restored.values()],
+            },
+            schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
         )
-        self._pos_of_row = {r: i for i, r in enumerate(rows)}
+        kept = kept.with_columns(pl.col("row").cast(table.schema["row"]))
+        self.table = table.join(kept, on="row", how="left", maintain_order="left")
+        self._lower_names = self.table["partner"].fill_null("").str.to_lowercase()
+        self._pos_of_row = dict(
+            zip(self.table["row"].to_list(), range(self.table.height), strict=True)
+        )
         self._state: dict[int, tuple[str | None, str]] = dict(restored)
         self._saved: dict[int, tuple[str | None, str]] = dict(restored)
         self._undo: list[Change] = []
@@ -208,7 +217,7 @@ class TriageSession:
         self._state[row] = state
         pos = self._pos_of_row[row]
         self.table[pos, "decision"] = state[0]
-        self.table[pos, "decision_note"] = state[1]
+        self.table[pos, "decision_note"] = state[1] or None
 
     def snapshot(self) -> dict[int, tuple[str | None, str]]:
         """Every partner's (decision, note) now: what a save started now will write."""
@@ -243,9 +252,8 @@ class TriageSession:
         """Indexes into `view` of partners whose name contains `text` (any case)."""
         if not text:
             return []
-        names = self.table["partner"].gather(pl.Series(view, dtype=pl.Int64))
-        hits = names.fill_null("").str.to_lowercase().str.contains(text.lower(), literal=True)
-        return hits.arg_true().to_list()
+        names = self._lower_names.gather(pl.Series(view, dtype=pl.Int64))
+        return names.str.contains(text.lower(), literal=True).arg_true().to_list()
 
 
 def _filter_exprs(f: Filters) -> list[pl.Expr]:

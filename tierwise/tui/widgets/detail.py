@@ -23,6 +23,22 @@ FLAG_TEXT: dict[str, str] = {
     "sponsor, people, activity or score to match.",
     "WHY_BOTHER": "Why bother? No motivation reaches significance for a partner we invest in.",
 }
+# The tracker fields each flag reads (PLAYBOOK.md section 3): their cells are shown
+# under the flag so the reviewer can go and check them.
+FLAG_FIELDS: dict[str, tuple[str, ...]] = {
+    "EXEC_LUNCH": (
+        "revenue_target",
+        "pipeline",
+        "closed_revenue",
+        "target_market",
+        "initiative",
+        "origin",
+    ),
+    "PRESS_RELEASE": ("announced", "target_market", "pipeline", "deals_won"),
+    "VAGUE_AGENDA": ("objective", "market_need", "partner_agenda"),
+    "STRATEGIC_IN_NAME_ONLY": ("designated_tier", "exec_sponsor", "fte", "last_activity"),
+    "WHY_BOTHER": ("designated_tier", "fte", "budget"),
+}
 MOTIVATION_TEXT: dict[str, str] = {
     "share": "Share: gain share in a specified market",
     "access": "Access: reach customers we could not alone",
@@ -55,18 +71,24 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-body")
 
     def show(
-        self, partner: dict[str, Any] | None, fields: list[tuple[str, str]] | None = None
+        self,
+        partner: dict[str, Any] | None,
+        fields: list[tuple[str, str, str]] | None = None,
+        refs: dict[str, str] | None = None,
     ) -> None:
-        """`fields` are (header as written, cell text) pairs from the tracker."""
+        """`fields`: (header as written, cell reference, cell text) from the tracker;
+        `refs`: canonical field -> cell reference, for the cells behind each flag."""
         body = self.query_one("#detail-body", Static)
         if partner is None:
             body.update(Content.from_markup("[$text-muted]No partner selected.[/]"))
             return
-        body.update(Content.from_markup(detail_markup(partner, fields or [])))
+        body.update(Content.from_markup(detail_markup(partner, fields or [], refs or {})))
         self.scroll_home(animate=False)
 
 
-def detail_markup(p: dict[str, Any], fields: list[tuple[str, str]]) -> str:
+def detail_markup(
+    p: dict[str, Any], fields: list[tuple[str, str, str]], refs: dict[str, str]
+) -> str:
     lines = [
         f"[b]{escape(p.get('partner') or '?')}[/]  [$text-muted]row {p.get('row')}"
         + (f" · {escape(p['partner_type'])}" if p.get("partner_type") else "")
@@ -86,12 +108,21 @@ def detail_markup(p: dict[str, Any], fields: list[tuple[str, str]]) -> str:
     if stated:
         lines.append(f" [$text-muted]stated, not evidenced: {escape(', '.join(stated))}[/]")
     flags = p.get("flags") or []
+    why = list(p.get("why") or [])
     if flags:
         lines.append("")
         lines.append("[b]Flags[/]")
         for flag in flags:
-            lines.append(f" [b $warning]{flag}[/] {escape(FLAG_TEXT.get(flag, ''))}")
-    why = p.get("why") or []
+            lines.append(f" [b $warning]{flag}[/] [i]{escape(FLAG_TEXT.get(flag, ''))}[/]")
+            reason = next((w for w in why if w.startswith(flag + ":")), None)
+            if reason is not None:
+                why.remove(reason)
+                lines.append(f"   {escape(reason.removeprefix(flag + ':').strip())}")
+            cells = [refs[f] for f in FLAG_FIELDS.get(flag, ()) if f in refs]
+            if cells:
+                # "Partners!G3 H3 I3": the sheet once, then the cells
+                shown = " ".join([cells[0], *(c.rpartition("!")[2] for c in cells[1:])])
+                lines.append(f"   [$text-muted]cells: {escape(shown)}[/]")
     if why:
         lines.append("")
         lines.append("[b]Why[/]")
@@ -100,6 +131,7 @@ def detail_markup(p: dict[str, Any], fields: list[tuple[str, str]]) -> str:
         lines.append("")
         lines.append("[b]Tracker[/]")
         lines.extend(
-            f" [$text-muted]{escape(header)}:[/] {escape(value)}" for header, value in fields
+            f" [$text-muted]{escape(header)} ({escape(ref)}):[/] {escape(value)}"
+            for header, ref, value in fields
         )
     return "\n".join(lines)

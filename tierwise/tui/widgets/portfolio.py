@@ -47,7 +47,7 @@ def gauge(check: Check) -> str:
     colour = "$success" if check.ok else "$error"
     mark = "✓" if check.ok else "✗"
     actual = _num(check.actual) if check.actual is not None else ""
-    return f"[{colour}]{mark}{actual:>4}[/]"
+    return f"[{colour}]{mark}{actual:>3}[/]"
 
 
 class PortfolioPanel(OptionList):
@@ -82,11 +82,11 @@ class PortfolioPanel(OptionList):
             ref = a or d
             assert ref is not None
             name = CHECK_NAMES.get(code, code)
-            left = gauge(d) if d else " " * 5
-            right = gauge(a) if a else " " * 5
+            left = gauge(d) if d else " " * 4
+            right = gauge(a) if a else " " * 4
             options.append(
                 Option(
-                    f"{name:<19}{left} →{right} [$text-muted]{limits(ref)}[/]",
+                    f"{name:<19}{left} → {right} [$text-muted]{limits(ref)}[/]",
                     id=f"check:{code}",
                 )
             )
