@@ -44,6 +44,51 @@ NOTES_START = "<!-- notes: kept when RESULTS.md is regenerated -->"
 NOTES_END = "<!-- /notes -->"
 
 PY = sys.executable
+# The Tierwise source the children import: the working tree, or a snapshot of a commit
+# (--commit), so edits landing in a shared tree mid-run cannot mix two versions.
+CODE: dict[str, Path | str] = {"root": HERE.parent, "label": ""}
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(CODE["root"]), env.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+def use_commit(ref: str) -> None:
+    """Export `ref` of the repository into benchmarks/data/ and benchmark that code."""
+    repo = HERE.parent
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    root = DATA_DIR / f"code-{sha}"
+    if not (root / "tierwise").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", sha], cwd=repo, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
+    CODE["root"] = root
+    CODE["label"] = f"commit {sha}"
+
+
+def code_label() -> str:
+    """Which Tierwise was measured: a commit, or the working tree (dirty or not)."""
+    if CODE["label"]:
+        return str(CODE["label"])
+    try:
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "the working tree"
+    return f"the working tree at {out}"
 
 
 def tierwise_argv() -> list[str]:
@@ -154,7 +199,9 @@ def run_once(argv: list[str], timeout: float = TIMEOUT_S) -> tuple[Sample, int, 
     """Run `argv` to completion: its wall time, its own peak RSS, exit code, stderr tail."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=DATA_DIR)
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.DEVNULL, stderr=err, cwd=DATA_DIR, env=child_env()
+        )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -224,7 +271,7 @@ def measure_tui(log: Callable[[str], None]) -> dict:
 
     It is asked for JSON on stdout (`--json`); a dict of seconds (and maybe notes).
     """
-    script = HERE / "bench_tui.py"
+    script = Path(CODE["root"]) / "benchmarks" / "bench_tui.py"
     if not script.exists():
         return {"error": "not measured: benchmarks/bench_tui.py does not exist yet"}
     tracker = ensure_tracker(TUI_SIZE)
@@ -234,7 +281,8 @@ def measure_tui(log: Callable[[str], None]) -> dict:
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
-        cwd=HERE.parent,
+        cwd=CODE["root"],
+        env=child_env(),
     )
     if proc.returncode != 0:
         return {"error": "not measured: bench_tui.py " + failure_note(proc.returncode, proc.stderr)}
@@ -530,6 +578,8 @@ def render(
         "Trackers come from `benchmarks/trackers.py` (seeded): a title block, 34 columns "
         "(32 mapped, 2 not), typed values, a Lists sheet with drop-downs.",
         "",
+        f"Tierwise measured: {code_label()}.",
+        "",
         f"Load average (1, 5, 15 min) at the start: {load[0]}; at the end: {load[1]} "
         f"(on {os.cpu_count()} cores: above that, other work shared the machine and wall "
         "times stretch, while CPU seconds and the ratios of interleaved runs hold better).",
@@ -621,6 +671,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="Skip the cProfile pass.")
     parser.add_argument("--no-tui", action="store_true", help="Skip the triage app benchmark.")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Where to write the table.")
+    parser.add_argument(
+        "--commit",
+        metavar="REF",
+        help="Benchmark this commit (exported with git archive) instead of the working tree.",
+    )
     return parser.parse_args(argv)
 
 
@@ -630,6 +685,8 @@ def main(argv: list[str] | None = None) -> None:
     repeats = {s: args.repeat or (5 if s <= 10_000 else 3) for s in sizes}
     started = time.perf_counter()
     load_start = loadavg()
+    if args.commit:
+        use_commit(args.commit)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
