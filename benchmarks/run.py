@@ -467,7 +467,7 @@ def results_table(results: dict[tuple[str, int], Series], sizes: list[int]) -> l
                 f"| {labels[case.key]} | {_fmt_s(s.seconds)} | {_ratio(s.seconds, a.seconds)} | "
                 f"{_ratio(s.seconds, b.seconds)} | {_ratio(s.seconds, c.seconds)} | "
                 f"{_fmt_s(s.cpu)} | {_fmt_mb(s.peak_mb)} | {_ratio(s.peak_mb, b.peak_mb)} | "
-                f"{len(s.samples)} |"
+                f"{len(s.samples)}{' (then ' + s.error + ')' if s.error else ''} |"
             )
         lines.append("")
     return lines
@@ -665,8 +665,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--repeat",
-        type=int,
-        help="Runs per measurement (default: 5 up to 10k partners, 3 above).",
+        help="Runs per measurement: N for every size, or one per size (5,5,2). "
+        "Default: 5 up to 10k partners, 3 above.",
     )
     parser.add_argument("--no-profile", action="store_true", help="Skip the cProfile pass.")
     parser.add_argument("--no-tui", action="store_true", help="Skip the triage app benchmark.")
@@ -682,7 +682,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     sizes = sorted(int(s.strip().lower().replace("k", "000")) for s in args.sizes.split(","))
-    repeats = {s: args.repeat or (5 if s <= 10_000 else 3) for s in sizes}
+    counts = [int(n) for n in args.repeat.split(",")] if args.repeat else []
+    if len(counts) not in (0, 1, len(sizes)):
+        raise SystemExit("--repeat takes one count, or one per size")
+    repeats = {
+        size: (counts[0] if len(counts) == 1 else counts[i])
+        if counts
+        else (5 if size <= 10_000 else 3)
+        for i, size in enumerate(sizes)
+    }
     started = time.perf_counter()
     load_start = loadavg()
     if args.commit:
