@@ -110,11 +110,12 @@ def main() -> None:
     )
     score(frame.head(1000), rubric, as_of=AS_OF)  # warm up: regex and plan caches
 
-    timings, after = [], []
+    timings, cpu, after = [], [], []
     for _ in range(args.runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = score(frame, rubric, as_of=AS_OF)
         timings.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         start = time.perf_counter()
         portfolio_after(result, decisions, rubric)
         after.append(time.perf_counter() - start)
@@ -122,8 +123,10 @@ def main() -> None:
     print(f"partners:        {args.size:,}")
     print(f"runs:            {args.runs}")
     print(f"score median:    {statistics.median(timings):.3f} s  (min {min(timings):.3f} s)")
+    print(f"score CPU time:  {statistics.median(cpu):.3f} s median (all threads)")
     print(f"portfolio_after: {statistics.median(after):.3f} s median")
     print(f"flagged:         {(result.partners['flags'].list.len() > 0).sum():,}")
+    print(f"load average:    {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
     print(
         f"machine:         {platform.platform()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, polars {pl.__version__}"

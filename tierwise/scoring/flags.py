@@ -31,20 +31,19 @@ def _days_since(column: str, as_of: date) -> pl.Expr:
     return (pl.lit(as_of) - pl.col(column)).dt.total_days()
 
 
-def _joined(reasons: list[pl.Expr]) -> pl.Expr:
-    """Non-null reasons as "a, b and c" (null when none). Built from each reason's
-    neighbours rather than a regex: this runs on every partner."""
+def _joined(reasons: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+    """(condition, words) pairs as "a, b and c" over the conditions that hold (null when
+    none). The separators come from the Boolean conditions, so each text is built once."""
     if not reasons:
         return NO_WHY
-    present = [r.is_not_null() for r in reasons]
+    holds = [cond.fill_null(False) for cond, _ in reasons]
     parts = []
-    for i, reason in enumerate(reasons):
-        before = pl.any_horizontal(present[:i]) if i else pl.lit(False)
-        after = pl.any_horizontal(present[i + 1 :]) if i + 1 < len(reasons) else pl.lit(False)
+    for i, (_, words) in enumerate(reasons):
+        before = pl.any_horizontal(holds[:i]) if i else pl.lit(False)
+        after = pl.any_horizontal(holds[i + 1 :]) if i + 1 < len(reasons) else pl.lit(False)
         sep = pl.when(~before).then(pl.lit("")).when(~after).then(pl.lit(" and "))
-        parts.append(sep.otherwise(pl.lit(", ")) + reason)
-    text = pl.concat_str(parts, ignore_nulls=True)
-    return pl.when(pl.any_horizontal(present)).then(text)
+        parts.append(pl.when(holds[i]).then(sep.otherwise(pl.lit(", ")) + words))
+    return pl.when(pl.any_horizontal(holds)).then(pl.concat_str(parts, ignore_nulls=True))
 
 
 def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
@@ -65,20 +64,21 @@ def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
     share = number_text(backing / target * 100, 0)
     head = behind + pl.lit(" against a ") + money_text(target) + pl.lit(" target (")
     head = head + share + pl.lit("%)")
-    signs: list[pl.Expr] = []
+    signs: list[tuple[pl.Expr, pl.Expr]] = []
     if "target_market" in present:
-        signs.append(pl.when(pl.col("_unspecified")).then(pl.lit("no target market")))
+        signs.append((pl.col("_unspecified"), pl.lit("no target market")))
     if "initiative" in present:
-        signs.append(pl.when(is_blank(pl.col("initiative"), blank)).then(pl.lit("no initiative")))
+        signs.append((is_blank(pl.col("initiative"), blank), pl.lit("no initiative")))
     if "origin" in present:
         origin = pl.col("origin")
         signs.append(
-            pl.when(contains_any(origin, r.get("text.executive_origins"))).then(
-                pl.lit("origin ") + quoted(origin, 40) + pl.lit(" reads like an executive meeting")
+            (
+                contains_any(origin, r.get("text.executive_origins")),
+                pl.lit("origin ") + quoted(origin, 40) + pl.lit(" reads like an executive meeting"),
             )
         )
     extra = _joined(signs)
-    why = head + pl.when(extra.is_not_null()).then(pl.lit("; ") + extra).otherwise(pl.lit(""))
+    why = pl.concat_str([head, pl.lit("; ") + extra], ignore_nulls=True)
     return fires, why
 
 
@@ -156,38 +156,35 @@ def strategic_in_name_only(
     if "designated_tier" not in present:
         return FALSE, NO_WHY
     rule = r.get("flags.strategic_in_name_only")
-    reasons: list[pl.Expr] = []
-    signs: list[pl.Expr] = []  # the same conditions as booleans: cheap to test on every row
+    reasons: list[tuple[pl.Expr, pl.Expr]] = []
     if "exec_sponsor" in present:
         no_sponsor = is_blank(pl.col("exec_sponsor"), r.get("text.blank_words"))
-        signs.append(no_sponsor)
-        reasons.append(pl.when(no_sponsor).then(pl.lit("no executive sponsor")))
+        reasons.append((no_sponsor, pl.lit("no executive sponsor")))
     if "fte" in present:
         fte = pl.col("fte").fill_null(0.0)
-        signs.append(fte < rule["min_fte"])
-        reasons.append(pl.when(fte < rule["min_fte"]).then(number_text(fte) + pl.lit(" FTE")))
+        reasons.append((fte < rule["min_fte"], number_text(fte) + pl.lit(" FTE")))
     if "last_activity" in present:
         idle = _days_since("last_activity", as_of)
-        signs.append(pl.col("last_activity").is_null() | (idle > rule["max_days_inactive"]))
         reasons.append(
-            pl.when(pl.col("last_activity").is_null())
-            .then(pl.lit("no joint activity recorded"))
-            .when(idle > rule["max_days_inactive"])
-            .then(
-                pl.lit("no joint activity since ")
-                + pl.col("last_activity").dt.to_string("%Y-%m-%d")
-                + pl.lit(" (")
-                + idle.cast(pl.String)
-                + pl.lit(" days)")
+            (
+                pl.col("last_activity").is_null() | (idle > rule["max_days_inactive"]),
+                pl.when(pl.col("last_activity").is_null())
+                .then(pl.lit("no joint activity recorded"))
+                .otherwise(
+                    pl.lit("no joint activity since ")
+                    + pl.col("last_activity").dt.to_string("%Y-%m-%d")
+                    + pl.lit(" (")
+                    + idle.cast(pl.String)
+                    + pl.lit(" days)")
+                ),
             )
         )
     if any_motivation:
         low = (pl.col("_value") < r.get("thresholds.strategic_low_score")) & ~pl.col("_in_grace")
-        value = number_text(pl.col("_value"), 0)
-        signs.append(low)
-        reasons.append(pl.when(low).then(pl.lit("motivations worth only ") + value))
+        reasons.append((low, pl.lit("motivations worth only ") + number_text(pl.col("_value"), 0)))
     if not reasons:
         return FALSE, NO_WHY
+    signs = [cond for cond, _ in reasons]
     fires = (pl.col("tier") == "strategic").fill_null(False) & pl.any_horizontal(signs)
     return fires, pl.lit("Strategic label but ") + _joined(reasons)
 
@@ -215,14 +212,12 @@ def why_bother(r: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Ex
 def investment_words(*, tier: bool = True) -> pl.Expr:
     """What we put into a partner, in words: "strategic tier, 1.5 FTE and $200k budget"."""
     parts = [
-        pl.when(pl.lit(tier) & pl.col("tier").is_in(["strategic", "tactical"])).then(
-            pl.col("tier") + pl.lit(" tier")
-        ),
-        pl.when(pl.col("fte").fill_null(0.0) > 0).then(number_text(pl.col("fte")) + pl.lit(" FTE")),
-        pl.when(pl.col("budget").fill_null(0.0) > 0).then(
-            money_text(pl.col("budget")) + pl.lit(" budget")
-        ),
+        (pl.col("fte").fill_null(0.0) > 0, number_text(pl.col("fte")) + pl.lit(" FTE")),
+        (pl.col("budget").fill_null(0.0) > 0, money_text(pl.col("budget")) + pl.lit(" budget")),
     ]
+    if tier:
+        invested = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
+        parts.insert(0, (invested, pl.col("tier") + pl.lit(" tier")))
     return _joined(parts)
 
 
