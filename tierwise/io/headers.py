@@ -114,16 +114,21 @@ def _joined(group: Sequence[str | None], sub: Sequence[str | None]) -> list[str 
     return texts
 
 
-def _score(texts: Iterable[str | None], index: Mapping[str, str]) -> int:
+def _score(
+    texts: Iterable[str | None], index: Mapping[str, str], memo: dict[str, str | None]
+) -> int:
     fields = set()
     for text in texts:
-        if text is None or is_tierwise(text):
+        # Long texts are notes or data, never headers; skip them cheaply.
+        if text is None or len(text) > 80 or is_tierwise(text):
             continue
-        field = field_of(text, index)
-        if field is None and " / " in text:
-            field = field_of(text.rsplit(" / ", 1)[1], index)
-        if field is not None:
-            fields.add(field)
+        if text not in memo:
+            field = field_of(text, index)
+            if field is None and " / " in text:
+                field = field_of(text.rsplit(" / ", 1)[1], index)
+            memo[text] = field
+        if memo[text] is not None:
+            fields.add(memo[text])
     # The partner column counts double: it is the one a tracker cannot do without.
     return len(fields) + ("partner" in fields)
 
@@ -132,7 +137,8 @@ def find_header(grid: Sequence[Sequence[object]], index: Mapping[str, str]) -> H
     """The row (or pair of rows) among the first rows of `grid` whose texts best match
     the aliases; None when no row maps anything."""
     rows = [[_cell(v) for v in row] for row in grid[: HEADER_SEARCH_ROWS + 1]]
-    singles = [_score(row, index) for row in rows]
+    memo: dict[str, str | None] = {}
+    singles = [_score(row, index, memo) for row in rows]
     best: Header | None = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if all(v is None for v in row):
@@ -142,7 +148,7 @@ def find_header(grid: Sequence[Sequence[object]], index: Mapping[str, str]) -> H
             pair = _joined(row, rows[i + 1])
             # A pair must beat its lower row alone: a title above a header adds
             # nothing and must not be glued onto it.
-            score = _score(pair, index)
+            score = _score(pair, index, memo)
             if score > singles[i + 1]:
                 candidates.append(Header(i + 1, 2, pair, score))
         for cand in candidates:

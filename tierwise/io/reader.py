@@ -38,7 +38,6 @@ logging.getLogger("fastexcel").addHandler(logging.NullHandler())
 
 # A row whose partner (or first) cell reads like this is a total, not a partner.
 _TOTAL: Final = r"(?i)^\s*(grand\s+|sub\s*-?\s*)?totals?\b|^\s*sum\s*:?\s*$|^\s*sum\s+of\b"
-_DATE_MIDNIGHT: Final = r"^(\d{4}-\d{2}-\d{2}) 00:00:00$"
 
 
 @dataclass
@@ -47,6 +46,7 @@ class _Sheet:
     index: int
     visible: bool
     grid: pl.DataFrame  # String columns named "1", "2", ... by worksheet column
+    header: headers.Header | None = None  # found while choosing the sheet, if it was
 
 
 def read_tracker(
@@ -138,7 +138,7 @@ class _ExcelBook:
         except Exception as err:
             raise _engine_error(self.path, err, self.names[index]) from None
         grid = grid.rename(dict(zip(grid.columns, names, strict=True)))
-        return _Sheet(self.names[index], index, visible, _tidy(grid))
+        return _Sheet(self.names[index], index, visible, grid)
 
     def setup(self, warnings: list[TrackerWarning]) -> dict:
         if columns.SETUP_SHEET not in self.names:
@@ -155,7 +155,7 @@ class _CsvBook:
     def __init__(self, path: Path, check: safety.FileCheck) -> None:
         self.path = path
         self.names = [path.stem or "Sheet1"]
-        self.grid = _tidy(_read_csv(path, check.format))
+        self.grid = _read_csv(path, check.format)
 
     def load(self, index: int) -> _Sheet:
         return _Sheet(self.names[0], 0, True, self.grid)
@@ -174,9 +174,12 @@ def _engine_error(path: Path, err: Exception, sheet: str | None = None) -> Tierw
     return TierwiseError(f"{where} could not be read ({text}); open it in Excel and save a copy")
 
 
-def _tidy(grid: pl.DataFrame) -> pl.DataFrame:
+def _tidy(table: pl.DataFrame) -> pl.DataFrame:
     """Midnight datetimes shown as dates, as a spreadsheet shows a date cell."""
-    return grid.with_columns(pl.all().cast(pl.String).str.replace(_DATE_MIDNIGHT, "$1"))
+    cell = pl.all().exclude("row")
+    return table.with_columns(
+        pl.when(cell.str.ends_with(" 00:00:00")).then(cell.str.head(10)).otherwise(cell)
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -292,7 +295,7 @@ def _choose_sheet(
                 raise
             warnings.append(TrackerWarning(quote_sheet(name), f"sheet skipped: {err}"))
             continue
-        found = headers.find_header(_head_rows(candidate.grid), index)
+        found = candidate.header = headers.find_header(_head_rows(candidate.grid), index)
         rank = (found.score if found else 0, candidate.visible, -i)
         if best is None or rank > best[0]:
             best = (rank, candidate)
@@ -318,14 +321,14 @@ def _sheet_index(book: _ExcelBook | _CsvBook, sheet: str | int) -> int:
 
 
 def _pick_header(
-    grid: pl.DataFrame, index: Mapping[str, str], stored_row: int | None, stored_map: Mapping
+    sheet: _Sheet, index: Mapping[str, str], stored_row: int | None, stored_map: Mapping
 ) -> headers.Header | None:
-    head = _head_rows(grid)
+    grid = sheet.grid
     if stored_row is not None and 1 <= stored_row <= grid.height:
         rows = grid.slice(0, stored_row).rows()
         options = [headers.header_at(rows, stored_row - 1, n) for n in (1, 2)]
         return max(options, key=lambda h: sum(1 for t in h.texts if t in stored_map))
-    return headers.find_header(head, index)
+    return sheet.header or headers.find_header(_head_rows(grid), index)
 
 
 # --- the table ----------------------------------------------------------------------
@@ -345,7 +348,7 @@ def _read_table(
 ) -> Tracker:
     grid = sheet.grid
     ref_sheet = quote_sheet(sheet.name)
-    header = _pick_header(grid, index, stored_row, overrides)
+    header = _pick_header(sheet, index, stored_row, overrides)
     if header is None:
         raise TierwiseError(
             f"{path}: no header row naming a partner column found on sheet {sheet.name!r}; "
@@ -430,6 +433,7 @@ def _read_table(
             )
         )
     table = table.filter(values.cleaned(partner_col).is_not_null())
+    table = _tidy(table)
 
     frame, masks = _typed(table, mapping, source_of)
     warnings.extend(_value_warnings(table, masks, mapping, source_of, header_columns, ref_sheet))
@@ -467,14 +471,13 @@ def _typed(
             if field == "announced":
                 exprs.append(values.announced_on(cell))
     frame = table.select(exprs)
-    masks = []
-    for field, header in header_of.items():
-        cell = table.get_column(source_of[header])
-        if field == "partner_type":
-            masks.append(values.unreadable(field, pl.lit(cell)).alias(header))
-        elif values.expected(field) != "text":
-            written = values.cleaned(pl.lit(cell)).is_not_null()
-            masks.append((written & frame.get_column(field).is_null()).alias(header))
+    masks = [
+        values.unread(
+            field, pl.lit(table.get_column(source_of[header])), pl.lit(frame.get_column(field))
+        ).alias(header)
+        for field, header in header_of.items()
+        if values.expected(field) != "text"
+    ]
     return frame, pl.select(masks) if masks else pl.DataFrame()
 
 

@@ -222,6 +222,8 @@ def _quick_bound(data: bytes) -> int | None:
     if far.search(data):
         return None
     rows = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
+    if rows * 702 <= MAX_CELLS:  # columns stop at ZZ (702): no need to look closer
+        return rows * 702
     two = {_column_number(t) for t in set(_TWO_LETTERS.findall(data))}
     return rows * max(two, default=26)
 

@@ -302,31 +302,50 @@ def _date_series(column: pl.Series) -> pl.Series:
     return frame.select(pl.coalesce(_FAST, *formats, as_serial)).to_series()
 
 
+def _per_value(
+    parse_column: Callable[[pl.Series], pl.Series], dtype: pl.DataType
+) -> Callable[[pl.Expr], pl.Expr]:
+    """An expression that parses each distinct cell of a column once. Trackers repeat
+    their values (types, tiers, yes/no, dates), so this is often far less work; every
+    parser here reads a cell the same way whatever else the column holds, save percent's
+    fraction test, which only looks at the set of values."""
+
+    def run(column: pl.Series) -> pl.Series:
+        column = column.cast(pl.String)
+        distinct = column.drop_nulls().unique()
+        if len(distinct) * 2 > len(column):
+            return parse_column(column)
+        parsed = parse_column(distinct)
+        return column.replace_strict(distinct, parsed, default=None, return_dtype=dtype)
+
+    return lambda text: text.map_batches(run, return_dtype=dtype)
+
+
 def money(text: pl.Expr) -> pl.Expr:
     """ "$1.2M", "1,200,000", "EUR 300k", "(1,000)", "-500 €" -> Float64."""
-    return text.map_batches(_money_series, return_dtype=pl.Float64)
+    return _per_value(_money_series, pl.Float64())(text)
 
 
 def number(text: pl.Expr) -> pl.Expr:
     """A count or quantity: "12", "1,200", "1.5k", "3 integrations", "2 FTE" -> Float64."""
-    return text.map_batches(_number_series, return_dtype=pl.Float64)
+    return _per_value(_number_series, pl.Float64())(text)
 
 
 def days(text: pl.Expr) -> pl.Expr:
     """ "12", "12 days", "3 weeks", "2 months" -> Float64 days."""
-    return text.map_batches(_days_series, return_dtype=pl.Float64)
+    return _per_value(_days_series, pl.Float64())(text)
 
 
 def percent(text: pl.Expr) -> pl.Expr:
     """Percent points 0-100: "45%", "45", "+5pp"; a column of plain fractions (as Excel
     stores 45%: 0.45) is scaled by 100."""
-    return text.map_batches(_percent_series, return_dtype=pl.Float64)
+    return _per_value(_percent_series, pl.Float64())(text)
 
 
 def date_value(text: pl.Expr) -> pl.Expr:
     """Excel dates, serials and date strings ("2026-03-15", "15/03/2026", "Mar 15, 2026",
     "2026-03-15 00:00:00") -> Date."""
-    return text.map_batches(_date_series, return_dtype=pl.Date)
+    return _per_value(_date_series, pl.Date())(text)
 
 
 def boolean(text: pl.Expr) -> pl.Expr:
@@ -348,14 +367,19 @@ def _markets_series(column: pl.Series) -> pl.Series:
 
 def markets(text: pl.Expr) -> pl.Expr:
     """A count ("3"), or names counted ("DACH, Nordics" -> 2)."""
-    return text.map_batches(_markets_series, return_dtype=pl.Float64)
+    return _per_value(_markets_series, pl.Float64())(text)
+
+
+def _partner_type_series(column: pl.Series) -> pl.Series:
+    s = cleaned(_CELL).str.to_lowercase()
+    known = _known_partner_type(s)
+    typed = pl.when(s.is_null()).then(None).otherwise(pl.coalesce(known, pl.lit("other")))
+    return column.to_frame("cell").select(typed).to_series()
 
 
 def partner_type(text: pl.Expr) -> pl.Expr:
     """Lower-cased and folded onto the contract's categories; anything else is "other"."""
-    s = cleaned(text).str.to_lowercase()
-    known = _known_partner_type(s)
-    return pl.when(s.is_null()).then(None).otherwise(pl.coalesce(known, pl.lit("other")))
+    return _per_value(_partner_type_series, pl.String())(text)
 
 
 def _known_partner_type(s: pl.Expr) -> pl.Expr:
@@ -373,7 +397,7 @@ def _announcement_series(column: pl.Series) -> pl.Series:
 
 def announcement(value: pl.Expr) -> pl.Expr:
     """A press release: a date (announced, on that day) or yes/no -> Boolean."""
-    return value.map_batches(_announcement_series, return_dtype=pl.Boolean)
+    return _per_value(_announcement_series, pl.Boolean())(value)
 
 
 def text(value: pl.Expr) -> pl.Expr:
@@ -409,10 +433,17 @@ def announced_on(value: pl.Expr) -> pl.Expr:
 
 def unreadable(field: str, value: pl.Expr) -> pl.Expr:
     """True where a cell holds something that is not blank yet could not be read."""
+    return unread(field, value, parse(field, value))
+
+
+def unread(field: str, value: pl.Expr, typed: pl.Expr) -> pl.Expr:
+    """`unreadable`, given the cell's typed value already parsed: a partner type read as
+    "other" without saying so, or any other cell left null though not blank."""
+    written = cleaned(value)
     if FIELD_KINDS[field] == "category":
-        known = _known_partner_type(cleaned(value).str.to_lowercase())
-        return cleaned(value).is_not_null() & known.is_null()
-    return cleaned(value).is_not_null() & parse(field, value).is_null()
+        said_other = written.str.to_lowercase().str.contains(r"\bother\b")
+        return (typed == "other") & ~said_other
+    return written.is_not_null() & typed.is_null()
 
 
 def expected(field: str) -> str:
