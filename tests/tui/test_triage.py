@@ -375,3 +375,18 @@ async def test_sample_opens_at_small_and_large_sizes(samples_dir: Path, tmp_path
         assert len(app.table.view) == len(app.session) > 0
         await pilot.press("s", "j", "t")
         assert app.session.decided == 2
+
+
+async def test_panes_update_while_a_dialog_is_open(tracker: Path) -> None:
+    """The portfolio worker and the detail pane finish under a dialog without error."""
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "s", "n")  # decide, then open the note at once
+        await settle(pilot)
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        row = int(app.session.table["row"][app.table.selected])
+        assert app.session.state(row)[0] == "strategic"
+        assert app.is_running

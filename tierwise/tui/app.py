@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -129,16 +130,22 @@ class TriageApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#body").loading = True
-        self.query_one("#detail", DetailPane).border_title = "Partner"
+        self.main_screen.query_one("#body").loading = True
+        self.main_screen.query_one("#detail", DetailPane).border_title = "Partner"
         self.load()
 
     def on_resize(self) -> None:
-        self.screen.set_class(self.size.width >= WIDE, "-wide")
+        self.main_screen.set_class(self.size.width >= WIDE, "-wide")
+
+    @property
+    def main_screen(self) -> Any:
+        """The triage screen, even while a dialog is on top (App.query_one would search
+        the dialog)."""
+        return self.screen_stack[0]
 
     @property
     def table(self) -> PartnerTable:
-        return self.query_one("#table", PartnerTable)
+        return self.main_screen.query_one("#table", PartnerTable)
 
     @property
     def output(self) -> Path:
@@ -183,7 +190,7 @@ class TriageApp(App[None]):
         self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
         flags = ev.scored.partners["flags"].explode().drop_nulls()
         self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
-        self.query_one("#titlebar", Static).update(
+        self.main_screen.query_one("#titlebar", Static).update(
             f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
             f"saves to {self.output.name}"
         )
@@ -194,7 +201,7 @@ class TriageApp(App[None]):
         self._show_portfolio(ev.scored.portfolio)
         if self.session.decided:
             self.refresh_portfolio()  # restored decisions move the checks
-        self.query_one("#body").loading = False
+        self.main_screen.query_one("#body").loading = False
         self.table.focus()
         if ev.warnings:
             self.notify(
@@ -232,7 +239,7 @@ class TriageApp(App[None]):
             parts.append("● unsaved")
         if self.saving:
             parts.append("saving…")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.main_screen.query_one("#status", Static).update(" · ".join(parts))
 
     @on(PartnerTable.Highlighted)
     def show_detail(self, event: PartnerTable.Highlighted) -> None:
@@ -244,9 +251,12 @@ class TriageApp(App[None]):
         self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._show_detail(pos))
 
     def _show_detail(self, pos: int | None) -> None:
-        if self.session is None:
+        if self.session is None or not self.screen_stack:
+            return  # not loaded yet, or the app is closing
+        try:
+            detail = self.main_screen.query_one("#detail", DetailPane)
+        except NoMatches:
             return
-        detail = self.query_one("#detail", DetailPane)
         if pos is None:
             detail.show(None)
             return
@@ -295,7 +305,7 @@ class TriageApp(App[None]):
 
     def _show_portfolio(self, portfolio: Any) -> None:
         self.portfolio = portfolio
-        self.query_one("#portfolio", PortfolioPanel).show(portfolio, self._flag_counts)
+        self.main_screen.query_one("#portfolio", PortfolioPanel).show(portfolio, self._flag_counts)
 
     @on(PortfolioPanel.DrillDown)
     def drill_down(self, event: PortfolioPanel.DrillDown) -> None:
@@ -395,7 +405,7 @@ class TriageApp(App[None]):
 
     # -- search ------------------------------------------------------------------------
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.main_screen.query_one("#search", Input)
         search.value = self.search_text
         search.add_class("-open")
         search.focus()
@@ -426,7 +436,7 @@ class TriageApp(App[None]):
         self.update_status()
 
     def _close_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.main_screen.query_one("#search", Input)
         search.remove_class("-open")
         self.table.focus()
 
@@ -480,7 +490,7 @@ class TriageApp(App[None]):
         self.refresh_view()
 
     def action_clear_narrowing(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.main_screen.query_one("#search", Input)
         if search.has_class("-open"):
             self._close_search()
             return
@@ -497,7 +507,7 @@ class TriageApp(App[None]):
         self.table.focus()
 
     def action_focus_portfolio(self) -> None:
-        self.query_one("#portfolio", PortfolioPanel).focus()
+        self.main_screen.query_one("#portfolio", PortfolioPanel).focus()
 
     # -- screens -----------------------------------------------------------------------
     def action_help(self) -> None:
