@@ -273,3 +273,40 @@ def test_macros_survive(tmp_path: Path) -> None:
     assert new["xl/vbaProject.bin"] == old["xl/vbaProject.bin"]
     assert b"application/vnd.ms-excel.sheet.macroEnabled.main+xml" in new["[Content_Types].xml"]
     assert openpyxl.load_workbook(out, keep_vba=True).vba_archive is not None
+
+
+def test_awkward_text_round_trips(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "P"
+    ws.append(["Partner"])
+    for name in ("a", "b", "c", "d"):
+        ws.append([name])
+    src = tmp_path / "p.xlsx"
+    wb.save(src)
+    texts = [" padded ", "_x0041_ & <b> \"q\" 'a'", "line1\nline2\x01", "@SUM(A1)"]
+    values = pl.DataFrame(
+        {
+            "row": [2, 3, 4, 5],
+            "why": texts,
+            "score": [float("nan"), float("inf"), 1e-7, None],
+            "decision": ["exit", None, "", "strategic"],
+        }
+    )
+    annotate_package(
+        src, tmp_path / "o.xlsx", sheet="P", header_row=1, values=values, first_column=2
+    )
+    # calamine decodes Excel's _xHHHH_ escapes as Excel does (openpyxl does not, for
+    # inline strings), so a literal "_x0041_" comes back as typed.
+    sheet = fastexcel.read_excel(str(tmp_path / "o.xlsx")).load_sheet(0, dtypes="string")
+    assert sheet.to_polars()["Tierwise: why"].to_list() == [
+        " padded ",
+        "_x0041_ & <b> \"q\" 'a'",
+        "line1\nline2",
+        "@SUM(A1)",
+    ]
+    ws = openpyxl.load_workbook(tmp_path / "o.xlsx")["P"]
+    assert ws.cell(5, 6).data_type == "s"
+    assert [ws.cell(r, 2).value for r in range(2, 6)] == [None, None, 1e-7, None]
+    assert [ws.cell(r, 11).value for r in range(2, 6)] == ["exit", None, None, "strategic"]
+    assert ws.cell(2, 11).fill.fgColor.rgb != ws.cell(5, 11).fill.fgColor.rgb

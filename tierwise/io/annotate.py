@@ -32,6 +32,7 @@ from tierwise.io.package import (
     CT_WORKSHEET,
     DOC_REL_NS,
     MAIN_NS,
+    MAX_TEXT,
     MINIMAL_STYLES,
     REL_NS,
     RT_OFFICE_DOC,
@@ -241,29 +242,131 @@ def _place_columns(first: int, existing: Mapping[str, int]) -> dict[str, int]:
 def _sheet_edit(
     values: pl.DataFrame, header_row: int, placed: dict[str, int], styles: dict[str, int]
 ) -> SheetEdit:
-    fields = [(placed[h], name) for h, name in names.ANNOTATION_COLUMNS]
-    letters = {col: column_letter(col) for col, _ in fields}
-    cells: dict[int, list[tuple[int, bytes]]] = {}
+    ordered = sorted((placed[h], name) for h, name in names.ANNOTATION_COLUMNS)
+    header = {name: h for h, name in names.ANNOTATION_COLUMNS}
     header_cells = [
-        (placed[h], cell_xml(f"{letters[placed[h]]}{header_row}", h, styles["header"]))
-        for h, _ in names.ANNOTATION_COLUMNS
+        (col, cell_xml(f"{column_letter(col)}{header_row}", header[name], styles["header"]))
+        for col, name in ordered
     ]
-    cells[header_row] = sorted(header_cells)
-    ordered = sorted(fields)
-    present = [name for _, name in ordered]
-    frame = values.select(
-        "row", *[pl.col(n) if n in values.columns else pl.lit(None).alias(n) for n in present]
+    frame = values.filter(pl.col("row").is_not_null() & (pl.col("row") != header_row))
+    frame = frame.unique("row", keep="last").sort("row")
+    contiguous = [c for c, _ in ordered] == list(range(ordered[0][0], ordered[-1][0] + 1))
+    exprs = [_cell_expr(col, name, values, styles) for col, name in ordered]
+    # Adjacent columns are written as one run of cells per row (one string, not eleven).
+    groups = (
+        [(ordered[0][0], pl.concat_str(exprs))]
+        if contiguous
+        else [(col, e) for (col, _), e in zip(ordered, exprs, strict=True)]
     )
-    for row in frame.iter_rows():
-        r = row[0]
-        if r is None or r == header_row:
-            continue
-        cells[r] = [
-            (col, cell_xml(f"{letters[col]}{r}", _as_cell(v), _cell_style(name, v, styles)))
-            for (col, name), v in zip(ordered, row[1:], strict=True)
-        ]
+    cells = RowCells(frame, groups, {header_row: header_cells})
     widths = {placed[h]: float(WIDTHS[name]) for h, name in names.ANNOTATION_COLUMNS}
     return SheetEdit(cells=cells, columns=frozenset(placed.values()), widths=widths)
+
+
+class RowCells(Mapping[int, list[tuple[int, bytes]]]):
+    """Tierwise's cells per worksheet row, made in batches as the sheet streams past
+    (rows are asked for in ascending order), so memory does not grow with the rows."""
+
+    _BATCH = 5000
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        groups: list[tuple[int, pl.Expr]],
+        fixed: dict[int, list[tuple[int, bytes]]],
+    ) -> None:
+        self._frame = frame
+        self._groups = groups
+        self._fixed = fixed
+        self._rows = sorted({*frame["row"].to_list(), *fixed})
+        self._batch: dict[int, list[tuple[int, bytes]]] = {}
+        self._offset = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rows)
+
+    def __getitem__(self, row: int) -> list[tuple[int, bytes]]:
+        if row in self._fixed:
+            return self._fixed[row]
+        if row not in self._batch:
+            self._load(row)
+        return self._batch.pop(row)
+
+    def _load(self, row: int) -> None:
+        rows = self._frame["row"]
+        start = int(rows.search_sorted(row))
+        if start >= len(rows) or rows[start] != row:
+            raise KeyError(row)
+        part = self._frame.slice(start, self._BATCH).select(
+            "row", *[e.alias(f"_{i}") for i, (_, e) in enumerate(self._groups)]
+        )
+        cols = [c for c, _ in self._groups]
+        self._batch = {
+            r: [(c, x.encode("utf-8")) for c, x in zip(cols, xmls, strict=True)]
+            for r, *xmls in part.iter_rows()
+        }
+
+
+_ILLEGAL_RE: Final = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{FFFE}\\x{FFFF}]"
+NUMERIC: Final = frozenset({"score", *MOTIVATIONS})
+
+
+def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]) -> pl.Expr:
+    """The XML of one Tierwise cell per row, as a whole-column expression (the same
+    cells `cell_xml` writes: inline strings, never formulas)."""
+    source = pl.col(name) if name in values.columns else pl.lit(None)
+    ref = pl.concat_str(pl.lit(f'<c r="{column_letter(col)}'), pl.col("row").cast(pl.String))
+    if name in ("recommended_tier", "decision"):
+        style = source.cast(pl.String).replace_strict(
+            {t: styles[f"tier_{t}"] for t in TIERS}, default=styles["text"], return_dtype=pl.Int64
+        )
+    elif name == "flags":
+        text = source.cast(pl.String)
+        style = (
+            pl.when(text.is_not_null() & (text != ""))
+            .then(pl.lit(styles["flag"]))
+            .otherwise(pl.lit(styles["text"]))
+        )
+    else:
+        style = pl.lit(_cell_style(name, None, styles))
+    s_attr = (
+        pl.when(style != 0)
+        .then(pl.concat_str(pl.lit('" s="'), style.cast(pl.String), pl.lit('"')))
+        .otherwise(pl.lit('"'))
+    )
+    empty = pl.concat_str(ref, s_attr, pl.lit("/>"))
+    if name in NUMERIC:
+        number = source.cast(pl.Float64)
+        full = pl.concat_str(
+            ref, s_attr, pl.lit("><v>"), number.cast(pl.String), pl.lit("</v></c>")
+        )
+        return pl.when(number.is_not_null() & number.is_finite()).then(full).otherwise(empty)
+    text = source.cast(pl.String)
+    clean = text.str.replace_all(_ILLEGAL_RE, "").str.slice(0, MAX_TEXT)
+    escaped = (
+        clean.str.replace_all(r"_(x[0-9A-Fa-f]{4}_)", "_x005F_${1}")
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+    )
+    space = (
+        pl.when(clean.str.contains("\n", literal=True) | (clean != clean.str.strip_chars()))
+        .then(pl.lit(' xml:space="preserve"'))
+        .otherwise(pl.lit(""))
+    )
+    full = pl.concat_str(
+        ref,
+        s_attr,
+        pl.lit(' t="inlineStr"><is><t'),
+        space,
+        pl.lit(">"),
+        escaped,
+        pl.lit("</t></is></c>"),
+    )
+    return pl.when(text.is_null() | (text == "")).then(empty).otherwise(full)
 
 
 # -- owned sheets -------------------------------------------------------------------

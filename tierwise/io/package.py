@@ -347,6 +347,8 @@ class Package:
         if isinstance(data, bytes):
             zout.writestr(info, data)
             return
+        # Streamed parts are the big ones: a light compression level keeps them fast.
+        info._compresslevel = 1  # (named compress_level from Python 3.13 on)
         with zout.open(info, "w", force_zip64=True) as dst:
             for chunk in data():
                 dst.write(chunk)
@@ -572,6 +574,10 @@ _CELL: Final = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c\s*>)", re.S
 )
 _ATTR_R: Final = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
+_CELL_OPEN: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_REF_LETTERS: Final = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,3})\d+["']"""
+)
 _ATTR_SPANS: Final = re.compile(rb"""\bspans\s*=\s*["'](\d+):(\d+)["']""")
 _DIMENSION: Final = re.compile(
     rb"""(<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["'])([^"']*)(["'])"""
@@ -596,7 +602,8 @@ class SheetEdit:
     """What to change on the partner sheet.
 
     cells: worksheet row -> [(column, cell XML without its prefix, made by `cell_xml`)],
-        sorted by column; every cell of `columns` in those rows is replaced or cleared.
+        sorted by column (one entry may hold the XML of several adjacent cells, starting
+        at `column`); every cell of `columns` in those rows is replaced or cleared.
     columns: the 1-based columns Tierwise owns on this sheet.
     widths: column -> width in characters, for <cols>.
     """
@@ -676,7 +683,9 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         if pending < len(rows_wanted) and rows_wanted[pending] == number:
             yield buf[pos : m.start()]
             inner = b"" if closing is None else buf[m.end() : closing.start()]
-            yield _edit_row(number, attrs, inner, edit.cells[number], edit.columns, prefix)
+            yield _edit_row(
+                number, attrs, inner, edit.cells[number], edit.columns, prefix, max(edit.columns)
+            )
             pending += 1
         else:
             yield buf[pos:row_end_at]
@@ -688,7 +697,7 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
 
 
 _FILLED_CELL: Final = re.compile(
-    rb"""<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})\d+["'][^>]*(?<!/)>"""
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})\d+["'][^>]*(?<!/)>"""
 )
 
 
@@ -696,13 +705,33 @@ def last_filled_column(source: IO[bytes], ignore: frozenset[int] = frozenset()) 
     """The rightmost column holding a cell with content anywhere on a sheet (cells that
     only carry formatting are self-closing and do not count); 0 for an empty sheet."""
     letters: set[bytes] = set()
-    tail = b""
-    while chunk := source.read(_CHUNK):
-        data = tail + chunk
-        letters.update(_FILLED_CELL.findall(data))
-        tail = data[-512:]
+    carry = b""
+    prefix: bytes | None = None
+    while True:
+        chunk = source.read(_CHUNK)
+        data = carry + chunk
+        cut = data.rfind(b">") + 1 if chunk else len(data)
+        data, carry = data[:cut], data[cut:]
+        if prefix is None:
+            root = _ROOT.search(data)
+            prefix = (root.group(1) + b":") if root and root.group(1) else b""
+        letters.update(_filled_letters(data, prefix))
+        if not chunk:
+            break
     columns = {column_number(x) for x in letters} - ignore
     return max(columns, default=0)
+
+
+def _filled_letters(data: bytes, prefix: bytes) -> set[bytes]:
+    # Excel and most writers put r first; a plain pattern then finds every cell fast.
+    # Anything else (r elsewhere, other spacing) takes the general, slower pattern.
+    fast = re.compile(rb"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})\d+"[^>]*(?<!/)>')
+    total = data.count(b"<" + prefix + b"c ") + data.count(b"<" + prefix + b"c>")
+    if prefix and (b"<c " in data or b"<c>" in data):
+        total = -1
+    if total == data.count(b"<" + prefix + b'c r="'):
+        return set(fast.findall(data))
+    return set(_FILLED_CELL.findall(data))
 
 
 def _new_row(number: int, cells: list[tuple[int, bytes]], prefix: bytes) -> bytes:
@@ -723,7 +752,17 @@ def _edit_row(
     ours: list[tuple[int, bytes]],
     owned: frozenset[int],
     prefix: bytes,
+    span_end: int = 0,
 ) -> bytes:
+    if ours and b"extLst" not in inner and b"<%sc>" % prefix not in inner:
+        # The usual case: cells are in column order and the last one lies left of
+        # Tierwise's columns, so ours simply follow it.
+        last_at = inner.rfind(b"<%sc " % prefix)
+        ref = _ATTR_R.search(inner, last_at, inner.find(b">", last_at)) if last_at >= 0 else None
+        if last_at < 0 or (ref and ref.group(1) and column_number(ref.group(1)) < ours[0][0]):
+            attrs = _widen_spans(attrs, ours, span_end)
+            body = inner.rstrip() + b"".join(_prefixed(x, prefix) for _, x in ours)
+            return b"<%srow%s>%s</%srow>" % (prefix, attrs.rstrip(b"/").rstrip(), body, prefix)
     kept: list[tuple[int, bytes]] = []
     col = 0
     last = 0
@@ -736,13 +775,18 @@ def _edit_row(
     # Anything after the cells (a row's extLst) stays after them.
     tail = inner[last:].strip()
     merged = sorted(kept + [(c, _prefixed(x, prefix)) for c, x in ours], key=lambda t: t[0])
-    spans = _ATTR_SPANS.search(attrs)
-    if spans and ours:
-        lo = min(int(spans.group(1)), ours[0][0])
-        hi = max(int(spans.group(2)), ours[-1][0])
-        attrs = attrs[: spans.start()] + b'spans="%d:%d"' % (lo, hi) + attrs[spans.end() :]
+    attrs = _widen_spans(attrs, ours, span_end)
     body = b"".join(x for _, x in merged) + tail
     return b"<%srow%s>%s</%srow>" % (prefix, attrs.rstrip(b"/").rstrip(), body, prefix)
+
+
+def _widen_spans(attrs: bytes, ours: list[tuple[int, bytes]], span_end: int = 0) -> bytes:
+    spans = _ATTR_SPANS.search(attrs)
+    if not spans or not ours:
+        return attrs
+    lo = min(int(spans.group(1)), ours[0][0])
+    hi = max(int(spans.group(2)), ours[-1][0], span_end)
+    return attrs[: spans.start()] + b'spans="%d:%d"' % (lo, hi) + attrs[spans.end() :]
 
 
 def _edit_head(head: bytes, edit: SheetEdit, prefix: bytes) -> bytes:
