@@ -164,15 +164,14 @@ def test_full_disk_is_one_line_and_keeps_the_old_file(
     assert leftovers(src.parent) == []
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path):
-    """A 64 KiB tmpfs (needs root and mount rights; skipped elsewhere)."""
-    mount = tmp_path / "tiny"
+@contextlib.contextmanager
+def _tmpfs(mount: Path, options: str):
+    """A small tmpfs at `mount` (needs root and mount rights; skips the test elsewhere)."""
     mount.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root")
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], capture_output=True
     )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
@@ -180,6 +179,21 @@ def tiny_disk(tmp_path: Path):
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    with _tmpfs(tmp_path / "tiny", "size=64k") as mount:
+        yield mount
+
+
+def test_a_read_only_folder_is_one_line(src: Path, tmp_path: Path) -> None:
+    # chmod does not stop root, so the folder is a read-only filesystem instead.
+    with _tmpfs(tmp_path / "ro", "size=64k,ro") as folder:
+        for name in ("out.xlsx", "out.csv", "out.json"):
+            result = run_cli("score", str(src), "-o", str(folder / name), "-q")
+            assert_one_line_error(result, "Read-only file system")
+        assert list(folder.iterdir()) == []
 
 
 def test_a_really_full_disk_is_one_line_and_keeps_the_old_file(src: Path, tiny_disk: Path) -> None:
