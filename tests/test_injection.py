@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from tests.helpers_workbooks import column_of, run_cli, sheet_cells
-from tierwise.io.columns import LOG_SHEET, PORTFOLIO_SHEET, PREFIX
+from tierwise.io.columns import LOG_SHEET, PORTFOLIO_SHEET, PREFIX, SETUP_SHEET
 from tierwise.io.log import LogEntry
 from tierwise.io.reader import read_tracker
 from tierwise.pipeline import evaluate
@@ -100,7 +100,7 @@ def test_annotated_workbook_writes_no_formula_anywhere(annotated: Path) -> None:
     partner_cells = sheet_cells(annotated, "Partners")
     written = [c for ref, c in partner_cells.items() if column_of(ref) in ours]
     assert len(written) >= len(ours) * (len(PAYLOADS) + 1)
-    for sheet in (PORTFOLIO_SHEET, LOG_SHEET):
+    for sheet in (PORTFOLIO_SHEET, LOG_SHEET, SETUP_SHEET):
         cells = sheet_cells(annotated, sheet)
         assert cells, sheet
         written.extend(cells.values())
