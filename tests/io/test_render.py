@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import fastexcel
 import openpyxl
 import polars as pl
+import pytest
 
 from tests.io.richbook import write_rich_workbook
 from tierwise.io import xmlsafe
@@ -138,3 +141,37 @@ def test_a_sheet_is_replaced_not_duplicated(tmp_path: Path) -> None:
         for name in a.namelist():
             if name != "xl/worksheets/sheet1.xml":  # the partner sheet, annotated again
                 assert a.read(name) == b.read(name), name
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_prints_the_annotated_sample(tmp_path: Path) -> None:
+    from tierwise.io.annotate import write_annotated
+    from tierwise.pipeline import evaluate
+
+    src = SAMPLE if SAMPLE.is_file() else write_rich_workbook(tmp_path / "in.xlsx")
+    out = tmp_path / "annotated.xlsx"
+    write_annotated(evaluate(src, as_of=date(2026, 6, 30)), out)
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "pdf" / "annotated.pdf"
+    assert proc.returncode == 0, proc.stderr
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_size > 10_000  # pages with content, not an empty shell

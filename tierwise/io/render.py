@@ -59,7 +59,7 @@ NAMED_STYLES: Final[dict[str, XfSpec]] = {
     "tier_tactical": XfSpec(fill=TIER_FILLS["tactical"], vertical="top"),
     "tier_casual": XfSpec(fill=TIER_FILLS["casual"], vertical="top"),
     "tier_exit": XfSpec(fill=TIER_FILLS["exit"], vertical="top"),
-    "flag": XfSpec(fill="FFFFEB9C", color="FF9C5700", wrap=True, vertical="top"),
+    "flag": XfSpec(fill="FFFFEB9C", color="FF9C5700", vertical="top"),
 }
 assert set(NAMED_STYLES) == set(STYLE_NAMES), "every SheetSpec style must have a format"
 
