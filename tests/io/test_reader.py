@@ -395,3 +395,24 @@ def test_tsv_by_extension(tmp_path: Path) -> None:
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(TierwiseError, match="does not exist"):
         read_tracker(tmp_path / "nope.xlsx")
+
+
+def test_repeated_and_missing_headers_get_names_of_their_own(tmp_path: Path) -> None:
+    path = save(tmp_path, [["Partner", "Notes", "Notes", None], ["Acme", "a", "b", "loose"]])
+    t = read_tracker(path)
+    assert t.source.header_columns == {"Partner": 1, "Notes": 2, "Notes (C)": 3, "Column D": 4}
+    assert t.source.mapping == {"Partner": "partner", "Notes": "notes"}
+    assert t.source.unmapped == ["Notes (C)", "Column D"]
+    assert t.raw.row(0) == (2, "Acme", "a", "b", "loose")
+    assert t.source.last_column == 4
+
+
+def test_data_beyond_the_table_counts_for_the_last_column(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    ws.append(["Acme", "Gold"])
+    ws["F10"] = "a note far to the right, below the table"
+    path = tmp_path / "wide.xlsx"
+    wb.save(path)
+    assert read_tracker(path).source.last_column == 6
