@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -416,3 +418,39 @@ def test_data_beyond_the_table_counts_for_the_last_column(tmp_path: Path) -> Non
     path = tmp_path / "wide.xlsx"
     wb.save(path)
     assert read_tracker(path).source.last_column == 6
+
+
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Partners">
+<table:table-row table:number-rows-repeated="3">
+ <table:table-cell table:number-columns-repeated="5"/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="2"/>
+ <table:table-cell office:value-type="string"><text:p>Partner</text:p></table:table-cell>
+ <table:table-cell office:value-type="string"><text:p>Pipeline</text:p></table:table-cell>
+</table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="2"/>
+ <table:table-cell office:value-type="string"><text:p>Acme</text:p></table:table-cell>
+ <table:table-cell office:value-type="string"><text:p>lots</text:p></table:table-cell>
+</table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"""
+
+
+def test_an_ods_sheet_starting_at_c4_keeps_real_cell_references(tmp_path: Path) -> None:
+    path = tmp_path / "t.ods"
+    mime = "application/vnd.oasis.opendocument.spreadsheet"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", mime, compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", re.sub(r">\s+<", "><", ODS_CONTENT))  # calamine: no gaps
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+            f'manifest:media-type="{mime}"/></manifest:manifest>',
+        )
+    t = read_tracker(path)
+    assert t.source.format == "ods" and t.source.header_row == 4
+    assert t.source.field_columns == {"partner": 3, "pipeline": 4}
+    assert [w.where for w in t.warnings] == ["Partners!D5"]
