@@ -227,3 +227,14 @@ def test_the_annotated_workbook_carries_the_sheet_and_its_charts(
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
     assert all("'Tierwise Portfolio'!$" in c for c in charts)
+
+
+def test_notes_on_missing_evidence_never_run_into_the_action_list(tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text("Partner\nAcme\nGlobex\n", encoding="utf-8")
+    spec = build_portfolio_sheet(evaluate(path, as_of=AS_OF))
+    notes_at = _find(spec, "What the tracker does not record", col=6)
+    notes = [r for r in range(notes_at + 1, notes_at + 4) if 6 in spec.cells.get(r, {})]
+    assert notes and all(spec.cells[r][6].value.startswith("No evidence column") for r in notes)
+    assert _find(spec, "Action list, by impact (0 partners)") > max(notes) + 1
+    assert _find(spec, "Nothing to change: every partner keeps its tier.")

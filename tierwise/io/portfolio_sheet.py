@@ -219,10 +219,13 @@ def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio, notes: Sequen
     spec.set(r, 1, "Total", "subtitle")
     spec.set(r, 2, realloc.fte, "number")
     spec.set(r, 3, realloc.budget, "money")
-    for i, note in enumerate(notes[:3]):
-        spec.set(row + 1 + i, 6, _clip(note, _SPAN_CHARS[6]))
-        spec.merges.append(f"F{row + 1 + i}:J{row + 1 + i}")
-    return r
+    shown = list(notes[:3])
+    if shown:
+        spec.set(row, 6, "What the tracker does not record", "subtitle")
+    for i, note in enumerate(shown, start=row + 1):
+        spec.set(i, 6, _clip(note, _SPAN_CHARS[6]))
+        spec.merges.append(f"F{i}:J{i}")
+    return max(r, row + len(shown))
 
 
 def _actions(
