@@ -106,11 +106,11 @@ def test_tier_counts_before_and_after(spec: SheetSpec, ev: Evaluation) -> None:
 
 
 def test_flag_counts_with_the_playbooks_explanation(spec: SheetSpec, ev: Evaluation) -> None:
-    table = _table(spec, "The four mistakes, and why bother")
+    table = _table(spec, "The four mistakes, and why bother", width=4)
     assert list(table) == list(FLAGS)
     for code in FLAGS:
         carrying = ev.scored.partners.filter(pl.col("flags").list.contains(code)).height
-        assert table[code] == [carrying, FLAG_MEANINGS[code]]
+        assert table[code] == [carrying, None, FLAG_MEANINGS[code]]
         assert carrying > 0
     assert spec.cells[_find(spec, "WHY_BOTHER")][1].style == "flag"
 

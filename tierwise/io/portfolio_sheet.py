@@ -73,7 +73,7 @@ WIDTHS: Final[dict[int, float]] = {
 LAST_COL: Final = 10
 CHART_COL: Final = "L"
 # How many characters fit in a merged text span before it would be clipped.
-_SPAN_CHARS: Final = {6: 68, 3: 100}
+_SPAN_CHARS: Final = {6: 68, 4: 96}
 
 
 def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None) -> SheetSpec:
@@ -163,14 +163,14 @@ def _checks(spec: SheetSpec, row: int, portfolio: Portfolio, rubric: Rubric, aft
 
 def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame) -> int:
     spec.set(row, 1, "The four mistakes, and why bother", "subtitle")
-    _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "What it means (the playbook)"})
-    spec.merges.append(f"C{row + 1}:J{row + 1}")
+    _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "", 4: "What it means (the playbook)"})
+    spec.merges.append(f"D{row + 1}:J{row + 1}")
     counts = flag_counts(partners)
     for i, code in enumerate(FLAGS, start=row + 2):
         spec.set(i, 1, code, "flag" if counts[code] else "text")
         spec.set(i, 2, counts[code], "int")
-        spec.set(i, 3, _clip(FLAG_MEANINGS[code], _SPAN_CHARS[3]), "text")
-        spec.merges.append(f"C{i}:J{i}")
+        spec.set(i, 4, _clip(FLAG_MEANINGS[code], _SPAN_CHARS[4]), "text")
+        spec.merges.append(f"D{i}:J{i}")
     return row + 1 + len(FLAGS)
 
 
