@@ -181,7 +181,10 @@ def render(results: dict, path: Path) -> str:
         "search_s": "≤ 100 ms",
     }
     for key, value in results.items():
-        shown = f"{value * 1000:.0f} ms" if isinstance(value, float) else f"{value:,}"
+        if isinstance(value, float):
+            shown = f"{value * 1000:.0f} ms"
+        else:
+            shown = f"{value:,}" if isinstance(value, int) else str(value)
         lines.append(f"| {key} | {shown} | {targets.get(key, '')} |")
     lines += [
         "",
@@ -192,6 +195,23 @@ def render(results: dict, path: Path) -> str:
         "cost seconds. The app's `PartnerTable` (tierwise/tui/widgets/partner_table.py) "
         "keeps the polars frame as the source of truth, asks polars for a view (positions "
         "after filter and sort), and renders only the lines on screen through the Line API.",
+        "",
+        "## Reading the numbers",
+        "",
+        "- The key rounds for moving, paging, sorting, filtering and deciding are within a "
+        "few ms of `pilot_key_round_in_an_idle_app_s`: the 50,000 rows add next to nothing "
+        "to a key press (polars sorts and filters the frame in a few ms; only the visible "
+        "lines are drawn; the portfolio after a decision is recomputed in a worker).",
+        "- `search_s` is per key of `/ a c Enter`. It costs the same on a 40-partner tracker "
+        "as on 50,000: the time is Textual moving focus between the search field and the "
+        "table (the footer re-composes its keys, styles are re-applied), not the matching, "
+        "which is one polars `str.contains` over a cached lower-case column.",
+        "- `load_and_score_s` is the reader and the scorer (in a worker thread, behind a "
+        "loading indicator); `first_paint_after_scoring_s` is building the session and "
+        "view from the scored frame plus the first full paint.",
+        "- This machine was shared with other jobs while measuring (see "
+        "`load_average_1min`): absolute times are inflated; compare against the idle-app "
+        "round taken at the same moment.",
         "",
     ]
     return "\n".join(lines)
@@ -219,11 +239,12 @@ def main() -> None:
     if args.json:
         print(json.dumps(results))
         return
-    (HERE / "RESULTS-tui.md").write_text(render(results, path), encoding="utf-8")
     for key, value in results.items():
         print(
             f"{key:34} {value * 1000:8.0f} ms" if isinstance(value, float) else f"{key:34} {value}"
         )
+
+    (HERE / "RESULTS-tui.md").write_text(render(results, path), encoding="utf-8")
 
 
 if __name__ == "__main__":
