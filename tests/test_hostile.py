@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import struct
 import subprocess
@@ -457,3 +458,59 @@ def test_empty_zip_and_random_bytes_are_one_line(tmp_path: Path) -> None:
     noise.write_bytes(bytes(range(256)) * 40)
     assert_one_line_error(run_cli("inspect", str(empty_zip)))
     assert_one_line_error(run_cli("inspect", str(noise)), "not a spreadsheet")
+
+
+# --- files Excel opens but calamine refuses: read from a repaired in-memory copy ------------
+
+
+def _utf16(data: bytes) -> bytes:
+    text = data.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    return "\ufeff".encode("utf-16-be") + text.encode("utf-16-be")
+
+
+def test_utf16_workbook_part_is_read_and_annotated(base: Path, tmp_path: Path) -> None:
+    odd = rewrite_parts(base, tmp_path / "utf16.xlsx", {"xl/workbook.xml": _utf16})
+    before = odd.read_bytes()
+    assert read_tracker(odd).frame["partner"].to_list()[0] == "Acme Analytics"
+    out = tmp_path / "out.xlsx"
+    result = score_to(odd, out)
+    if result.exit_code != 0:
+        assert_one_line_error(result)
+    else:
+        assert read_tracker(out).frame.height == 3
+    assert odd.read_bytes() == before  # the repair is in memory only
+
+
+def test_utf16_sheet_part_is_one_clear_line(base: Path, tmp_path: Path) -> None:
+    # Not repaired (calamine fails on the sheet, not on opening): refused, never a crash.
+    odd = rewrite_parts(base, tmp_path / "utf16.xlsx", {SHEET: _utf16})
+    result = run_cli("inspect", str(odd))
+    if result.exit_code != 0:
+        assert_one_line_error(result)
+
+
+def test_an_excel4_macro_sheet_does_not_hide_the_partner_sheet(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Macro1"
+    wb.active["A1"] = "macro text"
+    partners = wb.create_sheet("Partners")
+    for row in [["Partner", "Tier"], ["Acme", "Strategic"], ["Beta", "Casual"]]:
+        partners.append(row)
+    plain = wb.save(tmp_path / "plain.xlsx") or tmp_path / "plain.xlsx"
+    macro = "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet"
+
+    def as_macrosheet(rels: bytes) -> bytes:
+        return re.sub(
+            rb'Type="[^"]*/worksheet"( Id="rId1"|[^>]*Target="[^"]*sheet1\.xml")',
+            lambda m: b'Type="' + macro.encode() + b'"' + m.group(1),
+            rels,
+            count=1,
+        )
+
+    odd = rewrite_parts(plain, tmp_path / "xlm.xlsm", {"xl/_rels/workbook.xml.rels": as_macrosheet})
+    assert macro.encode() in part(odd, "xl/_rels/workbook.xml.rels")
+    read = read_tracker(odd)
+    assert read.source.sheet == "Partners"
+    assert read.frame["partner"].to_list() == ["Acme", "Beta"]

@@ -21,7 +21,7 @@ import polars as pl
 
 from tierwise.errors import TierwiseError
 from tierwise.fields import DECISIONS, FIELDS, PARTNER_TYPES
-from tierwise.io import columns, headers, safety, values
+from tierwise.io import columns, headers, repair, safety, values
 from tierwise.io.tracker import (
     Source,
     Tracker,
@@ -123,7 +123,14 @@ class _ExcelBook:
             self.reader = fastexcel.read_excel(source)
             self.names: list[str] = list(self.reader.sheet_names)
         except Exception as err:
-            raise _engine_error(path, err) from None
+            fixed = repair.repaired_copy(path) if check.format in safety.OOXML_FORMATS else None
+            if fixed is None:
+                raise _engine_error(path, err) from None
+            try:  # a workbook Excel opens (UTF-16 parts, macro sheets): read a fixed copy
+                self.reader = fastexcel.read_excel(fixed)
+                self.names = list(self.reader.sheet_names)
+            except Exception:
+                raise _engine_error(path, err) from None
         if not self.names:
             raise TierwiseError(f"{path} has no sheets")
 
