@@ -32,19 +32,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def _rss_mb() -> float:
-    """Peak RSS of this process so far, MB (Linux reports KiB)."""
-    import resource
+def _status_mb(key: str) -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def _rss_mb() -> float:
+    """Peak RSS of this process, MB. VmHWM, not getrusage: ru_maxrss survives exec, so a
+    child forked from a big parent would report the parent's peak."""
+    return _status_mb("VmHWM")
 
 
 def _current_rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return _status_mb("VmRSS")
 
 
 def child_write(path: str, repeat: int) -> dict:
