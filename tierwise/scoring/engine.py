@@ -14,6 +14,7 @@ from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS, tracker_schema
 from tierwise.scoring import flags as rules
 from tierwise.scoring.motivations import (
     EVIDENCE,
+    STEADY,
     assessed,
     evidence_count,
     motivation_columns,
@@ -130,9 +131,9 @@ def _combined(r: Rubric, which: dict[str, bool]) -> pl.Expr:
     total = sum(weights.values())
     best = pl.max_horizontal([pl.col(m) for m in names])
     if total <= 0:
-        return best
+        return best.round(STEADY)
     mean = pl.sum_horizontal([pl.col(m) * w for m, w in weights.items()]) / total
-    return best_share * best + (1 - best_share) * mean
+    return (best_share * best + (1 - best_share) * mean).round(STEADY)
 
 
 def _why_motivations(r: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
@@ -267,7 +268,7 @@ def score(
             **{f"_{code}": fires.fill_null(False) for code, (fires, _) in fired.items()},
         )
         .with_columns(
-            score=(pl.col("_value") - penalty).clip(0.0, 100.0).round(1),
+            score=(pl.col("_value") - penalty).clip(0.0, 100.0).round(STEADY).round(1),
             flags=text_list([pl.when(fired_col[code]).then(pl.lit(code)) for code in FLAGS]),
             _why_bother=fired_col["WHY_BOTHER"],
             _penalties=pl.concat_str(cut or [pl.lit("")], separator=", ", ignore_nulls=True),

@@ -16,6 +16,9 @@ from tierwise.fields import MOTIVATIONS
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.words import contains_any, money_text, number_text, text_list
 
+# Decimals kept in intermediate values: far below what is shown, far above float noise.
+STEADY = 6
+
 # motivation -> the evidence columns any of which makes it assessable (for the notes)
 EVIDENCE: dict[str, tuple[str, ...]] = {
     "share": ("closed_revenue", "share_gain", "deals_won"),
@@ -36,7 +39,7 @@ class _Piece:
 def _scaled(value: pl.Expr, full: float) -> pl.Expr:
     if full <= 0:
         return pl.lit(100.0)
-    return (value.fill_null(0.0) / full).clip(0.0, 1.0) * 100.0
+    return ((value.fill_null(0.0) / full).clip(0.0, 1.0) * 100.0).round(STEADY)
 
 
 def _count(column: str, noun: str) -> pl.Expr:
@@ -219,7 +222,9 @@ def motivation_columns(r: Rubric, present: frozenset[str], unspecified: pl.Expr)
         value = pl.sum_horizontal([p.score * p.weight for p in pieces]) / total
         if name == "share":
             value = pl.when(unspecified).then(value.clip(upper_bound=cap)).otherwise(value)
-        out.append(value.round(1).alias(name))
+        # Rounding away float noise first: vectorised and scalar kernels can differ in the
+        # last bit, and 21.25 must not become 21.2 or 21.3 depending on the row's position.
+        out.append(value.round(STEADY).round(1).alias(name))
         words = pl.concat_str([p.words for p in pieces], separator=", ", ignore_nulls=True)
         out.append(words.alias(f"_{name}_words"))
     return out
