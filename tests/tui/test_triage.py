@@ -330,13 +330,20 @@ async def test_whatif_rubric_rescored_live_and_saved(tracker: Path, tmp_path: Pa
         await pilot.press("R")
         screen = app.screen
         assert isinstance(screen, WhatIfScreen)
-        key, value = knobs(app.ev.rubric.data)[0]
-        new = value * 2 if value else 1
+        key = "recommend.tactical_min_score"
+        assert key in dict(knobs(app.ev.rubric.data))
+        before = app.ev.scored.partners["recommended_tier"].to_list()
+        assert "tactical" in before
+        new = 101  # no score reaches it: fewer partners can be recommended tactical
         screen.query_one(f"#{input_id(key)}").value = str(new)
         await pilot.pause(0.5)
         await settle(pilot)
         assert screen.rescored is not None
         assert screen.rubric.get(key) == new
+        after = screen.rescored.partners["recommended_tier"].to_list()
+        assert after.count("tactical") < before.count("tactical")
+        # the session itself is not re-scored: what-if only shows
+        assert app.ev.scored.partners["recommended_tier"].to_list() == before
         target = tmp_path / "adjusted.toml"
         screen.query_one("#whatif-path").value = str(target)
         await pilot.press("ctrl+s")
@@ -390,3 +397,15 @@ async def test_panes_update_while_a_dialog_is_open(tracker: Path) -> None:
         row = int(app.session.table["row"][app.table.selected])
         assert app.session.state(row)[0] == "strategic"
         assert app.is_running
+
+
+async def test_command_palette_runs_triage_actions(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = int(app.session.table["row"][app.table.selected])
+        await pilot.press("ctrl+p", *keys_for("tactical tier"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.state(row)[0] == "tactical"

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
 
+import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +28,7 @@ from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
 _SKIP_TABLES = {"aliases", "labels"}
 _MAX_KNOBS = 24
 DEBOUNCE = 0.3  # seconds after the last keystroke before re-scoring
+_SHOWN_MOVES = 6  # partners listed by name when the adjusted rubric moves them
 
 
 def knobs(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float]]:
@@ -155,13 +157,20 @@ class WhatIfScreen(ModalScreen[None]):
         joined = before.select("row", old="recommended_tier").join(
             after.select("row", new="recommended_tier"), on="row"
         )
-        moved = joined.filter(joined["old"] != joined["new"]).height
+        changed = joined.filter(pl.col("old") != pl.col("new"))
+        moved = changed.height
         lines = ["[b]Recommended tiers[/]  (rubric in use → adjusted)"]
         for tier in TIERS:
             delta = now[tier] - was[tier]
             colour = "$text-muted" if delta == 0 else "$warning"
             lines.append(f"  {tier:<10}{was[tier]:>5} → [{colour}]{now[tier]}[/]")
         lines.append(f"  [b]{moved}[/] partners change recommended tier")
+        if moved:
+            names = changed.join(after.select("row", "partner"), on="row").head(_SHOWN_MOVES)
+            for name, old, new in names.select("partner", "old", "new").iter_rows():
+                lines.append(f"    {escape(name or '?')}: {old} → [$warning]{new}[/]")
+            if moved > _SHOWN_MOVES:
+                lines.append(f"    [$text-muted]and {moved - _SHOWN_MOVES} more[/]")
         lines.append("")
         lines.append("[b]Checks on the recommended tiers[/]")
         for check in scored.portfolio.recommended:
