@@ -514,3 +514,14 @@ def test_an_excel4_macro_sheet_does_not_hide_the_partner_sheet(tmp_path: Path) -
     read = read_tracker(odd)
     assert read.source.sheet == "Partners"
     assert read.frame["partner"].to_list() == ["Acme", "Beta"]
+
+
+def test_ods_without_its_mimetype_entry_is_read(tmp_path: Path) -> None:
+    full = _ods(tmp_path / "full.ods", 1, 1)
+    bare = tmp_path / "bare.ods"
+    with zipfile.ZipFile(full) as zin, zipfile.ZipFile(bare, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "mimetype":
+                zout.writestr(info, zin.read(info))
+    assert read_tracker(bare).frame["partner"].to_list() == ["Acme", "x"]
+    assert "mimetype" not in zipfile.ZipFile(bare).namelist()

@@ -123,10 +123,11 @@ class _ExcelBook:
             self.reader = fastexcel.read_excel(source)
             self.names: list[str] = list(self.reader.sheet_names)
         except Exception as err:
-            fixed = repair.repaired_copy(path) if check.format in safety.OOXML_FORMATS else None
+            fixable = check.format in (*safety.OOXML_FORMATS, "ods")
+            fixed = repair.repaired_copy(path) if fixable else None
             if fixed is None:
                 raise _engine_error(path, err) from None
-            try:  # a workbook Excel opens (UTF-16 parts, macro sheets): read a fixed copy
+            try:  # a file Excel opens (UTF-16 parts, macro sheets, ...): read a fixed copy
                 self.reader = fastexcel.read_excel(fixed)
                 self.names = list(self.reader.sheet_names)
             except Exception:

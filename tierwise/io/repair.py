@@ -5,6 +5,7 @@ the reader retries on the repaired bytes, the user's file is untouched.
 - XML parts saved as UTF-16 (some PHP and .NET writers): re-encoded as UTF-8.
 - Excel 4 macro sheets (`xlMacrosheet` relationships): presented as worksheets, which
   they are in layout, so calamine lists them instead of refusing the whole workbook.
+- An .ods without its `mimetype` entry (LibreOffice opens it): the entry is added.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Final
 
 _MACROSHEET: Final = b"http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet"
 _WORKSHEET: Final = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_ODS_MIME: Final = b"application/vnd.oasis.opendocument.spreadsheet"
 _DECLARED_ENCODING: Final = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 
 
@@ -52,6 +54,10 @@ def repaired_copy(path: Path) -> bytes | None:
                     if info.filename.lower().endswith(".rels") and _MACROSHEET in data:
                         data, changed = data.replace(_MACROSHEET, _WORKSHEET), True
                 zout.writestr(info, data)
+            names = {i.filename.lower() for i in zin.infolist()}
+            if "content.xml" in names and "mimetype" not in names:
+                zout.writestr(zipfile.ZipInfo("mimetype"), _ODS_MIME)
+                changed = True
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
     return out.getvalue() if changed else None
