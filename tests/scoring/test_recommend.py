@@ -154,3 +154,17 @@ def test_reallocation_sums_fte_and_budget_moved_down_or_out_by_tier() -> None:
         "strategic": {"fte": 1.0, "budget": 50_000},
         "tactical": {"fte": 2.0, "budget": 200_000},
     }
+
+
+def test_a_new_casual_partner_gets_no_head_start() -> None:
+    from datetime import date
+
+    rows = [
+        strong(f"T{i}", 9, designated_tier="Gold", partner_type="reseller", initiative=f"I{i}")
+        for i in range(5)
+    ]
+    rows.append({"partner": "New casual", "designated_tier": "Bronze", "new_logos": 1,
+                 "start_date": date(2026, 10, 1)})  # fmt: skip
+    result = scored(rows)
+    assert partner(result, "New casual")["recommended_tier"] == "casual"
+    assert partner(result, "New casual")["action"] == "keep"

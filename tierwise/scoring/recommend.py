@@ -34,7 +34,8 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
     # New partners are too early to judge: they keep first claim on the tier they were
     # given (still within the caps), whatever their score so far.
     slim = ranked.select("row", "score", "partner_type", "initiative", "tier", "_why_bother")
-    slim = slim.with_columns(_held=ranked["_in_grace"] & ranked["tier"].is_not_null())
+    invested = ranked["tier"].is_in(["strategic", "tactical"]).fill_null(False)
+    slim = slim.with_columns(_held=ranked["_in_grace"] & invested)
     held_first = {"by": "_held", "descending": True, "maintain_order": True}
     open_ = slim.filter(~pl.col("_why_bother"))
     held_strategic = pl.col("_held") & (pl.col("tier") == "strategic")
