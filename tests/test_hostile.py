@@ -525,3 +525,23 @@ def test_ods_without_its_mimetype_entry_is_read(tmp_path: Path) -> None:
                 zout.writestr(info, zin.read(info))
     assert read_tracker(bare).frame["partner"].to_list() == ["Acme", "x"]
     assert "mimetype" not in zipfile.ZipFile(bare).namelist()
+
+
+@pytest.mark.parametrize("kind", ["bomb", "xxe"])
+def test_entities_in_an_ods_are_never_expanded(tmp_path: Path, secret: Path, kind: str) -> None:
+    doctype, ref = (
+        (BILLION_LAUGHS, b"&lol9;") if kind == "bomb" else (external_entity(secret), b"&xxe;")
+    )
+
+    def attack(data: bytes) -> bytes:
+        return with_doctype(data, doctype).replace(
+            b"<text:p>Acme</text:p>", b"<text:p>" + ref + b"</text:p>"
+        )
+
+    hostile = rewrite_parts(
+        _ods(tmp_path / "plain.ods", 1, 1), tmp_path / "x.ods", {"content.xml": attack}
+    )
+    result = run_cli("inspect", str(hostile), "--json")
+    assert SECRET not in output_text(result) and "lollol" not in output_text(result)
+    if result.exit_code != 0:
+        assert_one_line_error(result)
