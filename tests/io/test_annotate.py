@@ -310,3 +310,64 @@ def test_awkward_text_round_trips(tmp_path: Path) -> None:
     assert [ws.cell(r, 2).value for r in range(2, 6)] == [None, None, 1e-7, None]
     assert [ws.cell(r, 11).value for r in range(2, 6)] == ["exit", None, None, "strategic"]
     assert ws.cell(2, 11).fill.fgColor.rgb != ws.cell(5, 11).fill.fgColor.rgb
+
+
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_samples_annotate_losslessly_and_idempotently(sample: Path, tmp_path: Path) -> None:
+    before = _digest(sample)
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    ev = evaluate(sample, as_of=AS_OF)
+    write_annotated(ev, first)
+    assert _digest(sample) == before
+    from tierwise.io.package import Package
+
+    with Package(sample) as pkg:
+        partner_part = pkg.sheet(ev.tracker.source.sheet).part
+        edited = {*pkg.shared_parts(), partner_part}
+    old, new = _parts(sample), _parts(first)
+    for name, data in old.items():
+        if name not in edited:
+            assert new[name] == data, f"{name} changed"
+    old_cells, new_cells = _cells(old[partner_part]), _cells(new[partner_part])
+    assert {r: new_cells[r] for r in old_cells} == old_cells
+    write_annotated(evaluate(first, as_of=AS_OF), second)
+    a, b = _parts(first), _parts(second)
+    assert sorted(a) == sorted(b)
+    assert a[partner_part] == b[partner_part]
+    assert (
+        fastexcel.read_excel(str(second)).sheet_names
+        == openpyxl.load_workbook(second, read_only=True).sheetnames
+    )
+
+
+def test_columns_found_on_the_header_row_are_reused_and_typed_decisions_kept(
+    tmp_path: Path,
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "P"
+    ws.append(["Partner"])
+    ws.append(["Acme"])
+    src, once, twice = tmp_path / "p.xlsx", tmp_path / "once.xlsx", tmp_path / "twice.xlsx"
+    wb.save(src)
+    values = pl.DataFrame({"row": [2], "score": [10.0]})
+    annotate_package(src, once, sheet="P", header_row=1, values=values, first_column=2)
+    # Someone types a decision in Excel, which stores text as shared strings.
+    wb = openpyxl.load_workbook(once)
+    wb["P"]["K2"] = "exit"
+    wb.save(tmp_path / "typed.xlsx")
+    # The caller (a reader that missed the columns) passes no existing columns.
+    annotate_package(
+        tmp_path / "typed.xlsx",
+        twice,
+        sheet="P",
+        header_row=1,
+        values=pl.DataFrame({"row": [2], "score": [20.0]}),
+        first_column=2,
+    )
+    ws = openpyxl.load_workbook(twice)["P"]
+    assert ws.max_column == 12  # one set of columns, not two
+    assert (ws["B2"].value, ws["K1"].value, ws["K2"].value) == (20.0, "Tierwise: decision", "exit")

@@ -56,6 +56,7 @@ __all__ = ["LogEntry", "WriteResult", "annotate_package", "default_output", "wri
 
 OOXML: Final = ("xlsx", "xlsm", "xltx", "xltm")
 MOTIVATIONS: Final = ("share", "access", "speed", "ecosystem")
+ANNOTATION_HEADERS: Final = frozenset(h for h, _ in names.ANNOTATION_COLUMNS)
 TIERS: Final = ("strategic", "tactical", "casual", "exit")
 # Width (characters) of each Tierwise column, by result column.
 WIDTHS: Final = {
@@ -203,12 +204,25 @@ def annotate_package(
             raise TierwiseError(f"{src} has no sheet named {sheet!r} to annotate")
         styles = style_indices(StyleBook(pkg.styles()))
         existing = dict(existing or {})
+        # Tierwise's own headers already on the header row are updated in place, even
+        # where the reader did not report them (e.g. under a group header it joined).
+        unreported = set()
+        for col, text in pkg.row_texts(entry.part, header_row).items():
+            header = text.strip()
+            if header in ANNOTATION_HEADERS and header not in existing:
+                existing[header] = col
+                unreported.add(header)
+        # Decisions people typed in columns the reader did not see cannot have been
+        # read back, so they are left exactly as they are rather than cleared.
+        keep = {h for h in unreported if h in (names.DECISION_HEADER, names.DECISION_NOTE_HEADER)}
+        if "decision" in values.columns and values["decision"].is_not_null().any():
+            keep = set()
         # Never write over a user's cell: new columns go right of every filled cell,
         # even in a column the reader saw no header for.
         with pkg.open(entry.part) as fh:
             used = last_filled_column(fh, frozenset(existing.values()))
         placed = _place_columns(max(first_column, used + 1), existing)
-        edit = _sheet_edit(values, header_row, placed, styles)
+        edit = _sheet_edit(values, header_row, placed, styles, keep=frozenset(keep))
 
         def stream() -> Iterator[bytes]:
             with pkg.open(entry.part) as fh:
@@ -240,9 +254,15 @@ def _place_columns(first: int, existing: Mapping[str, int]) -> dict[str, int]:
 
 
 def _sheet_edit(
-    values: pl.DataFrame, header_row: int, placed: dict[str, int], styles: dict[str, int]
+    values: pl.DataFrame,
+    header_row: int,
+    placed: dict[str, int],
+    styles: dict[str, int],
+    keep: frozenset[str] = frozenset(),
 ) -> SheetEdit:
-    ordered = sorted((placed[h], name) for h, name in names.ANNOTATION_COLUMNS)
+    """The cells to write; columns whose header is in `keep` are not touched at all."""
+    placed = {h: c for h, c in placed.items() if h not in keep}
+    ordered = sorted((placed[h], name) for h, name in names.ANNOTATION_COLUMNS if h in placed)
     header = {name: h for h, name in names.ANNOTATION_COLUMNS}
     header_cells = [
         (col, cell_xml(f"{column_letter(col)}{header_row}", header[name], styles["header"]))
@@ -259,7 +279,7 @@ def _sheet_edit(
         else [(col, e) for (col, _), e in zip(ordered, exprs, strict=True)]
     )
     cells = RowCells(frame, groups, {header_row: header_cells})
-    widths = {placed[h]: float(WIDTHS[name]) for h, name in names.ANNOTATION_COLUMNS}
+    widths = {placed[h]: float(WIDTHS[name]) for h, name in names.ANNOTATION_COLUMNS if h in placed}
     return SheetEdit(cells=cells, columns=frozenset(placed.values()), widths=widths)
 
 

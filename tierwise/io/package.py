@@ -250,6 +250,63 @@ class Package:
                 self.set_content_type(self._styles_part, CT_STYLES)
         return self._styles
 
+    def row_texts(self, part: str, row: int) -> dict[int, str]:
+        """column -> text of the string cells of one row of a sheet (shared strings
+        resolved), streaming the sheet only up to that row."""
+        wanted: dict[int, str | int] = {}
+        with self.open(part) as fh:
+            for _, el in xmlsafe.iterparse(fh, ("end",), tag=f"{{{self.main_ns}}}row"):
+                number = int(el.get("r", "0") or 0)
+                if number == row:
+                    for c in el.iterfind(f"{{{self.main_ns}}}c"):
+                        ref = _ATTR_R.search(b'r="%s"' % c.get("r", "").encode())
+                        if not ref or not ref.group(1):
+                            continue
+                        col = column_number(ref.group(1))
+                        kind = c.get("t")
+                        if kind == "s":
+                            v = c.findtext(f"{{{self.main_ns}}}v")
+                            if v and v.strip().isdigit():
+                                wanted[col] = int(v)
+                        elif kind in ("inlineStr", "str"):
+                            wanted[col] = "".join(c.itertext())
+                if number >= row:
+                    break
+                el.clear()
+        indices = {v for v in wanted.values() if isinstance(v, int)}
+        strings = self._shared_strings(indices) if indices else {}
+        return {col: (strings.get(v, "") if isinstance(v, int) else v) for col, v in wanted.items()}
+
+    def _shared_strings(self, indices: set[int]) -> dict[int, str]:
+        targets = self.rel_targets(self.workbook_part, self.workbook_rels)
+        part = next(
+            (
+                targets[r.get("Id", "")]
+                for r in self.workbook_rels
+                if str(r.get("Type", "")).endswith("/sharedStrings")
+                and self.has(targets.get(r.get("Id", ""), ""))
+            ),
+            None,
+        )
+        if part is None:
+            return {}
+        found: dict[int, str] = {}
+        last = max(indices)
+        with self.open(part) as fh:
+            for i, (_, el) in enumerate(
+                xmlsafe.iterparse(fh, ("end",), tag=f"{{{self.main_ns}}}si")
+            ):
+                if i in indices:
+                    found[i] = "".join(
+                        t.text or ""
+                        for t in el.iter(f"{{{self.main_ns}}}t")
+                        if etree.QName(t.getparent()).localname != "rPh"
+                    )
+                el.clear()
+                if i >= last:
+                    break
+        return found
+
     def shared_parts(self) -> list[str]:
         """The parts every annotation edits: content types, workbook, its relationships,
         and the stylesheet."""
