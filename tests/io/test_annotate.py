@@ -371,3 +371,15 @@ def test_columns_found_on_the_header_row_are_reused_and_typed_decisions_kept(
     ws = openpyxl.load_workbook(twice)["P"]
     assert ws.max_column == 12  # one set of columns, not two
     assert (ws["B2"].value, ws["K1"].value, ws["K2"].value) == (20.0, "Tierwise: decision", "exit")
+
+
+def test_the_set_up_is_remembered(rich: Path, tmp_path: Path) -> None:
+    rubric = tmp_path / "r.toml"
+    rubric.write_text("[flags.exec_lunch]\nmin_target = 12345\n")
+    out = tmp_path / "out.xlsx"
+    write_annotated(evaluate(rich, rubric_path=rubric, mapping={"Double": "pipeline"}), out)
+    again = evaluate(out)  # no flags: sheet, header row, mapping and rubric come back
+    assert again.tracker.setup["mapping"]["Double"] == "pipeline"
+    assert again.tracker.source.mapping["Double"] == "pipeline"
+    assert again.rubric.get("flags.exec_lunch.min_target") == 12345
+    assert again.tracker.setup["header_row"] == 1 and again.tracker.setup["sheet"] == "Partners"
