@@ -23,7 +23,7 @@ from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tierwise.errors import TierwiseError
 from tierwise.tui.commands import TriageCommands
@@ -37,6 +37,7 @@ from tierwise.tui.screens.sort import SortScreen
 from tierwise.tui.screens.warnings import WarningsScreen
 from tierwise.tui.session import Change, Filters, Sort, TriageSession
 from tierwise.tui.widgets.detail import DetailPane
+from tierwise.tui.widgets.keybar import KeyBar
 from tierwise.tui.widgets.partner_table import PartnerTable
 from tierwise.tui.widgets.portfolio import PortfolioPanel
 
@@ -127,7 +128,7 @@ class TriageApp(App[None]):
             placeholder="Search partners… (Enter: go to first match, Escape: cancel)", id="search"
         )
         yield Static("Loading…", id="status", markup=False)
-        yield Footer()
+        yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
         self.main_screen.query_one("#body").loading = True

@@ -42,16 +42,18 @@ class FilterScreen(ModalScreen[Filters | None]):
                         value=getattr(self._current, name) or Select.NULL,
                         prompt="any",
                         id=f"filter-{name}",
+                        compact=True,
                     )
             yield Checkbox(
                 "Only designated ≠ recommended",
                 self._current.mismatches,
                 id="filter-mismatches",
+                compact=True,
             )
             with Horizontal(classes="buttons"):
-                yield Button("Apply", id="apply", variant="primary")
-                yield Button("Clear all", id="clear")
-                yield Button("Cancel", id="cancel")
+                yield Button("Apply", id="apply", variant="primary", compact=True)
+                yield Button("Clear all", id="clear", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
