@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -176,3 +177,51 @@ def test_scoring_a_hostile_tracker_from_the_cli_writes_no_formula(
     assert result.exit_code == 0, result.output
     cells = [*sheet_cells(out, "Partners").values(), *sheet_cells(out, PORTFOLIO_SHEET).values()]
     assert not [c.get("r") for c in cells if any(e.tag.endswith("}f") for e in c)]
+
+
+# --- terminal escapes: cell text never drives the user's terminal ------------------------
+
+ESCAPES = "Evil_x001B_]0;pwned_x0007__x001B_[2J_x009B_31m Co"
+
+
+@pytest.fixture
+def escapes(tmp_path: Path) -> Path:
+    from tests.helpers_workbooks import rewrite_parts, tracker
+
+    base = tracker(tmp_path / "base.xlsx")
+    # OOXML's _xHHHH_ escape: how a real workbook carries control characters.
+    return rewrite_parts(
+        base,
+        tmp_path / "escapes.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": lambda d: d.replace(
+                b"<t>Acme Analytics</t>", f"<t>{ESCAPES}</t>".encode()
+            ).replace(b"<t>Notes</t>", b"<t>Memo_x001B_]0;x_x0007_</t>")
+        },
+    )
+
+
+def controls(text: str) -> list[str]:
+    """Control characters, but for the colour sequences the reports use themselves."""
+    text = re.sub("\x1b\\[[0-9;]*m", "", text)
+    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0]
+
+
+def test_reports_print_no_control_characters(escapes: Path, tmp_path: Path) -> None:
+    assert "\x1b" in read_tracker(escapes).frame["partner"].to_list()[0]  # they are in the data
+    runs = [
+        run_cli("score", str(escapes), "-o", str(tmp_path / "o.xlsx"), "--as-of", "2026-10-31"),
+        run_cli("inspect", str(escapes)),
+    ]
+    for result in runs:
+        assert result.exit_code == 0, result.output
+        assert "Evil" in result.output or "Memo" in result.output
+        assert controls(result.output) == [], result.output
+
+
+def test_json_keeps_control_characters_as_escapes(escapes: Path) -> None:
+    result = run_cli("score", str(escapes), "--json", "--as-of", "2026-10-31")
+    assert result.exit_code == 0, result.stderr
+    assert controls(result.stdout) == []
+    names = [p["partner"] for p in json.loads(result.stdout)["partners"]]
+    assert any(n.startswith("Evil\x1b]0;pwned\x07") and "\x9b" in n for n in names), names

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -37,8 +38,27 @@ class _Command(click.Command):
             ) from None
 
 
+# Control characters from cell text (calamine decodes "_x001B_" to ESC) would reach the
+# terminal and drive it: an OSC sequence retitles it, others clear or rewrite the screen.
+# Text for people shows them as U+FFFD, except colour/bold (SGR) sequences, which the
+# reports use and which cannot do more than colour; JSON keeps them, as \u escapes.
+_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Text safe to print on a terminal (tab, newline and colours kept)."""
+    return _UNSAFE.sub(lambda m: m.group(1) or "\ufffd", text)
+
+
+def json_text(doc: object) -> str:
+    """`doc` as indented JSON with every control character escaped."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _fail(message: str) -> click.exceptions.Exit:
-    click.echo(f"tierwise: {message}", err=True)
+    click.echo(f"tierwise: {shown(message)}", err=True)
     return click.exceptions.Exit(1)
 
 
@@ -142,9 +162,9 @@ def inspect(
             "source": tracker.source.to_json(),
             "warnings": [{"where": w.where, "message": w.message} for w in tracker.warnings],
         }
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(json_text(doc))
     else:
-        click.echo(inspect_report(tracker), color=None)
+        click.echo(shown(inspect_report(tracker)), color=None)
 
 
 @main.command()
@@ -222,7 +242,7 @@ def score(
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")
         outcome = batch.compare_rubrics(paths[0], options, compare)
-        click.echo(outcome.to_json_text() if as_json else outcome.report())
+        click.echo(outcome.to_json_text() if as_json else shown(outcome.report()))
         return
     write = fmt is not None or output is not None or not as_json
     targets = batch.plan_outputs(paths, output, fmt or "xlsx") if write else {}
@@ -237,18 +257,18 @@ def score(
                 done = batch.score_one(path, options, targets.get(path))
             except TierwiseError as err:
                 failed += 1
-                click.echo(f"tierwise: {path}: {err}", err=True)
+                click.echo(shown(f"tierwise: {path}: {err}"), err=True)
                 continue
             if as_json:
                 docs.append(done.doc)
             elif len(paths) == 1 and not quiet:
-                click.echo(done.report)
-                click.echo(done.summary, err=True)
+                click.echo(shown(done.report))
+                click.echo(shown(done.summary), err=True)
             else:
-                click.echo(done.summary)
+                click.echo(shown(done.summary))
     if as_json:
         doc = docs[0] if len(paths) == 1 and docs else docs
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(json_text(doc))
     if failed:
         raise click.exceptions.Exit(1)
 
