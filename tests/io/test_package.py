@@ -199,3 +199,12 @@ def test_saving_copies_every_untouched_part(tmp_path: Path) -> None:
                 assert etree.tostring(xmlsafe.parse(a.read(name)), method="c14n") == (
                     etree.tostring(xmlsafe.parse(b.read(name)), method="c14n")
                 )
+
+
+def test_cells_written_with_odd_spacing_are_still_replaced() -> None:
+    rows = '<row r="2"><c\n r="A2"><v>1</v></c><c\tr="C2"><v>9</v></c></row>'
+    out = b"".join(edit_sheet_stream(io.BytesIO(_sheet("", rows)), _edit({2: [(3, 5)]})))
+    root = xmlsafe.parse(out)
+    refs = [c.get("r") for c in root.iter(f"{{{MAIN}}}c")]
+    assert refs == ["A2", "C2"]
+    assert root.findtext(f".//{{{MAIN}}}c[@r='C2']/{{{MAIN}}}v") == "5"

@@ -816,7 +816,8 @@ def _edit_row(
         # Tierwise's columns, so ours simply follow it.
         last_at = inner.rfind(b"<%sc " % prefix)
         ref = _ATTR_R.search(inner, last_at, inner.find(b">", last_at)) if last_at >= 0 else None
-        if last_at < 0 or (ref and ref.group(1) and column_number(ref.group(1)) < ours[0][0]):
+        no_cells = last_at < 0 and b"<%sc" % prefix not in inner
+        if no_cells or (ref and ref.group(1) and column_number(ref.group(1)) < ours[0][0]):
             attrs = _widen_spans(attrs, ours, span_end)
             body = inner.rstrip() + b"".join(_prefixed(x, prefix) for _, x in ours)
             return b"<%srow%s>%s</%srow>" % (prefix, attrs.rstrip(b"/").rstrip(), body, prefix)
