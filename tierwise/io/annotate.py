@@ -13,7 +13,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 from xml.sax.saxutils import quoteattr
@@ -45,7 +45,7 @@ from tierwise.io.package import (
     edit_sheet_stream,
     last_filled_column,
 )
-from tierwise.io.render import put_sheet, style_indices
+from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
 from tierwise.io.tracker import column_letter
 
@@ -202,7 +202,10 @@ def annotate_package(
         entry = pkg.sheet(sheet)
         if entry is None or not entry.part or not pkg.has(entry.part):
             raise TierwiseError(f"{src} has no sheet named {sheet!r} to annotate")
-        styles = style_indices(StyleBook(pkg.styles()))
+        book = StyleBook(pkg.styles())
+        styles = style_indices(book)
+        # The user's header row keeps its height, so Tierwise's headers must not wrap.
+        styles["column_header"] = book.xf(replace(NAMED_STYLES["header"], wrap=False))
         existing = dict(existing or {})
         # Tierwise's own headers already on the header row are updated in place, even
         # where the reader did not report them (e.g. under a group header it joined).
@@ -265,7 +268,14 @@ def _sheet_edit(
     ordered = sorted((placed[h], name) for h, name in names.ANNOTATION_COLUMNS if h in placed)
     header = {name: h for h, name in names.ANNOTATION_COLUMNS}
     header_cells = [
-        (col, cell_xml(f"{column_letter(col)}{header_row}", header[name], styles["header"]))
+        (
+            col,
+            cell_xml(
+                f"{column_letter(col)}{header_row}",
+                header[name],
+                styles.get("column_header", styles["header"]),
+            ),
+        )
         for col, name in ordered
     ]
     frame = values.filter(pl.col("row").is_not_null() & (pl.col("row") != header_row))
@@ -279,7 +289,11 @@ def _sheet_edit(
         else [(col, e) for (col, _), e in zip(ordered, exprs, strict=True)]
     )
     cells = RowCells(frame, groups, {header_row: header_cells})
-    widths = {placed[h]: float(WIDTHS[name]) for h, name in names.ANNOTATION_COLUMNS if h in placed}
+    widths = {
+        placed[h]: float(max(WIDTHS[name], len(h) + 2))
+        for h, name in names.ANNOTATION_COLUMNS
+        if h in placed
+    }
     return SheetEdit(cells=cells, columns=frozenset(placed.values()), widths=widths)
 
 
