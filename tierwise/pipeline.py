@@ -55,7 +55,8 @@ def evaluate(
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
     day = as_of or date.today()
-    return Evaluation(tracker, rubric, day, score(tracker.frame, rubric, as_of=day))
+    scored = score(tracker.frame, rubric, as_of=day, decisions=tracker.decisions)
+    return Evaluation(tracker, rubric, day, scored)
 
 
 def result_json(ev: Evaluation) -> dict:
