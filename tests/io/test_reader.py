@@ -454,3 +454,27 @@ def test_an_ods_sheet_starting_at_c4_keeps_real_cell_references(tmp_path: Path) 
     assert t.source.format == "ods" and t.source.header_row == 4
     assert t.source.field_columns == {"partner": 3, "pipeline": 4}
     assert [w.where for w in t.warnings] == ["Partners!D5"]
+
+
+def test_decisions_come_back_from_an_annotated_tracker_with_a_two_row_header(
+    tmp_path: Path,
+) -> None:
+    """Tierwise's headers sit on the last header row; a group header above them (the
+    messy sample's "Ecosystem" group) must not swallow them."""
+    from tierwise.io.annotate import write_annotated
+    from tierwise.pipeline import evaluate
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "messy_tracker.xlsx"
+    ev = evaluate(sample, as_of=date(2026, 10, 31))
+    row = ev.scored.partners["row"][0]
+    decided = pl.DataFrame(
+        {"row": [row], "decision": ["tactical"], "decision_note": ["Q3 review"]},
+        schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
+    )
+    out = tmp_path / "messy.tierwise.xlsx"
+    write_annotated(ev, out, decisions=decided)
+
+    again = read_tracker(out)
+    assert "Tierwise: decision" in again.source.tierwise_columns
+    assert not any(h.startswith("Tierwise") or "/ Tierwise" in h for h in again.source.unmapped)
+    assert again.decisions.rows() == [(row, "tactical", "Q3 review")]

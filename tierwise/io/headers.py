@@ -101,6 +101,11 @@ def _joined(group: Sequence[str | None], sub: Sequence[str | None]) -> list[str 
     texts: list[str | None] = []
     current: str | None = None
     for g, s in zip(group, sub, strict=True):
+        if s is not None and is_tierwise(s):
+            # Tierwise's own columns stand alone on the last header row: never grouped.
+            texts.append(s)
+            current = None
+            continue
         if g is not None:
             current = g
         elif s is None:
