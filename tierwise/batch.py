@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,8 @@ from tierwise.io.atomic import same_file
 from tierwise.pipeline import Evaluation, evaluate, result_json
 
 SUFFIX = ".tierwise"
+# Outputs of earlier runs (NAME.tierwise.xlsx, NAME.tierwise-2.xlsx) are not inputs.
+_OUTPUT_NAME = re.compile(r"\.tierwise(-\d+)?\.[^.]+$")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[Path]:
     for pattern in patterns:
         if glob.has_magic(pattern):
             matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
-            matches = [m for m in matches if m.is_file() and SUFFIX + "." not in m.name]
+            matches = [m for m in matches if m.is_file() and not _OUTPUT_NAME.search(m.name)]
             if not matches:
                 raise TierwiseError(f"no tracker matches {pattern!r}")
         else:
@@ -72,12 +75,14 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[Path]:
 
 
 def default_output(path: Path, fmt: str) -> Path:
-    """NAME.tierwise.EXT beside the input (an annotated NAME.tierwise.xlsx keeps its name
-    stem, and so needs -o to be re-scored into a file)."""
-    stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
-    if not stem.endswith(SUFFIX):
-        stem += SUFFIX
-    return path.with_name(f"{stem}.{fmt}")
+    """Beside the input: the annotated workbook's own rule for xlsx (macro workbooks keep
+    .xlsm; an annotated input gets NAME.tierwise-2.xlsx), NAME.tierwise.csv/json else."""
+    from tierwise.io.annotate import default_output as workbook_output
+
+    if fmt == "xlsx":
+        return workbook_output(path)
+    base = re.sub(r"\.tierwise(-\d+)?$", "", path.stem)
+    return path.with_name(f"{base}{SUFFIX}.{fmt}")
 
 
 def plan_outputs(paths: list[Path], output: Path | None, fmt: str) -> dict[Path, Path]:
