@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tierwise.errors import TierwiseError
@@ -44,7 +43,6 @@ from tierwise.tui.widgets.portfolio import PortfolioPanel
 # Actions that only make sense on the main screen (not under a dialog).
 _MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
 WIDE = 150  # columns from which the detail and portfolio panes move to the right
-DETAIL_DELAY = 0.05  # seconds the cursor rests before the detail pane is redrawn
 
 
 def file_stamp(path: Path) -> tuple[int, int]:
@@ -101,7 +99,6 @@ class TriageApp(App[None]):
         self._raw_index: dict[int, int] = {}
         self._flag_counts: Counter[str] = Counter()
         self._quit_after_save = False
-        self._detail_timer: Timer | None = None
 
     def notify(
         self,
@@ -244,12 +241,7 @@ class TriageApp(App[None]):
 
     @on(PartnerTable.Highlighted)
     def show_detail(self, event: PartnerTable.Highlighted) -> None:
-        # Laying out the detail pane costs more than moving the cursor: while keys
-        # repeat, draw it once the cursor rests.
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-        pos = event.pos
-        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._show_detail(pos))
+        self._show_detail(event.pos)
 
     def _show_detail(self, pos: int | None) -> None:
         if self.session is None or not self.screen_stack:
@@ -344,9 +336,8 @@ class TriageApp(App[None]):
         state = self.session.state(change.row)
         if self.journal is not None:
             try:
-                self.journal.append(
-                    Entry(change.row, change.partner, state[0], state[1], change.when.isoformat())
-                )
+                now = datetime.now().replace(microsecond=0).isoformat()
+                self.journal.append(Entry(change.row, change.partner, state[0], state[1], now))
             except OSError as err:
                 self.notify(f"Cannot write the journal: {err}", severity="error")
         pos = self.session.position(change.row) if pos is None else pos
