@@ -45,13 +45,23 @@ class Options:
 
 @dataclass(frozen=True)
 class Scored:
-    """One file done: its JSON document, its report, and a one-line summary."""
+    """One file done: its evaluation and a one-line summary; the JSON document and the
+    report are built only when asked for (most runs print one or the other, or neither)."""
 
     path: Path
     output: Path | None
-    doc: dict
-    report: str
+    ev: Evaluation
     summary: str
+
+    @property
+    def doc(self) -> dict:
+        return result_json(self.ev)
+
+    @property
+    def report(self) -> str:
+        from tierwise.report import score_report
+
+        return score_report(self.ev)
 
 
 def expand(patterns: tuple[str, ...] | list[str]) -> list[Path]:
@@ -110,13 +120,8 @@ def plan_outputs(paths: list[Path], output: Path | None, fmt: str) -> dict[Path,
 
 def score_one(path: Path, options: Options, output: Path | None) -> Scored:
     """Score one tracker and write its output (if any) in the format its suffix names."""
-    from tierwise.report import score_report
-
     ev = options.evaluate(path)
-    doc = result_json(ev)
-    written = ""
-    if output is not None:
-        written = _write(ev, doc, output)
+    written = _write(ev, output) if output is not None else ""
     partners = ev.scored.partners
     flagged = int((partners["flags"].list.len() > 0).sum()) if partners.height else 0
     failing = sum(not c.ok for c in ev.scored.portfolio.designated)
@@ -125,17 +130,17 @@ def score_one(path: Path, options: Options, output: Path | None) -> Scored:
         f"{failing}/{len(ev.scored.portfolio.designated)} portfolio checks failing"
         f"{written}"
     )
-    return Scored(path, output, doc, score_report(ev), summary)
+    return Scored(path, output, ev, summary)
 
 
-def _write(ev: Evaluation, doc: dict, output: Path) -> str:
+def _write(ev: Evaluation, output: Path) -> str:
     from tierwise.io.exports import write_csv, write_json
 
     suffix = output.suffix.lower()
     if suffix == ".csv":
         write_csv(ev.scored.partners, ev.tracker.decisions, output)
     elif suffix == ".json":
-        write_json(doc, output)
+        write_json(result_json(ev), output)
     else:
         from tierwise.io.annotate import write_annotated
 
