@@ -7,7 +7,6 @@ that a failure in one input is reported and the batch goes on.
 from __future__ import annotations
 
 import glob
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -164,7 +163,7 @@ class Comparison:
 
         return compare(self.a.scored, self.b.scored)
 
-    def to_json_text(self) -> str:
+    def to_json(self) -> dict:
         changes = self.changes()
         doc = {
             "rubrics": {"a": self.a_name, "b": self.b_name},
@@ -183,7 +182,7 @@ class Comparison:
                 "b": self.b.scored.portfolio.to_json(),
             },
         }
-        return json.dumps(doc, indent=2, ensure_ascii=False)
+        return doc
 
     def report(self) -> str:
         from tierwise.report.compare import compare_report

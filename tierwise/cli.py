@@ -52,8 +52,9 @@ def shown(text: str) -> str:
 
 
 def json_text(doc: object) -> str:
-    """`doc` as indented JSON with every control character escaped."""
-    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    """`doc` as JSON with every control character escaped; indented for a person at a
+    terminal, compact for a pipe (indent makes json fall back to its slow Python encoder)."""
+    text = json.dumps(doc, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False)
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -242,7 +243,7 @@ def score(
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")
         outcome = batch.compare_rubrics(paths[0], options, compare)
-        click.echo(outcome.to_json_text() if as_json else shown(outcome.report()))
+        click.echo(json_text(outcome.to_json()) if as_json else shown(outcome.report()))
         return
     write = fmt is not None or output is not None or not as_json
     targets = batch.plan_outputs(paths, output, fmt or "xlsx") if write else {}
