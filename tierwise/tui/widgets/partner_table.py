@@ -9,6 +9,7 @@ polars costs, and scrolling costs one screen of rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -345,7 +346,13 @@ class PartnerTable(ScrollView, can_focus=True):
         return segments
 
 
+# Cell text may hold control characters (calamine decodes "_x001B_" to ESC); segments
+# reach the terminal as they are, so they are shown as U+FFFD rather than obeyed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _fit(text: str, width: int, right: bool = False) -> str:
+    text = _CONTROL.sub("\ufffd", text)
     if len(text) > width:
         return text[: max(0, width - 1)] + "…"
     return text.rjust(width) if right else text.ljust(width)
