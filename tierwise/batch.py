@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tierwise.errors import TierwiseError
 from tierwise.io.atomic import same_file
-from tierwise.pipeline import Evaluation, evaluate, result_json
+from tierwise.pipeline import Evaluation, evaluate, result_json_text
 
 SUFFIX = ".tierwise"
 # Outputs of earlier runs (NAME.tierwise.xlsx, NAME.tierwise-2.xlsx) are not inputs.
@@ -53,8 +53,9 @@ class Scored:
     summary: str
 
     @property
-    def doc(self) -> dict:
-        return result_json(self.ev)
+    def json_text(self) -> str:
+        """CONTRACT.md's JSON document, compact."""
+        return result_json_text(self.ev)
 
     @property
     def report(self) -> str:
@@ -139,7 +140,7 @@ def _write(ev: Evaluation, output: Path) -> str:
     if suffix == ".csv":
         write_csv(ev.scored.partners, ev.tracker.decisions, output)
     elif suffix == ".json":
-        write_json(result_json(ev), output)
+        write_json(result_json_text(ev), output)
     else:
         from tierwise.io.annotate import write_annotated
 

@@ -43,7 +43,6 @@ class _Command(click.Command):
 # Text for people shows them as U+FFFD, except colour/bold (SGR) sequences, which the
 # reports use and which cannot do more than colour; JSON keeps them, as \u escapes.
 _UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
 
 
 def shown(text: str) -> str:
@@ -52,10 +51,18 @@ def shown(text: str) -> str:
 
 
 def json_text(doc: object) -> str:
-    """`doc` as JSON with every control character escaped; indented for a person at a
-    terminal, compact for a pipe (indent makes json fall back to its slow Python encoder)."""
-    text = json.dumps(doc, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False)
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """`doc` as JSON for stdout (see `json_out`)."""
+    return json_out(json.dumps(doc, ensure_ascii=False))
+
+
+def json_out(text: str) -> str:
+    """Compact JSON text made ready for stdout: every control character escaped, and
+    indented when a person reads it at a terminal (a pipe gets it compact and fast)."""
+    if sys.stdout.isatty():
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    from tierwise.io.exports import escape_c1
+
+    return escape_c1(text)
 
 
 def _fail(message: str) -> click.exceptions.Exit:
@@ -261,15 +268,14 @@ def score(
                 click.echo(shown(f"tierwise: {path}: {err}"), err=True)
                 continue
             if as_json:
-                docs.append(done.doc)
+                docs.append(done.json_text)
             elif len(paths) == 1 and not quiet:
                 click.echo(shown(done.report))
                 click.echo(shown(done.summary), err=True)
             else:
                 click.echo(shown(done.summary))
     if as_json:
-        doc = docs[0] if len(paths) == 1 and docs else docs
-        click.echo(json_text(doc))
+        click.echo(json_out(docs[0] if len(paths) == 1 and docs else f"[{','.join(docs)}]"))
     if failed:
         raise click.exceptions.Exit(1)
 

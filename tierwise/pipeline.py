@@ -5,9 +5,12 @@ The CLI and the TUI both call `evaluate`; neither parses cells nor scores on its
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import polars as pl
 
 from tierwise import __version__
 from tierwise.io.reader import read_tracker
@@ -59,35 +62,53 @@ def evaluate(
     return Evaluation(tracker, rubric, day, scored)
 
 
+_MOTIVATIONS = ("share", "access", "speed", "ecosystem")
+
+
+def partners_json(ev: Evaluation) -> str:
+    """The `partners` array of CONTRACT.md's JSON document, as compact JSON text.
+
+    polars serialises it (a Python loop over 100k partners' dicts, then `json.dumps`,
+    was most of `score --json`'s time); non-finite numbers become null, as JSON wants."""
+    partners = ev.scored.partners
+    blank = pl.lit(None, pl.String)
+    present = set(partners.columns)
+    table = partners.select(
+        "row",
+        "partner",
+        *(
+            pl.col(c) if c in present else blank.alias(c)
+            for c in ("partner_type", "designated_tier")
+        ),
+        "recommended_tier",
+        "action",
+        "score",
+        pl.struct(*_MOTIVATIONS).alias("motivations"),
+        *(pl.col(c).fill_null(pl.lit([], pl.List(pl.String))) for c in ("flags", "why")),
+    ).join(
+        ev.tracker.decisions.select("row", "decision", "decision_note"),
+        on="row",
+        how="left",
+        maintain_order="left",
+    )
+    return table.write_json()
+
+
+def result_json_text(ev: Evaluation) -> str:
+    """The whole result as CONTRACT.md's JSON document, compact, in its key order."""
+    parts = {
+        "tierwise": json.dumps(__version__),
+        "as_of": json.dumps(ev.as_of.isoformat()),
+        "source": json.dumps(ev.tracker.source.to_json(), ensure_ascii=False),
+        "partners": partners_json(ev),
+        "portfolio": json.dumps(ev.scored.portfolio.to_json(), ensure_ascii=False),
+        "warnings": json.dumps(
+            [{"where": w.where, "message": w.message} for w in ev.warnings], ensure_ascii=False
+        ),
+    }
+    return "{" + ",".join(f'"{key}":{text}' for key, text in parts.items()) + "}"
+
+
 def result_json(ev: Evaluation) -> dict:
-    """The whole result as the JSON document of CONTRACT.md."""
-    decided = {
-        r: (d, n)
-        for r, d, n in ev.tracker.decisions.select("row", "decision", "decision_note").rows()
-    }
-    partners = []
-    for p in ev.scored.partners.iter_rows(named=True):
-        partners.append(
-            {
-                "row": p["row"],
-                "partner": p["partner"],
-                "partner_type": p.get("partner_type"),
-                "designated_tier": p.get("designated_tier"),
-                "recommended_tier": p["recommended_tier"],
-                "action": p["action"],
-                "score": p["score"],
-                "motivations": {m: p[m] for m in ("share", "access", "speed", "ecosystem")},
-                "flags": list(p["flags"] or []),
-                "why": list(p["why"] or []),
-                "decision": decided.get(p["row"], (None, None))[0],
-                "decision_note": decided.get(p["row"], (None, None))[1],
-            }
-        )
-    return {
-        "tierwise": __version__,
-        "as_of": ev.as_of.isoformat(),
-        "source": ev.tracker.source.to_json(),
-        "partners": partners,
-        "portfolio": ev.scored.portfolio.to_json(),
-        "warnings": [{"where": w.where, "message": w.message} for w in ev.warnings],
-    }
+    """The whole result as the JSON document of CONTRACT.md (a dict)."""
+    return json.loads(result_json_text(ev))

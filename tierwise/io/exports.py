@@ -6,9 +6,9 @@ recommends (a leading apostrophe), since CSV files are mostly opened in Excel.
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Final
 
 import polars as pl
 
@@ -73,7 +73,16 @@ def write_csv(partners: pl.DataFrame, decisions: pl.DataFrame, out: Path) -> Non
     write_atomically(out, write)
 
 
-def write_json(doc: dict[str, Any], out: Path) -> None:
-    """Write a JSON document to `out` atomically."""
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+_C1: Final = re.compile("[\x7f-\x9f]")
+
+
+def escape_c1(json_text: str) -> str:
+    """JSON text with DEL and the C1 controls escaped too (JSON encoders escape only C0):
+    a terminal that shows the JSON must not meet a raw CSI."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def write_json(text: str, out: Path) -> None:
+    """Write JSON text to `out` atomically, control characters escaped as on stdout."""
+    text = escape_c1(text) + "\n"
     write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
