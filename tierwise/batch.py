@@ -57,11 +57,11 @@ class Scored:
         """CONTRACT.md's JSON document, compact."""
         return result_json_text(self.ev)
 
-    @property
-    def report(self) -> str:
-        from tierwise.report import score_report
+    def report(self, top: int | None = None) -> str:
+        """The text report, listing the `top` ranked partners (None: the default)."""
+        from tierwise.report.score import TOP, score_report
 
-        return score_report(self.ev)
+        return score_report(self.ev, TOP if top is None else top)
 
 
 def expand(patterns: tuple[str, ...] | list[str]) -> list[Path]:

@@ -215,6 +215,13 @@ def rubric() -> None:
 )
 @as_of_option
 @allow_large_option
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Partners listed in the report (default 50; 0 lists them all).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary per file.")
 def score(
     files: tuple[str, ...],
@@ -227,6 +234,7 @@ def score(
     compare: Path | None,
     as_of: str | None,
     allow_large: bool,
+    top: int | None,
     quiet: bool,
 ) -> None:
     """Score partner trackers and write each one back annotated.
@@ -270,7 +278,7 @@ def score(
             if as_json:
                 docs.append(done.json_text)
             elif len(paths) == 1 and not quiet:
-                click.echo(shown(done.report))
+                click.echo(shown(done.report(top)))
                 click.echo(shown(done.summary), err=True)
             else:
                 click.echo(shown(done.summary))

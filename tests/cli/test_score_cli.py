@@ -103,3 +103,23 @@ def test_the_sample_report_reads_like_a_triage(tmp_path: Path) -> None:
     assert "EXEC_LUNCH: Pipeline and closed $150k against a $200M target" in text
     assert "recommended ✓" in out and "designated  ✗" in out
     assert "What the tracker does not tell us" not in out  # it records every field
+
+
+def test_the_report_lists_the_top_partners_and_says_how_many_more(tmp_path: Path) -> None:
+    if not SAMPLE.exists():
+        pytest.skip("samples/partner_tracker.xlsx has not been generated")
+    copy = shutil.copy(SAMPLE, tmp_path / "partner_tracker.xlsx")
+
+    def ranked(*options: str) -> tuple[list[str], str]:
+        result = run(str(copy), "-o", str(tmp_path / "out.xlsx"), *options)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        return [line for line in lines if re.match(r"\s+\d+\s{2}\S", line)], result.stdout
+
+    five, out = ranked("--top", "5")
+    assert [int(line.split()[0]) for line in five] == [1, 2, 3, 4, 5]
+    assert "… and 35 more partners: --top 0 lists them all" in out
+    everyone, out = ranked("--top", "0")
+    assert len(everyone) == 40 and "more partners" not in out
+    assert everyone[:5] == five  # the same ranking, cut
+    assert run(str(copy), "--top", "-1").exit_code == 2

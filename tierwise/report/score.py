@@ -19,6 +19,7 @@ WIDTH = 100
 NAME_WIDTH = 28
 TIER_WIDTH = 20
 SHOW_WARNINGS = 5
+TOP = 50  # partners listed by default: a report to read, the workbook holds them all
 FLAG_TAGS = {
     "EXEC_LUNCH": "EL",
     "PRESS_RELEASE": "PR",
@@ -104,9 +105,10 @@ def _reallocation(ev: Evaluation) -> list[str]:
     ]
 
 
-def score_report(ev: Evaluation) -> str:
-    """Ranked partners (tier, action, score, motivations, flags with reasons), then the
-    checks designated vs recommended, resources to reallocate and portfolio notes."""
+def score_report(ev: Evaluation, top: int | None = TOP) -> str:
+    """The `top` ranked partners (all if None or 0: tier, action, score, motivations,
+    flags with reasons), then the checks designated vs recommended, resources to
+    reallocate and portfolio notes."""
     src = ev.tracker.source
     partners = ev.scored.partners
     lines = [
@@ -118,8 +120,12 @@ def score_report(ev: Evaluation) -> str:
             f" {'Action':<7} {'Score':>5} Shr Acc Spd Eco  Flags"
         ),
     ]
-    for rank, p in enumerate(partners.iter_rows(named=True), start=1):
+    shown = partners.head(top) if top else partners
+    for rank, p in enumerate(shown.iter_rows(named=True), start=1):
         lines.extend(_partner_lines(p, rank))
+    if shown.height < partners.height:
+        more = partners.height - shown.height
+        lines.append(f"  … and {more:,} more partners: --top 0 lists them all")
     lines += [
         "",
     ]
