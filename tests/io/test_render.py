@@ -175,3 +175,47 @@ def test_libreoffice_prints_the_annotated_sample(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 10_000  # pages with content, not an empty shell
+
+
+def _openpyxl_chart(chart: ChartSpec, sheet_name: str) -> bytes:
+    """The same chart built with openpyxl's classes: the reference chart_xml matches."""
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.xml.functions import tostring
+
+    from tierwise.io.render import _absolute
+
+    bar = BarChart()
+    bar.type, bar.title, bar.style = chart.kind, chart.title, 10
+    for title, values in chart.series:
+        series = Series(Reference(range_string=_absolute(sheet_name, values)), title=title)
+        series.cat = AxDataSource(strRef=StrRef(f=_absolute(sheet_name, chart.categories)))
+        bar.series.append(series)
+    bar.x_axis.delete = bar.y_axis.delete = False
+    bar.y_axis.majorGridlines = bar.y_axis.majorGridlines
+    bar.legend.position = "b"
+    if len(chart.series) == 1:
+        bar.legend = None
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(bar._write())
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        ChartSpec("Tiers & <labels>", "A5:A7", (("Designated", "B5:B7"), ("Now", "c5:c7")), "E3"),
+        ChartSpec("Flags", "$A$12:$A$16", (("Partners", "B12:B16"),), "F20", kind="bar"),
+    ],
+)
+def test_chart_markup_is_what_openpyxl_writes(chart: ChartSpec) -> None:
+    from tierwise.io.render import chart_xml
+
+    assert chart_xml(chart, "Tierwise Portfolio") == _openpyxl_chart(chart, "Tierwise Portfolio")
+
+
+def test_chart_ranges_quote_a_sheet_name_once() -> None:
+    from tierwise.io.render import chart_xml
+
+    chart = ChartSpec("T", "A1:A2", (("n", "B1:B2"),), "D1")
+    formulas = xmlsafe.parse(chart_xml(chart, "O'Brien")).iterfind(f".//{{{CHART_NS}}}f")
+    # (openpyxl's Reference quotes the quote again: 'O''''Brien'!$B$1:$B$2)
+    assert [f.text for f in formulas] == ["'O''Brien'!$A$1:$A$2", "'O''Brien'!$B$1:$B$2"]
