@@ -295,6 +295,7 @@ def score(
 @map_option
 @rubric_option
 @as_of_option
+@allow_large_option
 def triage(
     file: Path,
     output: Path | None,
@@ -302,6 +303,7 @@ def triage(
     maps: tuple[str, ...],
     rubric: Path | None,
     as_of: str | None,
+    allow_large: bool,
 ) -> None:
     """Open the triage app on FILE: sort, filter, read why, decide tiers, save."""
     from tierwise.tui.app import TriageApp
@@ -313,8 +315,11 @@ def triage(
         mapping=parse_map(maps),
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
+        allow_large=allow_large,
     )
     app.run()
+    if app.failure:
+        raise TierwiseError(app.failure)
     sys.exit(app.return_code or 0)
 
 

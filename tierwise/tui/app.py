@@ -76,6 +76,7 @@ class TriageApp(App[None]):
         rubric_path: str | Path | None = None,
         as_of: date | None = None,
         who: str | None = None,
+        allow_large: bool = False,
     ) -> None:
         super().__init__()
         self.path = Path(path)
@@ -84,8 +85,10 @@ class TriageApp(App[None]):
         self.mapping = mapping or {}
         self.rubric_path = Path(rubric_path) if rubric_path else None
         self.as_of = as_of
+        self.allow_large = allow_large  # past the zip-bomb and sheet-size caps (--allow-large)
         self.who = who or current_user()
         self.ev: Any = None  # tierwise.pipeline.Evaluation once loaded
+        self.failure: str | None = None  # why the tracker could not be opened
         self.session: TriageSession | None = None
         self.journal: Journal | None = None
         self.portfolio: Any = None
@@ -167,18 +170,26 @@ class TriageApp(App[None]):
                 mapping=self.mapping,
                 rubric_path=self.rubric_path,
                 as_of=self.as_of,
+                allow_large=self.allow_large,
             )
         except TierwiseError as err:
-            self.call_from_thread(self.exit, None, 1, f"tierwise: {err}")
+            self.call_from_thread(self._load_failed, str(err))
             return
         except OSError as err:
-            self.call_from_thread(self.exit, None, 1, f"tierwise: cannot read {self.path}: {err}")
+            self.call_from_thread(self._load_failed, f"cannot read {self.path}: {err}")
             return
         except Exception as err:  # a bug of ours: one line, like the CLI
-            message = f"tierwise: unexpected error: {type(err).__name__}: {err}"
-            self.call_from_thread(self.exit, None, 1, message)
+            self.call_from_thread(
+                self._load_failed, f"unexpected error: {type(err).__name__}: {err}"
+            )
             return
         self.call_from_thread(self.loaded, ev, stamp)
+
+    def _load_failed(self, message: str) -> None:
+        # The caller prints `failure` (the CLI: one line on stderr, control characters
+        # made harmless); Textual's exit message would wrap it and read it as markup.
+        self.failure = message
+        self.exit(None, 1)
 
     def loaded(self, ev: Any, stamp: tuple[int, int]) -> None:
         """Show a freshly evaluated tracker (called on the UI thread)."""
