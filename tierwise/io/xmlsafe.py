@@ -29,13 +29,25 @@ def parser() -> etree.XMLParser:
     return etree.XMLParser(**_OPTIONS)
 
 
+def _dtd_error(where: str) -> TierwiseError:
+    return TierwiseError(
+        f"{where} declares a DTD, which no spreadsheet needs; refusing to read it "
+        "(the file may be crafted to attack XML readers)"
+    )
+
+
 def _refuse_dtd(root: etree._Element, where: str) -> None:
     info = root.getroottree().docinfo
     if info.doctype or info.internalDTD is not None:
-        raise TierwiseError(
-            f"{where} declares a DTD, which no spreadsheet needs; refusing to read it "
-            "(the file may be crafted to attack XML readers)"
-        )
+        raise _dtd_error(where)
+
+
+def _syntax_error(err: etree.XMLSyntaxError, where: str) -> TierwiseError:
+    # libxml2 stops an entity bomb itself, before any element exists to check the
+    # DTD on; only declared entities can amplify, so that is a DTD refusal too.
+    if "amplification" in str(err):
+        return _dtd_error(where)
+    return TierwiseError(f"{where} is not well-formed XML ({err}); the file is damaged")
 
 
 def parse(data: bytes, where: str = "an XML part") -> etree._Element:
@@ -43,9 +55,7 @@ def parse(data: bytes, where: str = "an XML part") -> etree._Element:
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as err:
-        raise TierwiseError(
-            f"{where} is not well-formed XML ({err}); the file is damaged"
-        ) from None
+        raise _syntax_error(err, where) from None
     if root is None:
         raise TierwiseError(f"{where} is empty; the file is damaged")
     _refuse_dtd(root, where)
@@ -53,13 +63,29 @@ def parse(data: bytes, where: str = "an XML part") -> etree._Element:
 
 
 def iterparse(
-    source: IO[bytes], events: tuple[str, ...] = ("end",), tag: Any = None
+    source: IO[bytes],
+    events: tuple[str, ...] = ("end",),
+    tag: Any = None,
+    where: str = "an XML part",
 ) -> Iterator[tuple[str, etree._Element]]:
-    """Stream a part with the same hardening as `parse` (for parts too big for a DOM)."""
+    """Stream a part with the same hardening as `parse` (for parts too big for a DOM).
+
+    A part that declares a DTD is refused before any element of it reaches the caller.
+    """
     opts = {k: v for k, v in _OPTIONS.items() if k != "dtd_validation"}
+    stream = etree.iterparse(source, events=events, tag=tag, **opts)
+    checked = False
     try:
-        yield from etree.iterparse(source, events=events, tag=tag, **opts)
+        for event, item in stream:
+            # By the first element event the prolog, DTD included, is parsed, whatever
+            # events or tag the caller asked for. Not so for a comment or PI event,
+            # which can come before the DOCTYPE, nor "start-ns" (whose item is a tuple).
+            if not checked and isinstance(item, etree._Element) and isinstance(item.tag, str):
+                _refuse_dtd(item, where)
+                checked = True
+            yield event, item
     except etree.XMLSyntaxError as err:
-        raise TierwiseError(
-            f"an XML part is not well-formed ({err}); the file is damaged"
-        ) from None
+        raise _syntax_error(err, where) from None
+    if not checked and stream.root is not None:
+        # No element event at all (nothing matched `tag`): still refuse a DTD.
+        _refuse_dtd(stream.root, where)
