@@ -48,6 +48,7 @@ from tierwise.io.package import (
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
 from tierwise.io.tracker import column_letter
+from tierwise.io.verify import verify_workbook
 
 if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
@@ -604,21 +605,6 @@ def write_annotated(
     return WriteResult(out, values.height, notes)
 
 
-def _openpyxl_sheets_or_none(path: Path) -> list[str]:
-    try:
-        return _openpyxl_sheets(path)
-    except Exception:
-        return []
-
-
-def _opens_with_openpyxl(path: Path) -> bool:
-    try:
-        _openpyxl_sheets(path)
-    except Exception:
-        return False
-    return True
-
-
 def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
     mapping = pl.DataFrame(
         {"row": list(moved), "new_row": list(moved.values())},
@@ -630,47 +616,3 @@ def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
         .rename({"new_row": "row"})
         .select("row", *[c for c in values.columns if c != "row"])
     )
-
-
-def _openpyxl_sheets(path: Path) -> list[str]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True)
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
-
-
-def verify_workbook(
-    path: Path, must_have: Sequence[str] = (), *, original: Path | None = None
-) -> None:
-    """Check a written workbook opens with openpyxl and fastexcel and lists its sheets.
-
-    When openpyxl cannot open the `original` either (it trips on some valid files),
-    only fastexcel's check counts: Tierwise does not make the file any worse."""
-    import fastexcel
-
-    try:
-        fast_names = list(fastexcel.read_excel(str(path)).sheet_names)
-        try:
-            openpyxl_names = _openpyxl_sheets(path)
-        except Exception:
-            if original is None or _opens_with_openpyxl(original):
-                raise
-            openpyxl_names = fast_names
-    except Exception as err:  # whatever either library raises, the file is not fit to keep
-        raise TierwiseError(
-            f"the annotated workbook failed its check ({type(err).__name__}: {err}); "
-            "nothing was written; please report this file"
-        ) from None
-    for name in must_have:
-        lost = name not in fast_names or (
-            name not in openpyxl_names
-            # openpyxl lists no sheets of a Strict OOXML file, the input included
-            and (original is None or name in _openpyxl_sheets_or_none(original))
-        )
-        if lost:
-            raise TierwiseError(
-                f"the annotated workbook lost the sheet {name!r}; nothing was written"
-            )

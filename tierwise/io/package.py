@@ -114,6 +114,10 @@ class Package:
             raise TierwiseError(f"{self.path} has no {name} part; it is not a workbook package")
         return info.filename
 
+    def entries(self) -> list[zipfile.ZipInfo]:
+        """The zip entries of the package as it was opened."""
+        return list(self._infos)
+
     def has(self, name: str) -> bool:
         k = _key(name)
         return (k in self._names and k not in self._removed) or k in self._new
