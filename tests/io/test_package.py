@@ -208,3 +208,27 @@ def test_cells_written_with_odd_spacing_are_still_replaced() -> None:
     refs = [c.get("r") for c in root.iter(f"{{{MAIN}}}c")]
     assert refs == ["A2", "C2"]
     assert root.findtext(f".//{{{MAIN}}}c[@r='C2']/{{{MAIN}}}v") == "5"
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+@pytest.mark.parametrize("from_column", [1, 3, 27, 28, 30, 703])
+def test_last_filled_column_sees_content_right_of_a_column(prefix: str, from_column: int) -> None:
+    from tierwise.io.package import last_filled_column
+
+    ns = f'xmlns{":x" if prefix else ""}="{MAIN}"'
+    cells = [
+        f'<{prefix}c r="B1" t="str"><{prefix}v>a</{prefix}v></{prefix}c>',
+        f'<{prefix}c r="ab2"><{prefix}v>1</{prefix}v></{prefix}c>',  # AB = 28, lower case
+        f'<{prefix}c r="AD2" s="3"/>',  # formatting only: not content
+        f'<{prefix}c s="1" r="AC3"><{prefix}f>A1</{prefix}f></{prefix}c>',  # r not first: 29
+    ]
+    xml = (
+        f"<{prefix}worksheet {ns}><{prefix}sheetData>"
+        f'<{prefix}row r="1">{"".join(cells)}</{prefix}row>'
+        f"</{prefix}sheetData></{prefix}worksheet>"
+    ).encode()
+    expected = 29 if from_column <= 29 else from_column - 1
+    assert last_filled_column(io.BytesIO(xml), from_column=from_column) == expected
+    assert last_filled_column(io.BytesIO(xml), frozenset({29}), from_column=from_column) == (
+        28 if from_column <= 28 else from_column - 1
+    )

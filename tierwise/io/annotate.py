@@ -224,7 +224,7 @@ def annotate_package(
         # Never write over a user's cell: new columns go right of every filled cell,
         # even in a column the reader saw no header for.
         with pkg.open(entry.part) as fh:
-            used = last_filled_column(fh, frozenset(existing.values()))
+            used = last_filled_column(fh, frozenset(existing.values()), from_column=first_column)
         placed = _place_columns(max(first_column, used + 1), existing)
         edit = _sheet_edit(values, header_row, placed, styles, keep=frozenset(keep))
 

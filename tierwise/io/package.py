@@ -411,8 +411,16 @@ class Package:
         # Streamed parts are the big ones: a light compression level keeps them fast.
         info._compresslevel = 1  # (named compress_level from Python 3.13 on)
         with zout.open(info, "w", force_zip64=True) as dst:
+            # Rows stream in as many small pieces: hand zlib fewer, bigger blocks.
+            pending: list[bytes] = []
+            size = 0
             for chunk in data():
-                dst.write(chunk)
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= _CHUNK:
+                    dst.write(b"".join(pending))
+                    pending, size = [], 0
+            dst.write(b"".join(pending))
 
 
 def _fresh_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
@@ -757,17 +765,20 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
     yield from iter(lambda: source.read(_CHUNK), b"")
 
 
-_FILLED_CELL: Final = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})\d+["'][^>]*(?<!/)>"""
-)
-
-
-def last_filled_column(source: IO[bytes], ignore: frozenset[int] = frozenset()) -> int:
+def last_filled_column(
+    source: IO[bytes], ignore: frozenset[int] = frozenset(), *, from_column: int = 1
+) -> int:
     """The rightmost column holding a cell with content anywhere on a sheet (cells that
-    only carry formatting are self-closing and do not count); 0 for an empty sheet."""
+    only carry formatting are self-closing and do not count), looking only at columns
+    from `from_column` on; `from_column - 1` when none there holds anything.
+
+    Only cells at or right of `from_column` are matched, so on a sheet whose cells all
+    lie left of it (the usual case: the reader knows the last column) the scan finds
+    nothing and builds nothing."""
     letters: set[bytes] = set()
     carry = b""
     prefix: bytes | None = None
+    wanted = _letters_from(from_column)
     while True:
         chunk = source.read(_CHUNK)
         data = carry + chunk
@@ -776,23 +787,40 @@ def last_filled_column(source: IO[bytes], ignore: frozenset[int] = frozenset()) 
         if prefix is None:
             root = _ROOT.search(data)
             prefix = (root.group(1) + b":") if root and root.group(1) else b""
-        letters.update(_filled_letters(data, prefix))
+        letters.update(_filled_letters(data, prefix, wanted))
         if not chunk:
             break
     columns = {column_number(x) for x in letters} - ignore
-    return max(columns, default=0)
+    return max(columns, default=from_column - 1)
 
 
-def _filled_letters(data: bytes, prefix: bytes) -> set[bytes]:
+def _letters_from(column: int) -> bytes:
+    """A regex for the column letters (1-3, any case) of `column` and every one right of
+    it: longer names, or as long and not before it alphabetically."""
+    name = column_letter(max(column, 1)).upper()
+    options = [b"[A-Z]{%d,3}" % (len(name) + 1)] if len(name) < 3 else []
+    for i, ch in enumerate(name):
+        rest = len(name) - i - 1
+        if ch < "Z":
+            after = b"[%s-Z]" % chr(ord(ch) + 1).encode()
+            options.append(name[:i].encode() + after + (b"[A-Z]{%d}" % rest if rest else b""))
+    options.append(name.encode())
+    return b"(?i:" + b"|".join(options) + b")"
+
+
+def _filled_letters(data: bytes, prefix: bytes, letters: bytes = b"[A-Za-z]{1,3}") -> set[bytes]:
     # Excel and most writers put r first; a plain pattern then finds every cell fast.
     # Anything else (r elsewhere, other spacing) takes the general, slower pattern.
-    fast = re.compile(rb"<" + re.escape(prefix) + rb'c r="([A-Z]{1,3})\d+"[^>]*(?<!/)>')
     total = data.count(b"<" + prefix + b"c ") + data.count(b"<" + prefix + b"c>")
     if prefix and (b"<c " in data or b"<c>" in data):
         total = -1
     if total == data.count(b"<" + prefix + b'c r="'):
-        return set(fast.findall(data))
-    return set(_FILLED_CELL.findall(data))
+        fast = b"<" + re.escape(prefix) + b'c r="(' + letters + rb')\d+"[^>]*(?<!/)>'
+        return set(re.findall(fast, data))
+    general = (
+        rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"'](" + letters + rb")\d+[\"'][^>]*(?<!/)>"
+    )
+    return set(re.findall(general, data))
 
 
 def _new_row(number: int, cells: list[tuple[int, bytes]], prefix: bytes) -> bytes:
