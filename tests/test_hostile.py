@@ -86,15 +86,16 @@ def test_xmlsafe_refuses_an_external_entity_without_reading_the_file(secret: Pat
     assert SECRET not in str(caught.value)
 
 
-def test_xmlsafe_streaming_never_expands_or_resolves(secret: Path) -> None:
-    # The streaming parser keeps entity references as references, whatever the DTD says.
+def test_xmlsafe_streaming_refuses_a_dtd_before_any_entity_is_seen(secret: Path) -> None:
     small = b'<!DOCTYPE r [<!ENTITY a "EXPANDED">]><root><a>&a;</a></root>'
     leak = external_entity(secret) + b"<root><a>&xxe;</a></root>"
-    for doc in (small, leak):
-        texts = ["".join(el.itertext()) for _, el in xmlsafe.iterparse(io.BytesIO(doc), ("end",))]
+    bomb = BILLION_LAUGHS + b"<root>&lol9;</root>"
+    for doc in (small, leak, bomb):
+        texts: list[str] = []
+        with pytest.raises(TierwiseError, match="declares a DTD"):
+            for _, el in xmlsafe.iterparse(io.BytesIO(doc), ("end",)):
+                texts.append("".join(el.itertext()))
         assert not any("EXPANDED" in t or SECRET in t for t in texts), texts
-    with pytest.raises(TierwiseError):
-        list(xmlsafe.iterparse(io.BytesIO(BILLION_LAUGHS + b"<root>&lol9;</root>")))
 
 
 def test_xmlsafe_parser_is_configured_to_refuse_entities_and_the_network() -> None:
