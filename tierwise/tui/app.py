@@ -35,6 +35,7 @@ from tierwise.tui.screens.note import NoteScreen
 from tierwise.tui.screens.sort import SortScreen
 from tierwise.tui.screens.warnings import WarningsScreen
 from tierwise.tui.session import Change, Filters, Sort, TriageSession
+from tierwise.tui.text import literal, printable
 from tierwise.tui.widgets.detail import DetailPane
 from tierwise.tui.widgets.keybar import KeyBar
 from tierwise.tui.widgets.partner_table import PartnerTable
@@ -113,12 +114,18 @@ class TriageApp(App[None]):
         markup: bool = False,
     ) -> None:
         """As App.notify, but plain text by default: messages quote file names, partner
-        names and search text, which must never be read as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        names and search text, which must never be read as markup nor drive the terminal."""
+        super().notify(
+            printable(message, newlines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self.path.name, id="titlebar", markup=False)
+        yield Static(literal(self.path.name), id="titlebar")
         with Container(id="body"):
             yield PartnerTable(id="table")
             with Container(id="side"):
@@ -200,8 +207,10 @@ class TriageApp(App[None]):
         flags = ev.scored.partners["flags"].explode().drop_nulls()
         self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
         self.main_screen.query_one("#titlebar", Static).update(
-            f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
-            f"saves to {self.output.name}"
+            literal(
+                f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
+                f"saves to {self.output.name}"
+            )
         )
         self.journal = Journal(self.output)
         self.refresh_view()
@@ -248,7 +257,7 @@ class TriageApp(App[None]):
             parts.append("● unsaved")
         if self.saving:
             parts.append("saving…")
-        self.main_screen.query_one("#status", Static).update(" · ".join(parts))
+        self.main_screen.query_one("#status", Static).update(literal(" · ".join(parts)))
 
     @on(PartnerTable.Highlighted)
     def show_detail(self, event: PartnerTable.Highlighted) -> None:

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tierwise.tui.text import literal
+
 
 class ChoiceScreen(ModalScreen[str]):
     """Asks `question`; dismisses with the id of the chosen button (escape: `cancel`)."""
@@ -25,8 +27,8 @@ class ChoiceScreen(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = self._title
-            yield Static(self._question, classes="question", markup=False)
+            dialog.border_title = literal(self._title)
+            yield Static(literal(self._question, newlines=True), classes="question")
             with Horizontal(classes="buttons"):
                 for ident, label, variant in self._choices:
                     yield Button(label, id=ident, variant=variant)  # type: ignore[arg-type]

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tierwise.tui.text import markup, printable
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Edits the note of one partner; dismisses with the new text, or None if cancelled."""
@@ -20,16 +22,20 @@ class NoteScreen(ModalScreen[str | None]):
         super().__init__(classes="modal")
         self._partner = partner
         self._note = note
+        # The note as it can be shown: a note read from a workbook may hold control
+        # characters, which the editor shows as U+FFFD.
+        self._shown = printable(note)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
-            dialog.border_title = f"Decision note · {self._partner}"
-            yield Input(self._note, placeholder="Why this decision? (empty removes the note)")
+            dialog.border_title = markup("Decision note · $partner", partner=self._partner)
+            yield Input(self._shown, placeholder="Why this decision? (empty removes the note)")
             yield Static("Enter keeps · Escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        # Kept as it was (control characters and all) unless the user changed it.
+        self.dismiss(self._note if event.value == self._shown else event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

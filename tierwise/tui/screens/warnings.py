@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tierwise.io.tracker import TrackerWarning
+from tierwise.tui.text import literal, literal_text
 
 # A DataTable measures every cell; warnings are few, but a hostile file can hold many.
 _SHOWN = 2000
@@ -29,7 +30,7 @@ class WarningsScreen(ModalScreen[None]):
             box.border_title = f"Warnings · {len(self._warnings)}"
             box.border_subtitle = "Escape closes"
             if self._notes:
-                yield Static("\n".join(self._notes), markup=False, classes="hint")
+                yield Static(literal("\n".join(self._notes), newlines=True), classes="hint")
             if not self._warnings:
                 yield Static("The reader used every cell as written.", classes="hint")
             else:
@@ -44,7 +45,10 @@ class WarningsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         for table in self.query(DataTable):
             table.add_columns("Where", "Message")
-            table.add_rows((w.where, w.message) for w in self._warnings[:_SHOWN])
+            # Text objects: a str cell would be read as markup, and warnings quote cells.
+            table.add_rows(
+                (literal_text(w.where), literal_text(w.message)) for w in self._warnings[:_SHOWN]
+            )
             table.focus()
 
     def action_close(self) -> None:

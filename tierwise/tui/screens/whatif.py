@@ -15,14 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from tierwise.errors import TierwiseError
 from tierwise.fields import TIERS
+from tierwise.tui.text import literal, markup
 from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
 
 _SKIP_TABLES = {"aliases", "labels"}
@@ -85,7 +84,7 @@ class WhatIfScreen(ModalScreen[None]):
                 with VerticalScroll(id="whatif-inputs"):
                     for key, value in self.defaults.items():
                         with Horizontal(classes="field"):
-                            yield Label(key, classes="label")
+                            yield Label(literal(key), classes="label")
                             yield Input(_num(value), id=input_id(key), type="number", compact=True)
                 yield Static(id="whatif-result")
             with Horizontal(id="whatif-save"):
@@ -146,7 +145,7 @@ class WhatIfScreen(ModalScreen[None]):
 
     def _error(self, message: str) -> None:
         self.query_one("#whatif-result", Static).update(
-            Content.from_markup(f"[b $error]{escape(message)}[/]")
+            markup("[b $error]$message[/]", message=message)
         )
 
     def _show(self, scored: Any, rubric: Any) -> None:
@@ -160,6 +159,7 @@ class WhatIfScreen(ModalScreen[None]):
         changed = joined.filter(pl.col("old") != pl.col("new"))
         moved = changed.height
         lines = ["[b]Recommended tiers[/]  (rubric in use → adjusted)"]
+        values: dict[str, object] = {}
         for tier in TIERS:
             delta = now[tier] - was[tier]
             colour = "$text-muted" if delta == 0 else "$warning"
@@ -167,8 +167,10 @@ class WhatIfScreen(ModalScreen[None]):
         lines.append(f"  [b]{moved}[/] partners change recommended tier")
         if moved:
             names = changed.join(after.select("row", "partner"), on="row").head(_SHOWN_MOVES)
-            for name, old, new in names.select("partner", "old", "new").iter_rows():
-                lines.append(f"    {escape(name or '?')}: {old} → [$warning]{new}[/]")
+            for i, (name, old, new) in enumerate(names.select("partner", "old", "new").iter_rows()):
+                # Partner names are workbook text: `$moved<i>` variables, never markup.
+                values[f"moved{i}"] = name or "?"
+                lines.append(f"    $moved{i}: {old} → [$warning]{new}[/]")
             if moved > _SHOWN_MOVES:
                 lines.append(f"    [$text-muted]and {moved - _SHOWN_MOVES} more[/]")
         lines.append("")
@@ -182,9 +184,9 @@ class WhatIfScreen(ModalScreen[None]):
             )
         if rubric is not None and rubric is not self.ev.rubric:
             lines.append("")
-            changed = ", ".join(f"{k} = {v}" for k, v in self.values().items())
-            lines.append("[$text-muted]Adjusted: " + escape(changed) + "[/]")
-        self.query_one("#whatif-result", Static).update(Content.from_markup("\n".join(lines)))
+            values["adjusted"] = ", ".join(f"{k} = {v}" for k, v in self.values().items())
+            lines.append("[$text-muted]Adjusted: $adjusted[/]")
+        self.query_one("#whatif-result", Static).update(markup("\n".join(lines), **values))
 
     @on(Button.Pressed, "#whatif-save-button")
     def save_pressed(self) -> None:

@@ -6,10 +6,10 @@ from typing import Any
 
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Static
 
 from tierwise.fields import MOTIVATIONS
+from tierwise.tui.text import markup
 
 # The playbook's one-line explanation of each flag (PLAYBOOK.md section 3).
 FLAG_TEXT: dict[str, str] = {
@@ -55,13 +55,7 @@ def meter(value: float | None, width: int = 10) -> str:
     return f"[{colour}]{'█' * filled}[/][$text-muted]{'░' * (width - filled)}[/] {value:.0f}"
 
 
-def tier_markup(tier: str | None) -> str:
-    if not tier:
-        return "[$text-muted]–[/]"
-    colour = {"strategic": "$accent", "tactical": "$primary", "exit": "$error"}.get(
-        tier, "$foreground"
-    )
-    return f"[b {colour}]{tier}[/]"
+_TIER_COLOURS = {"strategic": "$accent", "tactical": "$primary", "exit": "$error"}
 
 
 class DetailPane(VerticalScroll):
@@ -82,56 +76,82 @@ class DetailPane(VerticalScroll):
         if partner is None:
             body.update(Content.from_markup("[$text-muted]No partner selected.[/]"))
             return
-        body.update(Content.from_markup(detail_markup(partner, fields or [], refs or {})))
+        body.update(detail_content(partner, fields or [], refs or {}))
         self.scroll_home(animate=False)
 
 
-def detail_markup(
+class _Lines:
+    """Lines of our own markup; every piece of workbook text goes in as a `${vN}`
+    variable, which Textual shows literally (see tierwise.tui.text)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.values: dict[str, object] = {}
+
+    def value(self, text: object) -> str:
+        name = f"v{len(self.values)}"
+        self.values[name] = text
+        return "${" + name + "}"
+
+    def tier(self, tier: str | None) -> str:
+        if not tier:
+            return "[$text-muted]–[/]"
+        return f"[b {_TIER_COLOURS.get(tier, '$foreground')}]{self.value(tier)}[/]"
+
+    def add(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def content(self) -> Content:
+        return markup("\n".join(self.lines), **self.values)
+
+
+def detail_content(
     p: dict[str, Any], fields: list[tuple[str, str, str]], refs: dict[str, str]
-) -> str:
-    lines = [
-        f"[b]{escape(p.get('partner') or '?')}[/]  [$text-muted]row {p.get('row')}"
-        + (f" · {escape(p['partner_type'])}" if p.get("partner_type") else "")
-        + "[/]",
-        f"{tier_markup(p.get('designated_tier'))} → {tier_markup(p.get('recommended_tier'))}"
-        f"  action [b]{escape(p.get('action') or '')}[/]  score [b]{p.get('score') or 0:.1f}[/]",
-    ]
+) -> Content:
+    """The detail pane's text for partner `p` (a row of the session table)."""
+    out = _Lines()
+    v = out.value
+    kind = f" · {v(p['partner_type'])}" if p.get("partner_type") else ""
+    out.add(f"[b]{v(p.get('partner') or '?')}[/]  [$text-muted]row {v(p.get('row'))}{kind}[/]")
+    out.add(
+        f"{out.tier(p.get('designated_tier'))} → {out.tier(p.get('recommended_tier'))}"
+        f"  action [b]{v(p.get('action') or '')}[/]  score [b]{p.get('score') or 0:.1f}[/]"
+    )
     if p.get("decision") or p.get("decision_note"):
-        lines.append(f"Decision: {tier_markup(p.get('decision'))}")
+        out.add(f"Decision: {out.tier(p.get('decision'))}")
         if p.get("decision_note"):
-            lines.append(f"  [i]✎ {escape(p['decision_note'])}[/]")
-    lines.append("")
-    lines.append("[b]Motivations[/]")
+            out.add(f"  [i]✎ {v(p['decision_note'])}[/]")
+    out.add()
+    out.add("[b]Motivations[/]")
     for m in MOTIVATIONS:
-        lines.append(f" {MOTIVATION_TEXT[m].split(':')[0]:<9} {meter(p.get(m))}")
+        out.add(f" {MOTIVATION_TEXT[m].split(':')[0]:<9} {meter(p.get(m))}")
     stated = p.get("stated") or []
     if stated:
-        lines.append(f" [$text-muted]stated, not evidenced: {escape(', '.join(stated))}[/]")
+        out.add(f" [$text-muted]stated, not evidenced: {v(', '.join(stated))}[/]")
     flags = p.get("flags") or []
     why = list(p.get("why") or [])
     if flags:
-        lines.append("")
-        lines.append("[b]Flags[/]")
+        out.add()
+        out.add("[b]Flags[/]")
         for flag in flags:
-            lines.append(f" [b $warning]{flag}[/] [i]{escape(FLAG_TEXT.get(flag, ''))}[/]")
+            out.add(f" [b $warning]{v(flag)}[/] [i]{v(FLAG_TEXT.get(flag, ''))}[/]")
             reason = next((w for w in why if w.startswith(flag + ":")), None)
             if reason is not None:
                 why.remove(reason)
-                lines.append(f"   {escape(reason.removeprefix(flag + ':').strip())}")
+                out.add(f"   {v(reason.removeprefix(flag + ':').strip())}")
             cells = [refs[f] for f in FLAG_FIELDS.get(flag, ()) if f in refs]
             if cells:
                 # "Partners!G3 H3 I3": the sheet once, then the cells
                 shown = " ".join([cells[0], *(c.rpartition("!")[2] for c in cells[1:])])
-                lines.append(f"   [$text-muted]cells: {escape(shown)}[/]")
+                out.add(f"   [$text-muted]cells: {v(shown)}[/]")
     if why:
-        lines.append("")
-        lines.append("[b]Why[/]")
-        lines.extend(f" • {escape(line)}" for line in why)
+        out.add()
+        out.add("[b]Why[/]")
+        for line in why:
+            out.add(f" • {v(line)}")
     if fields:
-        lines.append("")
-        lines.append("[b]Tracker[/]")
-        lines.extend(
-            f" [$text-muted]{escape(header)} ({escape(ref)}):[/] {escape(value)}"
-            for header, ref, value in fields
-        )
-    return "\n".join(lines)
+        out.add()
+        out.add("[b]Tracker[/]")
+        for header, ref, value in fields:
+            out.add(f" [$text-muted]{v(header)} ({v(ref)}):[/] {v(value)}")
+    return out.content()

@@ -9,7 +9,6 @@ polars costs, and scrolling costs one screen of rows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tierwise.tui.session import Sort, TriageSession
+from tierwise.tui.text import printable
 
 FLAG_BADGES: dict[str, str] = {
     "EXEC_LUNCH": "LUN",
@@ -346,13 +346,9 @@ class PartnerTable(ScrollView, can_focus=True):
         return segments
 
 
-# Cell text may hold control characters (calamine decodes "_x001B_" to ESC); segments
-# reach the terminal as they are, so they are shown as U+FFFD rather than obeyed.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
 def _fit(text: str, width: int, right: bool = False) -> str:
-    text = _CONTROL.sub("\ufffd", text)
+    # Segments reach the terminal as they are: control characters must not (see text.py).
+    text = printable(text)
     if len(text) > width:
         return text[: max(0, width - 1)] + "…"
     return text.rjust(width) if right else text.ljust(width)
