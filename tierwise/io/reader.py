@@ -420,18 +420,16 @@ def _read_table(
     table = body.with_columns(
         pl.int_range(hrow + 2, hrow + 2 + body.height, dtype=pl.Int64).alias("row")
     )
-    user_cols = [pl.col(c) for c in source_of.values()]
-    table = (
-        table.filter(~pl.all_horizontal(values.cleaned(c).is_null() for c in user_cols))
-        if user_cols
-        else table
-    )
+    # Most rows name a partner; only the others need every cell looked at (blank rows
+    # are dropped quietly, rows with data but no name are reported).
+    named = values.cleaned(partner_col).is_not_null()
     first_col = pl.col(next(iter(source_of.values())))
     is_total = values.cleaned(partner_col).str.contains(_TOTAL).fill_null(False) | (
         values.cleaned(first_col).str.contains(_TOTAL).fill_null(False)
     )
-    table = table.filter(~is_total)
-    nameless = table.filter(values.cleaned(partner_col).is_null())
+    unnamed = table.filter(~named)
+    blank = pl.all_horizontal(values.cleaned(pl.col(c)).is_null() for c in source_of.values())
+    nameless = unnamed.filter(~blank & ~is_total)
     partner_number = header_columns[partner_header]
     for row in nameless.get_column("row").to_list():
         warnings.append(
@@ -440,7 +438,7 @@ def _read_table(
                 f"row {row} has data but no partner name; skipped",
             )
         )
-    table = table.filter(values.cleaned(partner_col).is_not_null())
+    table = table.filter(named & ~is_total)
     table = _tidy(table)
 
     frame, masks = _typed(table, mapping, source_of)
