@@ -204,13 +204,17 @@ _IN_MEMORY: Final = 256 << 20  # sheet parts up to this size are scanned in memo
 
 
 def _quick_bound(data: bytes) -> int | None:
-    """An upper bound on the cells a sheet's references can span, from its <row r=...>
-    numbers and two cheap searches; None when some cell reference reaches past what
+    """An upper bound on the cells a sheet's references can span, from its last
+    <row r=...> number and two cheap searches; None when some cell reference reaches past what
     the rows suggest (three-letter columns, or a row number above the last row's range).
 
     Far cheaper than collecting every reference: it is what keeps the check a fraction
     of calamine's own read on a large, honest tracker."""
-    top = max(map(int, _ROW_NUMBER.findall(data)), default=0)
+    # The last row tag stands for the height: if any cell lies past its range, the
+    # search below sends the sheet to the full scan, so a wrong guess costs time only.
+    at = data.rfind(b'row r="')
+    last = _ROW_NUMBER.match(data, at + len(b"row ")) if at >= 0 else None
+    top = int(last.group(1)) if last else 0
     if top == 0:
         return None
     digits = str(top)
