@@ -79,6 +79,8 @@ _C1: Final = re.compile("[\x7f-\x9f]")
 def escape_c1(json_text: str) -> str:
     """JSON text with DEL and the C1 controls escaped too (JSON encoders escape only C0):
     a terminal that shows the JSON must not meet a raw CSI."""
+    if json_text.isascii() and "\x7f" not in json_text:  # the usual case, at C speed
+        return json_text
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
