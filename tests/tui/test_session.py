@@ -85,6 +85,35 @@ def test_changes_made_while_a_save_runs_stay_unsaved() -> None:
     assert [c.row for c in s.log] == [5]
 
 
+def test_rescore_keeps_decisions_notes_and_undo() -> None:
+    s = TriageSession(
+        partners(), pl.DataFrame({"row": [6], "decision": ["casual"], "decision_note": ["old"]})
+    )
+    s.decide(5, "exit")
+    s.set_note(4, "renew")
+    again = (
+        partners()
+        .with_columns(score=pl.Series([10.0, 95.0, 70.0, 55.0]))
+        .sort("score", descending=True)
+    )
+    s.rescore(again)
+    assert names(s, s.view()) == ["Globex", "acme labs", "Initech", "Acme"]
+    assert (s.state(5), s.state(4), s.state(6)) == (
+        ("exit", ""),
+        (None, "renew"),
+        ("casual", "old"),
+    )
+    globex = s.partner(s.position(5))
+    assert (globex["score"], globex["decision"]) == (95.0, "exit")
+    assert s.partner(s.position(4))["decision_note"] == "renew"
+    assert s.dirty and [c.row for c in s.log] == [5, 4]
+    s.undo()
+    s.undo()
+    assert s.partner(s.position(5))["decision"] is None and not s.dirty
+    with pytest.raises(ValueError, match="not those of this session"):
+        s.rescore(again.head(3))
+
+
 def test_filters_and_sort() -> None:
     s = TriageSession(partners())
     assert names(s, s.view()) == ["Acme", "acme labs", "Initech", "Globex"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -409,3 +410,84 @@ async def test_command_palette_runs_triage_actions(tracker: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.session.state(row)[0] == "tactical"
+
+
+async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> None:
+    out = tracker.with_name("out.xlsx")
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "Globex Consulting")
+        await pilot.press("x")
+        await select(pilot, "Acme Analytics")
+        app._changed(app.session.set_note(row_of(app, "Acme Analytics"), "renew in Q3"))
+        await settle(pilot)
+        acme = app.session.partner(app.session.position(row_of(app, "Acme Analytics")))
+        assert acme["flags"] == []
+        tiers = app.session.table["recommended_tier"].to_list()
+        tactical = {c.code: c for c in app.portfolio.recommended}["TACTICAL_PARTNERS"]
+        in_name_only = flag_count(app, "STRATEGIC_IN_NAME_ONLY")
+
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, WhatIfScreen)
+        edits = {
+            "recommend.tactical_min_score": "101",  # no score reaches it: no tactical
+            "thresholds.strategic_low_score": "70",  # Acme (56.4) becomes in name only
+            "score.best_motivation_weight": "1",  # scores follow the best motivation
+        }
+        for key, value in edits.items():
+            screen.query_one(f"#{input_id(key)}").value = value
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert not isinstance(app.screen, WhatIfScreen)
+
+        assert app.ev.rubric.get("recommend.tactical_min_score") == 101
+        now = app.session.partner(app.session.position(row_of(app, "Acme Analytics")))
+        assert now["flags"] == ["STRATEGIC_IN_NAME_ONLY"]
+        assert now["score"] != acme["score"]
+        assert "tactical" in tiers and "tactical" not in app.session.table["recommended_tier"]
+        after = {c.code: c for c in app.portfolio.recommended}["TACTICAL_PARTNERS"]
+        assert after.actual != tactical.actual
+        assert flag_count(app, "STRATEGIC_IN_NAME_ONLY") == in_name_only + 1
+        # the user's decisions and notes are untouched; the cursor stayed on Acme
+        assert app.session.state(row_of(app, "Globex Consulting"))[0] == "exit"
+        assert app.session.state(row_of(app, "Acme Analytics"))[1] == "renew in Q3"
+        assert selected_name(app) == "Acme Analytics"
+        detail = str(app.main_screen.query_one("#detail-body").render())
+        assert "renew in Q3" in detail and "STRATEGIC_IN_NAME_ONLY" in detail
+        assert f"score {now['score']:.1f}" in detail
+        assert app.unsaved
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not app.unsaved
+
+    reopened = make_app(out, output=out.with_name("out-2.xlsx"))
+    async with reopened.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # the saved workbook carries the applied rubric and the decisions
+        assert reopened.ev.rubric.get("recommend.tactical_min_score") == 101
+        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 70
+        assert reopened.session.state(row_of(reopened, "Globex Consulting"))[0] == "exit"
+        assert "tactical" not in reopened.session.table["recommended_tier"]
+
+
+def flag_count(app, flag: str) -> int:
+    """The count the portfolio panel shows for `flag`."""
+    prompt = str(app.main_screen.query_one("#portfolio").get_option(f"flag:{flag}").prompt)
+    return int(re.search(r"\d+", prompt).group())
+
+
+async def test_quit_asks_after_an_applied_rubric(tracker: Path) -> None:
+    app = make_app(tracker, output=tracker.with_name("out.xlsx"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.press("ctrl+r")  # nothing changed: nothing to apply
+        assert isinstance(app.screen, WhatIfScreen)
+        app.screen.query_one(f"#{input_id('recommend.tactical_min_score')}").value = "101"
+        await pilot.click("#whatif-apply-button")
+        await settle(pilot)
+        assert app.rubric_unsaved and not app.session.dirty
+        await pilot.press("q")
+        assert isinstance(app.screen, ChoiceScreen)

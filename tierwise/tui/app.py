@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -103,6 +104,7 @@ class TriageApp(App[None]):
         self._raw_index: dict[int, int] = {}
         self._flag_counts: Counter[str] = Counter()
         self._quit_after_save = False
+        self.rubric_unsaved = False  # a what-if rubric was applied and not saved yet
 
     def notify(
         self,
@@ -204,8 +206,7 @@ class TriageApp(App[None]):
         self._stamp = stamp
         self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
         self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
-        flags = ev.scored.partners["flags"].explode().drop_nulls()
-        self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
+        self._count_flags()
         self.main_screen.query_one("#titlebar", Static).update(
             literal(
                 f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
@@ -230,11 +231,12 @@ class TriageApp(App[None]):
         self._offer_journal()
 
     # -- the view ----------------------------------------------------------------------
-    def refresh_view(self) -> None:
-        """Recompute the table's rows from the filters and sort; keep the selection."""
+    def refresh_view(self, keep: int | None = None) -> None:
+        """Recompute the table's rows from the filters and sort; keep the selection (or
+        put it on position `keep`)."""
         if self.session is None:
             return
-        keep = self.table.selected
+        keep = self.table.selected if keep is None else keep
         view = self.session.view(self.filters, self.sort)
         self.table.sort = self.sort
         self.table.set_view(self.session, view, keep=keep)
@@ -253,7 +255,9 @@ class TriageApp(App[None]):
         if self.search_text:
             where = f"{self.match_index + 1}/{len(self.matches)}" if self.matches else "none"
             parts.append(f'search "{self.search_text}" {where} (n/N, Esc ends)')
-        if session.dirty:
+        if self.rubric_unsaved:
+            parts.append("rubric: what-if applied")
+        if self.unsaved:
             parts.append("● unsaved")
         if self.saving:
             parts.append("saving…")
@@ -536,7 +540,68 @@ class TriageApp(App[None]):
             return
         from tierwise.tui.screens.whatif import WhatIfScreen
 
-        self.push_screen(WhatIfScreen(self.ev, self.path))
+        def done(rubric: Any) -> None:
+            if rubric is not None:
+                self.apply_rubric(rubric)
+
+        self.push_screen(WhatIfScreen(self.ev, self.path), done)
+
+    def apply_rubric(self, rubric: Any) -> None:
+        """Re-score the open session with `rubric` (the what-if screen's apply): the
+        decisions, notes and undo stay; ctrl+s then records this rubric in the workbook."""
+        if self.ev is None or self.session is None:
+            return
+        self.notify("Re-scoring with the adjusted rubric…")
+        self._rescore_session(self.ev, rubric)
+
+    @work(thread=True, exclusive=True, group="rescore")
+    def _rescore_session(self, ev: Any, rubric: Any) -> None:
+        from tierwise.scoring import score
+
+        try:
+            # As evaluate does: decisions stored in the workbook count in the checks.
+            scored = score(ev.tracker.frame, rubric, as_of=ev.as_of, decisions=ev.tracker.decisions)
+        except TierwiseError as err:
+            self.call_from_thread(
+                self.notify, str(err), title="Rubric not applied", severity="error"
+            )
+            return
+        self.call_from_thread(self._rescored, replace(ev, rubric=rubric, scored=scored))
+
+    def _rescored(self, ev: Any) -> None:
+        session = self.session
+        if session is None:
+            return
+        selected = self.table.selected
+        row = None if selected is None else int(session.table["row"][selected])
+        before = session.table.select("row", old="recommended_tier")
+        self.ev = ev
+        session.rescore(ev.scored.partners)
+        self.rubric_unsaved = True
+        self._count_flags()
+        self.refresh_view(keep=None if row is None else session.position(row))
+        self._show_detail(self.table.selected)
+        self._show_portfolio(ev.scored.portfolio)
+        if session.decided:
+            self.refresh_portfolio()
+        moved = (
+            before.join(ev.scored.partners.select("row", "recommended_tier"), on="row")
+            .filter(pl.col("old") != pl.col("recommended_tier"))
+            .height
+        )
+        self.notify(
+            f"Applied the adjusted rubric: {moved} partners change recommended tier; "
+            "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
+        )
+
+    def _count_flags(self) -> None:
+        flags = self.ev.scored.partners["flags"].explode().drop_nulls()
+        self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
+
+    @property
+    def unsaved(self) -> bool:
+        """Decisions, notes or an applied rubric that ctrl+s has not written yet."""
+        return self.session is not None and (self.session.dirty or self.rubric_unsaved)
 
     # -- saving ------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -563,15 +628,17 @@ class TriageApp(App[None]):
         self.saving = True
         self.update_status()
         log = self.session.log
-        self._save(self.session.decisions_frame(), log, self.session.snapshot())
+        self._save(self.ev, self.session.decisions_frame(), log, self.session.snapshot())
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, decisions: pl.DataFrame, log: list[Change], state: dict) -> None:
+    def _save(self, ev: Any, decisions: pl.DataFrame, log: list[Change], state: dict) -> None:
         from tierwise.io.annotate import write_annotated
 
         try:
+            # `ev` carries the rubric in use (an applied what-if one included): the
+            # writer records it in the workbook, and reopening it scores with it.
             write_annotated(
-                self.ev,
+                ev,
                 self.output,
                 decisions=decisions,
                 log=self._log_entries(log),
@@ -582,7 +649,7 @@ class TriageApp(App[None]):
         except Exception as err:  # never lose the session to a writer bug: say it, keep going
             self.call_from_thread(self._save_failed, f"unexpected {type(err).__name__}: {err}")
             return
-        self.call_from_thread(self._saved, log, state, decisions["decision"].count())
+        self.call_from_thread(self._saved, ev, log, state, decisions["decision"].count())
 
     def _log_entries(self, log: list[Change]) -> list[Any]:
         """One log entry per decision; a note typed right after a decision on the same
@@ -614,10 +681,12 @@ class TriageApp(App[None]):
             )
         return entries
 
-    def _saved(self, log: list[Change], state: dict, count: int) -> None:
+    def _saved(self, ev: Any, log: list[Change], state: dict, count: int) -> None:
         assert self.session is not None
         self.saving = False
         self.session.mark_saved(log, state)
+        if self.ev is not None and ev.rubric is self.ev.rubric:
+            self.rubric_unsaved = False
         if self.journal is not None:
             # Keep what the save did not cover: changes made while it ran, and a
             # previous session's changes the user chose not to restore yet.
@@ -645,7 +714,7 @@ class TriageApp(App[None]):
 
     # -- quitting and recovery ---------------------------------------------------------
     def action_quit_app(self) -> None:
-        if self.session is None or not self.session.dirty:
+        if not self.unsaved:
             self.exit()
             return
 
@@ -660,8 +729,8 @@ class TriageApp(App[None]):
 
         self.push_screen(
             ChoiceScreen(
-                "Unsaved decisions",
-                f"You have unsaved decisions or notes. Save them to {self.output.name}?",
+                "Unsaved changes",
+                f"You have unsaved {self._unsaved_what()}. Save them to {self.output.name}?",
                 [
                     ("save", "Save and quit", "primary"),
                     ("discard", "Quit without saving", "error"),
@@ -670,6 +739,14 @@ class TriageApp(App[None]):
             ),
             done,
         )
+
+    def _unsaved_what(self) -> str:
+        what = []
+        if self.session is not None and self.session.dirty:
+            what.append("decisions or notes")
+        if self.rubric_unsaved:
+            what.append("an applied what-if rubric")
+        return " and ".join(what)
 
     async def action_quit(self) -> None:
         self.action_quit_app()

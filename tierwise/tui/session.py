@@ -96,19 +96,29 @@ class TriageSession:
     """Decisions and notes over one scored tracker."""
 
     def __init__(self, partners: pl.DataFrame, decisions: pl.DataFrame | None = None) -> None:
-        table = partners.with_row_index("_pos").with_columns(pl.col("_pos").cast(pl.Int64))
         restored: dict[int, tuple[str | None, str]] = {}
         if decisions is not None and decisions.height:
             for r, d, n in decisions.select("row", "decision", "decision_note").iter_rows():
                 d = d if d in DECISIONS else None
                 if d or n:
                     restored[int(r)] = (d, n or "")
+        self._state: dict[int, tuple[str | None, str]] = dict(restored)
+        self._set_partners(partners)
+        self._saved: dict[int, tuple[str | None, str]] = dict(restored)
+        self._undo: list[Change] = []
+        self._redo: list[Change] = []
+        self._log: list[Change] = []  # changes since the last save, in order
+
+    def _set_partners(self, partners: pl.DataFrame) -> None:
+        """Make `partners` the table, with the current decisions and notes joined on."""
+        table = partners.with_row_index("_pos").with_columns(pl.col("_pos").cast(pl.Int64))
+        state = self._state
         # Whole-column work: a 50,000-partner tracker opens without a Python loop over it.
         kept = pl.DataFrame(
             {
-                "row": list(restored),
-                "decision": [s[0] for s in restored.values()],
-                "decision_note": [s[1] or None for s in restored.values()],
+                "row": list(state),
+                "decision": [s[0] for s in state.values()],
+                "decision_note": [s[1] or None for s in state.values()],
             },
             schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
         )
@@ -118,11 +128,15 @@ class TriageSession:
         self._pos_of_row = dict(
             zip(self.table["row"].to_list(), range(self.table.height), strict=True)
         )
-        self._state: dict[int, tuple[str | None, str]] = dict(restored)
-        self._saved: dict[int, tuple[str | None, str]] = dict(restored)
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
-        self._log: list[Change] = []  # changes since the last save, in order
+
+    def rescore(self, partners: pl.DataFrame) -> None:
+        """Replace the scored partners (the same tracker scored with another rubric);
+        decisions, notes, undo and the unsaved log are kept. Positions change: callers
+        ask for a new `view`."""
+        rows = set(partners["row"].to_list())
+        if rows != set(self._pos_of_row):
+            raise ValueError("rescore: the partners are not those of this session")
+        self._set_partners(partners)
 
     # -- reading ---------------------------------------------------------------------
     def __len__(self) -> int:

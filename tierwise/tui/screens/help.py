@@ -20,6 +20,9 @@ returns to the table. While a search is active, `n` / `N` go to the next / previ
 match; Escape ends the search, and `n` edits the note again (`e` always edits it).
 [b]Drill-down[/]: `p` (or tab) goes to the portfolio panel; Enter on a failing check or
 a flag shows only the partners behind it. Escape clears the drill-down, then filters.
+[b]What-if rubric[/] (`R`): edit weights and thresholds and watch the tiers move;
+ctrl+r applies the adjusted rubric to the open session (decisions and notes are kept,
+ctrl+s then saves the workbook with that rubric), ctrl+s there saves it as TOML.
 [b]Safety[/]: every change is journalled beside the output as you make it and offered
 back if the app stops before saving; ctrl+s refuses when the input file has changed
 on disk since it was opened."""

@@ -1,7 +1,9 @@
 """What-if rubric: change the main weights and thresholds and watch tiers and checks move.
 
 Every edit re-scores the tracker with the adjusted rubric (debounced, in a worker
-thread); ctrl+s writes the adjusted rubric as TOML, usable with `--rubric`.
+thread); ctrl+r applies it to the open session (the screen dismisses with the adjusted
+rubric, the app re-scores its partners and keeps the decisions); ctrl+s writes the
+adjusted rubric as TOML, usable with `--rubric`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ _SKIP_TABLES = {"aliases", "labels"}
 _MAX_KNOBS = 24
 DEBOUNCE = 0.3  # seconds after the last keystroke before re-scoring
 _SHOWN_MOVES = 6  # partners listed by name when the adjusted rubric moves them
+SUBTITLE = "ctrl+r applies to the session · ctrl+s saves the rubric · Escape closes"
 
 
 def knobs(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float]]:
@@ -57,11 +60,14 @@ def input_id(key: str) -> str:
     return "knob-" + key.replace(".", "--")
 
 
-class WhatIfScreen(ModalScreen[None]):
-    """Adjust the rubric and see the recommended tiers and checks it would give."""
+class WhatIfScreen(ModalScreen[Any]):
+    """Adjust the rubric and see the recommended tiers and checks it would give.
+    Dismisses with the adjusted rubric to apply it, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
+        # priority: the knob inputs have focus, and ctrl+r means nothing to an Input
+        Binding("ctrl+r", "apply", "Apply to session", priority=True),
         Binding("ctrl+s", "save_rubric", "Save rubric", priority=True),
         Binding("down", "app.focus_next", "Next", show=False),
         Binding("up", "app.focus_previous", "Previous", show=False),
@@ -79,7 +85,7 @@ class WhatIfScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = "What-if rubric"
-            box.border_subtitle = "ctrl+s saves the rubric · Escape closes"
+            box.border_subtitle = SUBTITLE
             with Horizontal(id="whatif-body"):
                 with VerticalScroll(id="whatif-inputs"):
                     for key, value in self.defaults.items():
@@ -89,7 +95,8 @@ class WhatIfScreen(ModalScreen[None]):
                 yield Static(id="whatif-result")
             with Horizontal(id="whatif-save"):
                 yield Input(str(self._default_path), id="whatif-path", compact=True)
-                yield Button("Save rubric", id="whatif-save-button", variant="primary")
+                yield Button("Save rubric", id="whatif-save-button")
+                yield Button("Apply to session", id="whatif-apply-button", variant="primary")
 
     def on_mount(self) -> None:
         self._show(self.ev.scored, None)
@@ -205,6 +212,23 @@ class WhatIfScreen(ModalScreen[None]):
             self.app.notify(f"Cannot write: {err}", title="Rubric not saved", severity="error")
             return
         self.app.notify(f"Saved the rubric to {path}; use it with --rubric {path.name}")
+
+    @on(Button.Pressed, "#whatif-apply-button")
+    def apply_pressed(self) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        """Close and hand the adjusted rubric to the app, which re-scores the session."""
+        try:
+            values = self.values()
+            rubric = self.ev.rubric.with_values(values) if values else None
+        except TierwiseError as err:
+            self._error(str(err))
+            return
+        if rubric is None:
+            self.app.notify("The rubric is unchanged: nothing to apply.")
+            return
+        self.dismiss(rubric)
 
     def action_close(self) -> None:
         self.dismiss(None)
