@@ -2,12 +2,35 @@
 
 Knows nothing of Excel or Textual. Entry points: `score`, `check_portfolio` and
 `portfolio_after` (the checks on triage decisions, without re-scoring).
+
+Names are loaded on first use, so reading a rubric (as `inspect` does) does not import
+the scoring engine.
 """
 
-from tierwise.scoring.engine import score
-from tierwise.scoring.portfolio import check_portfolio, portfolio_after
-from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, ScoreWarning
-from tierwise.scoring.rubric import Rubric, default_rubric_text, load_rubric
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tierwise.scoring.engine import score
+    from tierwise.scoring.portfolio import check_portfolio, portfolio_after
+    from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, ScoreWarning
+    from tierwise.scoring.rubric import Rubric, default_rubric_text, load_rubric
+
+_HOME = {
+    "score": "engine",
+    "check_portfolio": "portfolio",
+    "portfolio_after": "portfolio",
+    "Check": "result",
+    "Portfolio": "result",
+    "Reallocation": "result",
+    "Scored": "result",
+    "ScoreWarning": "result",
+    "Rubric": "rubric",
+    "default_rubric_text": "rubric",
+    "load_rubric": "rubric",
+}
 
 __all__ = [
     "Check",
@@ -22,3 +45,12 @@ __all__ = [
     "portfolio_after",
     "score",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'tierwise.scoring' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tierwise.scoring.{home}"), name)
+    globals()[name] = value
+    return value
