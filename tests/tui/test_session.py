@@ -158,3 +158,58 @@ def test_journal_replays_the_last_state_and_skips_a_torn_line(tmp_path) -> None:
     assert list(final) == [4] and final[4].decision == "casual" and final[4].note == "note"
     j.delete()
     assert not j.exists()
+
+
+ODD_LINES = [
+    '{"row": 1e999, "decision": "exit"}',  # inf
+    '{"row": -1e999}',
+    '{"row": NaN, "decision": "exit"}',
+    '{"row": Infinity}',
+    '{"row": 5.0, "decision": "exit"}',
+    '{"row": 5.5}',
+    '{"row": true, "decision": "exit"}',
+    '{"row": "5", "decision": "exit"}',
+    '{"row": null}',
+    '{"row": 0}',
+    '{"row": -3}',
+    '{"row": 99999999999999999999999999999999}',
+    '{"row": ' + "9" * 5000 + "}",  # past Python's int-from-text limit
+    '{"row": 5, "decision": "platinum"}',  # not a decision: restoring it would raise
+    '{"row": 5, "decision": 3}',
+    '{"row": 5, "decision": ["exit"]}',
+    '{"row": 5, "note": 12}',
+    '{"row": 5, "note": {"a": 1}}',
+    '{"row": 5, "partner": ["x"]}',
+    '{"row": 5, "when": 1730000000}',
+    '{"decision": "exit"}',
+    '[5, "exit"]',
+    '"row"',
+    "5",
+    "null",
+    "[" * 100_000 + "]" * 100_000,  # deeper than the JSON parser recurses
+    "{not json}",
+]
+
+
+def test_journal_skips_odd_json_and_counts_it(tmp_path) -> None:
+    j = Journal(tmp_path / "t.tierwise.xlsx")
+    j.append(Entry(4, "Acme", "exit", "", "2026-10-31T10:00:00"))
+    with j.path.open("ab") as fh:
+        for line in ODD_LINES:
+            fh.write(line.encode() + b"\n")
+        fh.write(b'{"row": 6, "note": "bad \xff utf-8"}\n')
+        # a note that holds line separators other than newline stays one entry
+        fh.write('{"row": 7, "decision": null, "note": "a\u2028b\x85c"}\n'.encode())
+    entries = j.read()
+    assert [(e.row, e.decision, e.note) for e in entries] == [
+        (4, "exit", ""),
+        (7, None, "a\u2028b\x85c"),
+    ]
+    assert j.skipped == len(ODD_LINES) + 1
+    assert list(j.final_states()) == [4, 7]
+
+
+def test_journal_of_binary_junk_reads_as_empty(tmp_path) -> None:
+    j = Journal(tmp_path / "t.tierwise.xlsx")
+    j.path.write_bytes(bytes(range(256)) * 4)
+    assert j.read() == [] and j.skipped >= 1

@@ -491,3 +491,34 @@ async def test_quit_asks_after_an_applied_rubric(tracker: Path) -> None:
         assert app.rubric_unsaved and not app.session.dirty
         await pilot.press("q")
         assert isinstance(app.screen, ChoiceScreen)
+
+
+async def test_a_damaged_journal_is_skipped_with_a_warning(tracker: Path) -> None:
+    out = tracker.with_name("out.xlsx")
+    journal = journal_path(out)
+    journal.write_text('{"row": 1e999, "decision": "exit"}\n{"row": 2, "decision": "platinum"}\n')
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running and not isinstance(app.screen, ChoiceScreen)
+        assert app.session.decided == 0
+        messages = [n.message for n in app._notifications]
+        assert any("2 damaged lines were skipped" in m for m in messages), messages
+    assert not journal.exists()  # nothing in it could be restored
+
+    row = 3  # Globex Consulting
+    journal.write_text(
+        '{"row": NaN}\n'
+        f'{{"row": {row}, "partner": "Globex Consulting", "decision": "exit", "note": "",'
+        ' "when": "2026-10-31T10:00:00"}\n'
+    )
+    again = make_app(tracker, output=out)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ChoiceScreen)
+        await pilot.click("#restore")
+        await settle(pilot)
+        assert row_of(again, "Globex Consulting") == row
+        assert again.session.state(row) == ("exit", "")
+        messages = [n.message for n in again._notifications]
+        assert any("1 damaged line was skipped" in m for m in messages), messages

@@ -760,6 +760,13 @@ class TriageApp(App[None]):
             for e in self.journal.final_states().values()
             if e.row in self._raw_index and session.state(e.row) != (e.decision, e.note)
         ]
+        if self.journal.skipped:
+            lines = "line was" if self.journal.skipped == 1 else "lines were"
+            self.notify(
+                f"{self.journal.skipped} damaged {lines} skipped in {self.journal.path.name}.",
+                title="Journal",
+                severity="warning",
+            )
         if not pending:
             self.journal.delete()
             return

@@ -13,7 +13,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tierwise.fields import DECISIONS
+
 SUFFIX = ".tierwise-journal.jsonl"
+_LAST_ROW = 1_048_576  # the last worksheet row a spreadsheet can have
 
 
 def journal_path(output: Path) -> Path:
@@ -34,6 +37,7 @@ class Journal:
 
     def __init__(self, output: Path) -> None:
         self.path = journal_path(output)
+        self.skipped = 0  # damaged lines left out by the last `read`
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -49,26 +53,24 @@ class Journal:
             os.close(fd)
 
     def read(self) -> list[Entry]:
-        """The entries written so far; a torn last line (crash mid-write) is skipped."""
+        """The entries written so far. A line that is not one this class wrote (a torn
+        last line after a crash mid-write, or a damaged file) is skipped and counted in
+        `skipped`; reading never raises."""
         entries: list[Entry] = []
+        self.skipped = 0
         try:
-            text = self.path.read_text("utf-8")
+            data = self.path.read_bytes()
         except OSError:
             return entries
-        for line in text.splitlines():
-            try:
-                doc = json.loads(line)
-                entries.append(
-                    Entry(
-                        int(doc["row"]),
-                        str(doc.get("partner", "")),
-                        doc.get("decision"),
-                        str(doc.get("note") or ""),
-                        str(doc.get("when", "")),
-                    )
-                )
-            except (ValueError, KeyError, TypeError):
+        # Split on newline only: notes may hold U+2028 or U+0085, which
+        # str.splitlines would treat as line ends.
+        for line in data.split(b"\n"):
+            if not line.strip():
                 continue
+            try:
+                entries.append(_entry(json.loads(line, parse_constant=_no_constant)))
+            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+                self.skipped += 1
         return entries
 
     def final_states(self) -> dict[int, Entry]:
@@ -90,3 +92,25 @@ class Journal:
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a journal value")
+
+
+def _entry(doc: object) -> Entry:
+    """A journal line's object as an Entry; ValueError unless it has the types `append`
+    writes: an int row within a worksheet, a known decision or null, and strings."""
+    if not isinstance(doc, dict):
+        raise ValueError("a journal line is an object")
+    row = doc.get("row")
+    # bool is an int to Python; 1e999 parses as a float (inf), 1.0 too: neither is a row
+    if type(row) is not int or not 1 <= row <= _LAST_ROW:
+        raise ValueError("row is not a worksheet row")
+    decision = doc.get("decision")
+    if decision is not None and decision not in DECISIONS:
+        raise ValueError("unknown decision")
+    text = {key: doc.get(key) for key in ("partner", "note", "when")}
+    if any(value is not None and not isinstance(value, str) for value in text.values()):
+        raise ValueError("partner, note and when are strings")
+    return Entry(row, text["partner"] or "", decision, text["note"] or "", text["when"] or "")
