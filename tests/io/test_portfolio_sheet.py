@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -233,8 +235,162 @@ def test_notes_on_missing_evidence_never_run_into_the_action_list(tmp_path: Path
     path = tmp_path / "names.csv"
     path.write_text("Partner\nAcme\nGlobex\n", encoding="utf-8")
     spec = build_portfolio_sheet(evaluate(path, as_of=AS_OF))
-    notes_at = _find(spec, "What the tracker does not record", col=6)
-    notes = [r for r in range(notes_at + 1, notes_at + 4) if 6 in spec.cells.get(r, {})]
-    assert notes and all(spec.cells[r][6].value.startswith("No evidence column") for r in notes)
+    notes_at = _find(spec, "What the tracker does not record")
+    notes = [r for r in range(notes_at + 1, notes_at + 4) if 1 in spec.cells.get(r, {})]
+    assert notes and all(spec.cells[r][1].value.startswith("No evidence column") for r in notes)
     assert _find(spec, "Action list, by impact (0 partners)") > max(notes) + 1
     assert _find(spec, "Nothing to change: every partner keeps its tier.")
+
+
+# -- print layout ------------------------------------------------------------------------
+
+# Printable area of a landscape page inside the sheet's margins (0.4" sides, 0.5" top
+# and bottom), in pixels at 96 dpi: US Letter and A4.
+PAGES_PX = {
+    "letter": ((11 - 0.8) * 96, (8.5 - 1.0) * 96),
+    "a4": ((11.69 - 0.8) * 96, (8.27 - 1.0) * 96),
+}
+ROW_PX = 20  # Excel's default 15 pt row
+
+
+def _col_px(width: float, font_scale: float) -> float:
+    """A column's width in pixels: Calibri 11 gives 7 px a character plus 5 px padding;
+    a wider substitute font (LibreOffice without Calibri: DejaVu Sans) about 4/3 of it."""
+    return int(width * 7 + 5) * font_scale
+
+
+def _ref(ref: str) -> tuple[int, int]:
+    """ "D22" -> (22, 4)."""
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m.group(1))))
+    return int(m.group(2)), col
+
+
+def _filled(spec: SheetSpec) -> set[tuple[int, int]]:
+    """Every (row, col) holding a value or inside a merged span."""
+    cells = {(r, c) for r, row in spec.cells.items() for c in row}
+    for merge in spec.merges:
+        (r1, c1), (r2, c2) = (_ref(end) for end in merge.split(":"))
+        cells |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    return cells
+
+
+def _fit_scale(spec: SheetSpec, page: str, font_scale: float) -> float:
+    """The zoom a one-page fit needs for everything printed: cells and charts."""
+    filled = _filled(spec).union(*(_chart_cells(spec, c, font_scale) for c in spec.charts))
+    last_row, last_col = max(r for r, _ in filled), max(c for _, c in filled)
+    width = sum(_col_px(spec.col_widths.get(c, 8.43), font_scale) for c in range(1, last_col + 1))
+    height = last_row * ROW_PX + 8  # the 16 pt title row is a little taller
+    page_w, page_h = PAGES_PX[page]
+    return min(page_w / width, page_h / height, 1.0)
+
+
+def _chart_cells(spec: SheetSpec, chart, font_scale: float = 1.0) -> set[tuple[int, int]]:
+    """The (row, col) cells a chart covers, from its anchor and size."""
+    col = sum(
+        (ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(chart.anchor.rstrip("0123456789")))
+    )
+    row = int(chart.anchor.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    width_px, height_px = chart.width_cm / 2.54 * 96, chart.height_cm / 2.54 * 96
+    cols, x = [], 0.0
+    while x < width_px:
+        cols.append(col)
+        x += _col_px(spec.col_widths.get(col, 8.43), font_scale)
+        col += 1
+    rows = range(row, row + int(-(-height_px // ROW_PX)))
+    return {(r, c) for r in rows for c in cols}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES_PX))
+@pytest.mark.parametrize("font_scale", [1.0, 4 / 3])
+def test_the_page_prints_at_a_readable_scale(spec: SheetSpec, page: str, font_scale: float) -> None:
+    # The old layout (charts in a column of their own right of the tables) needed 65%
+    # of Calibri's size on Letter and 52% with a wider font; this one stays at 70% or more.
+    assert _fit_scale(spec, page, font_scale) >= 0.70
+
+
+@pytest.mark.parametrize("font_scale", [1.0, 4 / 3])
+def test_charts_sit_inside_the_tables_width_and_cover_no_cell(
+    spec: SheetSpec, font_scale: float
+) -> None:
+    filled = _filled(spec)
+    last_col = max(c for _, c in filled)
+    assert last_col == 10  # A-J, the width of the check and action tables
+    covered = [_chart_cells(spec, chart, font_scale) for chart in spec.charts]
+    for chart, cells in zip(spec.charts, covered, strict=True):
+        assert not cells & filled, (chart.title, sorted(cells & filled))
+        assert max(c for _, c in cells) <= last_col, chart.title
+        assert max(r for r, _ in cells) < max(spec.cells), chart.title
+    assert not covered[0] & covered[1]
+
+
+def test_the_written_sheet_is_set_to_one_landscape_page(tmp_path: Path, ev: Evaluation) -> None:
+    out = tmp_path / "annotated.xlsx"
+    write_annotated(ev, out)
+    ws = openpyxl.load_workbook(out)["Tierwise Portfolio"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1)
+    assert ws.print_options.horizontalCentered
+    # No print area is set: what prints is the used range, which is A-J with the
+    # charts inside it, so nothing to the right widens the page.
+    assert not ws.print_area
+    assert ws.max_column == 10
+    assert len(ws._charts) == 2
+    for chart in ws._charts:
+        assert chart.anchor._from.col <= 9  # 0-based: anchored in A-J
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_prints_the_sheet_on_one_page_at_a_readable_scale(
+    tmp_path: Path, ev: Evaluation
+) -> None:
+    out = tmp_path / "annotated.xlsx"
+    write_annotated(ev, out)
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler) is not installed")
+    pdf = str(tmp_path / "annotated.pdf")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    # Blocks from the top, the middle and the bottom of the sheet share one page.
+    ours = [
+        i
+        for i, text in enumerate(pages, start=1)
+        if any(b in text for b in ("Tier discipline", "Motivation coverage", "Action list"))
+    ]
+    assert len(ours) == 1, ours
+    page = pages[ours[0] - 1]
+    assert "Tier discipline" in page and "Action list" in page and "6 more" in page
+    words = subprocess.run(
+        ["pdftotext", "-f", str(ours[0]), "-l", str(ours[0]), "-bbox", pdf, "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # Row pitch of the seven checks: 15 pt rows printed at the page's zoom.
+    tops = [
+        float(y)
+        for y, text in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(\w+)<', words)
+        if text in {"Strategic", "Tactical", "Casual", "Share"}
+    ][:7]
+    pitch = (tops[-1] - tops[0]) / (len(tops) - 1)
+    assert pitch / 15 >= 0.68, pitch

@@ -1,11 +1,16 @@
 """The "Tierwise Portfolio" sheet: a one-page landscape summary a biz-dev lead hands upward.
 
 Built as a SheetSpec (what goes where, with named styles); io/render.py turns it into
-worksheet XML and native charts. Layout, top to bottom: the seven tier-discipline
-checks (designated vs recommended vs limits), the five flags with the playbook's
-one-line explanation, partners per tier and motivation coverage side by side,
-resources to reallocate, then the action list by impact. Two charts sit on the right,
-drawn from the tier and motivation tables.
+worksheet XML and native charts. Layout, top to bottom, all within columns A-J: the
+seven tier-discipline checks (designated vs recommended vs limits), the five flags with
+the playbook's one-line explanation, then a middle band of partners per tier and the
+resources to reallocate (A-C), the tier chart beside them (D-F), and motivation coverage
+with its chart (G-J); then what the tracker does not record (when it lacks evidence),
+then the action list by impact.
+
+The charts sit inside the tables' width rather than in a column of their own, so the
+page is about as wide as it is tall for a landscape sheet: printed on one page it keeps
+a readable scale instead of shrinking to fit a wide strip.
 """
 
 from __future__ import annotations
@@ -56,8 +61,9 @@ FLAG_MEANINGS: Final[dict[str, str]] = {
 # Exits and demotions free people and budget, so they rank together by what they free.
 ACTION_RANK: Final[dict[str, int]] = {"exit": 0, "demote": 0, "promote": 1, "fix": 2, "keep": 3}
 ACTION_ROWS: Final = 10  # the action list is cut here to keep the page to one sheet of paper
+MOTIVE_CHART_MIN_ROWS: Final = 8  # four columns under a title stay legible in 8 rows
 
-# Column layout (1-based): tables in A-J (two side by side in G-J), charts at L.
+# Column layout (1-based): every block within A-J, the middle band split A-C | D-F | G-J.
 WIDTHS: Final[dict[int, float]] = {
     1: 32,
     2: 12,
@@ -71,9 +77,24 @@ WIDTHS: Final[dict[int, float]] = {
     10: 11,
 }
 LAST_COL: Final = 10
-CHART_COL: Final = "L"
+TIER_CHART_COLS: Final = (4, 6)  # D-F, right of the tier and reallocation tables
+MOTIVE_CHART_COLS: Final = (7, 10)  # G-J, under the motivation coverage table
 # How many characters fit in a merged text span before it would be clipped.
-_SPAN_CHARS: Final = {6: 68, 4: 96}
+_SPAN_CHARS: Final = {1: 130, 6: 62, 4: 96}
+# Excel's default row (15 pt) and its column widths in pixels at 96 dpi (Calibri 11:
+# 7 px a character plus 5 px of padding). Charts are sized from these, the narrowest
+# likely rendering, so they never spill onto a table; wider fonts only add margin.
+_ROW_CM: Final = 15 / 72 * 2.54
+_PX_CM: Final = 2.54 / 96
+_CHART_MARGIN_CM: Final = 0.25
+
+
+def _cols_cm(first: int, last: int) -> float:
+    return sum(int(WIDTHS[c] * 7 + 5) for c in range(first, last + 1)) * _PX_CM
+
+
+def _rows_cm(first: int, last: int) -> float:
+    return (last - first + 1) * _ROW_CM
 
 
 def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None) -> SheetSpec:
@@ -86,7 +107,10 @@ def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None)
     partners = after_tiers(ev.scored.partners, decisions if decided else None)
     after_name = "Decided" if decided else "Recommended"
 
-    spec = SheetSpec(PORTFOLIO_SHEET, tab_color="1F4E79", fit_to_height=1)
+    # One landscape page: the layout is sized so that this prints at a readable scale.
+    spec = SheetSpec(
+        PORTFOLIO_SHEET, tab_color="1F4E79", landscape=True, fit_to_width=True, fit_to_height=1
+    )
     spec.col_widths = dict(WIDTHS)
     source = ev.tracker.source
     spec.set(1, 1, f"Partner portfolio: {Path(source.file).name}", "title")
@@ -101,35 +125,41 @@ def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None)
 
     row = _checks(spec, 4, portfolio, ev.rubric, after_name)
     row = _flags(spec, row + 2, partners)
-    tiers_at = row + 2
-    end_tiers = _tier_counts(spec, tiers_at, partners, after_name)
-    end_motives = _coverage(spec, tiers_at, partners, ev.rubric)
-    row = max(end_tiers, end_motives)
-    row = _reallocation(spec, row + 2, portfolio, notes=portfolio.notes)
+    # The middle band: tier counts over reallocation on the left, the tier chart beside
+    # them, coverage over its chart on the right.
+    band = row + 2
+    end_tiers = _tier_counts(spec, band, partners, after_name)
+    end_motives = _coverage(spec, band, partners, ev.rubric)
+    end_realloc = _reallocation(spec, end_tiers + 2, portfolio)
+    motive_chart_at = end_motives + 1
+    band_end = max(end_realloc, motive_chart_at + MOTIVE_CHART_MIN_ROWS - 1)
+    row = _notes(spec, band_end + 2, portfolio.notes)
     _actions(spec, row + 2, partners, decisions if decided else None)
 
+    first, last = TIER_CHART_COLS
     spec.charts.append(
         ChartSpec(
             title="Partners per tier",
-            categories=f"A{tiers_at + 2}:A{end_tiers}",
+            categories=f"A{band + 2}:A{end_tiers}",
             series=(
-                ("Designated", f"B{tiers_at + 2}:B{end_tiers}"),
-                (after_name, f"C{tiers_at + 2}:C{end_tiers}"),
+                ("Designated", f"B{band + 2}:B{end_tiers}"),
+                (after_name, f"C{band + 2}:C{end_tiers}"),
             ),
-            anchor=f"{CHART_COL}4",
-            width_cm=11.0,
-            height_cm=7.0,
+            anchor=f"{column_letter(first)}{band}",
+            width_cm=round(_cols_cm(first, last) - _CHART_MARGIN_CM, 2),
+            height_cm=round(_rows_cm(band, band_end) - _CHART_MARGIN_CM, 2),
         )
     )
+    first, last = MOTIVE_CHART_COLS
     spec.charts.append(
         ChartSpec(
-            title="Partners evidencing each motivation",
-            categories=f"G{tiers_at + 2}:G{end_motives}",
-            series=(("Partners", f"H{tiers_at + 2}:H{end_motives}"),),
-            anchor=f"{CHART_COL}20",
-            kind="bar",
-            width_cm=11.0,
-            height_cm=7.0,
+            title="Partners per motivation",
+            categories=f"G{band + 2}:G{end_motives}",
+            series=(("Partners", f"H{band + 2}:H{end_motives}"),),
+            anchor=f"{column_letter(first)}{motive_chart_at}",
+            kind="col",
+            width_cm=round(_cols_cm(first, last) - _CHART_MARGIN_CM, 2),
+            height_cm=round(_rows_cm(motive_chart_at, band_end) - _CHART_MARGIN_CM, 2),
         )
     )
     return spec
@@ -199,11 +229,13 @@ def _coverage(spec: SheetSpec, row: int, partners: pl.DataFrame, rubric: Rubric)
         if assessed:
             spec.set(i, 9, count / partners.height if partners.height else 0.0, "percent")
         else:
-            spec.set(i, 9, "not assessed: no evidence column")
+            # Short enough to stay inside the table (longer text spills past the print
+            # edge); the notes block under the band says what evidence is missing.
+            spec.set(i, 9, "not assessed", "muted")
     return row + 1 + len(coverage)
 
 
-def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio, notes: Sequence[str]) -> int:
+def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio) -> int:
     spec.set(row, 1, "Resources to reallocate (from demoted and exited partners)", "subtitle")
     _header(spec, row + 1, {1: "Designated tier", 2: "FTE", 3: "Budget"})
     realloc = portfolio.reallocate
@@ -219,13 +251,20 @@ def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio, notes: Sequen
     spec.set(r, 1, "Total", "subtitle")
     spec.set(r, 2, realloc.fte, "number")
     spec.set(r, 3, realloc.budget, "money")
+    return r
+
+
+def _notes(spec: SheetSpec, row: int, notes: Sequence[str]) -> int:
+    """Up to three notes on what the tracker lacks, across the page; returns the last
+    row used (row - 2 when there is nothing to say, so no gap is left)."""
     shown = list(notes[:3])
-    if shown:
-        spec.set(row, 6, "What the tracker does not record", "subtitle")
+    if not shown:
+        return row - 2
+    spec.set(row, 1, "What the tracker does not record", "subtitle")
     for i, note in enumerate(shown, start=row + 1):
-        spec.set(i, 6, _clip(note, _SPAN_CHARS[6]))
-        spec.merges.append(f"F{i}:J{i}")
-    return max(r, row + len(shown))
+        spec.set(i, 1, _clip(note, _SPAN_CHARS[1]))
+        spec.merges.append(f"A{i}:{column_letter(LAST_COL)}{i}")
+    return row + len(shown)
 
 
 def _actions(
