@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tierwise.errors import TierwiseError
 from tierwise.io.atomic import same_file
-from tierwise.pipeline import Evaluation, evaluate, result_json_text
+from tierwise.pipeline import Evaluation, evaluate, result_json_parts
 
 SUFFIX = ".tierwise"
 # Outputs of earlier runs (NAME.tierwise.xlsx, NAME.tierwise-2.xlsx) are not inputs.
@@ -53,9 +53,9 @@ class Scored:
     summary: str
 
     @property
-    def json_text(self) -> str:
-        """CONTRACT.md's JSON document, compact."""
-        return result_json_text(self.ev)
+    def json_parts(self) -> list[bytes]:
+        """CONTRACT.md's JSON document, compact, in pieces (see result_json_parts)."""
+        return result_json_parts(self.ev)
 
     def report(self, top: int | None = None) -> str:
         """The text report, listing the `top` ranked partners (None: the default)."""
@@ -140,7 +140,7 @@ def _write(ev: Evaluation, output: Path) -> str:
     if suffix == ".csv":
         write_csv(ev.scored.partners, ev.tracker.decisions, output)
     elif suffix == ".json":
-        write_json(result_json_text(ev), output)
+        write_json(result_json_parts(ev), output)
     else:
         from tierwise.io.annotate import write_annotated
 

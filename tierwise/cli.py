@@ -50,19 +50,22 @@ def shown(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group(1) or "\ufffd", text)
 
 
-def json_text(doc: object) -> str:
-    """`doc` as JSON for stdout (see `json_out`)."""
-    return json_out(json.dumps(doc, ensure_ascii=False))
+def echo_json(doc: object) -> None:
+    """Print `doc` as JSON (see `echo_json_parts`)."""
+    echo_json_parts([json.dumps(doc, ensure_ascii=False).encode()])
 
 
-def json_out(text: str) -> str:
-    """Compact JSON text made ready for stdout: every control character escaped, and
-    indented when a person reads it at a terminal (a pipe gets it compact and fast)."""
-    if sys.stdout.isatty():
-        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+def echo_json_parts(parts: list[bytes]) -> None:
+    """Print a JSON document given as UTF-8 pieces, every control character escaped:
+    compact and streamed for a pipe, indented when a person reads it at a terminal."""
     from tierwise.io.exports import escape_c1
 
-    return escape_c1(text)
+    if sys.stdout.isatty():
+        pretty = json.dumps(json.loads(b"".join(parts)), indent=2, ensure_ascii=False)
+        parts = [pretty.encode()]
+    for part in parts:
+        click.echo(escape_c1(part), nl=False)  # bytes go to the binary stream as they are
+    click.echo(b"\n", nl=False)
 
 
 def _fail(message: str) -> click.exceptions.Exit:
@@ -170,7 +173,7 @@ def inspect(
             "source": tracker.source.to_json(),
             "warnings": [{"where": w.where, "message": w.message} for w in tracker.warnings],
         }
-        click.echo(json_text(doc))
+        echo_json(doc)
     else:
         click.echo(shown(inspect_report(tracker)), color=None)
 
@@ -258,7 +261,10 @@ def score(
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")
         outcome = batch.compare_rubrics(paths[0], options, compare)
-        click.echo(json_text(outcome.to_json()) if as_json else shown(outcome.report()))
+        if as_json:
+            echo_json(outcome.to_json())
+        else:
+            click.echo(shown(outcome.report()))
         return
     write = fmt is not None or output is not None or not as_json
     targets = batch.plan_outputs(paths, output, fmt or "xlsx") if write else {}
@@ -276,14 +282,20 @@ def score(
                 click.echo(shown(f"tierwise: {path}: {err}"), err=True)
                 continue
             if as_json:
-                docs.append(done.json_text)
+                docs.append(done.json_parts)
             elif len(paths) == 1 and not quiet:
                 click.echo(shown(done.report(top)))
                 click.echo(shown(done.summary), err=True)
             else:
                 click.echo(shown(done.summary))
     if as_json:
-        click.echo(json_out(docs[0] if len(paths) == 1 and docs else f"[{','.join(docs)}]"))
+        if len(paths) == 1 and docs:
+            echo_json_parts(docs[0])
+        else:
+            pieces = [b"["]
+            for i, parts in enumerate(docs):
+                pieces += [b","] * (i > 0) + parts
+            echo_json_parts([*pieces, b"]"])
     if failed:
         raise click.exceptions.Exit(1)
 

@@ -5,6 +5,7 @@ The CLI and the TUI both call `evaluate`; neither parses cells nor scores on its
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -65,8 +66,8 @@ def evaluate(
 _MOTIVATIONS = ("share", "access", "speed", "ecosystem")
 
 
-def partners_json(ev: Evaluation) -> str:
-    """The `partners` array of CONTRACT.md's JSON document, as compact JSON text.
+def partners_json(ev: Evaluation) -> bytes:
+    """The `partners` array of CONTRACT.md's JSON document, as compact UTF-8 JSON.
 
     polars serialises it (a Python loop over 100k partners' dicts, then `json.dumps`,
     was most of `score --json`'s time); non-finite numbers become null, as JSON wants."""
@@ -91,24 +92,35 @@ def partners_json(ev: Evaluation) -> str:
         how="left",
         maintain_order="left",
     )
-    return table.write_json()
+    out = io.BytesIO()
+    table.write_json(out)
+    return out.getvalue()
 
 
-def result_json_text(ev: Evaluation) -> str:
-    """The whole result as CONTRACT.md's JSON document, compact, in its key order."""
-    parts = {
-        "tierwise": json.dumps(__version__),
-        "as_of": json.dumps(ev.as_of.isoformat()),
-        "source": json.dumps(ev.tracker.source.to_json(), ensure_ascii=False),
-        "partners": partners_json(ev),
-        "portfolio": json.dumps(ev.scored.portfolio.to_json(), ensure_ascii=False),
-        "warnings": json.dumps(
-            [{"where": w.where, "message": w.message} for w in ev.warnings], ensure_ascii=False
-        ),
+def result_json_parts(ev: Evaluation) -> list[bytes]:
+    """The whole result as CONTRACT.md's JSON document (compact, in its key order), in
+    pieces to write one after another: at 100k partners the partners array alone is
+    ~90 MB, and is never copied into one string with the rest."""
+
+    def dumped(value: object) -> bytes:
+        return json.dumps(value, ensure_ascii=False).encode()
+
+    head = {
+        "tierwise": dumped(__version__),
+        "as_of": dumped(ev.as_of.isoformat()),
+        "source": dumped(ev.tracker.source.to_json()),
     }
-    return "{" + ",".join(f'"{key}":{text}' for key, text in parts.items()) + "}"
+    tail = {
+        "portfolio": dumped(ev.scored.portfolio.to_json()),
+        "warnings": dumped([{"where": w.where, "message": w.message} for w in ev.warnings]),
+    }
+    return [
+        b"{" + b"".join(b'"%s":%s,' % (k.encode(), v) for k, v in head.items()) + b'"partners":',
+        partners_json(ev),
+        b"".join(b',"%s":%s' % (k.encode(), v) for k, v in tail.items()) + b"}",
+    ]
 
 
 def result_json(ev: Evaluation) -> dict:
     """The whole result as the JSON document of CONTRACT.md (a dict)."""
-    return json.loads(result_json_text(ev))
+    return json.loads(b"".join(result_json_parts(ev)))

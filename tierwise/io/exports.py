@@ -7,6 +7,7 @@ recommends (a leading apostrophe), since CSV files are mostly opened in Excel.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
@@ -73,18 +74,25 @@ def write_csv(partners: pl.DataFrame, decisions: pl.DataFrame, out: Path) -> Non
     write_atomically(out, write)
 
 
-_C1: Final = re.compile("[\x7f-\x9f]")
+_C1: Final = re.compile(rb"\x7f|\xc2[\x80-\x9f]")  # DEL and U+0080-U+009F in UTF-8
 
 
-def escape_c1(json_text: str) -> str:
-    """JSON text with DEL and the C1 controls escaped too (JSON encoders escape only C0):
-    a terminal that shows the JSON must not meet a raw CSI."""
-    if json_text.isascii() and "\x7f" not in json_text:  # the usual case, at C speed
-        return json_text
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+def escape_c1(json_bytes: bytes) -> bytes:
+    """UTF-8 JSON with DEL and the C1 controls escaped too (JSON encoders escape only
+    C0): a terminal that shows the JSON must not meet a raw CSI."""
+    if b"\x7f" not in json_bytes and b"\xc2" not in json_bytes:  # the usual case, memchr
+        return json_bytes
+    return _C1.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), json_bytes)
 
 
-def write_json(text: str, out: Path) -> None:
-    """Write JSON text to `out` atomically, control characters escaped as on stdout."""
-    text = escape_c1(text) + "\n"
-    write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+def write_json(parts: Iterable[bytes], out: Path) -> None:
+    """Write a JSON document (UTF-8 pieces) to `out` atomically, control characters
+    escaped as on stdout."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            for part in parts:
+                fh.write(escape_c1(part))
+            fh.write(b"\n")
+
+    write_atomically(out, write)
