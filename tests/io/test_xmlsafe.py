@@ -49,6 +49,7 @@ def sheet_part(doctype: bytes = b"", text: bytes = b"Acme") -> bytes:
 HOSTILE = {
     "billion-laughs": sheet_part(BILLION_LAUGHS, b"&lol9;"),
     "external-entity": sheet_part(PASSWD, b"&xxe;"),
+    "entity-loop": sheet_part(b'<!DOCTYPE worksheet [<!ENTITY a "&b;"><!ENTITY b "&a;">]>', b"&a;"),
     # Declared but never referenced: still refused, a spreadsheet has no use for it.
     "unused-declaration": sheet_part(PASSWD),
 }

@@ -44,8 +44,8 @@ def _refuse_dtd(root: etree._Element, where: str) -> None:
 
 def _syntax_error(err: etree.XMLSyntaxError, where: str) -> TierwiseError:
     # libxml2 stops an entity bomb itself, before any element exists to check the
-    # DTD on; only declared entities can amplify, so that is a DTD refusal too.
-    if "amplification" in str(err):
+    # DTD on; only declared entities can amplify or loop, so that is a DTD refusal too.
+    if any(sign in str(err) for sign in ("amplification", "entity reference loop")):
         return _dtd_error(where)
     return TierwiseError(f"{where} is not well-formed XML ({err}); the file is damaged")
 
@@ -70,7 +70,8 @@ def iterparse(
 ) -> Iterator[tuple[str, etree._Element]]:
     """Stream a part with the same hardening as `parse` (for parts too big for a DOM).
 
-    A part that declares a DTD is refused before any element of it reaches the caller.
+    A part that declares a DTD is refused before any element of it reaches the caller
+    (a "comment" or "pi" event may come first: neither can hold an entity).
     """
     opts = {k: v for k, v in _OPTIONS.items() if k != "dtd_validation"}
     stream = etree.iterparse(source, events=events, tag=tag, **opts)
