@@ -23,7 +23,7 @@ from lxml import etree
 
 from tierwise.errors import TierwiseError
 from tierwise.io import xmlsafe
-from tierwise.io.tracker import column_letter
+from tierwise.io.tracker import column_letter, columns_from
 
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -778,7 +778,7 @@ def last_filled_column(
     letters: set[bytes] = set()
     carry = b""
     prefix: bytes | None = None
-    wanted = _letters_from(from_column)
+    wanted = columns_from(from_column)
     while True:
         chunk = source.read(_CHUNK)
         data = carry + chunk
@@ -792,20 +792,6 @@ def last_filled_column(
             break
     columns = {column_number(x) for x in letters} - ignore
     return max(columns, default=from_column - 1)
-
-
-def _letters_from(column: int) -> bytes:
-    """A regex for the column letters (1-3, any case) of `column` and every one right of
-    it: longer names, or as long and not before it alphabetically."""
-    name = column_letter(max(column, 1)).upper()
-    options = [b"[A-Z]{%d,3}" % (len(name) + 1)] if len(name) < 3 else []
-    for i, ch in enumerate(name):
-        rest = len(name) - i - 1
-        if ch < "Z":
-            after = b"[%s-Z]" % chr(ord(ch) + 1).encode()
-            options.append(name[:i].encode() + after + (b"[A-Z]{%d}" % rest if rest else b""))
-    options.append(name.encode())
-    return b"(?i:" + b"|".join(options) + b")"
 
 
 def _filled_letters(data: bytes, prefix: bytes, letters: bytes = b"[A-Za-z]{1,3}") -> set[bytes]:

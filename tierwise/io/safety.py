@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from tierwise.errors import TierwiseError
+from tierwise.io.tracker import columns_from
 
 # Zip bomb caps, read from the zip directory before anything is inflated.
 MAX_TOTAL_UNCOMPRESSED: Final = 1 << 30  # 1 GiB across all entries
@@ -199,14 +200,14 @@ def _column_number(letters: bytes) -> int:
 # attribute ending in "r" may match too: that only loosens the bound or sends the sheet
 # to the full scan, never lets a far cell through.
 _ROW_NUMBER: Final = re.compile(rb'r="([0-9]{1,8})"')
-_TWO_LETTERS: Final = re.compile(rb'r="([A-Za-z]{2})[0-9]')
 _IN_MEMORY: Final = 256 << 20  # sheet parts up to this size are scanned in memory
 
 
 def _quick_bound(data: bytes) -> int | None:
-    """An upper bound on the cells a sheet's references can span, from its last
-    <row r=...> number and two cheap searches; None when some cell reference reaches past what
-    the rows suggest (three-letter columns, or a row number above the last row's range).
+    """An upper bound, within MAX_CELLS, on the cells a sheet's references can span,
+    from its last <row r=...> number and two or three searches; None when some cell
+    reference reaches past what the rows suggest (three-letter columns, a row number
+    above the last row's range, or, on a tall sheet, a column past what the cap leaves).
 
     Far cheaper than collecting every reference: it is what keeps the check a fraction
     of calamine's own read on a large, honest tracker."""
@@ -228,8 +229,10 @@ def _quick_bound(data: bytes) -> int | None:
     rows = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
     if rows * 702 <= MAX_CELLS:  # columns stop at ZZ (702): no need to look closer
         return rows * 702
-    two = {_column_number(t) for t in set(_TWO_LETTERS.findall(data))}
-    return rows * max(two, default=26)
+    # As many columns as the cap allows for these rows: is any cell right of them?
+    width = min(MAX_CELLS // rows, 702)
+    beyond = re.compile(rb'r="' + columns_from(width + 1) + rb"[0-9]")
+    return None if beyond.search(data) else rows * width
 
 
 def _check_sheet_extents(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:

@@ -87,6 +87,20 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def columns_from(column: int) -> bytes:
+    """A regex (bytes) for the letters, in any case, of `column` and of every column right
+    of it: longer names, or as long and not before it alphabetically ("AI" -> AI..ZZ, AAA..)."""
+    name = column_letter(max(column, 1))
+    options = [b"[A-Z]{%d,3}" % (len(name) + 1)] if len(name) < 3 else []
+    for i, ch in enumerate(name):
+        rest = len(name) - i - 1
+        if ch < "Z":
+            after = b"[%s-Z]" % chr(ord(ch) + 1).encode()
+            options.append(name[:i].encode() + after + (b"[A-Z]{%d}" % rest if rest else b""))
+    options.append(name.encode())
+    return b"(?i:" + b"|".join(options) + b")"
+
+
 def quote_sheet(name: str) -> str:
     """A sheet name as it stands in a reference: quoted when it holds anything but word chars."""
     if name.replace("_", "").isalnum():
