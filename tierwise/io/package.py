@@ -259,7 +259,7 @@ class Package:
         resolved), streaming the sheet only up to that row."""
         wanted: dict[int, str | int] = {}
         with self.open(part) as fh:
-            for _, el in xmlsafe.iterparse(fh, ("end",), tag=f"{{{self.main_ns}}}row"):
+            for _, el in xmlsafe.iterparse(fh, ("end",), tag=f"{{{self.main_ns}}}row", where=part):
                 number = int(el.get("r", "0") or 0)
                 if number == row:
                     for c in el.iterfind(f"{{{self.main_ns}}}c"):
@@ -298,7 +298,7 @@ class Package:
         last = max(indices)
         with self.open(part) as fh:
             for i, (_, el) in enumerate(
-                xmlsafe.iterparse(fh, ("end",), tag=f"{{{self.main_ns}}}si")
+                xmlsafe.iterparse(fh, ("end",), tag=f"{{{self.main_ns}}}si", where=part)
             ):
                 if i in indices:
                     found[i] = "".join(

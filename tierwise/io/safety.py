@@ -312,7 +312,7 @@ def _ods_extent(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     worst = (0, 0)
     height = width = rows = 0
     with zf.open(name) as fh:
-        for _, el in xmlsafe.iterparse(fh, ("end",), tag=(row_tag, table_tag)):
+        for _, el in xmlsafe.iterparse(fh, ("end",), tag=(row_tag, table_tag), where=name):
             if el.tag == table_tag:
                 height = width = rows = 0
                 el.clear()
