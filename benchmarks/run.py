@@ -195,28 +195,67 @@ class Series:
         return statistics.median(s.peak_kb for s in self.samples) / 1024
 
 
+# Linux carries a process's peak RSS across fork and exec: a child forked from this
+# script starts its ru_maxrss at this script's size (~25 MB), above `python -c pass`.
+# So each command is forked from a small launcher (`python -S`, ~8 MB), which reports
+# the command's own wall time, CPU time and peak RSS on a pipe.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    except OSError as err:
+        os.write(2, ("cannot run %s: %s\\n" % (sys.argv[1], err)).encode())
+    os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+report = "%f %f %d %d" % (
+    elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+    os.waitstatus_to_exitcode(status),
+)
+os.write(int(os.environ["TIERWISE_BENCH_FD"]), report.encode())
+"""
+
+
 def run_once(argv: list[str], timeout: float = TIMEOUT_S) -> tuple[Sample, int, str]:
     """Run `argv` to completion: its wall time, its own peak RSS, exit code, stderr tail."""
+    read_end, write_end = os.pipe()
+    env = {**child_env(), "TIERWISE_BENCH_FD": str(write_end)}
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
         proc = subprocess.Popen(
-            argv, stdout=subprocess.DEVNULL, stderr=err, cwd=DATA_DIR, env=child_env()
+            [sys.executable, "-S", "-c", _LAUNCHER, *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=DATA_DIR,
+            env=env,
+            pass_fds=(write_end,),
+            start_new_session=True,  # a timeout kills the command with its launcher
         )
-        timer = threading.Timer(timeout, proc.kill)
+        os.close(write_end)
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, 9))
         timer.start()
         try:
-            # wait4 gives this child's own rusage: its peak RSS, not the sum of all children.
-            _, status, usage = os.wait4(proc.pid, 0)
+            report = b""
+            while chunk := os.read(read_end, 256):
+                report += chunk
+            proc.wait()
         finally:
             timer.cancel()
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+            os.close(read_end)
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace").strip()
-    if proc.returncode < 0:
-        tail = f"killed by signal {-proc.returncode} (timeout {timeout:.0f}s?) {tail}"
-    cpu = usage.ru_utime + usage.ru_stime
-    return Sample(elapsed, usage.ru_maxrss, cpu), proc.returncode, tail
+    if not report:
+        return (
+            Sample(0.0, 0, 0.0),
+            proc.returncode or -9,
+            f"killed (timeout {timeout:.0f}s?) {tail}",
+        )
+    elapsed, cpu, peak_kb, rc = report.split()
+    if int(rc) < 0:
+        tail = f"killed by signal {-int(rc)} (timeout {timeout:.0f}s?) {tail}"
+    return Sample(float(elapsed), int(peak_kb), float(cpu)), int(rc), tail
 
 
 def failure_note(rc: int, stderr: str) -> str:
