@@ -485,6 +485,10 @@ async def test_quit_asks_after_an_applied_rubric(tracker: Path) -> None:
         await pilot.press("R")
         await pilot.press("ctrl+r")  # nothing changed: nothing to apply
         assert isinstance(app.screen, WhatIfScreen)
+        first, second = (key for key, _ in knobs(app.ev.rubric.data)[:2])
+        assert app.focused.id == input_id(first)
+        await pilot.press("down")  # moves between the inputs, not only scrolls them
+        assert app.focused.id == input_id(second)
         app.screen.query_one(f"#{input_id('recommend.tactical_min_score')}").value = "101"
         await pilot.click("#whatif-apply-button")
         await settle(pilot)

@@ -69,8 +69,9 @@ class WhatIfScreen(ModalScreen[Any]):
         # priority: the knob inputs have focus, and ctrl+r means nothing to an Input
         Binding("ctrl+r", "apply", "Apply to session", priority=True),
         Binding("ctrl+s", "save_rubric", "Save rubric", priority=True),
-        Binding("down", "app.focus_next", "Next", show=False),
-        Binding("up", "app.focus_previous", "Previous", show=False),
+        # priority: the scrolling list of inputs would take up/down to scroll instead
+        Binding("down", "app.focus_next", "Next", show=False, priority=True),
+        Binding("up", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
     def __init__(self, ev: Any, input_path: Path) -> None:
