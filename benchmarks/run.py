@@ -57,6 +57,13 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def precompile(package: Path) -> None:
+    """Write the bytecode of the code under test, as installing a package does: where
+    PYTHONDONTWRITEBYTECODE is set (CI images, containers), every command would
+    otherwise compile Tierwise's source again (~45 ms a process)."""
+    subprocess.run([PY, "-m", "compileall", "-q", str(package)], check=True)
+
+
 def use_commit(ref: str) -> None:
     """Export `ref` of the repository into benchmarks/data/ and benchmark that code."""
     repo = HERE.parent
@@ -739,6 +746,7 @@ def main(argv: list[str] | None = None) -> None:
         print(message, file=sys.stderr, flush=True)
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    precompile(Path(CODE["root"]) / "tierwise")
     for size in sorted({*sizes, *([] if args.no_tui else [TUI_SIZE])}):
         log(f"tracker of {size:,} partners: {ensure_tracker(size).name}")
     if shutil.which("tierwise") is None and not (Path(PY).parent / "tierwise").exists():
