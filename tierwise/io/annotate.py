@@ -16,7 +16,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
-from xml.sax.saxutils import quoteattr
 
 import polars as pl
 
@@ -44,6 +43,7 @@ from tierwise.io.package import (
     cell_xml,
     edit_sheet_stream,
     last_filled_column,
+    xml_text,
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
@@ -508,7 +508,7 @@ def _skeleton(sheet: str) -> dict[str, bytes]:
     )
     workbook = (
         f'{decl}<workbook xmlns="{MAIN_NS}" xmlns:r="{DOC_REL_NS}">'
-        f'<sheets><sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f'<sheets><sheet name="{xml_text(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
     )
     wb_rels = (
         f'{decl}<Relationships xmlns="{REL_NS}">'

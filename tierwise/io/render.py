@@ -12,7 +12,6 @@ import math
 import posixpath
 from datetime import date, datetime
 from typing import Final
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -29,6 +28,7 @@ from tierwise.io.package import (
     cell_xml,
     column_number,
     rels_part_for,
+    xml_text,
 )
 from tierwise.io.sheetspec import STYLE_NAMES, ChartSpec, SheetSpec
 from tierwise.io.tracker import column_letter, quote_sheet
@@ -201,12 +201,12 @@ def chart_xml(chart: ChartSpec, sheet_name: str) -> bytes:
     written here so that saving a workbook does not import openpyxl, a fifth of a
     10k-partner `score -o`."""
     a = f'xmlns:a="{_A_NS}"'
-    categories = escape(_absolute(sheet_name, chart.categories))
+    categories = xml_text(_absolute(sheet_name, chart.categories))
     series = "".join(
-        f'<ser><idx val="{i}"/><order val="{i}"/><tx><v>{escape(title)}</v></tx>'
+        f'<ser><idx val="{i}"/><order val="{i}"/><tx><v>{xml_text(title)}</v></tx>'
         f'<spPr><a:ln {a}><a:prstDash val="solid"/></a:ln></spPr>'
         f"<cat><strRef><f>{categories}</f></strRef></cat>"
-        f"<val><numRef><f>{escape(_absolute(sheet_name, values))}</f></numRef></val></ser>"
+        f"<val><numRef><f>{xml_text(_absolute(sheet_name, values))}</f></numRef></val></ser>"
         for i, (title, values) in enumerate(chart.series)
     )
     axis = '<scaling><orientation val="minMax"/></scaling><delete val="0"/><axPos val="l"/>'
@@ -215,7 +215,7 @@ def chart_xml(chart: ChartSpec, sheet_name: str) -> bytes:
     xml = (
         f'<chartSpace xmlns="{_C_NS}"><style val="10"/><chart>'
         f"<title><tx><rich><a:bodyPr {a}/><a:p {a}><a:pPr><a:defRPr/></a:pPr>"
-        f"<a:r><a:t>{escape(chart.title)}</a:t></a:r></a:p></rich></tx></title>"
+        f"<a:r><a:t>{xml_text(chart.title)}</a:t></a:r></a:p></rich></tx></title>"
         f'<plotArea><barChart><barDir val="{chart.kind}"/><grouping val="clustered"/>'
         f'{series}<gapWidth val="150"/><axId val="10"/><axId val="100"/></barChart>'
         f'<catAx><axId val="10"/>{axis}{ticks}<crossAx val="100"/>'
