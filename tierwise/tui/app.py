@@ -311,16 +311,18 @@ class TriageApp(App[None]):
     def refresh_portfolio(self) -> None:
         if self.session is None:
             return
-        self._compute_portfolio(self.session.decisions_frame())
+        self._compute_portfolio(self.ev, self.session.decisions_frame())
 
     @work(thread=True, exclusive=True, group="portfolio")
-    def _compute_portfolio(self, decisions: pl.DataFrame) -> None:
+    def _compute_portfolio(self, ev: Any, decisions: pl.DataFrame) -> None:
         from tierwise.scoring import portfolio_after
 
-        portfolio = portfolio_after(self.ev.scored, decisions, self.ev.rubric)
-        self.call_from_thread(self._show_portfolio, portfolio)
+        portfolio = portfolio_after(ev.scored, decisions, ev.rubric)
+        self.call_from_thread(self._show_portfolio, portfolio, ev)
 
-    def _show_portfolio(self, portfolio: Any) -> None:
+    def _show_portfolio(self, portfolio: Any, ev: Any = None) -> None:
+        if ev is not None and ev is not self.ev:
+            return  # computed for the rubric in use before a what-if was applied
         self.portfolio = portfolio
         self.main_screen.query_one("#portfolio", PortfolioPanel).show(portfolio, self._flag_counts)
 
