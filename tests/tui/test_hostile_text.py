@@ -156,6 +156,15 @@ async def test_title_and_status_show_names_literally(tmp_path: Path) -> None:
         assert "[b]odd\ufffd[2J.xlsx" in shown
         assert 'search "[b]"' in shown
         assert not leaks(terminal(app))
+        await pilot.press("escape", "R")  # the what-if screen offers a rubric file name
+        assert isinstance(app.screen, WhatIfScreen)
+        await pilot.pause()
+        shown_path = app.screen.query_one("#whatif-path").value
+        assert shown_path.endswith("[b]odd\ufffd[2J.rubric.toml")
+        assert not leaks(terminal(app))
+        await pilot.press("ctrl+s")  # saved under the real name, not the shown one
+        await pilot.pause()
+    assert (tmp_path / "[b]odd\x1b[2J.rubric.toml").is_file()
 
 
 def test_markup_values_are_never_parsed() -> None:

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from tierwise.errors import TierwiseError
 from tierwise.fields import TIERS
-from tierwise.tui.text import literal, markup
+from tierwise.tui.text import literal, markup, printable
 from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
 
 _SKIP_TABLES = {"aliases", "labels"}
@@ -95,7 +95,8 @@ class WhatIfScreen(ModalScreen[Any]):
                             yield Input(_num(value), id=input_id(key), type="number", compact=True)
                 yield Static(id="whatif-result")
             with Horizontal(id="whatif-save"):
-                yield Input(str(self._default_path), id="whatif-path", compact=True)
+                # As it can be shown: a file name may hold control characters.
+                yield Input(printable(self._default_path), id="whatif-path", compact=True)
                 yield Button("Save rubric", id="whatif-save-button")
                 yield Button("Apply to session", id="whatif-apply-button", variant="primary")
 
@@ -204,7 +205,12 @@ class WhatIfScreen(ModalScreen[Any]):
         try:
             values = self.values()
             rubric = self.ev.rubric.with_values(values) if values else self.ev.rubric
-            path = Path(self.query_one("#whatif-path", Input).value.strip()).expanduser()
+            typed = self.query_one("#whatif-path", Input).value.strip()
+            path = (
+                self._default_path
+                if typed == printable(self._default_path)
+                else Path(typed).expanduser()
+            )
             path.write_text(rubric.to_toml(), encoding="utf-8")
         except TierwiseError as err:
             self.app.notify(str(err), title="Rubric not saved", severity="error")
