@@ -279,7 +279,8 @@ def score(
                 done = batch.score_one(path, options, targets.get(path))
             except TierwiseError as err:
                 failed += 1
-                click.echo(shown(f"tierwise: {path}: {err}"), err=True)
+                where = "" if str(err).startswith(str(path)) else f"{path}: "
+                click.echo(shown(f"tierwise: {where}{err}"), err=True)
                 continue
             if as_json:
                 docs.append(done.json_parts)

@@ -68,8 +68,10 @@ def test_a_failed_file_does_not_stop_the_batch_but_sets_exit_1(tmp_path: Path) -
     result = run(str(bad), str(good))
     assert result.exit_code == 1
     assert (tmp_path / "good.tierwise.xlsx").is_file()
-    assert f"tierwise: {bad}:" in result.output
+    assert f"tierwise: {bad}" in result.output
     assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("tierwise: ")]
+    assert len(errors) == 1 and errors[0].count(str(bad)) == 1, errors  # named once
 
 
 def test_output_equal_to_an_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
