@@ -418,9 +418,10 @@ def profiles(size: int, log: Callable[[str], None]) -> list[Profile]:
     tracker = str(ensure_tracker(size))
     out = DATA_DIR / f"out_profile_{size}.xlsx"
     found = [
+        profile_command(f"inspect --json ({size:,})", ["inspect", tracker, "--json"], log),
         profile_command(
             f"score --json ({size:,})", ["score", tracker, "--json", "--as-of", AS_OF], log
-        )
+        ),
     ]
     out.unlink(missing_ok=True)
     found.append(
@@ -430,6 +431,53 @@ def profiles(size: int, log: Callable[[str], None]) -> list[Profile]:
     )
     out.unlink(missing_ok=True)
     return found
+
+
+def measure_stages(size: int, log: Callable[[str], None]) -> list[dict] | str:
+    """benchmarks/stages.py on one tracker: time, RSS and peak after each stage of a
+    `score` run in one process (its /proc peak is its own, fork or not)."""
+    script = Path(CODE["root"]) / "benchmarks" / "stages.py"
+    if not script.exists():
+        return "not measured: benchmarks/stages.py is missing"
+    log(f"  stages of one score run at {size:,}")
+    done = subprocess.run(
+        [PY, str(script), str(ensure_tracker(size)), "--json"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        cwd=CODE["root"],
+        timeout=TIMEOUT_S,
+    )
+    if done.returncode != 0:
+        return failure_note(done.returncode, done.stderr)
+    return json.loads(done.stdout)
+
+
+def render_stages(stages: dict[int, list[dict] | str]) -> list[str]:
+    if not stages:
+        return []
+    out = [
+        "## Where the time and memory go (one process, `benchmarks/stages.py`)",
+        "",
+        "What `score --json` and `score -o` do, stage by stage, in one process: seconds,",
+        "then resident and peak memory after the stage (indented rows are inside the one",
+        "above them).",
+        "",
+    ]
+    for size, rows in stages.items():
+        out += [f"**{size:,} partners**", ""]
+        if isinstance(rows, str):
+            out += [rows, ""]
+            continue
+        out += ["| stage | s | RSS MB | peak MB |", "|---|---:|---:|---:|"]
+        for row in rows:
+            name = row["stage"].replace("|", "\\|")
+            name = ("&nbsp;&nbsp;&nbsp;&nbsp;" + name.strip()) if name.startswith(" ") else name
+            out.append(
+                f"| {name} | {row['seconds']:.3f} | {row['rss_mb']:.0f} | {row['peak_mb']:.0f} |"
+            )
+        out.append("")
+    return out
 
 
 # --- report ---------------------------------------------------------------------------
@@ -612,6 +660,7 @@ def render(
     notes: str,
     elapsed: float,
     load: tuple[str, str] = ("?", "?"),
+    stages: dict[int, list[dict] | str] | None = None,
 ) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     runs = ", ".join(f"{repeats[s]} at {s:,}" for s in sizes)
@@ -650,6 +699,7 @@ def render(
             shown = f"{value * 1000:.0f} ms" if timed else str(value)
             out.append(f"| {key} | {shown} |")
     out.append("")
+    out += render_stages(stages or {})
     out += render_profiles(profs)
     others = sorted(HERE.glob("RESULTS-*.md"))
     if others:
@@ -714,7 +764,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="Runs per measurement: N for every size, or one per size (5,5,2). "
         "Default: 5 up to 10k partners, 3 above.",
     )
-    parser.add_argument("--no-profile", action="store_true", help="Skip the cProfile pass.")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="Skip the cProfile and stage-by-stage passes."
+    )
     parser.add_argument("--no-tui", action="store_true", help="Skip the triage app benchmark.")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Where to write the table.")
     parser.add_argument(
@@ -755,7 +807,11 @@ def main(argv: list[str] | None = None) -> None:
     results = measure(sizes, repeats.__getitem__, log)
     tui = {"error": "not measured (--no-tui)"} if args.no_tui else measure_tui(log)
     profs: list[Profile] = []
+    stages: dict[int, list[dict] | str] = {}
     if not args.no_profile:
+        for size in sizes:
+            if size >= 10_000:
+                stages[size] = measure_stages(size, log)
         size = 10_000 if 10_000 in sizes else max(sizes)
         if results.get(("score_json", size), Series()).samples:
             profs = profiles(size, log)
@@ -770,6 +826,7 @@ def main(argv: list[str] | None = None) -> None:
         kept_notes(args.results),
         time.perf_counter() - started,
         (load_start, loadavg()),
+        stages,
     )
     args.results.write_text(text, encoding="utf-8")
     log(f"wrote {args.results} in {(time.perf_counter() - started) / 60:.1f} min")

@@ -1,0 +1,121 @@
+"""Where `tierwise score` spends its time and memory, stage by stage, in one process.
+
+Runs what `score --json` and `score -o` run (read, score, JSON, annotated workbook) on
+one tracker, timing each stage and reading the process's resident and peak memory
+(VmRSS, VmHWM) after it. Stages inside the reader are timed by wrapping its functions:
+this is instrumentation, not a test.
+
+    .venv/bin/python benchmarks/stages.py benchmarks/data/tracker_10000_s20260331_v4.xlsx
+    .venv/bin/python benchmarks/stages.py TRACKER --json     # for run.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2026, 3, 31)
+
+
+def memory_mb() -> tuple[float, float]:
+    """(resident, peak) MB of this process, from /proc (peak since exec, not inherited)."""
+    values = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+class Stages:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.nested: list[dict] = []  # finished inside the stage now running
+        self.last = time.perf_counter()
+
+    def mark(self, name: str) -> None:
+        """A stage that ran since the previous top-level mark (listed before the stages
+        nested in it)."""
+        now = time.perf_counter()
+        self.rows.append(self._row(name, now - self.last))
+        self.rows.extend(self.nested)
+        self.nested = []
+        self.last = now
+
+    @staticmethod
+    def _row(name: str, seconds: float) -> dict:
+        rss, peak = memory_mb()
+        return {"stage": name, "seconds": seconds, "rss_mb": rss, "peak_mb": peak}
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        """Time each call of owner.name as a stage nested in the current one."""
+        inner = getattr(owner, name)
+
+        @functools.wraps(inner)
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            result = inner(*args, **kwargs)
+            self.nested.append(self._row(f"  {label}", time.perf_counter() - start))
+            return result
+
+        setattr(owner, name, timed)
+
+
+def run(tracker: Path) -> list[dict]:
+    stages = Stages()
+    stages.mark("interpreter started")
+    import polars  # noqa: F401
+
+    stages.mark("import polars")
+    import fastexcel  # noqa: F401
+
+    from tierwise import cli  # noqa: F401
+    from tierwise.io import annotate, reader, safety
+    from tierwise.pipeline import Evaluation, result_json_parts
+    from tierwise.scoring import score
+    from tierwise.scoring.rubric import load_rubric
+
+    stages.mark("import tierwise (cli, reader, scoring, writer)")
+    stages.wrap(safety, "check_file", "safety check (zip, sheet extents)")
+    stages.wrap(reader._ExcelBook, "load", "calamine loads a sheet (as text)")
+    stages.wrap(reader, "_typed", "typing the columns")
+    stages.wrap(annotate, "verify_workbook", "verify the written file")
+    rubric = load_rubric()
+    tracker_data = reader.read_tracker(tracker, aliases=rubric.aliases)
+    stages.mark("read_tracker, of which:")
+    scored = score(tracker_data.frame, rubric, as_of=AS_OF, decisions=tracker_data.decisions)
+    stages.mark("score")
+    ev = Evaluation(tracker_data, rubric, AS_OF, scored)
+    size = sum(len(part) for part in result_json_parts(ev))
+    stages.mark(f"JSON document ({size / 1e6:.1f} MB)")
+    with tempfile.TemporaryDirectory() as folder:
+        annotate.write_annotated(ev, Path(folder) / "out.xlsx")
+    stages.mark("write_annotated, of which:")
+    return stages.rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tracker", type=Path)
+    parser.add_argument("--json", action="store_true", help="print JSON for run.py")
+    args = parser.parse_args(argv)
+    rows = run(args.tracker)
+    if args.json:
+        print(json.dumps(rows))
+        return
+    print(f"{'stage':<52} {'s':>7} {'RSS MB':>7} {'peak MB':>8}")
+    for row in rows:
+        print(
+            f"{row['stage']:<52} {row['seconds']:7.3f} {row['rss_mb']:7.0f} {row['peak_mb']:8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
