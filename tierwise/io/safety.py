@@ -219,20 +219,20 @@ def _quick_bound(data: bytes) -> int | None:
     if top == 0:
         return None
     digits = str(top)
+    rows = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
+    # Columns stop at ZZ (702) here; on a tall sheet only so many fit under the cap.
+    width = min(MAX_CELLS // rows, 702)
     longer = rb"[0-9]{%d,}" % (len(digits) + 1)
     higher = (
         (rb'|[%d-9][0-9]{%d}"' % (int(digits[0]) + 1, len(digits) - 1)) if digits[0] != "9" else b""
     )
-    far = re.compile(rb'r="(?:[A-Za-z]{3}|[A-Za-z]{1,2}(?:' + longer + higher + rb"))")
-    if far.search(data):
+    far = [rb"[A-Za-z]{3}", rb"[A-Za-z]{1,2}(?:" + longer + higher + rb")"]
+    if width < 702:
+        far.append(columns_from(width + 1) + rb"[0-9]")
+    # One pass over the part finds any cell past the rectangle.
+    if re.search(rb'r="(?:' + b"|".join(far) + rb")", data):
         return None
-    rows = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
-    if rows * 702 <= MAX_CELLS:  # columns stop at ZZ (702): no need to look closer
-        return rows * 702
-    # As many columns as the cap allows for these rows: is any cell right of them?
-    width = min(MAX_CELLS // rows, 702)
-    beyond = re.compile(rb'r="' + columns_from(width + 1) + rb"[0-9]")
-    return None if beyond.search(data) else rows * width
+    return rows * width
 
 
 def _check_sheet_extents(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
