@@ -155,3 +155,30 @@ def column_of(ref: str) -> int:
             break
         n = n * 26 + ord(ch.upper()) - 64
     return n
+
+
+def libreoffice_pdf(workbook: Path, outdir: Path) -> Path:
+    """`workbook` printed to PDF by LibreOffice headless (a profile of its own under
+    `outdir`, so runs never share one); asserts the conversion worked."""
+    import subprocess
+
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    pdf = outdir / f"{workbook.stem}.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), proc.stdout
+    return pdf

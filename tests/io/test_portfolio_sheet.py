@@ -13,6 +13,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from tests.helpers_workbooks import libreoffice_pdf
 from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
 from tierwise.io.annotate import write_annotated
 from tierwise.io.portfolio_sheet import (
@@ -348,26 +349,10 @@ def test_libreoffice_prints_the_sheet_on_one_page_at_a_readable_scale(
 ) -> None:
     out = tmp_path / "annotated.xlsx"
     write_annotated(ev, out)
-    proc = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr
+    pdf_path = libreoffice_pdf(out, tmp_path)
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler) is not installed")
-    pdf = str(tmp_path / "annotated.pdf")
+    pdf = str(pdf_path)
     pages = subprocess.run(
         ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
     ).stdout.split("\f")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from tests.helpers_workbooks import libreoffice_pdf
 from tests.io.richbook import write_rich_workbook
 from tierwise.io import xmlsafe
 from tierwise.io.annotate import annotate_package
@@ -155,25 +155,7 @@ def test_libreoffice_prints_the_annotated_sample(tmp_path: Path) -> None:
     src = SAMPLE if SAMPLE.is_file() else write_rich_workbook(tmp_path / "in.xlsx")
     out = tmp_path / "annotated.xlsx"
     write_annotated(evaluate(src, as_of=date(2026, 6, 30)), out)
-    proc = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "pdf" / "annotated.pdf"
-    assert proc.returncode == 0, proc.stderr
-    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+    pdf = libreoffice_pdf(out, tmp_path / "pdf")
     assert pdf.stat().st_size > 10_000  # pages with content, not an empty shell
 
 

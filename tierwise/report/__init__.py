@@ -6,8 +6,9 @@ score report pulls in the scoring engine, which `inspect` does not need.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from tierwise.report.inspect import inspect_report
@@ -18,10 +19,4 @@ _HOME = {"inspect_report": "inspect", "score_report": "score"}
 __all__ = ["inspect_report", "score_report"]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tierwise.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"tierwise.report.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOME)

@@ -9,8 +9,9 @@ the scoring engine.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tierwise.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from tierwise.scoring.engine import score
@@ -47,10 +48,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'tierwise.scoring' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"tierwise.scoring.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOME)
