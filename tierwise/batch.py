@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,12 @@ class Options:
     as_of: date | None = None
     allow_large: bool = False
 
-    def evaluate(self, path: Path, rubric_path: Path | None = None) -> Evaluation:
+    def evaluate(
+        self,
+        path: Path,
+        rubric_path: Path | None = None,
+        step: Callable[[str], None] | None = None,
+    ) -> Evaluation:
         return evaluate(
             path,
             sheet=self.sheet,
@@ -39,6 +45,7 @@ class Options:
             rubric_path=rubric_path or self.rubric_path,
             as_of=self.as_of,
             allow_large=self.allow_large,
+            step=step,
         )
 
 
@@ -118,9 +125,17 @@ def plan_outputs(paths: list[Path], output: Path | None, fmt: str) -> dict[Path,
     return plan
 
 
-def score_one(path: Path, options: Options, output: Path | None) -> Scored:
-    """Score one tracker and write its output (if any) in the format its suffix names."""
-    ev = options.evaluate(path)
+def score_one(
+    path: Path,
+    options: Options,
+    output: Path | None,
+    step: Callable[[str], None] | None = None,
+) -> Scored:
+    """Score one tracker and write its output (if any) in the format its suffix names.
+    `step` hears each stage as it starts (reading, scoring, writing)."""
+    ev = options.evaluate(path, step=step)
+    if output is not None and step:
+        step(f"writing {output.name}")
     written = _write(ev, output) if output is not None else ""
     partners = ev.scored.partners
     flagged = int((partners["flags"].list.len() > 0).sum()) if partners.height else 0

@@ -68,6 +68,16 @@ def echo_json_parts(parts: list[bytes]) -> None:
     click.echo(b"\n", nl=False)
 
 
+class _StatusLine:
+    """One line on stderr saying what is being done, rewritten in place, then erased."""
+
+    def __call__(self, what: str) -> None:
+        click.echo(f"\r\x1b[K{shown(what)} …", err=True, nl=False)
+
+    def clear(self) -> None:
+        click.echo("\r\x1b[K", err=True, nl=False)
+
+
 def _fail(message: str) -> click.exceptions.Exit:
     click.echo(f"tierwise: {shown(message)}", err=True)
     return click.exceptions.Exit(1)
@@ -271,17 +281,23 @@ def score(
     failed = 0
     docs = []
     show = sys.stderr.isatty() and len(paths) > 1 and not as_json
+    # One big tracker takes seconds: a person at a terminal sees which stage it is in.
+    status = _StatusLine() if sys.stderr.isatty() and len(paths) == 1 else None
     with click.progressbar(
         paths, label="Scoring", file=sys.stderr, hidden=not show, show_pos=True
     ) as bar:
         for path in bar:
             try:
-                done = batch.score_one(path, options, targets.get(path))
+                done = batch.score_one(path, options, targets.get(path), status)
             except TierwiseError as err:
+                if status:
+                    status.clear()
                 failed += 1
                 where = "" if str(err).startswith(str(path)) else f"{path}: "
                 click.echo(shown(f"tierwise: {where}{err}"), err=True)
                 continue
+            if status:
+                status.clear()
             if as_json:
                 docs.append(done.json_parts)
             elif len(paths) == 1 and not quiet:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,13 +49,19 @@ def evaluate(
     rubric_path: str | Path | None = None,
     as_of: date | None = None,
     allow_large: bool = False,
+    step: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Read `path` and score it. A rubric stored in an annotated workbook is used unless
-    `rubric_path` is given."""
+    `rubric_path` is given. `step` hears what is being done ("reading NAME", "scoring N
+    partners"), for a progress line."""
     base = load_rubric(rubric_path)
+    if step:
+        step(f"reading {Path(path).name}")
     tracker = read_tracker(
         path, sheet=sheet, mapping=mapping, aliases=base.aliases, allow_large=allow_large
     )
+    if step:
+        step(f"scoring {tracker.frame.height:,} partners")
     rubric = base
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])

@@ -130,3 +130,16 @@ def test_a_pattern_that_matches_nothing_is_a_clear_error(tmp_path: Path) -> None
     result = run(str(tmp_path / "*.xlsx"))
     assert result.exit_code == 1
     assert "no tracker matches" in result.output
+
+
+def test_each_stage_of_one_file_is_announced_in_order(tmp_path: Path) -> None:
+    from tierwise.batch import Options, score_one
+
+    heard: list[str] = []
+    src = make_tracker(tmp_path / "t.xlsx")
+    done = score_one(src, Options(), tmp_path / "out.xlsx", heard.append)
+    n = done.ev.scored.partners.height
+    assert heard == ["reading t.xlsx", f"scoring {n:,} partners", "writing out.xlsx"]
+    heard.clear()
+    score_one(src, Options(), None, heard.append)  # nothing to write: no writing stage
+    assert heard == ["reading t.xlsx", f"scoring {n:,} partners"]
