@@ -171,13 +171,20 @@ def inspect(
     from tierwise.report import inspect_report
     from tierwise.scoring.rubric import load_rubric
 
-    tracker = read_tracker(
-        file,
-        sheet=parse_sheet(sheet),
-        mapping=parse_map(maps),
-        aliases=load_rubric().aliases,
-        allow_large=allow_large,
-    )
+    status = _StatusLine() if sys.stderr.isatty() else None
+    if status:
+        status(f"reading {file.name}")
+    try:
+        tracker = read_tracker(
+            file,
+            sheet=parse_sheet(sheet),
+            mapping=parse_map(maps),
+            aliases=load_rubric().aliases,
+            allow_large=allow_large,
+        )
+    finally:
+        if status:
+            status.clear()
     if as_json:
         doc = {
             "source": tracker.source.to_json(),
@@ -296,8 +303,9 @@ def score(
                 where = "" if str(err).startswith(str(path)) else f"{path}: "
                 click.echo(shown(f"tierwise: {where}{err}"), err=True)
                 continue
-            if status:
-                status.clear()
+            finally:
+                if status:
+                    status.clear()
             if as_json:
                 docs.append(done.json_parts)
             elif len(paths) == 1 and not quiet:
