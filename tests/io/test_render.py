@@ -163,12 +163,15 @@ def _openpyxl_chart(chart: ChartSpec, sheet_name: str) -> bytes:
     """The same chart built with openpyxl's classes: the reference chart_xml matches."""
     from openpyxl.chart import BarChart, Reference, Series
     from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.drawing.text import CharacterProperties, ParagraphProperties
     from openpyxl.xml.functions import tostring
 
     from tierwise.io.render import _absolute
 
     bar = BarChart()
     bar.type, bar.title, bar.style = chart.kind, chart.title, 10
+    # 12 pt bold: LibreOffice's default title size wraps titles on the printed page.
+    bar.title.tx.rich.p[0].pPr = ParagraphProperties(defRPr=CharacterProperties(sz=1200, b=True))
     for title, values in chart.series:
         series = Series(Reference(range_string=_absolute(sheet_name, values)), title=title)
         series.cat = AxDataSource(strRef=StrRef(f=_absolute(sheet_name, chart.categories)))

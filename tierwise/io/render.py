@@ -214,7 +214,7 @@ def chart_xml(chart: ChartSpec, sheet_name: str) -> bytes:
     legend = '<legend><legendPos val="b"/></legend>' if len(chart.series) > 1 else ""
     xml = (
         f'<chartSpace xmlns="{_C_NS}"><style val="10"/><chart>'
-        f"<title><tx><rich><a:bodyPr {a}/><a:p {a}><a:pPr><a:defRPr/></a:pPr>"
+        f'<title><tx><rich><a:bodyPr {a}/><a:p {a}><a:pPr><a:defRPr sz="1200" b="1"/></a:pPr>'
         f"<a:r><a:t>{xml_text(chart.title)}</a:t></a:r></a:p></rich></tx></title>"
         f'<plotArea><barChart><barDir val="{chart.kind}"/><grouping val="clustered"/>'
         f'{series}<gapWidth val="150"/><axId val="10"/><axId val="100"/></barChart>'
