@@ -71,3 +71,20 @@ def test_a_truncated_file_fails(annotated: Path, tmp_path: Path) -> None:
     cut.write_bytes(annotated.read_bytes()[:-200])
     with pytest.raises(TierwiseError, match="failed its check"):
         verify_workbook(cut, ["Partners"])
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "../shared/corpus/xlsx-real"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/xlsx-real is not present")
+def test_a_package_whose_entries_use_backslashes_passes(tmp_path: Path) -> None:
+    # PhpSpreadsheet's sample: every zip entry is named like "xl\\worksheets\\sheet1.xml".
+    src = CORPUS / "phpspreadsheet" / "Zip-Windows-Directory-Separator.xlsx"
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(
+        main, ["score", str(src), "-o", str(out), "-q", "--map", "Key=partner"]
+    )
+    if "no column 'Key'" in result.output:
+        pytest.skip("the sample's first header changed")
+    assert result.exit_code == 0, result.output
+    verify_workbook(out, ["Sheet"], original=src)

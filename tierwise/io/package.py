@@ -45,6 +45,13 @@ CT_CHART: Final = "application/vnd.openxmlformats-officedocument.drawingml.chart
 _CHUNK: Final = 1 << 20
 
 
+def _slashed(name: str) -> str:
+    """A zip entry name with forward slashes: some writers use "\\" (xl\\workbook.xml),
+    and part names are resolved against each other as paths. Lookups go through `_key`,
+    so the entry is still found, and an entry written back keeps its own name."""
+    return name.replace("\\", "/")
+
+
 def _key(name: str) -> str:
     """Zip entry names compared the way Excel does: case-insensitive, either slash."""
     return name.replace("\\", "/").lstrip("/").lower()
@@ -112,7 +119,7 @@ class Package:
         info = self._names.get(_key(name))
         if info is None:
             raise TierwiseError(f"{self.path} has no {name} part; it is not a workbook package")
-        return info.filename
+        return _slashed(info.filename)
 
     def entries(self) -> list[zipfile.ZipInfo]:
         """The zip entries of the package as it was opened."""
@@ -157,7 +164,7 @@ class Package:
                 continue
             target = resolve_target(base, rel.get("Target", ""))
             info = self._names.get(_key(target))
-            out[rel.get("Id", "")] = info.filename if info else target
+            out[rel.get("Id", "")] = _slashed(info.filename) if info else target
         return out
 
     def sheets(self) -> list[SheetEntry]:
@@ -365,8 +372,8 @@ class Package:
 
     def save(self, out: Path) -> None:
         """Write the package: untouched parts copied as they were, in their order."""
-        self.put(self._ct_name, serialize(self.content_types, self._zip.read(self._ct_name)))
-        self.put(self.workbook_part, serialize(self.workbook, self._zip.read(self.workbook_part)))
+        self.put(self._ct_name, serialize(self.content_types, self._orig(self._ct_name)))
+        self.put(self.workbook_part, serialize(self.workbook, self._orig(self.workbook_part)))
         self.put(
             self.workbook_rels_part,
             serialize(self.workbook_rels, self._orig(self.workbook_rels_part)),

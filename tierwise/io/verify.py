@@ -70,8 +70,8 @@ def _package_sheets(path: Path, unchanged: set[str]) -> list[str]:
         for sheet in sheets:
             if not sheet.part or not pkg.has(sheet.part):
                 raise TierwiseError(f"sheet {sheet.name!r} points at a missing part")
-            suffix = sheet.part.rsplit(".", 1)[-1].lower()
-            kind = types.get("/" + sheet.part.lower(), types.get(suffix, ""))
+            name = "/" + sheet.part.replace("\\", "/").lower()  # some zips use "\\"
+            kind = types.get(name, types.get(name.rsplit(".", 1)[-1], ""))
             if not kind.endswith("sheet+xml"):  # worksheet, chartsheet, macrosheet...
                 raise TierwiseError(f"sheet {sheet.name!r} has no sheet content type")
         for info in pkg.entries():
