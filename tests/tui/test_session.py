@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tierwise.tui.journal import Entry, Journal, journal_path
+from tierwise.tui.journal import Entry, Journal, RubricEntry, journal_path
 from tierwise.tui.session import UNDECIDED, Filters, Sort, TriageSession
 
 
@@ -213,3 +213,19 @@ def test_journal_of_binary_junk_reads_as_empty(tmp_path) -> None:
     j = Journal(tmp_path / "t.tierwise.xlsx")
     j.path.write_bytes(bytes(range(256)) * 4)
     assert j.read() == [] and j.skipped >= 1
+
+
+def test_journal_keeps_the_last_applied_rubric_apart_from_the_decisions(tmp_path) -> None:
+    j = Journal(tmp_path / "t.tierwise.xlsx")
+    j.append(Entry(4, "Acme", "exit", "", "2026-10-31T10:00:00"))
+    j.append(RubricEntry("[score]\nbest_motivation_weight = 1\n", "2026-10-31T10:01:00"))
+    j.append(RubricEntry("[score]\nbest_motivation_weight = 0.5\n", "2026-10-31T10:02:00"))
+    with j.path.open("a") as fh:
+        fh.write('{"rubric": 12, "when": "x"}\n')  # not TOML text: damaged
+    assert [e.row for e in j.read()] == [4]
+    assert j.rubric == RubricEntry("[score]\nbest_motivation_weight = 0.5\n", "2026-10-31T10:02:00")
+    assert j.skipped == 1
+    j.rewrite([], j.rubric)  # a rubric alone is worth keeping
+    assert j.read() == [] and j.rubric is not None and j.skipped == 0
+    j.rewrite([])
+    assert not j.exists()

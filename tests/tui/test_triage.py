@@ -526,3 +526,43 @@ async def test_a_damaged_journal_is_skipped_with_a_warning(tracker: Path) -> Non
         assert again.session.state(row) == ("exit", "")
         messages = [n.message for n in again._notifications]
         assert any("1 damaged line was skipped" in m for m in messages), messages
+
+
+async def test_an_applied_rubric_comes_back_after_a_crash(tracker: Path) -> None:
+    out = tracker.with_name("out.xlsx")
+    app = make_app(tracker, output=out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "Globex Consulting")
+        await pilot.press("x")
+        await pilot.press("R")
+        app.screen.query_one(f"#{input_id('recommend.tactical_min_score')}").value = "101"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.ev.rubric.get("recommend.tactical_min_score") == 101
+    # gone without saving, as in a crash: the journal holds the decision and the rubric
+    assert journal_path(out).exists() and not out.exists()
+
+    again = make_app(tracker, output=out)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.ev.rubric.get("recommend.tactical_min_score") != 101
+        assert isinstance(again.screen, ChoiceScreen)
+        prompt = str(again.screen.query_one(".question").render())
+        assert "1 change(s) and an applied what-if rubric" in prompt
+        await pilot.click("#restore")
+        await settle(pilot)
+        assert again.ev.rubric.get("recommend.tactical_min_score") == 101
+        assert "tactical" not in again.session.table["recommended_tier"]
+        assert again.session.state(row_of(again, "Globex Consulting"))[0] == "exit"
+        assert again.unsaved
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not again.unsaved
+    assert not journal_path(out).exists()  # saved: nothing left to offer
+
+    reopened = make_app(out, output=out.with_name("out-2.xlsx"))
+    async with reopened.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert reopened.ev.rubric.get("recommend.tactical_min_score") == 101
+        assert not isinstance(reopened.screen, ChoiceScreen)

@@ -27,7 +27,7 @@ from textual.widgets import Input, Static
 
 from tierwise.errors import TierwiseError
 from tierwise.tui.commands import TriageCommands
-from tierwise.tui.journal import Entry, Journal
+from tierwise.tui.journal import Entry, Journal, RubricEntry
 from tierwise.tui.keymap import KEYS, bindings
 from tierwise.tui.screens.choice import ChoiceScreen
 from tierwise.tui.screens.filters import FilterScreen
@@ -51,6 +51,10 @@ def file_stamp(path: Path) -> tuple[int, int]:
     """What "changed on disk" is judged by: modification time and size."""
     st = path.stat()
     return (st.st_mtime_ns, st.st_size)
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat()
 
 
 def current_user() -> str:
@@ -355,17 +359,19 @@ class TriageApp(App[None]):
         pos, row = selected
         self._changed(self.session.decide(row, decision or None), pos)
 
+    def _journal(self, entry: Entry | RubricEntry) -> None:
+        if self.journal is not None:
+            try:
+                self.journal.append(entry)
+            except OSError as err:
+                self.notify(f"Cannot write the journal: {err}", severity="error")
+
     def _changed(self, change: Change | None, pos: int | None = None) -> None:
         """After any change: journal it, redraw the row, the detail and the portfolio."""
         if change is None or self.session is None:
             return
         state = self.session.state(change.row)
-        if self.journal is not None:
-            try:
-                now = datetime.now().replace(microsecond=0).isoformat()
-                self.journal.append(Entry(change.row, change.partner, state[0], state[1], now))
-            except OSError as err:
-                self.notify(f"Cannot write the journal: {err}", severity="error")
+        self._journal(Entry(change.row, change.partner, state[0], state[1], _now()))
         pos = self.session.position(change.row) if pos is None else pos
         self.table.refresh_position(pos)
         if self.table.selected == pos:
@@ -548,6 +554,16 @@ class TriageApp(App[None]):
 
         self.push_screen(WhatIfScreen(self.ev, self.path), done)
 
+    def _restore_rubric(self, entry: RubricEntry) -> None:
+        from tierwise.scoring.rubric import load_rubric
+
+        try:
+            rubric = load_rubric(None, overrides_toml=entry.toml)
+        except TierwiseError as err:
+            self.notify(str(err), title="Rubric not restored", severity="error")
+            return
+        self.apply_rubric(rubric)
+
     def apply_rubric(self, rubric: Any) -> None:
         """Re-score the open session with `rubric` (the what-if screen's apply): the
         decisions, notes and undo stay; ctrl+s then records this rubric in the workbook."""
@@ -580,6 +596,7 @@ class TriageApp(App[None]):
         self.ev = ev
         session.rescore(ev.scored.partners)
         self.rubric_unsaved = True
+        self._journal(RubricEntry(ev.rubric.to_toml(), _now()))  # a crash keeps it too
         self._count_flags()
         self.refresh_view(keep=None if row is None else session.position(row))
         self._show_detail(self.table.selected)
@@ -691,14 +708,15 @@ class TriageApp(App[None]):
             self.rubric_unsaved = False
         if self.journal is not None:
             # Keep what the save did not cover: changes made while it ran, and a
-            # previous session's changes the user chose not to restore yet.
+            # previous session's changes (decisions, a rubric) not restored yet.
+            kept = [
+                e
+                for e in self.journal.final_states().values()
+                if e.row in self._raw_index and state.get(e.row, (None, "")) != (e.decision, e.note)
+            ]
+            rubric = self.journal.rubric
             self.journal.rewrite(
-                [
-                    e
-                    for e in self.journal.final_states().values()
-                    if e.row in self._raw_index
-                    and state.get(e.row, (None, "")) != (e.decision, e.note)
-                ]
+                kept, rubric if rubric and rubric.toml != ev.rubric.to_toml() else None
             )
         if self.output.resolve() == self.path.resolve():
             self._stamp = file_stamp(self.path)
@@ -769,11 +787,17 @@ class TriageApp(App[None]):
                 title="Journal",
                 severity="warning",
             )
-        if not pending:
+        rubric = self.journal.rubric
+        if rubric is not None and rubric.toml == self.ev.rubric.to_toml():
+            rubric = None  # the workbook was saved with it after all
+        if not pending and rubric is None:
             self.journal.delete()
             return
-        last = max(e.when for e in pending)
+        last = max([e.when for e in pending] + ([rubric.when] if rubric else []))
         journal = self.journal
+        what = f"{len(pending)} change(s)" if pending else ""
+        if rubric is not None:
+            what += (" and " if what else "") + "an applied what-if rubric"
 
         def done(choice: str | None) -> None:
             if choice == "restore":
@@ -781,14 +805,16 @@ class TriageApp(App[None]):
                 for e in pending:
                     self._changed(session.decide(e.row, e.decision))
                     self._changed(session.set_note(e.row, e.note))
-                self.notify(f"Restored {len(pending)} unsaved changes. ctrl+s saves them.")
+                if rubric is not None:
+                    self._restore_rubric(rubric)
+                self.notify(f"Restored {what}. ctrl+s saves them.")
             elif choice == "discard":
                 journal.delete()
 
         self.push_screen(
             ChoiceScreen(
                 "Recover unsaved work",
-                f"The last session ended without saving {len(pending)} change(s) "
+                f"The last session ended without saving {what} "
                 f"(last at {last.replace('T', ' ')}). Restore them?",
                 [
                     ("restore", "Restore", "primary"),

@@ -4,6 +4,8 @@ It lives beside the output workbook (`OUT.tierwise-journal.jsonl`), is offered b
 the next start if the app died before saving, and is deleted after a successful save.
 Each line is one JSON object: the partner's row and the state it was set to, so
 replaying the lines in order rebuilds the unsaved decisions (undo writes a line too).
+A what-if rubric applied to the session is a line of its own (`{"rubric": TOML, ...}`):
+the last one is the rubric in use when the app stopped.
 """
 
 from __future__ import annotations
@@ -32,18 +34,25 @@ class Entry:
     when: str  # ISO time the change was made
 
 
+@dataclass(frozen=True)
+class RubricEntry:
+    toml: str  # the whole applied rubric, as Rubric.to_toml writes it
+    when: str
+
+
 class Journal:
     """Append-only, fsynced record of unsaved changes for one output file."""
 
     def __init__(self, output: Path) -> None:
         self.path = journal_path(output)
         self.skipped = 0  # damaged lines left out by the last `read`
+        self.rubric: RubricEntry | None = None  # the last rubric line `read` found
 
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def append(self, entry: Entry) -> None:
-        line = json.dumps(entry.__dict__, ensure_ascii=False) + "\n"
+    def append(self, entry: Entry | RubricEntry) -> None:
+        line = _line(entry)
         # Open, write, fsync, close each time: a crash right after a keypress loses nothing.
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
@@ -58,6 +67,7 @@ class Journal:
         `skipped`; reading never raises."""
         entries: list[Entry] = []
         self.skipped = 0
+        self.rubric = None
         try:
             data = self.path.read_bytes()
         except OSError:
@@ -68,7 +78,11 @@ class Journal:
             if not line.strip():
                 continue
             try:
-                entries.append(_entry(json.loads(line, parse_constant=_no_constant)))
+                doc = json.loads(line, parse_constant=_no_constant)
+                if isinstance(doc, dict) and "rubric" in doc:
+                    self.rubric = _rubric_entry(doc)
+                else:
+                    entries.append(_entry(doc))
             except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
                 self.skipped += 1
         return entries
@@ -77,13 +91,14 @@ class Journal:
         """The last entry per row: what the decisions were when the app stopped."""
         return {e.row: e for e in self.read()}
 
-    def rewrite(self, entries: list[Entry]) -> None:
-        """Keep only `entries` (atomically: a temporary file, fsynced, then renamed)."""
-        if not entries:
+    def rewrite(self, entries: list[Entry], rubric: RubricEntry | None = None) -> None:
+        """Keep only `entries` and `rubric` (atomically: a temporary file, fsynced, then
+        renamed)."""
+        if not entries and rubric is None:
             self.delete()
             return
         tmp = self.path.with_name(self.path.name + ".tmp")
-        text = "".join(json.dumps(e.__dict__, ensure_ascii=False) + "\n" for e in entries)
+        text = "".join(_line(e) for e in [*([rubric] if rubric else []), *entries])
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -92,6 +107,22 @@ class Journal:
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _line(entry: Entry | RubricEntry) -> str:
+    doc = (
+        {"rubric": entry.toml, "when": entry.when}
+        if isinstance(entry, RubricEntry)
+        else entry.__dict__
+    )
+    return json.dumps(doc, ensure_ascii=False) + "\n"
+
+
+def _rubric_entry(doc: dict) -> RubricEntry:
+    toml, when = doc.get("rubric"), doc.get("when")
+    if not isinstance(toml, str) or not isinstance(when, str | None):
+        raise ValueError("a rubric line holds the rubric's TOML text")
+    return RubricEntry(toml, when or "")
 
 
 def _no_constant(name: str) -> None:
