@@ -174,3 +174,29 @@ def test_markup_values_are_never_parsed() -> None:
         assert shown.plain == f"{printable(text, newlines=True)} after"
         assert [str(span.style) for span in shown.spans] == ["b", "i"]
     assert printable("a\nb\tc\x9b") == "a\ufffdb\ufffdc\ufffd"
+
+
+async def test_pasted_control_characters_never_reach_the_terminal(hostile: Path) -> None:
+    from textual import events
+
+    app = make_app(hostile)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("/")
+        search = app.main_screen.query_one("#search")
+        search.post_message(events.Paste("Evil\x1b]0;pwned\x07\x9b2J"))
+        await pilot.pause()
+        assert search.value == "Evil\ufffd]0;pwned\ufffd\ufffd2J"
+        assert leaks(terminal(app)) == []
+        await pilot.press("escape")
+        await select(pilot, "Hooli Cloud")
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        editor = app.screen.query_one("Input")
+        editor.post_message(events.Paste(" \x1b[2Jwiped"))
+        await pilot.pause()
+        assert editor.value.endswith("\ufffd[2Jwiped")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.state(row_of(app, "Hooli Cloud"))[1].endswith("\ufffd[2Jwiped")

@@ -40,6 +40,7 @@ from tierwise.tui.text import literal, printable
 from tierwise.tui.widgets.detail import DetailPane
 from tierwise.tui.widgets.keybar import KeyBar
 from tierwise.tui.widgets.partner_table import PartnerTable
+from tierwise.tui.widgets.plain_input import PlainInput
 from tierwise.tui.widgets.portfolio import PortfolioPanel
 
 # Actions that only make sense on the main screen (not under a dialog).
@@ -137,7 +138,7 @@ class TriageApp(App[None]):
             with Container(id="side"):
                 yield DetailPane(id="detail")
                 yield PortfolioPanel(id="portfolio")
-        yield Input(
+        yield PlainInput(
             placeholder="Search partners… (Enter: go to first match, Escape: cancel)", id="search"
         )
         yield Static("Loading…", id="status", markup=False)

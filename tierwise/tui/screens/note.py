@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tierwise.tui.text import markup, printable
+from tierwise.tui.widgets.plain_input import PlainInput
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -29,7 +30,7 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as dialog:
             dialog.border_title = markup("Decision note · $partner", partner=self._partner)
-            yield Input(self._shown, placeholder="Why this decision? (empty removes the note)")
+            yield PlainInput(self._shown, placeholder="Why this decision? (empty removes the note)")
             yield Static("Enter keeps · Escape cancels", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
