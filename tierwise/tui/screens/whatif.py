@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from tierwise.errors import TierwiseError
 from tierwise.fields import TIERS
 from tierwise.tui.text import literal, markup, printable
+from tierwise.tui.widgets.plain_input import PlainInput
 from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
 
 _SKIP_TABLES = {"aliases", "labels"}
@@ -96,7 +97,7 @@ class WhatIfScreen(ModalScreen[Any]):
                 yield Static(id="whatif-result")
             with Horizontal(id="whatif-save"):
                 # As it can be shown: a file name may hold control characters.
-                yield Input(printable(self._default_path), id="whatif-path", compact=True)
+                yield PlainInput(printable(self._default_path), id="whatif-path", compact=True)
                 yield Button("Save rubric", id="whatif-save-button")
                 yield Button("Apply to session", id="whatif-apply-button", variant="primary")
 
