@@ -10,6 +10,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -68,13 +70,21 @@ def echo_json_parts(parts: list[bytes]) -> None:
     click.echo(b"\n", nl=False)
 
 
-class _StatusLine:
-    """One line on stderr saying what is being done, rewritten in place, then erased."""
+@contextmanager
+def _status_line(wanted: bool) -> Iterator[Callable[[str], None] | None]:
+    """A callable that shows what is being done on one stderr line, rewritten in place
+    and erased when the block ends (so an error line starts clean); None unless
+    `wanted` and stderr is a terminal."""
+    if not (wanted and sys.stderr.isatty()):
+        yield None
+        return
 
-    def __call__(self, what: str) -> None:
+    def show(what: str) -> None:
         click.echo(f"\r\x1b[K{shown(what)} …", err=True, nl=False)
 
-    def clear(self) -> None:
+    try:
+        yield show
+    finally:
         click.echo("\r\x1b[K", err=True, nl=False)
 
 
@@ -171,10 +181,9 @@ def inspect(
     from tierwise.report import inspect_report
     from tierwise.scoring.rubric import load_rubric
 
-    status = _StatusLine() if sys.stderr.isatty() else None
-    if status:
-        status(f"reading {file.name}")
-    try:
+    with _status_line(True) as status:
+        if status:
+            status(f"reading {file.name}")
         tracker = read_tracker(
             file,
             sheet=parse_sheet(sheet),
@@ -182,9 +191,6 @@ def inspect(
             aliases=load_rubric().aliases,
             allow_large=allow_large,
         )
-    finally:
-        if status:
-            status.clear()
     if as_json:
         doc = {
             "source": tracker.source.to_json(),
@@ -288,24 +294,19 @@ def score(
     failed = 0
     docs = []
     show = sys.stderr.isatty() and len(paths) > 1 and not as_json
-    # One big tracker takes seconds: a person at a terminal sees which stage it is in.
-    status = _StatusLine() if sys.stderr.isatty() and len(paths) == 1 else None
     with click.progressbar(
         paths, label="Scoring", file=sys.stderr, hidden=not show, show_pos=True
     ) as bar:
         for path in bar:
             try:
-                done = batch.score_one(path, options, targets.get(path), status)
+                # One big tracker takes seconds: at a terminal, say which stage it is in.
+                with _status_line(len(paths) == 1) as status:
+                    done = batch.score_one(path, options, targets.get(path), status)
             except TierwiseError as err:
-                if status:
-                    status.clear()
                 failed += 1
                 where = "" if str(err).startswith(str(path)) else f"{path}: "
                 click.echo(shown(f"tierwise: {where}{err}"), err=True)
                 continue
-            finally:
-                if status:
-                    status.clear()
             if as_json:
                 docs.append(done.json_parts)
             elif len(paths) == 1 and not quiet:

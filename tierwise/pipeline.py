@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from tierwise import __version__
+from tierwise.fields import MOTIVATIONS
 from tierwise.io.reader import read_tracker
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import score
@@ -70,9 +71,6 @@ def evaluate(
     return Evaluation(tracker, rubric, day, scored)
 
 
-_MOTIVATIONS = ("share", "access", "speed", "ecosystem")
-
-
 def partners_json(ev: Evaluation) -> bytes:
     """The `partners` array of CONTRACT.md's JSON document, as compact UTF-8 JSON.
 
@@ -91,7 +89,7 @@ def partners_json(ev: Evaluation) -> bytes:
         "recommended_tier",
         "action",
         "score",
-        pl.struct(*_MOTIVATIONS).alias("motivations"),
+        pl.struct(*MOTIVATIONS).alias("motivations"),
         *(pl.col(c).fill_null(pl.lit([], pl.List(pl.String))) for c in ("flags", "why")),
     ).join(
         ev.tracker.decisions.select("row", "decision", "decision_note"),
@@ -126,8 +124,3 @@ def result_json_parts(ev: Evaluation) -> list[bytes]:
         partners_json(ev),
         b"".join(b',"%s":%s' % (k.encode(), v) for k, v in tail.items()) + b"}",
     ]
-
-
-def result_json(ev: Evaluation) -> dict:
-    """The whole result as the JSON document of CONTRACT.md (a dict)."""
-    return json.loads(b"".join(result_json_parts(ev)))

@@ -105,10 +105,10 @@ def _reallocation(ev: Evaluation) -> list[str]:
     ]
 
 
-def score_report(ev: Evaluation, top: int | None = TOP) -> str:
-    """The `top` ranked partners (all if None or 0: tier, action, score, motivations,
-    flags with reasons), then the checks designated vs recommended, resources to
-    reallocate and portfolio notes."""
+def score_report(ev: Evaluation, top: int = TOP) -> str:
+    """The `top` ranked partners (0: all; tier, action, score, motivations, flags with
+    reasons), then the checks designated vs recommended, resources to reallocate and
+    portfolio notes."""
     src = ev.tracker.source
     partners = ev.scored.partners
     lines = [
