@@ -70,7 +70,7 @@ def _package_sheets(path: Path, unchanged: set[str]) -> list[str]:
         for sheet in sheets:
             if not sheet.part or not pkg.has(sheet.part):
                 raise TierwiseError(f"sheet {sheet.name!r} points at a missing part")
-            name = "/" + sheet.part.replace("\\", "/").lower()  # some zips use "\\"
+            name = "/" + sheet.part.lower()  # Package names parts with "/" whatever the zip does
             kind = types.get(name, types.get(name.rsplit(".", 1)[-1], ""))
             if not kind.endswith("sheet+xml"):  # worksheet, chartsheet, macrosheet...
                 raise TierwiseError(f"sheet {sheet.name!r} has no sheet content type")
