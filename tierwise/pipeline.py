@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +41,15 @@ class Evaluation:
         ]
         return [*self.tracker.warnings, *scoring]
 
+    def rescored(self, rubric: Rubric) -> Evaluation:
+        """The same tracker judged with another rubric (a what-if), as `evaluate` judges."""
+        return replace(self, rubric=rubric, scored=_judge(self.tracker, rubric, self.as_of))
+
+
+def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
+    # Decisions stored in an annotated workbook count in the recommended-tier checks.
+    return score(tracker.frame, rubric, as_of=as_of, decisions=tracker.decisions)
+
 
 def evaluate(
     path: str | Path,
@@ -67,8 +76,7 @@ def evaluate(
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
     day = as_of or date.today()
-    scored = score(tracker.frame, rubric, as_of=day, decisions=tracker.decisions)
-    return Evaluation(tracker, rubric, day, scored)
+    return Evaluation(tracker, rubric, day, _judge(tracker, rubric, day))
 
 
 def partners_json(ev: Evaluation) -> bytes:

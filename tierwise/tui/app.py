@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import os
 from collections import Counter
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -575,17 +574,14 @@ class TriageApp(App[None]):
 
     @work(thread=True, exclusive=True, group="rescore")
     def _rescore_session(self, ev: Any, rubric: Any) -> None:
-        from tierwise.scoring import score
-
         try:
-            # As evaluate does: decisions stored in the workbook count in the checks.
-            scored = score(ev.tracker.frame, rubric, as_of=ev.as_of, decisions=ev.tracker.decisions)
+            rescored = ev.rescored(rubric)
         except TierwiseError as err:
             self.call_from_thread(
                 self.notify, str(err), title="Rubric not applied", severity="error"
             )
             return
-        self.call_from_thread(self._rescored, replace(ev, rubric=rubric, scored=scored))
+        self.call_from_thread(self._rescored, rescored)
 
     def _rescored(self, ev: Any) -> None:
         session = self.session
