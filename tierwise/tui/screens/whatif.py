@@ -122,6 +122,11 @@ class WhatIfScreen(ModalScreen[Any]):
                 changed[key] = value
         return changed
 
+    def adjusted(self) -> Any | None:
+        """The rubric in use with the edited settings; None when none was changed."""
+        values = self.values()
+        return self.ev.rubric.with_values(values) if values else None
+
     @on(Input.Changed, "#whatif-inputs Input")
     def edited(self) -> None:
         if self._timer is not None:
@@ -130,8 +135,7 @@ class WhatIfScreen(ModalScreen[Any]):
 
     def rescore(self) -> None:
         try:
-            values = self.values()
-            rubric = self.ev.rubric.with_values(values) if values else self.ev.rubric
+            rubric = self.adjusted() or self.ev.rubric
         except TierwiseError as err:
             self._error(str(err))
             return
@@ -204,8 +208,7 @@ class WhatIfScreen(ModalScreen[Any]):
 
     def action_save_rubric(self) -> None:
         try:
-            values = self.values()
-            rubric = self.ev.rubric.with_values(values) if values else self.ev.rubric
+            rubric = self.adjusted() or self.ev.rubric
             typed = self.query_one("#whatif-path", Input).value.strip()
             path = (
                 self._default_path
@@ -228,8 +231,7 @@ class WhatIfScreen(ModalScreen[Any]):
     def action_apply(self) -> None:
         """Close and hand the adjusted rubric to the app, which re-scores the session."""
         try:
-            values = self.values()
-            rubric = self.ev.rubric.with_values(values) if values else None
+            rubric = self.adjusted()
         except TierwiseError as err:
             self._error(str(err))
             return
