@@ -143,10 +143,10 @@ class WhatIfScreen(ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, group="whatif")
     def _rescore(self, rubric: Any) -> None:
-        from tierwise.scoring import score
-
         try:
-            scored = score(self.ev.tracker.frame, rubric, as_of=self.ev.as_of)
+            # Judged as the session was (and as applying it will be), so the checks
+            # compared below differ by the rubric only.
+            scored = self.ev.rescored(rubric).scored
         except TierwiseError as err:
             self.app.call_from_thread(self._error, str(err))
             return
