@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tierwise.tui.app import TriageApp
+from tierwise.tui.screens.whatif import WhatIfScreen, input_id
 
 AS_OF = date(2026, 10, 31)
 SIZE = (100, 30)
@@ -250,3 +251,13 @@ async def select(pilot: Pilot, name: str) -> None:
     app.table.cursor = app.table.view.index(app.session.position(row_of(app, name)))
     await pilot.pause()
     assert selected_name(app) == name
+
+
+async def open_whatif(pilot: Pilot, edits: dict[str, str] | None = None) -> WhatIfScreen:
+    """Open the what-if screen (R) and type `edits` (setting -> text) into its inputs."""
+    await pilot.press("R")
+    screen = pilot.app.screen
+    assert isinstance(screen, WhatIfScreen)
+    for key, value in (edits or {}).items():
+        screen.query_one(f"#{input_id(key)}").value = value
+    return screen

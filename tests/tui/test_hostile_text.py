@@ -9,11 +9,20 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import HEADERS, ROWS, make_app, row_of, select, settle, write_tracker
+from tests.tui.conftest import (
+    HEADERS,
+    ROWS,
+    make_app,
+    open_whatif,
+    row_of,
+    select,
+    settle,
+    write_tracker,
+)
 from tierwise.tui.app import TriageApp
 from tierwise.tui.screens.note import NoteScreen
 from tierwise.tui.screens.warnings import WarningsScreen
-from tierwise.tui.screens.whatif import WhatIfScreen, input_id
+from tierwise.tui.screens.whatif import WhatIfScreen
 from tierwise.tui.text import markup, printable
 
 # As a real workbook carries them: OOXML's _xHHHH_ escapes, decoded by the reader.
@@ -130,11 +139,8 @@ async def test_whatif_lists_moved_partners_literally(hostile: Path) -> None:
     app = make_app(hostile)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        screen = app.screen
-        assert isinstance(screen, WhatIfScreen)
         # no score reaches it: every tactical recommendation moves, names listed
-        screen.query_one(f"#{input_id('recommend.tactical_min_score')}").value = "101"
+        screen = await open_whatif(pilot, {"recommend.tactical_min_score": "101"})
         await pilot.pause(0.5)
         await settle(pilot)
         result = str(screen.query_one("#whatif-result").render())

@@ -13,6 +13,7 @@ from tests.tui.conftest import (
     SIZE,
     keys_for,
     make_app,
+    open_whatif,
     row_of,
     select,
     selected_name,
@@ -328,9 +329,7 @@ async def test_whatif_rubric_rescored_live_and_saved(tracker: Path, tmp_path: Pa
     app = make_app(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        screen = app.screen
-        assert isinstance(screen, WhatIfScreen)
+        screen = await open_whatif(pilot)
         key = "recommend.tactical_min_score"
         assert key in dict(knobs(app.ev.rubric.data))
         before = app.ev.scored.partners["recommended_tier"].to_list()
@@ -428,16 +427,12 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
         tactical = {c.code: c for c in app.portfolio.recommended}["TACTICAL_PARTNERS"]
         in_name_only = flag_count(app, "STRATEGIC_IN_NAME_ONLY")
 
-        await pilot.press("R")
-        screen = app.screen
-        assert isinstance(screen, WhatIfScreen)
         edits = {
             "recommend.tactical_min_score": "101",  # no score reaches it: no tactical
             "thresholds.strategic_low_score": "70",  # Acme (56.4) becomes in name only
             "score.best_motivation_weight": "1",  # scores follow the best motivation
         }
-        for key, value in edits.items():
-            screen.query_one(f"#{input_id(key)}").value = value
+        await open_whatif(pilot, edits)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert not isinstance(app.screen, WhatIfScreen)
@@ -535,8 +530,7 @@ async def test_an_applied_rubric_comes_back_after_a_crash(tracker: Path) -> None
         await settle(pilot)
         await select(pilot, "Globex Consulting")
         await pilot.press("x")
-        await pilot.press("R")
-        app.screen.query_one(f"#{input_id('recommend.tactical_min_score')}").value = "101"
+        await open_whatif(pilot, {"recommend.tactical_min_score": "101"})
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.ev.rubric.get("recommend.tactical_min_score") == 101
