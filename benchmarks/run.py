@@ -19,6 +19,7 @@ import platform
 import pstats
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -232,7 +233,7 @@ def run_once(argv: list[str], timeout: float = TIMEOUT_S) -> tuple[Sample, int, 
     env = {**child_env(), "TIERWISE_BENCH_FD": str(write_end)}
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
-            [sys.executable, "-S", "-c", _LAUNCHER, *argv],
+            [PY, "-S", "-c", _LAUNCHER, *argv],
             stdout=subprocess.DEVNULL,
             stderr=err,
             cwd=DATA_DIR,
@@ -241,7 +242,7 @@ def run_once(argv: list[str], timeout: float = TIMEOUT_S) -> tuple[Sample, int, 
             start_new_session=True,  # a timeout kills the command with its launcher
         )
         os.close(write_end)
-        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, 9))
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
         timer.start()
         try:
             report = b""
