@@ -23,7 +23,7 @@ from lxml import etree
 
 from tierwise.errors import TierwiseError
 from tierwise.io import xmlsafe
-from tierwise.io.tracker import column_letter, columns_from
+from tierwise.io.tracker import column_letter, column_number, columns_from
 
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -662,15 +662,6 @@ _COLS: Final = re.compile(
     rb"<((?:[\w.-]+:)?)cols\b[^>]*>(.*?)</(?:[\w.-]+:)?cols\s*>|<(?:[\w.-]+:)?cols\b[^>]*/>", re.S
 )
 _COL: Final = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>(?:\s*</(?:[\w.-]+:)?col>)?", re.S)
-
-
-def column_number(letters: bytes | str) -> int:
-    if isinstance(letters, str):
-        letters = letters.encode()
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
 
 
 @dataclass

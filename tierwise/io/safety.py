@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from tierwise.errors import TierwiseError
-from tierwise.io.tracker import columns_from
+from tierwise.io.tracker import column_number, columns_from
 
 # Zip bomb caps, read from the zip directory before anything is inflated.
 MAX_TOTAL_UNCOMPRESSED: Final = 1 << 30  # 1 GiB across all entries
@@ -189,13 +189,6 @@ def _is_worksheet(name: str) -> bool:
     )
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
-
-
 # Patterns start with the literal r=" so the regex engine can skip ahead fast. Any
 # attribute ending in "r" may match too: that only loosens the bound or sends the sheet
 # to the full scan, never lets a far cell through.
@@ -269,7 +262,7 @@ def _check_refs(path: Path, part: str, refs: list[tuple[bytes, bytes]]) -> None:
     if not refs:
         return
     row_numbers = [int(r) for r in {r for _, r in refs}]
-    col_numbers = [_column_number(c) for c in {c for c, _ in refs}]
+    col_numbers = [column_number(c) for c in {c for c, _ in refs}]
     height = max(row_numbers) - min(row_numbers) + 1
     width = max(col_numbers) - min(col_numbers) + 1
     if max(row_numbers) > MAX_ROWS or max(col_numbers) > MAX_COLUMNS:

@@ -87,6 +87,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_number(letters: bytes | str) -> int:
+    """A -> 1, AA -> 27 (either case)."""
+    if isinstance(letters, str):
+        letters = letters.encode()
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
 def columns_from(column: int) -> bytes:
     """A regex (bytes) for the letters, in any case, of `column` and of every column right
     of it: longer names, or as long and not before it alphabetically ("AI" -> AI..ZZ, AAA..)."""
