@@ -278,7 +278,8 @@ async def test_journal_survives_kill_9_and_is_offered_back(src: Path) -> None:
     assert not out.exists()
     entries = Journal(out).final_states()
     assert journal_path(out).is_file() and len(entries) == 1, journal_path(out)
-    ((row, entry),) = entries.items()
+    (entry,) = entries
+    row = entry.row
     assert entry.decision == "exit"
 
     # A new session offers the decision back, and restores it.

@@ -2,8 +2,10 @@
 
 It lives beside the output workbook (`OUT.tierwise-journal.jsonl`), is offered back on
 the next start if the app died before saving, and is deleted after a successful save.
-Each line is one JSON object: the partner's row and the state it was set to, so
-replaying the lines in order rebuilds the unsaved decisions (undo writes a line too).
+Each line is one JSON object: the partner's name and row and the state it was set to,
+so replaying the lines in order rebuilds the unsaved decisions (undo writes a line too).
+Lines belong to partners, not rows: the name says whose decision it is (the row is a
+hint), so a row inserted in the tracker before the journal is replayed moves nothing.
 A what-if rubric applied to the session is a line of its own (`{"rubric": TOML, ...}`):
 the last one is the rubric in use when the app stopped.
 """
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tierwise.fields import DECISIONS
+from tierwise.io.identity import partner_key
 
 SUFFIX = ".tierwise-journal.jsonl"
 _LAST_ROW = 1_048_576  # the last worksheet row a spreadsheet can have
@@ -87,9 +90,11 @@ class Journal:
                 self.skipped += 1
         return entries
 
-    def final_states(self) -> dict[int, Entry]:
-        """The last entry per row: what the decisions were when the app stopped."""
-        return {e.row: e for e in self.read()}
+    def final_states(self) -> list[Entry]:
+        """The last entry per partner (by name; by row for a line without one): what
+        the decisions were when the app stopped."""
+        last = {partner_key(e.partner) or e.row: e for e in self.read()}
+        return list(last.values())
 
     def rewrite(self, entries: list[Entry], rubric: RubricEntry | None = None) -> None:
         """Keep only `entries` and `rubric` (atomically: a temporary file, fsynced, then
