@@ -50,7 +50,7 @@ class WorkingCopy:
         return bool(self.decisions or self.log)
 
     def describe(self) -> str:
-        """"3 decisions and 3 log rows" (notes without a decision count as decisions)."""
+        """ "3 decisions and 3 log rows" (notes without a decision count as decisions)."""
         d, n = len(self.decisions), len(self.log)
         return f"{d} decision{'s' * (d != 1)} and {n} log row{'s' * (n != 1)}"
 
@@ -90,16 +90,18 @@ class Carried:
     states: dict[int, State]  # row now -> (decision, note)
     refused: list[Refused]
 
-    def frame(self) -> pl.DataFrame:
-        rows = sorted(self.states)
-        return pl.DataFrame(
-            {
-                "row": rows,
-                "decision": [self.states[r][0] for r in rows],
-                "decision_note": [self.states[r][1] or None for r in rows],
-            },
-            schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
-        )
+
+def states_frame(states: dict[int, State]) -> pl.DataFrame:
+    """`row`, `decision`, `decision_note` (a note "" as null), as the writer takes them."""
+    rows = sorted(states)
+    return pl.DataFrame(
+        {
+            "row": rows,
+            "decision": [states[r][0] for r in rows],
+            "decision_note": [states[r][1] or None for r in rows],
+        },
+        schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
+    )
 
 
 def carry(copy: WorkingCopy, partners: pl.DataFrame) -> Carried:

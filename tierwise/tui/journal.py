@@ -24,8 +24,29 @@ SUFFIX = ".tierwise-journal.jsonl"
 _LAST_ROW = 1_048_576  # the last worksheet row a spreadsheet can have
 
 
-def journal_path(output: Path) -> Path:
-    return output.with_name(output.name + SUFFIX)
+def journal_path(output: Path, side: str = "") -> Path:
+    """`OUT.tierwise-journal.jsonl`; a second session on the same output, while the
+    first holds it, journals to `OUT.tierwise-journal-SIDE.jsonl` instead."""
+    return output.with_name(
+        output.name + (SUFFIX.replace(".jsonl", f"-{side}.jsonl") if side else SUFFIX)
+    )
+
+
+def adopt_side_journals(output: Path) -> None:
+    """Append the journals of second sessions that ended (without saving) to the main
+    journal, so the next session offers them back like its own."""
+    main = journal_path(output)
+    for side in sorted(output.parent.glob(journal_path(output, "*").name)):
+        if side == main:
+            continue
+        data = side.read_bytes()
+        fd = os.open(main, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            os.write(fd, data if data.endswith(b"\n") or not data else data + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        side.unlink()
 
 
 @dataclass(frozen=True)
@@ -46,8 +67,8 @@ class RubricEntry:
 class Journal:
     """Append-only, fsynced record of unsaved changes for one output file."""
 
-    def __init__(self, output: Path) -> None:
-        self.path = journal_path(output)
+    def __init__(self, output: Path, side: str = "") -> None:
+        self.path = journal_path(output, side)
         self.skipped = 0  # damaged lines left out by the last `read`
         self.rubric: RubricEntry | None = None  # the last rubric line `read` found
 
