@@ -158,9 +158,15 @@ def _write(ev: Evaluation, output: Path) -> str:
         write_json(result_json_parts(ev), output)
     else:
         from tierwise.io.annotate import write_annotated
+        from tierwise.io.working_copy import carry_forward
 
-        result = write_annotated(ev, output)
-        notes = "".join(f" ({n})" for n in result.notes)
+        # An annotated workbook already there is the team's working copy: its
+        # decisions and Log rows go into the new output, never away.
+        kept = carry_forward(
+            ev.scored.partners, ev.tracker.decisions, Path(ev.tracker.source.file), output
+        )
+        result = write_annotated(ev, output, decisions=kept.decisions, log=kept.log)
+        notes = "".join(f" ({n})" for n in [*result.notes, kept.note] if n)
         return f" -> {output}{notes}"
     return f" -> {output}"
 

@@ -329,6 +329,7 @@ def score(
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
+@click.option("--force", is_flag=True, help="Let ctrl+s replace a workbook Tierwise did not write.")
 @sheet_option
 @map_option
 @rubric_option
@@ -337,6 +338,7 @@ def score(
 def triage(
     file: Path,
     output: Path | None,
+    force: bool,
     sheet: str | None,
     maps: tuple[str, ...],
     rubric: Path | None,
@@ -344,7 +346,14 @@ def triage(
     allow_large: bool,
 ) -> None:
     """Open the triage app on FILE: sort, filter, read why, decide tiers, save."""
+    from tierwise.io.annotate import default_output
+    from tierwise.io.target import check_target, in_folder, is_folder
     from tierwise.tui.app import TriageApp
+
+    if output is not None:  # a bad -o fails now, not when the session's work is done
+        if is_folder(output):
+            output = in_folder(output, default_output(file).name)
+        output = check_target(output, [file], force=force)
 
     app = TriageApp(
         file,

@@ -40,6 +40,20 @@ def name_too_long(path: Path) -> bool:
     return len(os.fsencode(path.name)) > limit
 
 
+def is_folder(out: str | Path) -> bool:
+    """`-o DIR/` (or an existing folder) names a folder, created when missing."""
+    return str(out).endswith(("/", os.sep)) or Path(out).is_dir()
+
+
+def in_folder(out: Path, name: str) -> Path:
+    """`name` inside the folder `out`, which is created when missing."""
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise TierwiseError(f"cannot make the folder {out}: {err.strerror or err}") from None
+    return Path(out) / name
+
+
 def check_target(out: Path, inputs: Sequence[Path], *, force: bool = False) -> Path:
     """The file to write for `-o out` (a link is followed to the file it names, as
     SECURITY.md says); TierwiseError when it cannot or must not be written."""
@@ -47,7 +61,7 @@ def check_target(out: Path, inputs: Sequence[Path], *, force: bool = False) -> P
     if out.is_symlink():
         out = Path(os.path.realpath(out))
     if out.is_dir():
-        raise TierwiseError(f"-o {out} is a folder: give a file name, or end it with / ")
+        raise TierwiseError(f"-o {out} is a folder: give a file name, or end it with /")
     if name_too_long(out):
         raise TierwiseError(f"-o: the file name is too long ({len(out.name)} characters)")
     folder = out.parent if str(out.parent) else Path(".")

@@ -23,6 +23,10 @@ from tierwise.io.log import LogEntry, read_log
 State = tuple[str | None, str]  # (decision, note)
 
 
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def file_stamp(path: Path) -> tuple[int, int] | None:
     """What "changed on disk" is judged by: modification time and size (None: absent)."""
     try:
@@ -110,3 +114,45 @@ def carry(copy: WorkingCopy, partners: pl.DataFrame) -> Carried:
     placed, refused = roster.place_all(copy.decisions)
     states = {placed[key[0]]: copy.decisions[key] for key in copy.decisions if key[0] in placed}
     return Carried(states, refused)
+
+
+@dataclass(frozen=True)
+class CarryForward:
+    """What a new output of a tracker keeps from the annotated workbook already there."""
+
+    decisions: pl.DataFrame | None  # to write (the tracker's own decisions win)
+    log: list[LogEntry]  # Log rows to append after the tracker's own
+    note: str  # "kept 3 decisions and 3 log rows from tracker.tierwise.xlsx", or ""
+
+
+def carry_forward(partners: pl.DataFrame, own: pl.DataFrame, src: Path, out: Path) -> CarryForward:
+    """Decisions and Log rows of the workbook at `out` that a new output of `src` (whose
+    `partners` hold `own` decisions) must keep. TierwiseError when one of them cannot be
+    placed on a partner (naming both): writing would drop it."""
+    from tierwise.io.identity import refused_line
+    from tierwise.io.log import new_rows
+
+    copy = read_copy(out)
+    if copy is None or not copy.ours or not copy.held:
+        return CarryForward(None, [], "")
+    carried = carry(copy, partners.select("row", "partner"))
+    if carried.refused:
+        raise TierwiseError(
+            f"{refused_line(carried.refused)} from {out}: it would be lost; "
+            "write to another -o, or move that decision by hand"
+        )
+    theirs = {
+        int(r): (d, n or "")
+        for r, d, n in own.select("row", "decision", "decision_note").iter_rows()
+        if d or n
+    }
+    states = {r: s for r, s in carried.states.items() if r not in theirs}
+    clashes = sum(1 for r, s in carried.states.items() if r in theirs and theirs[r] != s)
+    log = new_rows(read_log(src), copy.log)
+    if not states and not log:
+        return CarryForward(None, [], "")
+    kept = f"{counted(len(states), 'decision')} and {counted(len(log), 'log row')}"
+    note = f"kept {kept} from {out.name}"
+    if clashes:
+        note += f"; {counted(clashes, 'partner')} decided otherwise in {src.name}: kept those"
+    return CarryForward(states_frame(states) if states else None, log, note)
