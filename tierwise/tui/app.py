@@ -166,7 +166,7 @@ class TriageApp(App[None]):
         """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input."""
         if self._output is not None:
             return self._output
-        from tierwise.io.annotate import default_output
+        from tierwise.outputs import default_output
 
         return Path(default_output(self.path))
 
@@ -648,7 +648,7 @@ class TriageApp(App[None]):
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, ev: Any, decisions: pl.DataFrame, log: list[Change], state: dict) -> None:
-        from tierwise.io.annotate import write_annotated
+        from tierwise.outputs import write_annotated
 
         try:
             # `ev` carries the rubric in use (an applied what-if one included): the

@@ -15,15 +15,15 @@ import pytest
 
 from tests.helpers_workbooks import libreoffice_pdf
 from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
-from tierwise.io.annotate import write_annotated
-from tierwise.io.portfolio_sheet import (
+from tierwise.io.sheetspec import SheetSpec
+from tierwise.outputs import write_annotated
+from tierwise.pipeline import Evaluation, evaluate
+from tierwise.report.portfolio_sheet import (
     CHECK_NAMES,
     FLAG_MEANINGS,
     action_list,
     build_portfolio_sheet,
 )
-from tierwise.io.sheetspec import SheetSpec
-from tierwise.pipeline import Evaluation, evaluate
 from tierwise.scoring.portfolio import after_tiers
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx"
