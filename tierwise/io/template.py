@@ -25,8 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tierwise import catalogue
 from tierwise.errors import TierwiseError
-from tierwise.fields import TIERS
+from tierwise.fields import FLAGS, TIERS
 
 TRACKER_SHEET: Final = "Partners"
 RULES_SHEET: Final = "Rules of engagement"
@@ -519,10 +520,11 @@ def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
                 cell.font, cell.fill = Font(bold=True), RULE_FILL
         ws.row_dimensions[r].height = 50
     mistakes_row = 5 + len(rows) + 1
-    ws.cell(row=mistakes_row, column=1, value="The four mistakes Tierwise flags").font = Font(
+    ws.cell(row=mistakes_row, column=1, value="The four mistakes, and why bother").font = Font(
         bold=True, size=12, color="1F4E79"
     )
-    for i, (code, text) in enumerate(MISTAKES, start=mistakes_row + 1):
+    for i, code in enumerate(FLAGS, start=mistakes_row + 1):
+        text = catalogue.FLAGS[code].meaning
         ws.cell(row=i, column=1, value=code).font = Font(bold=True)
         ws.cell(row=i, column=2, value=text).alignment = Alignment(wrap_text=True)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
@@ -534,31 +536,3 @@ def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-MISTAKES: Final[tuple[tuple[str, str], ...]] = (
-    (
-        "EXEC_LUNCH",
-        "Executives agree an ambitious joint revenue number over lunch; the "
-        "resources go into positioning, press and legal, and no pipeline follows.",
-    ),
-    (
-        "PRESS_RELEASE",
-        "A 'strategic alliance' is announced with no specific target market, "
-        "and nothing is sold after the announcement.",
-    ),
-    (
-        "VAGUE_AGENDA",
-        "Agendas are vague ('leverage synergies to better serve the market') or "
-        "the partner's own agenda is never written down.",
-    ),
-    (
-        "STRATEGIC_IN_NAME_ONLY",
-        "Everyone is a 'strategic' partner: the label without the "
-        "sponsor, the people or the activity.",
-    ),
-    (
-        "WHY_BOTHER",
-        "We invest in a partner that significantly advances none of the four motivations.",
-    ),
-)

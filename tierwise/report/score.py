@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tierwise.fields import MOTIVATIONS
+from tierwise import catalogue
+from tierwise.fields import FLAGS, MOTIVATIONS
 from tierwise.scoring.result import Check
 from tierwise.scoring.words import fmt_money, fmt_number
 
@@ -20,13 +21,6 @@ NAME_WIDTH = 28
 TIER_WIDTH = 20
 SHOW_WARNINGS = 5
 TOP = 50  # partners listed by default: a report to read, the workbook holds them all
-FLAG_TAGS = {
-    "EXEC_LUNCH": "EL",
-    "PRESS_RELEASE": "PR",
-    "VAGUE_AGENDA": "VA",
-    "STRATEGIC_IN_NAME_ONLY": "SN",
-    "WHY_BOTHER": "WB",
-}
 ACTION_COLOURS = {
     "exit": "red",
     "demote": "yellow",
@@ -34,6 +28,9 @@ ACTION_COLOURS = {
     "fix": "magenta",
     "keep": None,
 }
+
+
+_MOTIVATION_HEADS = " ".join(catalogue.MOTIVATIONS[m].label for m in MOTIVATIONS)
 
 
 def _heading(text: str) -> str:
@@ -62,7 +59,7 @@ def _tiers(designated: str | None, recommended: str) -> str:
 
 def _partner_lines(p: dict, rank: int) -> list[str]:
     action = p["action"]
-    flags = " ".join(FLAG_TAGS.get(f, f) for f in p["flags"] or [])
+    flags = " ".join(catalogue.FLAGS[f].label for f in p["flags"] or [])
     name = _cut(p["partner"] or f"(row {p['row']})", NAME_WIDTH)
     tiers = _tiers(p["designated_tier"], p["recommended_tier"])
     cells = (
@@ -117,7 +114,7 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
         "",
         _heading(
             f"{'#':>3}  {'Partner':<{NAME_WIDTH}} {'Tier':<{TIER_WIDTH}}"
-            f" {'Action':<7} {'Score':>5} Shr Acc Spd Eco  Flags"
+            f" {'Action':<7} {'Score':>5} {_MOTIVATION_HEADS}  Flags"
         ),
     ]
     shown = partners.head(top) if top else partners
@@ -132,7 +129,7 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
     legend = (
         "Tier: designated → recommended. Motivations 0-100 (– = not assessed): share, access, "
         "speed, ecosystem. Flags: "
-        + ", ".join(f"{tag} {code}" for code, tag in FLAG_TAGS.items())
+        + ", ".join(f"{catalogue.FLAGS[code].label} {code}" for code in FLAGS)
         + "."
     )
     lines += [*_wrap(legend, 2)]
