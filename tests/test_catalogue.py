@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tierwise import catalogue, fields
+from tierwise.report.score import ACTION_COLOURS
 
 PACKAGE = Path(catalogue.__file__).parent
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in ("catalogue.py", "fields.py"))
@@ -65,3 +66,7 @@ def test_no_view_spells_the_catalogue_itself(source: Path) -> None:
             assert not (len(coded) >= 2 and len(words) == len(node.values)), (
                 f"{source.name}:{node.lineno}: words keyed by {coded}: read tierwise.catalogue"
             )
+
+
+def test_the_report_colours_every_action() -> None:
+    assert set(ACTION_COLOURS) == set(catalogue.ACTIONS)

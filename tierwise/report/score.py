@@ -21,9 +21,12 @@ NAME_WIDTH = 28
 TIER_WIDTH = 20
 SHOW_WARNINGS = 5
 TOP = 50  # partners listed by default: a report to read, the workbook holds them all
+# Every action of the catalogue has its colour (None: the terminal's own).
 ACTION_COLOURS = {
     "exit": "red",
+    "withdraw": "red",
     "demote": "yellow",
+    "collect": "cyan",
     "promote": "green",
     "fix": "magenta",
     "keep": None,
@@ -64,7 +67,7 @@ def _partner_lines(p: dict, rank: int) -> list[str]:
     tiers = _tiers(p["designated_tier"], p["recommended_tier"])
     cells = (
         f"{rank:>3}  {name:<{NAME_WIDTH}} {tiers:<{TIER_WIDTH}}"
-        f" {click.style(f'{action:<7}', fg=ACTION_COLOURS.get(action))}"
+        f" {click.style(f'{action:<7}', fg=ACTION_COLOURS[action])}"
         f" {p['score']:5.0f} "
         + " ".join(_motivation(p[m]) for m in MOTIVATIONS)
         + ("  " + click.style(flags, fg="yellow") if flags else "")
