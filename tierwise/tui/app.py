@@ -170,7 +170,7 @@ class TriageApp(App[None]):
         """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input."""
         if self._output is not None:
             return self._output
-        from tierwise.io.annotate import default_output
+        from tierwise.outputs import default_output
 
         return Path(default_output(self.path))
 
@@ -735,10 +735,10 @@ class TriageApp(App[None]):
         log: list[Change],
         base: dict[str, State] | None,
     ) -> None:
-        from tierwise.io.annotate import write_annotated
         from tierwise.io.atomic import same_file
         from tierwise.io.log import new_rows, read_log
         from tierwise.io.working_copy import states_frame
+        from tierwise.outputs import write_annotated
         from tierwise.tui.merge import merge
 
         out = self.output

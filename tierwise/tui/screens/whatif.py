@@ -21,11 +21,12 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
+from tierwise import catalogue
 from tierwise.errors import TierwiseError
 from tierwise.fields import TIERS
 from tierwise.tui.text import literal, markup, printable
 from tierwise.tui.widgets.plain_input import PlainInput
-from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
+from tierwise.tui.widgets.portfolio import limits
 
 _SKIP_TABLES = {"aliases", "labels"}
 _MAX_KNOBS = 24
@@ -193,7 +194,7 @@ class WhatIfScreen(ModalScreen[Any]):
             colour, mark = ("$success", "✓") if check.ok else ("$error", "✗")
             actual = "" if check.actual is None else f"{check.actual:g}"
             lines.append(
-                f"  [{colour}]{mark}[/] {CHECK_NAMES.get(check.code, check.code):<20}"
+                f"  [{colour}]{mark}[/] {catalogue.CHECKS[check.code].label:<20}"
                 f"{actual:>4} [$text-muted]{limits(check)}[/]"
             )
         if rubric is not None and rubric is not self.ev.rubric:
