@@ -44,7 +44,12 @@ class _Command(click.Command):
 # terminal and drive it: an OSC sequence retitles it, others clear or rewrite the screen.
 # Text for people shows them as U+FFFD, except colour/bold (SGR) sequences, which the
 # reports use and which cannot do more than colour; JSON keeps them, as \u escapes.
-_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates (U+202A-202E, U+2066-2069, and the marks U+200E,
+# U+200F, U+061C) are controls too: they reorder what follows on the line, so a name can
+# make the text after it read backwards ("Trojan Source").
+_UNSAFE = re.compile(
+    "(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def shown(text: str) -> str:
@@ -214,8 +219,9 @@ def rubric() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="Output file (one input) or folder (several). Default: NAME.tierwise.EXT beside each.",
+    type=click.Path(),  # text as typed: "DIR/" names a folder
+    help="Output file (one input), folder (DIR/, made when missing), or - for stdout "
+    "(csv/json). Default: NAME.tierwise.EXT beside each.",
 )
 @click.option(
     "--format",
@@ -249,9 +255,12 @@ def rubric() -> None:
     help="Partners listed in the report (default 50; 0 lists them all).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary per file.")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing workbook at -o that Tierwise did not write."
+)
 def score(
     files: tuple[str, ...],
-    output: Path | None,
+    output: str | None,
     fmt: str | None,
     as_json: bool,
     sheet: str | None,
@@ -262,6 +271,7 @@ def score(
     allow_large: bool,
     top: int | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Score partner trackers and write each one back annotated.
 
@@ -271,7 +281,7 @@ def score(
     several, a one-line summary each. Exits 1 if any file failed, after trying all.
     """
     from tierwise import batch
-    from tierwise.outputs import plan_outputs
+    from tierwise.outputs import STDOUT, output_format, plan_outputs
 
     options = batch.Options(
         sheet=parse_sheet(sheet),
@@ -280,7 +290,9 @@ def score(
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
     )
-    paths = batch.expand(files)
+    paths, again = batch.expand(files)
+    for path in again:
+        click.echo(shown(f"tierwise: {path} is given more than once: scored once"), err=True)
     if compare is not None:
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")
@@ -291,7 +303,12 @@ def score(
             click.echo(shown(outcome.report()))
         return
     write = fmt is not None or output is not None or not as_json
-    targets = plan_outputs(paths, output, fmt or "xlsx") if write else {}
+    fmt = output_format(output, fmt)
+    if output == str(STDOUT) and as_json:
+        raise click.UsageError("-o - already prints the result: drop --json")
+    # Every -o problem (a folder, permissions, an input, a clash) fails here, before
+    # any tracker is read.
+    targets = plan_outputs(paths, output, fmt, force=force) if write else {}
     failed = 0
     docs = []
     show = sys.stderr.isatty() and len(paths) > 1 and not as_json
@@ -302,7 +319,7 @@ def score(
             try:
                 # One big tracker takes seconds: at a terminal, say which stage it is in.
                 with _status_line(len(paths) == 1) as status:
-                    done = batch.score_one(path, options, targets.get(path), status)
+                    done = batch.score_one(path, options, targets.get(path), status, fmt)
             except TierwiseError as err:
                 failed += 1
                 where = "" if str(err).startswith(str(path)) else f"{path}: "
@@ -310,6 +327,8 @@ def score(
                 continue
             if as_json:
                 docs.append(done.json_parts)
+            elif targets.get(path) == STDOUT:  # stdout holds the CSV or JSON
+                click.echo(shown(done.summary), err=True)
             elif len(paths) == 1 and not quiet:
                 click.echo(shown(done.report(top)))
                 click.echo(shown(done.summary), err=True)
@@ -329,7 +348,9 @@ def score(
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
+@click.option(
+    "-o", "--output", type=click.Path(), help="Where ctrl+s saves (a file, or a folder DIR/)."
+)
 @click.option("--force", is_flag=True, help="Let ctrl+s replace a workbook Tierwise did not write.")
 @sheet_option
 @map_option
@@ -338,7 +359,7 @@ def score(
 @allow_large_option
 def triage(
     file: Path,
-    output: Path | None,
+    output: str | None,
     force: bool,
     sheet: str | None,
     maps: tuple[str, ...],
@@ -351,14 +372,14 @@ def triage(
     from tierwise.outputs import default_output
     from tierwise.tui.app import TriageApp
 
+    target = None
     if output is not None:  # a bad -o fails now, not when the session's work is done
-        if is_folder(output):
-            output = in_folder(output, default_output(file).name)
-        output = check_target(output, [file], force=force)
+        target = in_folder(output, default_output(file).name) if is_folder(output) else output
+        target = check_target(target, [file], force=force)
 
     app = TriageApp(
         file,
-        output=output,
+        output=target,
         sheet=parse_sheet(sheet),
         mapping=parse_map(maps),
         rubric_path=rubric,

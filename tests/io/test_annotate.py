@@ -217,7 +217,7 @@ def test_csv_input_becomes_a_new_workbook(tmp_path: Path) -> None:
     src.write_text("Notes line\nPartner,Tier,Closed Revenue\nAcme,Strategic,100\n=cmd,Casual,5\n")
     ev = evaluate(src, as_of=AS_OF)
     out = default_output(src)
-    assert out == tmp_path / "partners.tierwise.xlsx"
+    assert out == tmp_path / "partners.csv.tierwise.xlsx"  # never partners.xlsx's output
     result = write_annotated(ev, out)
     assert any("CSV" in n for n in result.notes)
     wb = openpyxl.load_workbook(out)

@@ -41,8 +41,14 @@ def name_too_long(path: Path) -> bool:
 
 
 def is_folder(out: str | Path) -> bool:
-    """`-o DIR/` (or an existing folder) names a folder, created when missing."""
-    return str(out).endswith(("/", os.sep)) or Path(out).is_dir()
+    """`-o DIR/` (or an existing folder) names a folder, created when missing. (Give
+    the text as typed: a Path drops the trailing slash.)"""
+    if str(out).endswith(("/", os.sep)):
+        return True
+    try:
+        return Path(out).is_dir()
+    except OSError:  # a name too long to look up: check_target says so
+        return False
 
 
 def in_folder(out: Path, name: str) -> Path:
@@ -58,18 +64,23 @@ def check_target(out: Path, inputs: Sequence[Path], *, force: bool = False) -> P
     """The file to write for `-o out` (a link is followed to the file it names, as
     SECURITY.md says); TierwiseError when it cannot or must not be written."""
     out = Path(out)
+    if name_too_long(out):
+        raise TierwiseError(
+            f"cannot write {out.name[:40]}…: the file name is too long "
+            f"({len(out.name)} characters); choose a shorter one with -o"
+        )
     if out.is_symlink():
         out = Path(os.path.realpath(out))
     if out.is_dir():
         raise TierwiseError(f"-o {out} is a folder: give a file name, or end it with /")
-    if name_too_long(out):
-        raise TierwiseError(f"-o: the file name is too long ({len(out.name)} characters)")
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise TierwiseError(f"cannot write {out}: the folder {folder} {what}")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise TierwiseError(f"cannot write {out}: the folder {folder} is not writable")
+        readonly = os.statvfs(folder).f_flag & os.ST_RDONLY
+        reason = "Read-only file system" if readonly else "Permission denied"
+        raise TierwiseError(f"cannot write {out}: the folder {folder} is not writable ({reason})")
     for src in inputs:
         if same_file(out, src) or out.resolve() == Path(src).resolve():
             raise TierwiseError(
