@@ -232,6 +232,11 @@ class TriageApp(App[None]):
             )
         )
         self._take_lock()
+        if not os.access(self.output.parent, os.W_OK):
+            self.notify(
+                f"{self.output.parent} is not writable: ctrl+s will ask where to save.",
+                severity="warning",
+            )
         self.refresh_view()
         self._show_detail(self.table.selected)
         self.portfolio = ev.scored.portfolio
@@ -670,6 +675,9 @@ class TriageApp(App[None]):
             then()
             return
         carried = carry(copy, session.table.select("row", "partner"))
+        if all(session.state(r) == st for r, st in carried.states.items()):
+            then()  # it holds what the tracker holds (its Log is kept at each save)
+            return
         if carried.refused:
             self.notify(
                 f"{refused_line(carried.refused)} from {copy.path.name}.",
