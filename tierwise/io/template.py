@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tierwise.errors import TierwiseError
@@ -48,7 +49,7 @@ YES_NO: Final = ("Yes", "No")
 
 
 # field -> (header, what to enter, example value, number format, width)
-COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
+COLUMNS: Final[tuple[tuple[str, str, str, str | float | date | None, str | None, float], ...]] = (
     (
         "partner",
         "Partner",
@@ -330,7 +331,7 @@ def write_template(path: Path, *, force: bool = False, rubric: Rubric | None = N
     if not path.parent.is_dir():
         raise TierwiseError(f"folder {path.parent} does not exist; create it first")
     wb = Workbook()
-    _tracker_sheet(wb.active)
+    _tracker_sheet(wb.worksheets[0])
     _rules_sheet(wb.create_sheet(RULES_SHEET), rubric or load_rubric())
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
@@ -497,7 +498,7 @@ def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
     ws.freeze_panes = "B5"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 MISTAKES: Final[tuple[tuple[str, str], ...]] = (
