@@ -77,12 +77,11 @@ def default_output(path: Path, fmt: str = "xlsx") -> Path:
 def output_format(output: str | Path | None, fmt: str | None) -> str:
     """The format to write: --format, else what `-o`'s suffix names, else xlsx. An -o
     suffix naming another format than --format is an error (they must agree)."""
-    output = Path(output) if output is not None else None
-    named = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    named = SUFFIX_FORMATS.get(suffix)
     if fmt is not None and named is not None and named != fmt:
         raise TierwiseError(
-            f"-o {output} is a .{output.suffix.lstrip('.').lower()} file but --format is "
-            f"{fmt}: make them agree"
+            f"-o {output} is a {suffix} file but --format is {fmt}: make them agree"
         )
     return fmt or named or "xlsx"
 

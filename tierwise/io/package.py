@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -415,7 +415,8 @@ class Package:
             zout.writestr(info, data)
             return
         # Streamed parts are the big ones: a light compression level keeps them fast.
-        info._compresslevel = 1  # (named compress_level from Python 3.13 on)
+        # No public way before Python 3.13 (compress_level): typeshed knows only that name.
+        info._compresslevel = 1  # type: ignore[attr-defined]
         with zout.open(info, "w", force_zip64=True) as dst:
             # Rows stream in as many small pieces: hand zlib fewer, bigger blocks.
             pending: list[bytes] = []
@@ -674,7 +675,7 @@ class SheetEdit:
     widths: column -> width in characters, for <cols>.
     """
 
-    cells: dict[int, list[tuple[int, bytes]]]
+    cells: Mapping[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
 

@@ -51,7 +51,7 @@ def is_folder(out: str | Path) -> bool:
         return False
 
 
-def in_folder(out: Path, name: str) -> Path:
+def in_folder(out: str | Path, name: str) -> Path:
     """`name` inside the folder `out`, which is created when missing."""
     try:
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -60,7 +60,7 @@ def in_folder(out: Path, name: str) -> Path:
     return Path(out) / name
 
 
-def check_target(out: Path, inputs: Sequence[Path], *, force: bool = False) -> Path:
+def check_target(out: str | Path, inputs: Sequence[Path], *, force: bool = False) -> Path:
     """The file to write for `-o out` (a link is followed to the file it names, as
     SECURITY.md says); TierwiseError when it cannot or must not be written."""
     out = Path(out)

@@ -23,6 +23,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tierwise import catalogue
@@ -70,7 +71,7 @@ YES_NO: Final = ("Yes", "No")
 
 
 # field -> (header, what to enter, example value, number format, width)
-COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
+COLUMNS: Final[tuple[tuple[str, str, str, str | float | date | None, str | None, float], ...]] = (
     (
         "partner",
         "Partner",
@@ -361,7 +362,7 @@ def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = Fals
     if not path.parent.is_dir():
         raise TierwiseError(f"folder {path.parent} does not exist; create it first")
     wb = Workbook()
-    _tracker_sheet(wb.active, numbers)
+    _tracker_sheet(wb.worksheets[0], numbers)
     _rules_sheet(wb.create_sheet(RULES_SHEET), numbers)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
@@ -535,4 +536,4 @@ def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     ws.freeze_panes = "B5"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

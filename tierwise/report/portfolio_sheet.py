@@ -78,7 +78,9 @@ def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None)
     `decisions` (row, decision, decision_note) holds any, else on the recommended ones."""
     decided = decisions is not None and decisions.height > 0
     portfolio: Portfolio = (
-        portfolio_after(ev.scored, decisions, ev.rubric) if decided else ev.scored.portfolio
+        portfolio_after(ev.scored, decisions, ev.rubric)
+        if decisions is not None and decided
+        else ev.scored.portfolio
     )
     partners = after_tiers(ev.scored.partners, decisions if decided else None)
     after_name = "Decided" if decided else "Recommended"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import getpass
 import os
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual import on, work
@@ -45,6 +46,16 @@ from tierwise.tui.widgets.keybar import KeyBar
 from tierwise.tui.widgets.partner_table import PartnerTable
 from tierwise.tui.widgets.plain_input import PlainInput
 from tierwise.tui.widgets.portfolio import PortfolioPanel
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tierwise.io.log import LogEntry
+    from tierwise.io.tracker import Tracker
+    from tierwise.pipeline import Evaluation
+    from tierwise.scoring.result import Portfolio
+    from tierwise.scoring.rubric import Rubric
+    from tierwise.tui.merge import Conflict, Merge
 
 # Actions that only make sense on the main screen (not under a dialog).
 _MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
@@ -91,11 +102,11 @@ class TriageApp(App[None]):
         self.as_of = as_of
         self.allow_large = allow_large  # past the zip-bomb and sheet-size caps (--allow-large)
         self.who = who or current_user()
-        self.ev: Any = None  # tierwise.pipeline.Evaluation once loaded
+        self.ev: Evaluation | None = None  # once loaded
         self.failure: str | None = None  # why the tracker could not be opened
         self.session: TriageSession | None = None
         self.journal: Journal | None = None
-        self.portfolio: Any = None
+        self.portfolio: Portfolio | None = None
         self.filters = Filters()
         self.sort = Sort()
         self.search_text = ""
@@ -156,7 +167,7 @@ class TriageApp(App[None]):
         self.main_screen.set_class(self.size.width >= WIDE, "-wide")
 
     @property
-    def main_screen(self) -> Any:
+    def main_screen(self) -> Screen[object]:
         """The triage screen, even while a dialog is on top (App.query_one would search
         the dialog)."""
         return self.screen_stack[0]
@@ -213,18 +224,16 @@ class TriageApp(App[None]):
         self.failure = message
         self.exit(None, 1)
 
-    def loaded(self, ev: Any, stamp: tuple[int, int], copy: WorkingCopy | None = None) -> None:
+    def loaded(
+        self, ev: Evaluation, stamp: tuple[int, int], copy: WorkingCopy | None = None
+    ) -> None:
         """Show a freshly evaluated tracker (called on the UI thread); `copy` is what
         the output already holds (the working copy of an earlier session or score)."""
         if self._reloading and self.session is not None:
             self._reloaded(ev, stamp, copy)
             return
-        self.ev = ev
-        self._stamp = stamp
         self._base = copy.by_key() if copy is not None and copy.ours else None
-        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
-        self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
-        self._count_flags()
+        self.session = self._use(ev, stamp)
         self.main_screen.query_one("#titlebar", Static).update(
             literal(
                 f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
@@ -252,6 +261,15 @@ class TriageApp(App[None]):
                 severity="warning",
             )
         self._offer_copy(copy, then=self._offer_journal)
+
+    def _use(self, ev: Evaluation, stamp: tuple[int, int]) -> TriageSession:
+        """Make `ev` (read at `stamp`) the tracker shown, in a new session."""
+        self.ev = ev
+        self._stamp = stamp
+        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
+        self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
+        self._count_flags(ev)
+        return self.session
 
     # -- the view ----------------------------------------------------------------------
     def refresh_view(self, keep: int | None = None) -> None:
@@ -291,7 +309,7 @@ class TriageApp(App[None]):
         self._show_detail(event.pos)
 
     def _show_detail(self, pos: int | None) -> None:
-        if self.session is None or not self.screen_stack:
+        if self.session is None or self.ev is None or not self.screen_stack:
             return  # not loaded yet, or the app is closing
         try:
             detail = self.main_screen.query_one("#detail", DetailPane)
@@ -304,11 +322,10 @@ class TriageApp(App[None]):
         row = partner["row"]
         tracker = self.ev.tracker
         refs = {f: tracker.cell_ref(row, f) for f in tracker.source.field_columns}
-        detail.show(partner, self._tracker_fields(row), refs)
+        detail.show(partner, self._tracker_fields(tracker, row), refs)
 
-    def _tracker_fields(self, row: int) -> list[tuple[str, str, str]]:
+    def _tracker_fields(self, tracker: Tracker, row: int) -> list[tuple[str, str, str]]:
         """(header, cell reference, text) of the partner's mapped cells, as written."""
-        tracker = self.ev.tracker
         raw = tracker.raw
         i = self._raw_index.get(row)
         if i is None:
@@ -337,13 +354,13 @@ class TriageApp(App[None]):
         self._compute_portfolio(self.ev, self.session.decisions_frame())
 
     @work(thread=True, exclusive=True, group="portfolio")
-    def _compute_portfolio(self, ev: Any, decisions: pl.DataFrame) -> None:
+    def _compute_portfolio(self, ev: Evaluation, decisions: pl.DataFrame) -> None:
         from tierwise.scoring import portfolio_after
 
         portfolio = portfolio_after(ev.scored, decisions, ev.rubric)
         self.call_from_thread(self._show_portfolio, portfolio, ev)
 
-    def _show_portfolio(self, portfolio: Any, ev: Any = None) -> None:
+    def _show_portfolio(self, portfolio: Portfolio, ev: Evaluation | None = None) -> None:
         if ev is not None and ev is not self.ev:
             return  # computed for the rubric in use before a what-if was applied
         self.portfolio = portfolio
@@ -567,7 +584,7 @@ class TriageApp(App[None]):
             return
         from tierwise.tui.screens.whatif import WhatIfScreen
 
-        def done(rubric: Any) -> None:
+        def done(rubric: Rubric | None) -> None:
             if rubric is not None:
                 self.apply_rubric(rubric)
 
@@ -583,7 +600,7 @@ class TriageApp(App[None]):
             return
         self.apply_rubric(rubric)
 
-    def apply_rubric(self, rubric: Any) -> None:
+    def apply_rubric(self, rubric: Rubric) -> None:
         """Re-score the open session with `rubric` (the what-if screen's apply): the
         decisions, notes and undo stay; ctrl+s then records this rubric in the workbook."""
         if self.ev is None or self.session is None:
@@ -592,7 +609,7 @@ class TriageApp(App[None]):
         self._rescore_session(self.ev, rubric)
 
     @work(thread=True, exclusive=True, group="rescore")
-    def _rescore_session(self, ev: Any, rubric: Any) -> None:
+    def _rescore_session(self, ev: Evaluation, rubric: Rubric) -> None:
         try:
             rescored = ev.rescored(rubric)
         except TierwiseError as err:
@@ -602,7 +619,7 @@ class TriageApp(App[None]):
             return
         self.call_from_thread(self._rescored, rescored)
 
-    def _rescored(self, ev: Any) -> None:
+    def _rescored(self, ev: Evaluation) -> None:
         session = self.session
         if session is None:
             return
@@ -613,7 +630,7 @@ class TriageApp(App[None]):
         session.rescore(ev.scored.partners)
         self.rubric_unsaved = True
         self._journal(RubricEntry(ev.rubric.to_toml(), _now()))  # a crash keeps it too
-        self._count_flags()
+        self._count_flags(ev)
         self.refresh_view(keep=None if row is None else session.position(row))
         self._show_detail(self.table.selected)
         self._show_portfolio(ev.scored.portfolio)
@@ -629,8 +646,8 @@ class TriageApp(App[None]):
             "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
         )
 
-    def _count_flags(self) -> None:
-        flags = self.ev.scored.partners["flags"].explode().drop_nulls()
+    def _count_flags(self, ev: Evaluation) -> None:
+        flags = ev.scored.partners["flags"].explode().drop_nulls()
         self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
 
     @property
@@ -667,7 +684,7 @@ class TriageApp(App[None]):
     def on_unmount(self) -> None:
         self._release_lock()
 
-    def _offer_copy(self, copy: WorkingCopy | None, then: Any) -> None:
+    def _offer_copy(self, copy: WorkingCopy | None, then: Callable[[], None]) -> None:
         """Offer to continue from the annotated copy at the output (the decisions and
         notes an earlier session or a person saved there); `then` runs after."""
         session = self.session
@@ -737,7 +754,7 @@ class TriageApp(App[None]):
     @work(thread=True, exclusive=True, group="save")
     def _save(
         self,
-        ev: Any,
+        ev: Evaluation,
         state: dict[int, State],
         mine: set[int],
         log: list[Change],
@@ -780,7 +797,7 @@ class TriageApp(App[None]):
         kept = f"kept {len(earlier)} log rows from {out.name}" if earlier else ""
         self.call_from_thread(self._saved, ev, log, state, merged, kept)
 
-    def _log_entries(self, log: list[Change]) -> list[Any]:
+    def _log_entries(self, log: list[Change]) -> list[LogEntry]:
         """One log entry per decision; a note typed right after a decision on the same
         partner joins that decision's entry."""
         from tierwise.io.log import LogEntry
@@ -810,7 +827,9 @@ class TriageApp(App[None]):
             )
         return entries
 
-    def _saved(self, ev: Any, log: list[Change], state: dict, merged: Any, kept: str) -> None:
+    def _saved(
+        self, ev: Evaluation, log: list[Change], state: dict, merged: Merge, kept: str
+    ) -> None:
         session = self.session
         assert session is not None
         self.saving = False
@@ -850,7 +869,7 @@ class TriageApp(App[None]):
         self.saving = False
         self._refuse(f"Not saved: {message}.")
 
-    def _resolve(self, conflicts: list[Any]) -> None:
+    def _resolve(self, conflicts: list[Conflict]) -> None:
         """Both this session and the file changed these partners: ask, one at a time,
         whose decision to keep; then save again."""
         self.saving = False
@@ -971,7 +990,7 @@ class TriageApp(App[None]):
         self.main_screen.query_one("#body").loading = True
         self.load()
 
-    def _reloaded(self, ev: Any, stamp: tuple[int, int], copy: WorkingCopy | None) -> None:
+    def _reloaded(self, ev: Evaluation, stamp: tuple[int, int], copy: WorkingCopy | None) -> None:
         old = self.session
         assert old is not None
         self._reloading = False
@@ -981,17 +1000,13 @@ class TriageApp(App[None]):
         if self.rubric_unsaved and self.ev is not None:
             ev = ev.rescored(self.ev.rubric)
         saved = {r: s for r, s in old.snapshot().items() if r not in states and (s[0] or s[1])}
-        self.ev, self._stamp = ev, stamp
-        session = TriageSession(ev.scored.partners, ev.tracker.decisions)
+        session = self._use(ev, stamp)
         roster = Roster(ev.scored.partners)
         placed, _ = roster.place_all(
             (r, old.partner(old.position(r))["partner"] or "") for r in saved
         )
         session.adopt({placed[r]: saved[r] for r in saved if r in placed})
         moved, refused = roster.place_all(unsaved)
-        self.session = session
-        self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
-        self._count_flags()
         for r, row in moved.items():
             decision, note = states[r]
             self._changed(session.decide(row, decision))
@@ -1056,7 +1071,9 @@ class TriageApp(App[None]):
     async def action_quit(self) -> None:
         self.action_quit_app()
 
-    def _pending(self, entries: list[Entry]) -> tuple[list[tuple[int, Entry]], list[Any]]:
+    def _pending(
+        self, entries: list[Entry]
+    ) -> tuple[list[tuple[int, Entry]], list[tuple[Entry, Refused]]]:
         """Journal entries placed on the partners they were made for (by name, the row a
         hint); the ones that cannot be placed as (entry, Refused)."""
         assert self.ev is not None
@@ -1074,6 +1091,8 @@ class TriageApp(App[None]):
     def _offer_journal(self) -> None:
         if self.journal is None or not self.journal.exists() or self.session is None:
             return  # (a second session's own journal is new: nothing to offer)
+        if self.ev is None:
+            return
         session = self.session
         placed, refused = self._pending(self.journal.final_states())
         pending = [(row, e) for row, e in placed if session.state(row) != (e.decision, e.note)]
