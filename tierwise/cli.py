@@ -385,6 +385,7 @@ def triage(
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
+        force=force,
     )
     app.run()
     if app.failure:

@@ -66,17 +66,19 @@ class WorkingCopy:
 def read_copy(path: Path, allow_large: bool = False) -> WorkingCopy | None:
     """What the workbook at `path` holds; None when there is no file there."""
     from tierwise.io.reader import read_tracker
+    from tierwise.io.target import written_by_tierwise
 
     path = Path(path)
     stamp = file_stamp(path)
     if stamp is None or not path.is_file():
         return None
+    if not written_by_tierwise(path):  # (read from the package's directory only)
+        return WorkingCopy(path, stamp, ours=False)
     try:
         tracker = read_tracker(path, allow_large=allow_large)
     except TierwiseError:
         return WorkingCopy(path, stamp, ours=False)
     log = read_log(path)
-    ours = bool(tracker.setup or tracker.source.tierwise_columns or log)
     names = tracker.frame.select("row", "partner")
     joined = tracker.decisions.join(names, on="row", how="left")
     decisions = {
@@ -84,7 +86,7 @@ def read_copy(path: Path, allow_large: bool = False) -> WorkingCopy | None:
         for r, d, n, p in joined.select("row", "decision", "decision_note", "partner").iter_rows()
         if d or n
     }
-    return WorkingCopy(path, stamp, decisions, log, ours)
+    return WorkingCopy(path, stamp, decisions, log)
 
 
 @dataclass(frozen=True)

@@ -92,8 +92,10 @@ class TriageApp(App[None]):
         as_of: date | None = None,
         who: str | None = None,
         allow_large: bool = False,
+        force: bool = False,
     ) -> None:
         super().__init__()
+        self.force = force  # ctrl+s may replace a workbook Tierwise did not write
         self.path = Path(path)
         self._output = Path(output) if output else None
         self.sheet = sheet
@@ -769,7 +771,7 @@ class TriageApp(App[None]):
         out = self.output
         try:
             copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
-            if copy is not None and not copy.ours:
+            if copy is not None and not copy.ours and not self.force:
                 raise TierwiseError(f"{out} is a file Tierwise did not write")
             merged = merge(state, mine, copy, base, ev.scored.partners.select("row", "partner"))
             if merged.conflicts:
