@@ -12,6 +12,7 @@ the last one is the rubric in use when the app stopped.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 from dataclasses import dataclass
@@ -34,10 +35,15 @@ def journal_path(output: Path, side: str = "") -> Path:
 
 def adopt_side_journals(output: Path) -> None:
     """Append the journals of second sessions that ended (without saving) to the main
-    journal, so the next session offers them back like its own."""
+    journal, so the next session offers them back like its own. A second session
+    still running keeps its own."""
+    from tierwise.tui.lock import alive
+
     main = journal_path(output)
-    for side in sorted(output.parent.glob(journal_path(output, "*").name)):
-        if side == main:
+    prefix, suffix = journal_path(output, "\0").name.split("\0")
+    for side in sorted(output.parent.glob(glob.escape(prefix) + "*" + glob.escape(suffix))):
+        pid = side.name[len(prefix) : -len(suffix)]
+        if side == main or (pid.isdigit() and alive(int(pid))):
             continue
         data = side.read_bytes()
         fd = os.open(main, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)

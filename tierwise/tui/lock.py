@@ -52,7 +52,7 @@ class Lock:
             mine = doc.get("token") == self._token
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        if mine or (holder.host == socket.gethostname() and not _alive(holder.pid)):
+        if mine or (holder.host == socket.gethostname() and not alive(holder.pid)):
             return None
         return holder
 
@@ -89,7 +89,8 @@ class Lock:
             return False
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` (on this host) is running."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
