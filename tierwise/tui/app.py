@@ -180,12 +180,14 @@ class TriageApp(App[None]):
 
     @property
     def output(self) -> Path:
-        """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input."""
+        """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input (a
+        link there is followed to the file it names)."""
         if self._output is not None:
             return self._output
         from tierwise.outputs import default_output
 
-        return Path(default_output(self.path))
+        path = Path(default_output(self.path))
+        return Path(os.path.realpath(path)) if path.is_symlink() else path
 
     # -- loading -----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
