@@ -1035,7 +1035,8 @@ class TriageApp(App[None]):
                 self.action_save()
             elif choice == "save_as":
                 self._quit_after_save = True
-                self._ask_save_as(self._refused)
+                changed = file_stamp(self.path) != self._stamp  # reload it first
+                self._ask_save_as(self._refused, reload=changed)
             elif choice == "discard":
                 if self.journal is not None:
                     self.journal.delete()
