@@ -238,7 +238,8 @@ async def test_a_second_session_is_told_who_holds_the_output_and_merges(tracker:
         await save(one)
         assert isinstance(first.screen, ChoiceScreen)
         question = str(first.screen._question)
-        assert "Wayne Services" in question and "casual, note: keep for now" in question
+        assert "Wayne Services" in question
+        assert "\nYours:   exit\nTheirs:  casual, note: keep for now\n" in question
         await one.click("#theirs")
         await settle(one)
         assert first.session.state(row_of(first, "Acme Labs")) == ("tactical", "")

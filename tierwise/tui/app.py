@@ -26,10 +26,16 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Input, Static
 
 from tierwise.errors import TierwiseError
-from tierwise.io.identity import Refused, Roster, refused_line
+from tierwise.io.identity import Roster, refused_line
 from tierwise.io.working_copy import State, WorkingCopy, carry, file_stamp, read_copy
 from tierwise.tui.commands import TriageCommands
-from tierwise.tui.journal import Entry, Journal, RubricEntry, adopt_side_journals
+from tierwise.tui.journal import (
+    Entry,
+    Journal,
+    RubricEntry,
+    adopt_side_journals,
+    place_entries,
+)
 from tierwise.tui.keymap import KEYS, bindings
 from tierwise.tui.lock import Lock
 from tierwise.tui.screens.choice import ChoiceScreen
@@ -846,7 +852,7 @@ class TriageApp(App[None]):
         if self.journal is not None:
             # Keep what the save did not cover: changes made while it ran, and a
             # previous session's changes (decisions, a rubric) not restored yet.
-            pending, refused = self._pending(self.journal.final_states())
+            pending, refused = place_entries(self.journal.final_states(), ev.scored.partners)
             unsaved = [
                 e for row, e in pending if state.get(row, (None, "")) != (e.decision, e.note)
             ]
@@ -905,8 +911,8 @@ class TriageApp(App[None]):
                 ChoiceScreen(
                     "Changed in both sessions",
                     f"{c.partner or f'Row {c.row}'} was changed in {self.output.name} "
-                    f"since you opened it.\\nYours:   {_state_text(c.mine)}\\n"
-                    f"Theirs:  {_state_text(c.theirs)}\\nWhich one is kept?",
+                    f"since you opened it.\nYours:   {_state_text(c.mine)}\n"
+                    f"Theirs:  {_state_text(c.theirs)}\nWhich one is kept?",
                     [
                         ("mine", "Keep mine", "primary"),
                         ("theirs", "Keep theirs", "warning"),
@@ -1076,30 +1082,13 @@ class TriageApp(App[None]):
     async def action_quit(self) -> None:
         self.action_quit_app()
 
-    def _pending(
-        self, entries: list[Entry]
-    ) -> tuple[list[tuple[int, Entry]], list[tuple[Entry, Refused]]]:
-        """Journal entries placed on the partners they were made for (by name, the row a
-        hint); the ones that cannot be placed as (entry, Refused)."""
-        assert self.ev is not None
-        roster = Roster(self.ev.scored.partners)
-        placed: list[tuple[int, Entry]] = []
-        refused: list[tuple[Entry, Refused]] = []
-        for e in entries:
-            where = roster.place(e.row, e.partner)
-            if isinstance(where, Refused):
-                refused.append((e, where))
-            else:
-                placed.append((where, e))
-        return placed, refused
-
     def _offer_journal(self) -> None:
         if self.journal is None or not self.journal.exists() or self.session is None:
             return  # (a second session's own journal is new: nothing to offer)
         if self.ev is None:
             return
         session = self.session
-        placed, refused = self._pending(self.journal.final_states())
+        placed, refused = place_entries(self.journal.final_states(), self.ev.scored.partners)
         pending = [(row, e) for row, e in placed if session.state(row) != (e.decision, e.note)]
         if self.journal.skipped:
             lines = "line was" if self.journal.skipped == 1 else "lines were"

@@ -18,8 +18,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from tierwise.fields import DECISIONS
-from tierwise.io.identity import partner_key
+from tierwise.io.identity import Refused, Roster, partner_key
 
 SUFFIX = ".tierwise-journal.jsonl"
 _LAST_ROW = 1_048_576  # the last worksheet row a spreadsheet can have
@@ -139,6 +141,23 @@ class Journal:
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def place_entries(
+    entries: list[Entry], partners: pl.DataFrame
+) -> tuple[list[tuple[int, Entry]], list[tuple[Entry, Refused]]]:
+    """Entries on the rows (of `partners`: `row`, `partner`) of the partners they were
+    made for, by name, the row a hint; the ones that cannot be placed, refused."""
+    roster = Roster(partners)
+    placed: list[tuple[int, Entry]] = []
+    refused: list[tuple[Entry, Refused]] = []
+    for e in entries:
+        where = roster.place(e.row, e.partner)
+        if isinstance(where, Refused):
+            refused.append((e, where))
+        else:
+            placed.append((where, e))
+    return placed, refused
 
 
 def _line(entry: Entry | RubricEntry) -> str:
