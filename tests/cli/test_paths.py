@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.helpers_workbooks import ROWS, assert_one_line_error, run_cli, tracker
+from tests.helpers_workbooks import ROWS, assert_one_line_error, rewrite_parts, run_cli, tracker
 from tierwise.io.working_copy import read_copy
 
 AS_OF = ("--as-of", "2026-10-31")
@@ -194,3 +194,14 @@ def test_bidi_controls_never_reach_the_terminal(tmp_path: Path) -> None:
     for ch in "\u202e\u202c\u2066\u2069\u200f":
         assert ch not in result.stdout and ch not in result.stderr
     assert "Acme \ufffdevil" in result.stdout
+
+
+def test_an_unreadable_earlier_output_is_never_written_over(tmp_path: Path) -> None:
+    src = tracker(tmp_path / "tracker.xlsx")
+    out = tmp_path / "tracker.tierwise.xlsx"
+    assert score(str(src), "-q").exit_code == 0
+    damaged = rewrite_parts(out, tmp_path / "d.xlsx", {"xl/worksheets/sheet1.xml": lambda _: b"<"})
+    damaged.replace(out)
+    before = out.read_bytes()
+    assert_one_line_error(score(str(src), "-q"), "holds earlier Tierwise work")
+    assert out.read_bytes() == before

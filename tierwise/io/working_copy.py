@@ -64,7 +64,8 @@ class WorkingCopy:
 
 
 def read_copy(path: Path, allow_large: bool = False) -> WorkingCopy | None:
-    """What the workbook at `path` holds; None when there is no file there."""
+    """What the workbook at `path` holds; None when there is no file there.
+    TierwiseError when Tierwise wrote it but it cannot be read now."""
     from tierwise.io.reader import read_tracker
     from tierwise.io.target import written_by_tierwise
 
@@ -76,8 +77,10 @@ def read_copy(path: Path, allow_large: bool = False) -> WorkingCopy | None:
         return WorkingCopy(path, stamp, ours=False)
     try:
         tracker = read_tracker(path, allow_large=allow_large)
-    except TierwiseError:
-        return WorkingCopy(path, stamp, ours=False)
+    except TierwiseError as err:  # earlier work we cannot read must not be written over
+        raise TierwiseError(
+            f"{path} holds earlier Tierwise work but cannot be read ({err}); write to another file"
+        ) from None
     log = read_log(path)
     names = tracker.frame.select("row", "partner")
     joined = tracker.decisions.join(names, on="row", how="left")

@@ -214,7 +214,6 @@ class TriageApp(App[None]):
                 allow_large=self.allow_large,
             )
             out = self.output
-            copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
         except TierwiseError as err:
             self.call_from_thread(self._load_failed, str(err))
             return
@@ -226,6 +225,11 @@ class TriageApp(App[None]):
                 self._load_failed, f"unexpected error: {type(err).__name__}: {err}"
             )
             return
+        try:  # what the output holds already; saving there later says if it is unreadable
+            copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
+        except (TierwiseError, OSError) as err:
+            copy = None
+            self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
         self.call_from_thread(self.loaded, ev, stamp, copy)
 
     def _load_failed(self, message: str) -> None:
