@@ -368,7 +368,7 @@ def triage(
     allow_large: bool,
 ) -> None:
     """Open the triage app on FILE: sort, filter, read why, decide tiers, save."""
-    from tierwise.io.target import check_target, in_folder, is_folder
+    from tierwise.io.target import check_target, in_folder, is_folder, name_too_long
     from tierwise.outputs import default_output
     from tierwise.tui.app import TriageApp
 
@@ -376,6 +376,8 @@ def triage(
     if output is not None:  # a bad -o fails now, not when the session's work is done
         target = in_folder(output, default_output(file).name) if is_folder(output) else output
         target = check_target(target, [file], force=force)
+    elif name_too_long(default_output(file)):  # (a read-only folder: save as, later)
+        raise TierwiseError(f"the output's name would be too long for {file.name}: pass -o")
 
     app = TriageApp(
         file,

@@ -92,3 +92,13 @@ def test_o_folder_slash_saves_inside_it(tmp_path: Path, headless: list[TriageApp
     )
     assert result.exit_code == 0, result.output
     assert folder.is_dir() and headless[-1].output == folder / "tracker.tierwise.xlsx"
+
+
+def test_a_name_too_long_for_the_output_is_one_line(
+    tmp_path: Path, headless: list[TriageApp]
+) -> None:
+    src = write_tracker(tmp_path / ("p" * 245 + ".xlsx"))
+    result = CliRunner().invoke(main, ["triage", str(src)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert "too long" in result.stderr and "pass -o" in result.stderr
+    assert headless == []
