@@ -27,7 +27,14 @@ from textual.widgets import Input, Static
 
 from tierwise.errors import TierwiseError
 from tierwise.io.identity import Roster, refused_line
-from tierwise.io.working_copy import State, WorkingCopy, carry, file_stamp, read_copy
+from tierwise.io.working_copy import (
+    State,
+    WorkingCopy,
+    carry,
+    counted,
+    file_stamp,
+    read_copy,
+)
 from tierwise.tui.commands import TriageCommands
 from tierwise.tui.journal import (
     Entry,
@@ -244,7 +251,7 @@ class TriageApp(App[None]):
         """Show a freshly evaluated tracker (called on the UI thread); `copy` is what
         the output already holds (the working copy of an earlier session or score)."""
         if self._reloading and self.session is not None:
-            self._reloaded(ev, stamp, copy)
+            self._reloaded(ev, stamp)
             return
         self._base = copy.by_key() if copy is not None and copy.ours else None
         self.session = self._use(ev, stamp)
@@ -808,7 +815,7 @@ class TriageApp(App[None]):
         except Exception as err:  # never lose the session to a writer bug: say it, keep going
             self.call_from_thread(self._save_failed, f"unexpected {type(err).__name__}: {err}")
             return
-        kept = f"kept {len(earlier)} log rows from {out.name}" if earlier else ""
+        kept = f"kept {counted(len(earlier), 'earlier log row')}" if earlier else ""
         self.call_from_thread(self._saved, ev, log, state, merged, kept)
 
     def _log_entries(self, log: list[Change]) -> list[LogEntry]:
@@ -869,8 +876,10 @@ class TriageApp(App[None]):
             self._stamp = file_stamp(self.path)
         count = sum(1 for d, _ in merged.states.values() if d)
         noun = "decision" if count == 1 else "decisions"
-        extra = f" ({kept}; {len(merged.taken)} from another session)" if merged.taken else ""
-        extra = extra or (f" ({kept})" if kept else "")
+        notes = [kept] if kept else []
+        if merged.taken:
+            notes.append(f"{counted(len(merged.taken), 'decision')} from another session")
+        extra = f" ({'; '.join(notes)})" if notes else ""
         self.notify(f"Saved {count} {noun} to {self.output}{extra}", title="Saved")
         if merged.taken:
             self.refresh_view()
@@ -1004,7 +1013,7 @@ class TriageApp(App[None]):
         self.main_screen.query_one("#body").loading = True
         self.load()
 
-    def _reloaded(self, ev: Evaluation, stamp: tuple[int, int], copy: WorkingCopy | None) -> None:
+    def _reloaded(self, ev: Evaluation, stamp: tuple[int, int]) -> None:
         old = self.session
         assert old is not None
         self._reloading = False
