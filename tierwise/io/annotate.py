@@ -23,6 +23,7 @@ from tierwise import __version__
 from tierwise.errors import TierwiseError
 from tierwise.io import columns as names
 from tierwise.io.atomic import same_file, write_atomically
+from tierwise.io.history import updated_history
 from tierwise.io.log import LogEntry, write_log
 from tierwise.io.package import (
     CT_NS,
@@ -585,7 +586,10 @@ def write_annotated(
                 f"the input has macros: {out.name} keeps them, but Excel opens it only "
                 "with an .xlsm extension"
             )
-        hidden = [setup_sheet(sheet, header_row, source.mapping, _rubric_text(ev))]
+        hidden = [
+            setup_sheet(sheet, header_row, source.mapping, _rubric_text(ev)),
+            updated_history(src, ev.scored.partners, ev.as_of),
+        ]
 
         def write(tmp: Path) -> None:
             annotate_package(

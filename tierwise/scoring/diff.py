@@ -66,7 +66,7 @@ class QuarterDiff:
     flags_raised: pl.DataFrame  # partner, old_row, row, flags
     flags_cleared: pl.DataFrame  # partner, old_row, row, flags
     resources: pl.DataFrame  # partner, old_row, row, fte_from, fte_to, budget_from, budget_to
-    totals: dict[str, dict[str, float]]  # "fte"/"budget" -> {"old", "new"}
+    totals: dict[str, dict[str, float]]  # "fte"/"budget" -> {"old", "new"} (where both have it)
     decisions: pl.DataFrame  # partner, decision, carried_out (Boolean, null), detail, source
     ambiguous: list[Ambiguity]
     checks: list[dict]  # code, old_ok, new_ok, detail (of NEW)
@@ -102,6 +102,10 @@ def compare_quarters(old: Side, new: Side, threshold: float = THRESHOLD) -> Quar
     changed, scores or motivations moved by `threshold` points or more, flags raised and
     cleared, FTE and budget moved, and each of OLD's decisions judged against NEW."""
     a, b = _complete(old.partners), _complete(new.partners)
+    # FTE and budget are compared only where both sides hold them (a snapshot does not).
+    money = [
+        k for k in ("fte", "budget") if k in old.partners.columns and k in new.partners.columns
+    ]
     matching = match_partners(a, b)
     both = (
         matching.pairs.join(a, left_on="old_row", right_on="row")
@@ -127,10 +131,10 @@ def compare_quarters(old: Side, new: Side, threshold: float = THRESHOLD) -> Quar
         score_changes=_score_changes(both, threshold),
         flags_raised=_flag_moves(both, "flags_new", "flags"),
         flags_cleared=_flag_moves(both, "flags", "flags_new"),
-        resources=_resource_moves(both),
+        resources=_resource_moves(both, money),
         totals={
             k: {"old": float(a[k].fill_nan(None).sum()), "new": float(b[k].fill_nan(None).sum())}
-            for k in ("fte", "budget")
+            for k in money
         },
         decisions=_decisions(old, new, a, b, matching),
         ambiguous=matching.ambiguous,
@@ -188,9 +192,9 @@ def _flag_moves(both: pl.DataFrame, now: str, before: str) -> pl.DataFrame:
     )
 
 
-def _resource_moves(both: pl.DataFrame) -> pl.DataFrame:
+def _resource_moves(both: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
     moved = pl.lit(False)
-    for k in ("fte", "budget"):
+    for k in fields:
         moved = moved | pl.col(k).fill_nan(None).ne_missing(pl.col(f"{k}_new").fill_nan(None))
     return both.filter(moved).select(
         pl.col("partner_new").alias("partner"),
@@ -255,7 +259,7 @@ def _decisions(
     decided = old.decisions
     if decided is None or decided.height == 0:
         return pl.DataFrame(schema=schema)
-    decided = _on_old_rows(decided, a)
+    decided = _on_old_rows(decided, a).filter(pl.col("decision").is_not_null())
     ambiguous_rows = {r: amb for amb in matching.ambiguous if not amb.paired for r, _ in amb.old}
     pairs = dict(matching.pairs.iter_rows())
     now = {r["row"]: r for r in b.iter_rows(named=True)}
