@@ -285,7 +285,11 @@ def _decisions(
 
 
 def _label(row: dict) -> str:
-    return f" ('{row['label']}')" if row.get("label") else ""
+    """ " ('Gold')": the label as written, where it says more than the tier it maps to."""
+    label = row.get("label")
+    if not label or label.strip().lower() == row.get("designated_tier"):
+        return ""
+    return f" ('{label}')"
 
 
 def _verdict(decision: str, name: str, now: dict | None, has_tier: bool) -> tuple[bool | None, str]:
@@ -296,7 +300,7 @@ def _verdict(decision: str, name: str, now: dict | None, has_tier: bool) -> tupl
     tier, label = now["designated_tier"], now.get("label")
     ended = label is not None and bool(pl.Series([label]).str.contains(_ENDED)[0])
     if decision == "exit" and ended:
-        return True, f"{name} is marked{_label(now)} in NEW"
+        return True, f"{name} is marked '{label}' in NEW"
     if not has_tier:
         return None, "cannot tell: NEW has no tier column"
     if tier is None:
