@@ -326,6 +326,95 @@ def score(
         raise click.exceptions.Exit(1)
 
 
+threshold_option = click.option(
+    "--threshold",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="POINTS",
+    help="Report score and motivation moves of at least this many points.",
+)
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.xlsx",
+    help='Also write NEW annotated, with a "Tierwise Changes" sheet.',
+)
+@sheet_option
+@map_option
+@rubric_option
+@as_of_option
+@click.option(
+    "--old-as-of",
+    metavar="YYYY-MM-DD",
+    help="Judge OLD's dates as of this day (default: its last saved scoring, else --as-of).",
+)
+@threshold_option
+@allow_large_option
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    metavar="N",
+    help="Entries listed per section (0: all).",
+)
+def diff(
+    old: Path,
+    new: Path,
+    as_json: bool,
+    output: Path | None,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    rubric: Path | None,
+    as_of: str | None,
+    old_as_of: str | None,
+    threshold: float,
+    allow_large: bool,
+    top: int,
+) -> None:
+    """What changed from OLD to NEW, two trackers of the same portfolio.
+
+    Partners are matched by name (case, punctuation and legal suffixes such as Inc or
+    GmbH ignored); each file is read with its own column mapping. Shows partners added
+    and removed, tier labels changed, scores moved, flags raised and cleared, FTE and
+    budget moved, and whether the decisions recorded in OLD were carried out in NEW.
+    """
+    from tierwise import batch
+    from tierwise import review as quarter
+    from tierwise.report.diff import diff_json, diff_report
+
+    options = batch.Options(
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        rubric_path=rubric,
+        as_of=parse_as_of(as_of),
+        allow_large=allow_large,
+    )
+    with _status_line(not as_json) as status:
+        if status:
+            status(f"reading {old.name} and {new.name}")
+        review = quarter.compare_files(
+            old, new, options, old_as_of=parse_as_of(old_as_of), threshold=threshold
+        )
+        if output is not None:
+            if status:
+                status(f"writing {output.name}")
+            quarter.write_with_changes(review, output)
+    if as_json:
+        echo_json(diff_json(review))
+    else:
+        click.echo(shown(diff_report(review, top)))
+    if output is not None:
+        click.echo(shown(f"Wrote {output}"), err=as_json)
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")

@@ -8,23 +8,28 @@ re-scored workbook shows what changed without last quarter's file.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from tierwise.batch import Options
+from tierwise.errors import TierwiseError
+from tierwise.io.atomic import same_file
 from tierwise.io.columns import DECISION_HEADER
 from tierwise.io.history import read_history, read_log_decisions
-from tierwise.pipeline import Evaluation, evaluate
+from tierwise.pipeline import Evaluation
 from tierwise.scoring.diff import THRESHOLD, QuarterDiff, Side, compare_quarters, side_of
 
 
 @dataclass(frozen=True)
 class Review:
     """OLD and NEW as scored, and what changed between them. `old_label` names OLD in
-    reports: its file name, or "the snapshot of DATE" when OLD is the workbook's history."""
+    reports: its file name, or "the snapshot of DATE" when OLD is the workbook's history
+    (then `old_file` is "")."""
 
+    old_file: str
     old_label: str
     old_as_of: date
     new: Evaluation
@@ -48,41 +53,68 @@ def _side(ev: Evaluation, decisions: bool) -> Side:
     return side_of(ev.tracker.frame, ev.scored, recorded_decisions(ev) if decisions else None)
 
 
+def _old_as_of(old: Path, given: date | None, new_day: date) -> date:
+    """OLD is judged as of `given`, else the date of its newest snapshot, else the day it
+    was last saved (never after NEW's day): judged as of today, last quarter's tracker
+    would show every date in it a quarter older than it was."""
+    if given is not None:
+        return given
+    kept = read_history(old)["date"]
+    if kept.len():
+        return kept.max()  # type: ignore[return-value]
+    return min(date.fromtimestamp(Path(old).stat().st_mtime), new_day)
+
+
+def _review(before: Evaluation, after: Evaluation, threshold: float) -> Review:
+    diff = compare_quarters(_side(before, True), _side(after, False), threshold)
+    old = before.tracker.source.file
+    return Review(old, Path(old).name, before.as_of, after, diff)
+
+
 def compare_files(
     old: Path,
     new: Path,
+    options: Options,
     *,
-    sheet: str | int | None = None,
-    mapping: dict[str, str] | None = None,
-    rubric_path: Path | None = None,
-    as_of: date | None = None,
     old_as_of: date | None = None,
-    allow_large: bool = False,
     threshold: float = THRESHOLD,
 ) -> Review:
-    """Score `old` and `new` (at once, on two threads: reading dominates, and polars and
-    calamine work outside the GIL) and compare them. Each file is read on its own, so
-    header wording may differ between them. OLD is judged as of `old_as_of`, else the
-    date of its newest snapshot, else the day NEW is judged."""
-
-    def judge(path: Path, day: date | None) -> Evaluation:
-        return evaluate(
-            path,
-            sheet=sheet,
-            mapping=mapping,
-            rubric_path=rubric_path,
-            as_of=day,
-            allow_large=allow_large,
-        )
-
-    day = as_of or date.today()
-    if old_as_of is None:
-        kept = read_history(old)["date"]
-        old_as_of = kept.max() if kept.len() else day  # type: ignore[assignment]
+    """Score `old` and `new` and compare them. Each file is read on its own, so header
+    wording may differ between them. Both are scored at once on two threads: reading
+    dominates, and calamine and polars do their work outside the GIL."""
+    day = options.as_of or date.today()
+    plans = (
+        (old, replace(options, as_of=_old_as_of(old, old_as_of, day))),
+        (new, replace(options, as_of=day)),
+    )
     with ThreadPoolExecutor(2) as pool:
-        before, after = pool.map(judge, (old, new), (old_as_of, day))
-    diff = compare_quarters(_side(before, True), _side(after, False), threshold)
-    return Review(Path(old).name, before.as_of, after, diff)
+        before, after = pool.map(lambda plan: plan[1].evaluate(plan[0]), plans)
+    return _review(before, after, threshold)
+
+
+def compare_to_file(
+    ev: Evaluation,
+    old: Path,
+    options: Options,
+    *,
+    old_as_of: date | None = None,
+    threshold: float = THRESHOLD,
+) -> Review:
+    """`ev` (NEW, already scored) against the tracker `old` (`score NEW --since OLD`)."""
+    before = replace(options, as_of=_old_as_of(old, old_as_of, ev.as_of)).evaluate(old)
+    return _review(before, ev, threshold)
+
+
+def write_with_changes(review: Review, output: Path) -> None:
+    """NEW written annotated to `output`, with the "Tierwise Changes" sheet."""
+    from tierwise.io.annotate import write_annotated
+    from tierwise.report.changes_sheet import changes_sheet
+
+    if review.old_file and same_file(output, Path(review.old_file)):
+        raise TierwiseError(
+            f"{output} is OLD; Tierwise never overwrites an input: choose another -o"
+        )
+    write_annotated(review.new, output, extra_sheets=[changes_sheet(review)])
 
 
 def compare_with_history(ev: Evaluation, threshold: float = THRESHOLD) -> Review | None:
@@ -95,4 +127,4 @@ def compare_with_history(ev: Evaluation, threshold: float = THRESHOLD) -> Review
     snap = kept.filter(pl.col("date") == day).with_columns(label=pl.lit(None, pl.String))
     old = Side(snap, None, read_log_decisions(ev.tracker.source.file), has_tier=True)
     diff = compare_quarters(old, _side(ev, False), threshold)
-    return Review(f"the snapshot of {day}", day, ev, diff)  # type: ignore[arg-type]
+    return Review("", f"the snapshot of {day}", day, ev, diff)  # type: ignore[arg-type]

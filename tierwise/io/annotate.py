@@ -535,6 +535,7 @@ def write_annotated(
     decisions: pl.DataFrame | None = None,
     log: Sequence[LogEntry] = (),
     portfolio: SheetSpec | None = None,
+    extra_sheets: Sequence[SheetSpec] = (),
 ) -> WriteResult:
     """Write `ev`'s tracker back to `out`, annotated; the input is never modified.
 
@@ -559,6 +560,7 @@ def write_annotated(
             notes.append(f"the {names.PORTFOLIO_SHEET} sheet could not be built ({err})")
     fmt = (source.format or src.suffix.lstrip(".")).lower()
     sheets = [portfolio] if portfolio is not None else []
+    sheets += extra_sheets
 
     with tempfile.TemporaryDirectory(prefix="tierwise-") as scratch:
         base, sheet, header_row = src, source.sheet, source.header_row
