@@ -417,6 +417,74 @@ def diff(
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--since",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="OLD",
+    help="Say what changed since this tracker (default: the workbook's last saved scoring).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="BRIEF.md|BRIEF.html",
+    help="Write the brief here (Markdown or HTML, by extension) instead of printing Markdown.",
+)
+@sheet_option
+@map_option
+@rubric_option
+@as_of_option
+@click.option("--old-as-of", metavar="YYYY-MM-DD", help="Judge OLD's dates as of this day.")
+@allow_large_option
+def brief(
+    file: Path,
+    since: Path | None,
+    output: Path | None,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    rubric: Path | None,
+    as_of: str | None,
+    old_as_of: str | None,
+    allow_large: bool,
+) -> None:
+    """A one-page brief on FILE's portfolio, for the CEO.
+
+    The portfolio against the 1 / 3-5 / many model, the strategic initiative's health,
+    the top moves and the resources they free, the biggest risks, and what changed
+    since the last review. Markdown on stdout (paste it into an email), or -o BRIEF.html
+    to print.
+    """
+    from tierwise import batch, review
+    from tierwise.io.atomic import same_file, write_atomically
+    from tierwise.report.brief import brief_html, brief_markdown, build_brief
+
+    kind = None if output is None else output.suffix.lower()
+    if kind not in (None, ".md", ".markdown", ".txt", ".html", ".htm"):
+        raise click.BadParameter("the brief is .md or .html", param_hint="-o")
+    for given in (file, since):
+        if output is not None and given is not None and same_file(output, given):
+            raise TierwiseError(f"{output} is an input; Tierwise never overwrites one")
+    options = batch.Options(
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        rubric_path=rubric,
+        as_of=parse_as_of(as_of),
+        allow_large=allow_large,
+    )
+    with _status_line(output is not None) as status:
+        ev = options.evaluate(file, step=status)
+        changes = review.since(ev, since, options, old_as_of=parse_as_of(old_as_of))
+    page = build_brief(ev, changes)
+    text = brief_html(page) if kind in (".html", ".htm") else brief_markdown(page)
+    if output is None:
+        click.echo(shown(text), nl=False)
+        return
+    write_atomically(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    click.echo(shown(f"Wrote {output}"))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
 @sheet_option
 @map_option

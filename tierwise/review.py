@@ -105,6 +105,16 @@ def compare_to_file(
     return _review(before, ev, threshold)
 
 
+def since(
+    ev: Evaluation, old: Path | None, options: Options, *, old_as_of: date | None = None
+) -> Review | None:
+    """What changed for `ev`: against the tracker `old` when given, else against the last
+    snapshot its workbook keeps (None when it keeps none)."""
+    if old is not None:
+        return compare_to_file(ev, old, options, old_as_of=old_as_of)
+    return compare_with_history(ev)
+
+
 def write_with_changes(review: Review, output: Path) -> None:
     """NEW written annotated to `output`, with the "Tierwise Changes" sheet."""
     from tierwise.io.annotate import write_annotated
