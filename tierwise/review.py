@@ -8,7 +8,7 @@ re-scored workbook shows what changed without last quarter's file.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -20,20 +20,8 @@ from tierwise.io.atomic import same_file
 from tierwise.io.columns import DECISION_HEADER
 from tierwise.io.history import read_history, read_log_decisions
 from tierwise.pipeline import Evaluation
-from tierwise.scoring.diff import THRESHOLD, QuarterDiff, Side, compare_quarters, side_of
-
-
-@dataclass(frozen=True)
-class Review:
-    """OLD and NEW as scored, and what changed between them. `old_label` names OLD in
-    reports: its file name, or "the snapshot of DATE" when OLD is the workbook's history
-    (then `old_file` is "")."""
-
-    old_file: str
-    old_label: str
-    old_as_of: date
-    new: Evaluation
-    diff: QuarterDiff
+from tierwise.report.diff import Review
+from tierwise.scoring.diff import THRESHOLD, Side, compare_quarters, side_of
 
 
 def recorded_decisions(ev: Evaluation) -> pl.DataFrame:

@@ -25,14 +25,13 @@ from tierwise.io.portfolio_sheet import (
     flag_counts,
     tier_counts,
 )
-from tierwise.report.diff import VERDICT, decision_counts
+from tierwise.report.diff import VERDICT, Review, decision_counts
 from tierwise.scoring import portfolio_after
 from tierwise.scoring.portfolio import after_tiers
 from tierwise.scoring.words import fmt_money, fmt_number
 
 if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
-    from tierwise.review import Review
 
 MOVES: Final = 5  # top moves on the page
 RISKS: Final = 4

@@ -3,14 +3,9 @@ per change, so it can be filtered and sorted like the rest of the workbook."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tierwise.io.columns import CHANGES_SHEET
 from tierwise.io.sheetspec import SheetSpec
-from tierwise.report.diff import VERDICT, ambiguous_names, decision_counts
-
-if TYPE_CHECKING:
-    from tierwise.review import Review
+from tierwise.report.diff import VERDICT, Review, ambiguous_names, decision_counts
 
 HEADERS = ("Change", "Partner", "Before", "Now", "Detail")
 WIDTHS = {1: 22, 2: 32, 3: 22, 4: 22, 5: 70}

@@ -5,6 +5,8 @@ flags_raised, flags_cleared, decisions, plus resources, ambiguous and checks).""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,13 +17,26 @@ from tierwise import __version__
 from tierwise.scoring.words import fmt_money, fmt_number
 
 if TYPE_CHECKING:
-    from tierwise.review import Review
+    from tierwise.pipeline import Evaluation
     from tierwise.scoring.diff import QuarterDiff
     from tierwise.scoring.match import Ambiguity
 
 TOP = 20  # entries listed per section in the text report; the JSON holds them all
 VERDICT = {True: "carried out", False: "not carried out", None: "cannot tell"}
 MARK = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
+
+
+@dataclass(frozen=True)
+class Review:
+    """OLD and NEW as scored, and what changed between them. `old_label` names OLD in
+    reports: its file name, or "the snapshot of DATE" when OLD is the workbook's history
+    (then `old_file` is "")."""
+
+    old_file: str
+    old_label: str
+    old_as_of: date
+    new: Evaluation
+    diff: QuarterDiff
 
 
 def _clean(value: object) -> object:
