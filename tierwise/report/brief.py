@@ -45,7 +45,7 @@ class Brief:
 
     title: str
     subtitle: str
-    # (tier, designated, after, the model's number)
+    # (tier as shown, designated, after, the model's number)
     tiers: list[tuple[str, int, int, str]]
     after_name: str
     strategic: list[str]
@@ -81,7 +81,10 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         "exit": "0",
         "none": "0",
     }
-    tiers = [(t, d, a, model.get(t, "")) for t, d, a in tier_counts(partners).iter_rows()]
+    tiers = [
+        ("No tier recorded" if t == "none" else t.capitalize(), d, a, model.get(t, ""))
+        for t, d, a in tier_counts(partners).iter_rows()
+    ]
 
     strategic = partners.filter(pl.col("designated_tier") == "strategic").sort(
         "score", descending=True
@@ -128,7 +131,7 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
     source = ev.tracker.source
     brief = Brief(
         title=f"Partner portfolio brief: {Path(source.file).name}",
-        subtitle=f"As of {ev.as_of.isoformat()} · {partners.height} partners"
+        subtitle=f"As of {ev.as_of.isoformat()} · {_partners(partners.height)}"
         + (" · on the decided tiers" if decided else ""),
         tiers=tiers,
         after_name="Decided" if decided else "Recommended",
@@ -192,7 +195,7 @@ def brief_markdown(brief: Brief) -> str:
     lines = [f"# {_md(brief.title)}", "", f"_{_md(brief.subtitle)}_", ""]
     lines += ["## Portfolio against the 1 / 3-5 / many model", ""]
     lines += [f"| Tier | Designated | {brief.after_name} | Model |", "|---|---:|---:|---:|"]
-    lines += [f"| {t.capitalize()} | {d} | {a} | {m} |" for t, d, a, m in brief.tiers]
+    lines += [f"| {t} | {d} | {a} | {m} |" for t, d, a, m in brief.tiers]
     lines += ["", "## Strategic initiative", ""] + [f"- {_md(s)}" for s in brief.strategic]
     lines += ["", f"## Top moves ({_md(brief.freed)})", ""]
     if brief.moves:
@@ -241,7 +244,7 @@ def brief_html(brief: Brief) -> str:
         "<h2>Portfolio against the 1 / 3-5 / many model</h2>",
         _row(["Tier", "Designated", brief.after_name, "Model"], "th"),
     ]
-    parts += [_row([t.capitalize(), str(d), str(a), m]) for t, d, a, m in brief.tiers]
+    parts += [_row([t, str(d), str(a), m]) for t, d, a, m in brief.tiers]
     parts += ["</table>", "<h2>Strategic initiative</h2>", _ul(brief.strategic)]
     parts.append(f"<h2>Top moves <small>({e(brief.freed)})</small></h2>")
     if brief.moves:
