@@ -21,7 +21,7 @@ from tierwise.io.columns import DECISION_HEADER
 from tierwise.io.history import read_history, read_log_decisions
 from tierwise.pipeline import Evaluation
 from tierwise.report.diff import Review
-from tierwise.scoring.diff import THRESHOLD, Side, compare_quarters, side_of
+from tierwise.scoring.diff import THRESHOLD, Side, compare_quarters, side_of, trends
 
 
 def recorded_decisions(ev: Evaluation) -> pl.DataFrame:
@@ -113,6 +113,12 @@ def write_with_changes(review: Review, output: Path) -> None:
             f"{output} is OLD; Tierwise never overwrites an input: choose another -o"
         )
     write_annotated(review.new, output, extra_sheets=[changes_sheet(review)])
+
+
+def past_of(ev: Evaluation) -> pl.DataFrame:
+    """Each partner's score and tier in the snapshots its workbook keeps, and whether it
+    changed since the last of them (see `scoring.diff.trends`)."""
+    return trends(read_history(ev.tracker.source.file), ev.scored.partners, ev.as_of)
 
 
 def compare_with_history(ev: Evaluation, threshold: float = THRESHOLD) -> Review | None:

@@ -8,6 +8,7 @@ written); knows nothing of files. Partners are paired by `match.match_partners`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
 import polars as pl
@@ -23,6 +24,7 @@ _ENDED: Final = (
     r"(?i)^\s*(exit(ed|ing)?|terminated|inactive|churned|former|ended|retired|lapsed|expired"
     r"|closed|dropped|discontinued|cancell?ed|off-?board(ed|ing)?)\s*$"
 )
+_PAST: Final = pl.List(pl.Struct({"date": pl.Date, "score": pl.Float64, "tier": pl.String}))
 _SIDE_COLUMNS: Final = (
     "row",
     "partner",
@@ -315,3 +317,59 @@ def _verdict(decision: str, name: str, now: dict | None, has_tier: bool) -> tupl
     if tier == decision:
         return True, f"{name} is {tier}{_label(now)} in NEW"
     return False, f"{name} is {tier}{_label(now)} in NEW, not {decision}"
+
+
+def trends(
+    history: pl.DataFrame, partners: pl.DataFrame, as_of: date, threshold: float = THRESHOLD
+) -> pl.DataFrame:
+    """Each partner's past, from the snapshots a workbook keeps (`history`: `date` and a
+    Side's columns) dated before `as_of`, matched by name key.
+
+    Returns `row` of `partners`, `past` (list of {date, score, tier}, oldest first) and
+    `changed`: whether tier, recommended tier, flags or score (by `threshold`) differ
+    from the newest of those snapshots, or the partner is new since (null when there is
+    no earlier snapshot at all). A name found twice on a side gets no past."""
+    now = partners.select("row", "partner", "designated_tier", "recommended_tier", "score", "flags")
+    now = now.with_columns(key=name_key(pl.col("partner")))
+    kept = history.filter(pl.col("date") < as_of).with_columns(key=name_key(pl.col("partner")))
+    if kept.height == 0:
+        return now.select(
+            "row",
+            past=pl.lit([], _PAST),
+            changed=pl.lit(None, pl.Boolean),
+        )
+    kept = kept.filter(pl.len().over("date", "key") == 1)
+    unique_now = now.filter(pl.col("key").is_unique())
+    past = (
+        unique_now.select("row", "key")
+        .join(kept, on="key")
+        .sort("date")
+        .group_by("row")
+        .agg(past=pl.struct("date", "score", tier=pl.col("designated_tier")))
+    )
+    last = kept.filter(pl.col("date") == pl.col("date").max()).select(
+        "key",
+        pl.col("designated_tier").alias("tier_then"),
+        pl.col("recommended_tier").alias("recommended_then"),
+        pl.col("score").alias("score_then"),
+        pl.col("flags").fill_null([]).list.sort().alias("flags_then"),
+    )
+    empty = pl.lit([], pl.List(pl.String))
+    changed = (
+        pl.col("score_then").is_null()
+        & pl.col("tier_then").is_null()
+        & pl.col("recommended_then").is_null()
+        | pl.col("designated_tier").ne_missing(pl.col("tier_then"))
+        | pl.col("recommended_tier").ne_missing(pl.col("recommended_then"))
+        | (pl.col("flags").fill_null(empty).list.sort() != pl.col("flags_then").fill_null(empty))
+        | ((pl.col("score") - pl.col("score_then")).abs() >= threshold).fill_null(False)
+    )
+    return (
+        now.join(last, on="key", how="left", maintain_order="left")
+        .join(past, on="row", how="left", maintain_order="left")
+        .select(
+            "row",
+            pl.col("past").fill_null(pl.lit([], _PAST)),
+            changed=changed,
+        )
+    )
