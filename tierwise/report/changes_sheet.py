@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tierwise.io.columns import CHANGES_SHEET
 from tierwise.io.sheetspec import SheetSpec
-from tierwise.report.diff import VERDICT, Review, ambiguous_names, decision_counts
+from tierwise.report.diff import VERDICT, Review, ambiguous_names, by_outcome, decision_counts
 
 HEADERS = ("Change", "Partner", "Before", "Now", "Detail")
 WIDTHS = {1: 22, 2: 32, 3: 22, 4: 22, 5: 70}
@@ -27,7 +27,7 @@ def change_rows(review: Review) -> list[tuple[str, str, object, object, str, str
     d = review.diff
     rows: list[tuple[str, str, object, object, str, str]] = []
     styles = {True: "pass", False: "fail", None: "flag"}
-    for r in d.decisions.iter_rows(named=True):
+    for r in by_outcome(d).iter_rows(named=True):
         verdict = r["carried_out"]
         rows.append(
             (

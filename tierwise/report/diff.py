@@ -102,6 +102,12 @@ def decision_counts(d: QuarterDiff) -> dict[bool | None, int]:
     }
 
 
+def by_outcome(d: QuarterDiff) -> pl.DataFrame:
+    """OLD's decisions, those not carried out first, then those that cannot be told."""
+    order = pl.col("carried_out").replace_strict({False: 0, True: 2}, default=1)
+    return d.decisions.sort(order, maintain_order=True)
+
+
 def _section(title: str, items: list[str], top: int) -> list[str]:
     if not items:
         return []
@@ -166,7 +172,7 @@ def diff_report(review: Review, top: int = TOP) -> str:
         )
     ]
     decided = []
-    for r in d.decisions.iter_rows(named=True):
+    for r in by_outcome(d).iter_rows(named=True):
         mark, colour = MARK[r["carried_out"]]
         decided.append(
             f"  {click.style(mark, fg=colour)} {r['partner']}: {r['decision']}: {r['detail']}"
