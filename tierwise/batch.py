@@ -9,7 +9,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,11 @@ class Options:
     rubric_path: Path | None = None
     as_of: date | None = None
     allow_large: bool = False
+    since: Path | None = None  # add a "Tierwise Changes" sheet: what changed since this
+
+    def judge(self, path: Path, as_of: date | None) -> Evaluation:
+        """`path` read and scored with these options, as of another day."""
+        return replace(self, as_of=as_of).evaluate(path)
 
     def evaluate(
         self,
@@ -134,9 +139,17 @@ def score_one(
     """Score one tracker and write its output (if any) in the format its suffix names.
     `step` hears each stage as it starts (reading, scoring, writing)."""
     ev = options.evaluate(path, step=step)
+    sheets = []
+    if options.since is not None and output is not None:
+        from tierwise.report.changes_sheet import changes_sheet
+        from tierwise.review import compare_to_file
+
+        if step:
+            step(f"comparing with {options.since.name}")
+        sheets.append(changes_sheet(compare_to_file(ev, options.since, options.judge)))
     if output is not None and step:
         step(f"writing {output.name}")
-    written = _write(ev, output) if output is not None else ""
+    written = _write(ev, output, sheets) if output is not None else ""
     partners = ev.scored.partners
     flagged = int((partners["flags"].list.len() > 0).sum()) if partners.height else 0
     failing = sum(not c.ok for c in ev.scored.portfolio.designated)
@@ -148,7 +161,7 @@ def score_one(
     return Scored(path, output, ev, summary)
 
 
-def _write(ev: Evaluation, output: Path) -> str:
+def _write(ev: Evaluation, output: Path, sheets: list | None = None) -> str:
     from tierwise.io.exports import write_csv, write_json
 
     suffix = output.suffix.lower()
@@ -159,7 +172,7 @@ def _write(ev: Evaluation, output: Path) -> str:
     else:
         from tierwise.io.annotate import write_annotated
 
-        result = write_annotated(ev, output)
+        result = write_annotated(ev, output, extra_sheets=sheets or ())
         notes = "".join(f" ({n})" for n in result.notes)
         return f" -> {output}{notes}"
     return f" -> {output}"

@@ -240,6 +240,12 @@ def rubric() -> None:
     help="Also score with this rubric and show what changes against --rubric (or the default).",
 )
 @as_of_option
+@click.option(
+    "--since",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="OLD",
+    help='Add a "Tierwise Changes" sheet: what changed since OLD (last quarter\'s tracker).',
+)
 @allow_large_option
 @click.option(
     "--top",
@@ -259,6 +265,7 @@ def score(
     rubric: Path | None,
     compare: Path | None,
     as_of: str | None,
+    since: Path | None,
     allow_large: bool,
     top: int | None,
     quiet: bool,
@@ -278,8 +285,11 @@ def score(
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
+        since=since,
     )
     paths = batch.expand(files)
+    if since is not None and len(paths) != 1:
+        raise TierwiseError("--since takes exactly one tracker")
     if compare is not None:
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")
@@ -401,7 +411,12 @@ def diff(
         if status:
             status(f"reading {old.name} and {new.name}")
         review = quarter.compare_files(
-            old, new, options, old_as_of=parse_as_of(old_as_of), threshold=threshold
+            old,
+            new,
+            options.judge,
+            as_of=options.as_of,
+            old_as_of=parse_as_of(old_as_of),
+            threshold=threshold,
         )
         if output is not None:
             if status:
@@ -473,7 +488,7 @@ def brief(
     )
     with _status_line(output is not None) as status:
         ev = options.evaluate(file, step=status)
-        changes = review.since(ev, since, options, old_as_of=parse_as_of(old_as_of))
+        changes = review.since(ev, since, options.judge, old_as_of=parse_as_of(old_as_of))
     page = build_brief(ev, changes)
     text = brief_html(page) if kind in (".html", ".htm") else brief_markdown(page)
     if output is None:

@@ -7,14 +7,13 @@ re-scored workbook shows what changed without last quarter's file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from tierwise.batch import Options
 from tierwise.errors import TierwiseError
 from tierwise.io.atomic import same_file
 from tierwise.io.columns import DECISION_HEADER
@@ -22,6 +21,9 @@ from tierwise.io.history import read_history, read_log_decisions
 from tierwise.pipeline import Evaluation
 from tierwise.report.diff import Review
 from tierwise.scoring.diff import THRESHOLD, Side, compare_quarters, side_of, trends
+
+# How a tracker is read and scored as of a day (the command's --sheet, --map, --rubric).
+Judge = Callable[[Path, date], Evaluation]
 
 
 def recorded_decisions(ev: Evaluation) -> pl.DataFrame:
@@ -62,44 +64,41 @@ def _review(before: Evaluation, after: Evaluation, threshold: float) -> Review:
 def compare_files(
     old: Path,
     new: Path,
-    options: Options,
+    judge: Judge,
     *,
+    as_of: date | None = None,
     old_as_of: date | None = None,
     threshold: float = THRESHOLD,
 ) -> Review:
     """Score `old` and `new` and compare them. Each file is read on its own, so header
     wording may differ between them. Both are scored at once on two threads: reading
     dominates, and calamine and polars do their work outside the GIL."""
-    day = options.as_of or date.today()
-    plans = (
-        (old, replace(options, as_of=_old_as_of(old, old_as_of, day))),
-        (new, replace(options, as_of=day)),
-    )
+    day = as_of or date.today()
+    days = (_old_as_of(old, old_as_of, day), day)
     with ThreadPoolExecutor(2) as pool:
-        before, after = pool.map(lambda plan: plan[1].evaluate(plan[0]), plans)
+        before, after = pool.map(judge, (old, new), days)
     return _review(before, after, threshold)
 
 
 def compare_to_file(
     ev: Evaluation,
     old: Path,
-    options: Options,
+    judge: Judge,
     *,
     old_as_of: date | None = None,
     threshold: float = THRESHOLD,
 ) -> Review:
     """`ev` (NEW, already scored) against the tracker `old` (`score NEW --since OLD`)."""
-    before = replace(options, as_of=_old_as_of(old, old_as_of, ev.as_of)).evaluate(old)
-    return _review(before, ev, threshold)
+    return _review(judge(old, _old_as_of(old, old_as_of, ev.as_of)), ev, threshold)
 
 
 def since(
-    ev: Evaluation, old: Path | None, options: Options, *, old_as_of: date | None = None
+    ev: Evaluation, old: Path | None, judge: Judge, *, old_as_of: date | None = None
 ) -> Review | None:
     """What changed for `ev`: against the tracker `old` when given, else against the last
     snapshot its workbook keeps (None when it keeps none)."""
     if old is not None:
-        return compare_to_file(ev, old, options, old_as_of=old_as_of)
+        return compare_to_file(ev, old, judge, old_as_of=old_as_of)
     return compare_with_history(ev)
 
 

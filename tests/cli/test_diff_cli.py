@@ -191,3 +191,26 @@ def test_out_over_old_is_refused(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(tmp_path / "nope.xlsx"), str(Q4)])
     assert result.exit_code == 2
+
+
+def test_score_since_adds_the_changes_sheet_and_rescoring_replaces_it(
+    tmp_path: Path, quarters: dict
+) -> None:
+    first = tmp_path / "q4.tierwise.xlsx"
+    args = ["--since", str(Q3), "--as-of", "2027-01-31", "-q"]
+    result = CliRunner().invoke(main, ["score", str(Q4), "-o", str(first), *args])
+    assert result.exit_code == 0, result.output
+    second = tmp_path / "again.xlsx"
+    result = CliRunner().invoke(main, ["score", str(first), "-o", str(second), *args])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(second)
+    assert wb.sheetnames.count("Tierwise Changes") == 1
+    changes = {r[:2] for r in wb["Tierwise Changes"].iter_rows(min_row=6, values_only=True)}
+    assert ("Decision: carried out", "Crownpoint Resellers") in changes
+    assert ("Removed", "Tessellate Digital") in changes
+
+
+def test_score_since_takes_one_tracker(tmp_path: Path, quarters: dict) -> None:
+    result = CliRunner().invoke(main, ["score", str(Q3), str(Q4), "--since", str(Q3)])
+    assert result.exit_code == 1
+    assert "--since takes exactly one tracker" in result.stderr
