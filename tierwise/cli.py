@@ -336,6 +336,12 @@ def score(
         raise click.exceptions.Exit(1)
 
 
+old_as_of_option = click.option(
+    "--old-as-of",
+    metavar="YYYY-MM-DD",
+    help="Judge OLD's dates as of this day (default: its last saved scoring, else the day "
+    "it was last saved).",
+)
 threshold_option = click.option(
     "--threshold",
     type=click.FloatRange(min=0),
@@ -361,11 +367,7 @@ threshold_option = click.option(
 @map_option
 @rubric_option
 @as_of_option
-@click.option(
-    "--old-as-of",
-    metavar="YYYY-MM-DD",
-    help="Judge OLD's dates as of this day (default: its last saved scoring, else --as-of).",
-)
+@old_as_of_option
 @threshold_option
 @allow_large_option
 @click.option(
@@ -449,7 +451,7 @@ def diff(
 @map_option
 @rubric_option
 @as_of_option
-@click.option("--old-as-of", metavar="YYYY-MM-DD", help="Judge OLD's dates as of this day.")
+@old_as_of_option
 @allow_large_option
 def brief(
     file: Path,

@@ -7,6 +7,7 @@ written); knows nothing of files. Partners are paired by `match.match_partners`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -20,7 +21,7 @@ from tierwise.scoring.result import Portfolio, Scored
 # Score and motivation moves smaller than this (points of 0-100) are not reported.
 THRESHOLD: Final = 10.0
 # A tier label that says the partnership has ended (an exit decision carried out).
-_ENDED: Final = (
+_ENDED: Final = re.compile(
     r"(?i)^\s*(exit(ed|ing)?|terminated|inactive|churned|former|ended|retired|lapsed|expired"
     r"|closed|dropped|discontinued|cancell?ed|off-?board(ed|ing)?)\s*$"
 )
@@ -300,7 +301,7 @@ def _verdict(decision: str, name: str, now: dict | None, has_tier: bool) -> tupl
             return True, f"{name} is no longer in NEW"
         return None, f"cannot tell: {name} is not in NEW (removed, or renamed past recognition)"
     tier, label = now["designated_tier"], now.get("label")
-    ended = label is not None and bool(pl.Series([label]).str.contains(_ENDED)[0])
+    ended = label is not None and _ENDED.match(label) is not None
     if decision == "exit" and ended:
         return True, f"{name} is marked '{label}' in NEW"
     if not has_tier:
