@@ -104,14 +104,14 @@ def since(
 
 def write_with_changes(review: Review, output: Path) -> None:
     """NEW written annotated to `output`, with the "Tierwise Changes" sheet."""
-    from tierwise.io.annotate import write_annotated
+    from tierwise.outputs import write_annotated
     from tierwise.report.changes_sheet import changes_sheet
 
     if review.old_file and same_file(output, Path(review.old_file)):
         raise TierwiseError(
             f"{output} is OLD; Tierwise never overwrites an input: choose another -o"
         )
-    write_annotated(review.new, output, extra_sheets=[changes_sheet(review)])
+    write_annotated(review.new, output, sheets=[changes_sheet(review)])
 
 
 def past_of(ev: Evaluation) -> pl.DataFrame:
@@ -126,8 +126,8 @@ def compare_with_history(ev: Evaluation, threshold: float = THRESHOLD) -> Review
     kept = read_history(ev.tracker.source.file).filter(pl.col("date") < ev.as_of)
     if kept.height == 0:
         return None
-    day = kept["date"].max()
+    day: date = kept["date"].max()  # type: ignore[assignment]
     snap = kept.filter(pl.col("date") == day).with_columns(label=pl.lit(None, pl.String))
     old = Side(snap, None, read_log_decisions(ev.tracker.source.file), has_tier=True)
     diff = compare_quarters(old, _side(ev, False), threshold)
-    return Review("", f"the snapshot of {day}", day, ev, diff)  # type: ignore[arg-type]
+    return Review("", f"the snapshot of {day.isoformat()}", day, ev, diff)

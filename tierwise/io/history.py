@@ -33,15 +33,15 @@ SNAPSHOT_COLUMNS: Final = (
     *MOTIVATIONS,
     "flags",
 )
-_SCHEMA: Final = {
-    "date": pl.Date,
-    "row": pl.Int64,
-    "partner": pl.String,
-    "designated_tier": pl.String,
-    "recommended_tier": pl.String,
-    "score": pl.Float64,
-    **dict.fromkeys(MOTIVATIONS, pl.Float64),
-    "flags": pl.List(pl.String),
+_SCHEMA: Final[dict[str, pl.DataType]] = {
+    "date": pl.Date(),
+    "row": pl.Int64(),
+    "partner": pl.String(),
+    "designated_tier": pl.String(),
+    "recommended_tier": pl.String(),
+    "score": pl.Float64(),
+    **{m: pl.Float64() for m in MOTIVATIONS},
+    "flags": pl.List(pl.String()),
 }
 _LOG_SCHEMA: Final = {
     "row": pl.Int64,

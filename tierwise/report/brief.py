@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
+from tierwise import catalogue
 from tierwise.fields import FLAGS
-from tierwise.io.portfolio_sheet import (
-    CHECK_NAMES,
-    FLAG_MEANINGS,
+from tierwise.report.diff import VERDICT, Review, decision_counts, flag_names
+from tierwise.report.portfolio_sheet import (
     action_list,
     check_limits,
     flag_counts,
     tier_counts,
 )
-from tierwise.report.diff import VERDICT, Review, decision_counts
 from tierwise.scoring import portfolio_after
 from tierwise.scoring.portfolio import after_tiers
 from tierwise.scoring.words import fmt_money, fmt_number
@@ -55,6 +54,12 @@ class Brief:
     risks: list[str]
     changes: list[str] = field(default_factory=list)
     since: str = ""
+
+
+def plain_reason(reason: str) -> str:
+    """A why-line led by a flag code ("WHY_BOTHER: ...") led by its plain name instead."""
+    code, sep, rest = reason.partition(": ")
+    return f"{catalogue.FLAGS[code].name}: {rest}" if sep and code in catalogue.FLAGS else reason
 
 
 def _partners(n: int) -> str:
@@ -94,7 +99,7 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
     if strategic.height:
         named = ", ".join(
             f"{_cut(p['partner'], NAME)} {p['score']:.0f}"
-            + (f" ({', '.join(p['flags'])})" if p["flags"] else "")
+            + (f" ({flag_names(p['flags'])})" if p["flags"] else "")
             for p in strategic.head(4).iter_rows(named=True)
         )
         more = f" and {strategic.height - 4} more" if strategic.height > 4 else ""
@@ -107,9 +112,9 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         (
             _cut(a["partner"], NAME),
             f"{a['from'] or 'none'} → {a['to']}",
-            a["action"],
+            catalogue.ACTIONS[a["action"]].name,
             a["resources"] or "-",
-            _cut(a["reason"] or "", 70),
+            _cut(plain_reason(a["reason"] or ""), 70),
         )
         for a in actions.head(MOVES).iter_rows(named=True)
     ]
@@ -118,10 +123,13 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         f"{fmt_money(portfolio.reallocate.budget)} freed by the demotions and exits"
     )
 
-    failing = [f"{CHECK_NAMES[c.code]}: {c.detail}" for c in portfolio.designated if not c.ok]
+    failing = [
+        f"{catalogue.CHECKS[c.code].name}: {c.detail}" for c in portfolio.designated if not c.ok
+    ]
     counts = flag_counts(partners)
     flagged = [
-        f"{_partners(counts[code])} flagged {code}: {FLAG_MEANINGS[code]}"
+        f"{_partners(counts[code])} flagged {catalogue.FLAGS[code].name}: "
+        f"{catalogue.FLAGS[code].meaning}"
         for code in sorted(FLAGS, key=lambda c: -counts[c])
         if counts[code]
     ]

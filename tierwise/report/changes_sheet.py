@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tierwise.io.columns import CHANGES_SHEET
 from tierwise.io.sheetspec import SheetSpec
-from tierwise.report.diff import VERDICT, Review, ambiguous_names, by_outcome, decision_counts
+from tierwise.report.diff import (
+    VERDICT,
+    Review,
+    ambiguous_names,
+    by_outcome,
+    decision_counts,
+    flag_names,
+    moves,
+)
 
 HEADERS = ("Change", "Partner", "Before", "Now", "Detail")
 WIDTHS = {1: 22, 2: 32, 3: 22, 4: 22, 5: 70}
@@ -49,13 +57,11 @@ def change_rows(review: Review) -> list[tuple[str, str, object, object, str, str
         labels = f"label '{r['from_label'] or ''}' → '{r['to_label'] or ''}'"
         rows.append(("Tier changed", r["partner"], r["from"], r["to"], labels, "text"))
     for r in d.score_changes.iter_rows(named=True):
-        why = "; ".join(
-            f"{m['motivation']} {_text(m['from'])} → {_text(m['to'])}" for m in r["motivations"]
-        )
+        why = moves(r["motivations"], _text)
         rows.append(("Score moved", r["partner"], r["from"], r["to"], why, "text"))
     for title, frame in (("Flag raised", d.flags_raised), ("Flag cleared", d.flags_cleared)):
         for r in frame.iter_rows(named=True):
-            rows.append((title, r["partner"], "", "", _text(r["flags"]), "flag"))
+            rows.append((title, r["partner"], "", "", flag_names(r["flags"]), "flag"))
     for r in d.resources.iter_rows(named=True):
         detail = "; ".join(
             f"{label} {_fmt(r[f'{k}_from'])} → {_fmt(r[f'{k}_to'])}"

@@ -5,6 +5,7 @@ flags_raised, flags_cleared, decisions, plus resources, ambiguous and checks).""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 import polars as pl
 
-from tierwise import __version__
+from tierwise import __version__, catalogue
 from tierwise.scoring.words import fmt_money, fmt_number
 
 if TYPE_CHECKING:
@@ -37,6 +38,19 @@ class Review:
     old_as_of: date
     new: Evaluation
     diff: QuarterDiff
+
+
+def flag_names(codes: list[str]) -> str:
+    """Flag codes in the catalogue's plain words: "Exec lunch, Vague agenda"."""
+    return ", ".join(catalogue.FLAGS[c].name if c in catalogue.FLAGS else c for c in codes)
+
+
+def moves(motivations: list[dict], show: Callable[[float | None], str]) -> str:
+    """Motivation moves in plain words: "Share 63 → 18; Access 0 → 25"."""
+    return "; ".join(
+        f"{catalogue.MOTIVATIONS[m['motivation']].name} {show(m['from'])} → {show(m['to'])}"
+        for m in motivations
+    )
 
 
 def _clean(value: object) -> object:
@@ -209,9 +223,7 @@ def diff_report(review: Review, top: int = TOP) -> str:
     )
     moved = []
     for r in d.score_changes.iter_rows(named=True):
-        why = "; ".join(
-            f"{m['motivation']} {_score(m['from'])} → {_score(m['to'])}" for m in r["motivations"]
-        )
+        why = moves(r["motivations"], _score)
         change = "" if r["change"] is None else f" ({r['change']:+.0f})"
         moved.append(
             f"  {r['partner']}: {_score(r['from'])} → {_score(r['to'])}{change}"
@@ -221,7 +233,7 @@ def diff_report(review: Review, top: int = TOP) -> str:
     for title, frame in (("Flags raised", d.flags_raised), ("Flags cleared", d.flags_cleared)):
         lines += _section(
             title,
-            [f"  {r['partner']}: {', '.join(r['flags'])}" for r in frame.iter_rows(named=True)],
+            [f"  {r['partner']}: {flag_names(r['flags'])}" for r in frame.iter_rows(named=True)],
             top,
         )
     res = _resources(d)

@@ -8,6 +8,7 @@ written); knows nothing of files. Partners are paired by `match.match_partners`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -195,7 +196,7 @@ def _flag_moves(both: pl.DataFrame, now: str, before: str) -> pl.DataFrame:
     )
 
 
-def _resource_moves(both: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
+def _resource_moves(both: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
     moved = pl.lit(False)
     for k in fields:
         moved = moved | pl.col(k).fill_nan(None).ne_missing(pl.col(f"{k}_new").fill_nan(None))
@@ -269,6 +270,7 @@ def _decisions(
     out = []
     for d in decided.iter_rows(named=True):
         row, name = d["row"], d["partner"]
+        verdict: tuple[bool | None, str]
         if row in ambiguous_rows:
             amb = ambiguous_rows[row]
             others = ", ".join(p for _, p in amb.new) or "nothing"

@@ -76,7 +76,7 @@ class FilterScreen(ModalScreen[Filters | None]):
             value = self.query_one(f"#filter-{name}", Select).value
             values[name] = value if isinstance(value, str) else None
         return Filters(
-            **values,  # type: ignore[arg-type]
+            **values,
             mismatches=self.query_one("#filter-mismatches", Checkbox).value,
             changed=self.query_one("#filter-changed", Checkbox).value,
             rows=self._current.rows,
