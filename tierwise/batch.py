@@ -104,17 +104,16 @@ def score_one(
     """Score one tracker and write its output (if any) in the format its suffix names.
     `step` hears each stage as it starts (reading, scoring, writing)."""
     ev = options.evaluate(path, step=step)
-    sheets = []
+    since = None
     if options.since is not None and output is not None:
-        from tierwise.report.changes_sheet import changes_sheet
         from tierwise.review import compare_to_file
 
         if step:
             step(f"comparing with {options.since.name}")
-        sheets.append(changes_sheet(compare_to_file(ev, options.since, options.judge)))
+        since = compare_to_file(ev, options.since, options.judge)
     if output is not None and step:
         step(f"writing {output.name}")
-    written = outputs.write(ev, output, sheets) if output is not None else ""
+    written = outputs.write(ev, output, since) if output is not None else ""
     partners = ev.scored.partners
     flagged = int((partners["flags"].list.len() > 0).sum()) if partners.height else 0
     failing = sum(not c.ok for c in ev.scored.portfolio.designated)

@@ -103,15 +103,15 @@ def since(
 
 
 def write_with_changes(review: Review, output: Path) -> None:
-    """NEW written annotated to `output`, with the "Tierwise Changes" sheet."""
+    """NEW written annotated to `output`, with the "Tierwise Changes" sheet and the
+    portfolio sheet's "Since" column."""
     from tierwise.outputs import write_annotated
-    from tierwise.report.changes_sheet import changes_sheet
 
     if review.old_file and same_file(output, Path(review.old_file)):
         raise TierwiseError(
             f"{output} is OLD; Tierwise never overwrites an input: choose another -o"
         )
-    write_annotated(review.new, output, sheets=[changes_sheet(review)])
+    write_annotated(review.new, output, since=review)
 
 
 def past_of(ev: Evaluation) -> pl.DataFrame:

@@ -208,6 +208,12 @@ def test_score_since_adds_the_changes_sheet_and_rescoring_replaces_it(
     changes = {r[:2] for r in wb["Tierwise Changes"].iter_rows(min_row=6, values_only=True)}
     assert ("Decision: carried out", "Crownpoint Resellers") in changes
     assert ("Removed", "Tessellate Digital") in changes
+    # The portfolio sheet says how each check stood in Q3, beside how it stands now.
+    rows = list(wb["Tierwise Portfolio"].iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "Check")
+    assert str(header[4]).startswith("Since 20")
+    marks = [r[4] for r in rows[rows.index(header) + 1 : rows.index(header) + 8]]
+    assert set(marks) <= {"PASS", "FAIL", "-"} and "FAIL" in marks
 
 
 def test_score_since_takes_one_tracker(tmp_path: Path, quarters: dict) -> None:
