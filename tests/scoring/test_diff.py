@@ -151,11 +151,11 @@ def test_tier_label_changes_keep_the_labels_as_written() -> None:
     d = _diff(
         [
             {"partner": "Acme", "designated_tier": "Gold"},
-            {"partner": "Globex", "designated_tier": "Silver"},
+            {"partner": "Globex", "designated_tier": "Bronze"},
         ],
         [
             {"partner": "Acme", "designated_tier": "Platinum"},
-            {"partner": "Globex", "designated_tier": "Gold"},
+            {"partner": "Globex", "designated_tier": "Bronze"},
         ],
     )
     (change,) = d.tier_changes.to_dicts()
@@ -273,3 +273,19 @@ def test_a_log_entry_finds_its_partner_by_name_when_the_row_moved_and_the_column
     ]
     v = _verdicts(_diff(old, new, decisions))
     assert v == {"Acme": (True, "Acme is strategic ('Platinum') in NEW")}
+
+
+def test_a_new_label_for_the_same_tier_is_a_tier_label_change() -> None:
+    d = _diff(
+        [
+            {"partner": "Acme", "designated_tier": "Gold"},
+            {"partner": "Globex", "designated_tier": "gold"},
+        ],
+        [
+            {"partner": "Acme", "designated_tier": "Silver"},
+            {"partner": "Globex", "designated_tier": "Gold "},
+        ],
+    )
+    (change,) = d.tier_changes.to_dicts()
+    assert (change["partner"], change["from"], change["to"]) == ("Acme", "tactical", "tactical")
+    assert (change["from_label"], change["to_label"]) == ("Gold", "Silver")

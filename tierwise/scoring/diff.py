@@ -49,7 +49,8 @@ class Side:
         `designated_tier`, `recommended_tier`, `score`, the four motivations, `flags`,
         `fte`, `budget` (missing columns are read as null).
     decisions: `row` (in this side's sheet, or null), `partner`, `decision`
-        (strategic/tactical/casual/exit), `note`, `source` (where it was recorded).
+        (strategic/tactical/casual/exit, null for one undone), `source` (where it was
+        recorded), in the order they were made (a later one wins).
     has_tier: whether the tracker has a tier column at all.
     """
 
@@ -121,7 +122,13 @@ def compare_quarters(old: Side, new: Side, threshold: float = THRESHOLD) -> Quar
     added = b.filter(pl.col("row").is_in(matching.added.to_list())).select(listed)
     removed = a.filter(pl.col("row").is_in(matching.removed.to_list())).select(listed)
     who = [pl.col("partner_new").alias("partner"), "old_row", "row"]
-    tiers = both.filter(pl.col("designated_tier").ne_missing(pl.col("designated_tier_new"))).select(
+    # A tier that changed, or a label that did ("Gold" to "Silver": tactical both times).
+    relabelled = (
+        pl.col("label").str.strip_chars().str.to_lowercase()
+        != pl.col("label_new").str.strip_chars().str.to_lowercase()
+    )
+    changed = pl.col("designated_tier").ne_missing(pl.col("designated_tier_new"))
+    tiers = both.filter(changed | relabelled.fill_null(False)).select(
         *who,
         pl.col("designated_tier").alias("from"),
         pl.col("designated_tier_new").alias("to"),
