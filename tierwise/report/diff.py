@@ -86,7 +86,10 @@ def diff_json(review: Review) -> dict:
     ]
     return {
         "tierwise": __version__,
-        "old": {"file": review.old_label, "as_of": review.old_as_of.isoformat()},
+        "old": {
+            "file": review.old_file or review.old_label,
+            "as_of": review.old_as_of.isoformat(),
+        },
         "new": {"file": review.new.tracker.source.file, "as_of": review.new.as_of.isoformat()},
         "threshold": d.threshold,
         "matched": d.matched,
@@ -96,7 +99,7 @@ def diff_json(review: Review) -> dict:
         "score_changes": scores,
         "flags_raised": _rows(d.flags_raised),
         "flags_cleared": _rows(d.flags_cleared),
-        "resources": {**{k: v for k, v in d.totals.items()}, "moves": moves},
+        "resources": {**d.totals, "moves": moves},
         "decisions": _rows(
             d.decisions.select("partner", "decision", "carried_out", "detail", "source")
         ),
