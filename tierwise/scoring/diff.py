@@ -163,8 +163,14 @@ def compare_quarters(old: Side, new: Side, threshold: float = THRESHOLD) -> Quar
 
 
 def _score_changes(both: pl.DataFrame, threshold: float) -> pl.DataFrame:
-    moved = [
-        pl.when((pl.col(f"{m}_new") - pl.col(m)).abs() >= threshold).then(
+    def beyond(column: str) -> pl.Expr:
+        return ((pl.col(f"{column}_new") - pl.col(column)).abs() >= threshold).fill_null(False)
+
+    # Filter first: the list of moves is built only for the partners that moved (a list
+    # of structs over every partner was most of a 10k-partner comparison's time).
+    moved = both.filter(pl.any_horizontal(beyond(c) for c in ("score", *MOTIVATIONS)))
+    moves = [
+        pl.when(beyond(m)).then(
             pl.struct(
                 pl.lit(m).alias("motivation"),
                 pl.col(m).alias("from"),
@@ -174,20 +180,15 @@ def _score_changes(both: pl.DataFrame, threshold: float) -> pl.DataFrame:
         for m in MOTIVATIONS
     ]
     change = pl.col("score_new") - pl.col("score")
-    return (
-        both.with_columns(motivations=pl.concat_list(moved).list.drop_nulls(), change=change)
-        .filter((pl.col("change").abs() >= threshold) | (pl.col("motivations").list.len() > 0))
-        .select(
-            pl.col("partner_new").alias("partner"),
-            "old_row",
-            "row",
-            pl.col("score").alias("from"),
-            pl.col("score_new").alias("to"),
-            "change",
-            "motivations",
-        )
-        .sort(pl.col("change").abs(), "row", descending=[True, False], nulls_last=True)
-    )
+    return moved.select(
+        pl.col("partner_new").alias("partner"),
+        "old_row",
+        "row",
+        pl.col("score").alias("from"),
+        pl.col("score_new").alias("to"),
+        change.alias("change"),
+        pl.concat_list(moves).list.drop_nulls().alias("motivations"),
+    ).sort(pl.col("change").abs(), "row", descending=[True, False], nulls_last=True)
 
 
 def _flag_moves(both: pl.DataFrame, now: str, before: str) -> pl.DataFrame:
