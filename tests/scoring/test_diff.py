@@ -289,3 +289,52 @@ def test_a_new_label_for_the_same_tier_is_a_tier_label_change() -> None:
     (change,) = d.tier_changes.to_dicts()
     assert (change["partner"], change["from"], change["to"]) == ("Acme", "tactical", "tactical")
     assert (change["from_label"], change["to_label"]) == ("Gold", "Silver")
+
+
+def test_trends_follow_each_partner_through_the_snapshots() -> None:
+    from datetime import date
+
+    from tierwise.scoring.diff import trends
+
+    def snap(day: date, rows: list[tuple[str, str, float, list[str]]]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "date": [day] * len(rows),
+                "partner": [r[0] for r in rows],
+                "designated_tier": [r[1] for r in rows],
+                "recommended_tier": [r[1] for r in rows],
+                "score": [r[2] for r in rows],
+                "flags": [r[3] for r in rows],
+            }
+        )
+
+    history = pl.concat(
+        [
+            snap(
+                date(2026, 3, 31),
+                [("Acme Inc.", "tactical", 40.0, []), ("Globex", "casual", 10.0, [])],
+            ),
+            snap(
+                date(2026, 6, 30),
+                [("Acme Inc.", "tactical", 55.0, []), ("Globex", "casual", 10.0, [])],
+            ),
+            snap(date(2026, 12, 31), [("Acme Inc.", "strategic", 99.0, [])]),  # after as-of
+        ]
+    )
+    now = pl.DataFrame(
+        {
+            "row": [2, 3, 4],
+            "partner": ["ACME, Inc", "Globex", "Initech"],
+            "designated_tier": ["tactical", "casual", "casual"],
+            "recommended_tier": ["tactical", "casual", "casual"],
+            "score": [60.0, 12.0, 30.0],
+            "flags": [[], ["WHY_BOTHER"], []],
+        }
+    )
+    t = {r["row"]: r for r in trends(history, now, date(2026, 9, 30)).to_dicts()}
+    assert [p["score"] for p in t[2]["past"]] == [40.0, 55.0]
+    assert t[2]["changed"] is False  # 55 -> 60: under the threshold, same tier and flags
+    assert t[3]["changed"] is True  # a flag was raised
+    assert t[4]["changed"] is True and t[4]["past"] == []  # new since the last review
+    nothing = trends(history.clear(), now, date(2026, 9, 30))
+    assert nothing["changed"].null_count() == 3

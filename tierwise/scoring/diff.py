@@ -99,7 +99,11 @@ def _complete(frame: pl.DataFrame) -> pl.DataFrame:
         for c in _SIDE_COLUMNS
         if c not in frame.columns
     ]
-    return frame.with_columns(missing).select(_SIDE_COLUMNS)
+    return (
+        frame.with_columns(missing)
+        .select(_SIDE_COLUMNS)
+        .with_columns(pl.col("flags").cast(pl.List(pl.String)))
+    )
 
 
 def compare_quarters(old: Side, new: Side, threshold: float = THRESHOLD) -> QuarterDiff:
@@ -363,7 +367,7 @@ def trends(
         pl.col("designated_tier").alias("tier_then"),
         pl.col("recommended_tier").alias("recommended_then"),
         pl.col("score").alias("score_then"),
-        pl.col("flags").fill_null([]).list.sort().alias("flags_then"),
+        pl.col("flags").cast(pl.List(pl.String)).list.sort().alias("flags_then"),
     )
     empty = pl.lit([], pl.List(pl.String))
     changed = (
@@ -372,7 +376,10 @@ def trends(
         & pl.col("recommended_then").is_null()
         | pl.col("designated_tier").ne_missing(pl.col("tier_then"))
         | pl.col("recommended_tier").ne_missing(pl.col("recommended_then"))
-        | (pl.col("flags").fill_null(empty).list.sort() != pl.col("flags_then").fill_null(empty))
+        | (
+            pl.col("flags").cast(pl.List(pl.String)).fill_null(empty).list.sort()
+            != pl.col("flags_then").fill_null(empty)
+        )
         | ((pl.col("score") - pl.col("score_then")).abs() >= threshold).fill_null(False)
     )
     return (
