@@ -343,6 +343,17 @@ old_as_of_option = click.option(
     help="Judge OLD's dates as of this day (default: its last saved scoring, else the day "
     "it was last saved).",
 )
+
+
+def quarter_options(command: Callable) -> Callable:
+    """The options `diff` and `brief` share: how both trackers are read, and as of when."""
+    for option in reversed(
+        (sheet_option, map_option, rubric_option, as_of_option, old_as_of_option)
+    ):
+        command = option(command)
+    return command
+
+
 threshold_option = click.option(
     "--threshold",
     type=click.FloatRange(min=0),
@@ -364,11 +375,7 @@ threshold_option = click.option(
     metavar="OUT.xlsx",
     help='Also write NEW annotated, with a "Tierwise Changes" sheet.',
 )
-@sheet_option
-@map_option
-@rubric_option
-@as_of_option
-@old_as_of_option
+@quarter_options
 @threshold_option
 @allow_large_option
 @click.option(
@@ -448,11 +455,7 @@ def diff(
     metavar="BRIEF.md|BRIEF.html",
     help="Write the brief here (Markdown or HTML, by extension) instead of printing Markdown.",
 )
-@sheet_option
-@map_option
-@rubric_option
-@as_of_option
-@old_as_of_option
+@quarter_options
 @allow_large_option
 def brief(
     file: Path,
