@@ -122,6 +122,13 @@ def score_one(
         f"{failing}/{len(ev.scored.portfolio.designated)} portfolio checks failing"
         f"{written}"
     )
+    if since is not None:
+        d = since.diff
+        carried = int(d.decisions["carried_out"].eq(True).sum())
+        summary += (
+            f"; since {since.old_label}: {d.added.height} added, {d.removed.height} removed, "
+            f"{carried} of {d.decisions.height} decisions carried out"
+        )
     return FileResult(path, output, ev, summary)
 
 

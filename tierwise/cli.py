@@ -291,6 +291,11 @@ def score(
     paths = batch.expand(files)
     if since is not None and len(paths) != 1:
         raise TierwiseError("--since takes exactly one tracker")
+    if since is not None and (fmt in ("csv", "json") or (as_json and not (fmt or output))):
+        raise TierwiseError(
+            "--since adds a 'Tierwise Changes' sheet to the annotated workbook: "
+            "write one (not --json alone, nor --format csv or json)"
+        )
     if compare is not None:
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")

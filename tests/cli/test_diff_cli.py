@@ -200,6 +200,9 @@ def test_score_since_adds_the_changes_sheet_and_rescoring_replaces_it(
     args = ["--since", str(Q3), "--as-of", "2027-01-31", "-q"]
     result = CliRunner().invoke(main, ["score", str(Q4), "-o", str(first), *args])
     assert result.exit_code == 0, result.output
+    assert "since quarter_q3.xlsx: 1 added, 2 removed, 4 of 8 decisions carried out" in (
+        result.output
+    )
     second = tmp_path / "again.xlsx"
     result = CliRunner().invoke(main, ["score", str(first), "-o", str(second), *args])
     assert result.exit_code == 0, result.output
@@ -216,7 +219,10 @@ def test_score_since_adds_the_changes_sheet_and_rescoring_replaces_it(
     assert set(marks) <= {"PASS", "FAIL", "-"} and "FAIL" in marks
 
 
-def test_score_since_takes_one_tracker(tmp_path: Path, quarters: dict) -> None:
+def test_score_since_takes_one_tracker_and_writes_a_workbook(quarters: dict) -> None:
     result = CliRunner().invoke(main, ["score", str(Q3), str(Q4), "--since", str(Q3)])
     assert result.exit_code == 1
     assert "--since takes exactly one tracker" in result.stderr
+    for extra in (["--json"], ["--format", "csv"]):
+        result = CliRunner().invoke(main, ["score", str(Q4), "--since", str(Q3), *extra])
+        assert result.exit_code == 1 and "'Tierwise Changes' sheet" in result.stderr
