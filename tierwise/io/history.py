@@ -18,7 +18,7 @@ from typing import Final
 
 import polars as pl
 
-from tierwise.fields import MOTIVATIONS
+from tierwise.fields import DECISIONS, MOTIVATIONS
 from tierwise.io.columns import HISTORY_SHEET, LOG_COLUMNS, LOG_SHEET
 from tierwise.io.sheetspec import SheetSpec
 
@@ -133,7 +133,8 @@ def history_sheet(history: pl.DataFrame, latest: pl.DataFrame) -> SheetSpec:
 
 def read_log_decisions(path: str | Path) -> pl.DataFrame:
     """The decisions saved in `path`'s "Tierwise Log" sheet, in the order they were made:
-    `row`, `partner`, `decision` (the "To" tier; null where a decision was undone) and
+    `row`, `partner`, `decision` (the "To" tier; null where a decision was undone, or
+    where "To" is no tier Tierwise knows) and
     `source` ("Tierwise Log, <when>")."""
     path = Path(path)
     if LOG_SHEET not in _sheets_in(path):
@@ -158,7 +159,7 @@ def read_log_decisions(path: str | Path) -> pl.DataFrame:
             {
                 "row": int(float(row)) if row and row.replace(".", "", 1).isdigit() else None,
                 "partner": cell(cells, "Partner"),
-                "decision": to.lower() if to else None,
+                "decision": to.lower() if to and to.lower() in DECISIONS else None,
                 "source": f"{LOG_SHEET}, {cell(cells, 'When') or 'undated'}",
             }
         )
