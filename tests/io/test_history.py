@@ -3,7 +3,8 @@ very hidden sheet, kept across re-scoring, and compared without last quarter's f
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -13,8 +14,10 @@ from click.testing import CliRunner
 
 from tierwise.cli import main
 from tierwise.io.history import KEEP, history_sheet, read_history, snapshot
+from tierwise.io.log import LogEntry
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
-from tierwise.review import compare_with_history
+from tierwise.review import compare_with_history, recorded_decisions
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 Q3 = SAMPLES / "quarter_q3.xlsx"
@@ -93,3 +96,48 @@ def test_only_the_newest_snapshots_are_kept() -> None:
     spec = history_sheet(history, snapshot(partners, days[-1]))
     dates = [spec.cells[r][1].value for r in sorted(spec.cells) if r > 1]
     assert dates == [d.isoformat() for d in days[-KEEP:]]
+
+
+def test_decisions_tierwise_itself_saved_are_read_back_from_column_and_log(
+    tmp_path: Path,
+) -> None:
+    """An annotated OLD as the triage app leaves it: decisions in the decision column
+    and in the Log, both written by Tierwise's own writer."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    for name, tier in (("Acme Inc.", "Platinum"), ("Globex", "Gold"), ("Initech", "Gold")):
+        ws.append([name, tier])
+    src = tmp_path / "q3.xlsx"
+    wb.save(src)
+    decided = pl.DataFrame(
+        {"row": [2], "decision": ["tactical"], "decision_note": ["not our one bet"]}
+    )
+    log = [
+        LogEntry(datetime(2026, 9, 30, 9, 0), "dana", "Globex", 3, "tactical", "exit", ""),
+        LogEntry(datetime(2026, 9, 30, 9, 5), "dana", "Acme Inc.", 2, "strategic", "tactical", ""),
+    ]
+    old = tmp_path / "q3.tierwise.xlsx"
+    write_annotated(evaluate(src, as_of=date(2026, 9, 30)), old, decisions=decided, log=log)
+    found = recorded_decisions(evaluate(old, as_of=date(2026, 9, 30)))
+    assert found.select("partner", "decision").rows() == [
+        ("Globex", "exit"),
+        ("Acme Inc.", "tactical"),
+        ("Acme Inc.", "tactical"),
+    ]
+    assert found["source"].to_list()[0].startswith("Tierwise Log, 2026-09-30")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    ws.append(["ACME, Inc", "Gold"])
+    ws.append(["Initech", "Gold"])
+    new = tmp_path / "q4.xlsx"
+    wb.save(new)
+    result = CliRunner().invoke(
+        main, ["diff", str(old), str(new), "--json", "--as-of", "2026-12-31"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    verdicts = {d["partner"]: d["carried_out"] for d in doc["decisions"]}
+    assert verdicts == {"Globex": True, "Acme Inc.": True}
+    assert doc["old"]["as_of"] == "2026-09-30"  # from OLD's own snapshot
