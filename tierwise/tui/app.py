@@ -232,12 +232,14 @@ class TriageApp(App[None]):
                 self._load_failed, f"unexpected error: {type(err).__name__}: {err}"
             )
             return
+        from tierwise.review import past_of
+
         try:  # what the output holds already; saving there later says if it is unreadable
             copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
         except (TierwiseError, OSError) as err:
             copy = None
             self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
-        self.call_from_thread(self.loaded, ev, stamp, copy)
+        self.call_from_thread(self.loaded, ev, stamp, copy, past_of(ev))
 
     def _load_failed(self, message: str) -> None:
         # The caller prints `failure` (the CLI: one line on stderr, control characters
@@ -246,15 +248,20 @@ class TriageApp(App[None]):
         self.exit(None, 1)
 
     def loaded(
-        self, ev: Evaluation, stamp: tuple[int, int], copy: WorkingCopy | None = None
+        self,
+        ev: Evaluation,
+        stamp: tuple[int, int],
+        copy: WorkingCopy | None = None,
+        past: pl.DataFrame | None = None,
     ) -> None:
         """Show a freshly evaluated tracker (called on the UI thread); `copy` is what
-        the output already holds (the working copy of an earlier session or score)."""
+        the output already holds (the working copy of an earlier session or score);
+        `past`: each partner's history from the workbook's snapshots (review.past_of)."""
         if self._reloading and self.session is not None:
-            self._reloaded(ev, stamp)
+            self._reloaded(ev, stamp, past)
             return
         self._base = copy.by_key() if copy is not None and copy.ours else None
-        self.session = self._use(ev, stamp)
+        self.session = self._use(ev, stamp, past)
         self.main_screen.query_one("#titlebar", Static).update(
             literal(
                 f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
@@ -283,11 +290,14 @@ class TriageApp(App[None]):
             )
         self._offer_copy(copy, then=self._offer_journal)
 
-    def _use(self, ev: Evaluation, stamp: tuple[int, int]) -> TriageSession:
-        """Make `ev` (read at `stamp`) the tracker shown, in a new session."""
+    def _use(
+        self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None
+    ) -> TriageSession:
+        """Make `ev` (read at `stamp`, with each partner's `past`) the tracker shown, in
+        a new session."""
         self.ev = ev
         self._stamp = stamp
-        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
+        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions, past)
         self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
         self._count_flags(ev)
         return self.session
@@ -1013,7 +1023,7 @@ class TriageApp(App[None]):
         self.main_screen.query_one("#body").loading = True
         self.load()
 
-    def _reloaded(self, ev: Evaluation, stamp: tuple[int, int]) -> None:
+    def _reloaded(self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None) -> None:
         old = self.session
         assert old is not None
         self._reloading = False
@@ -1023,7 +1033,7 @@ class TriageApp(App[None]):
         if self.rubric_unsaved and self.ev is not None:
             ev = ev.rescored(self.ev.rubric)
         saved = {r: s for r, s in old.snapshot().items() if r not in states and (s[0] or s[1])}
-        session = self._use(ev, stamp)
+        session = self._use(ev, stamp, past)
         roster = Roster(ev.scored.partners)
         placed, _ = roster.place_all(
             (r, old.partner(old.position(r))["partner"] or "") for r in saved
