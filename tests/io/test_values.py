@@ -17,7 +17,8 @@ def parsed(field: str, cells: list[str | None]) -> list:
 
 def unreadable(field: str, cells: list[str | None]) -> list[bool]:
     frame = pl.DataFrame({"cell": cells}, schema={"cell": pl.String})
-    return frame.select(values.unreadable(field, pl.col("cell"))).to_series().to_list()
+    cell = pl.col("cell")
+    return frame.select(values.unread(field, cell, values.parse(field, cell))).to_series().to_list()
 
 
 @pytest.mark.parametrize(

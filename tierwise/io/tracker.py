@@ -38,6 +38,12 @@ class Source:
     # Tierwise's own columns found on the header row of an annotated workbook:
     # "Tierwise: score" -> 1-based column. Empty on a tracker never annotated.
     tierwise_columns: dict[str, int] = field(default_factory=dict)
+    # header -> how its mapping was made: "user", "exact", "token", "contained",
+    # "spelling", "values" or "fallback" (CONTRACT.md `source.confidence`)
+    confidence: dict[str, str] = field(default_factory=dict)
+    # header -> what its money figures were multiplied by ("Target ($k)" -> 1000)
+    scales: dict[str, float] = field(default_factory=dict)
+    profile: str = ""  # the mapping profile used ("salesforce-account"), if any
 
     def to_json(self) -> dict:
         return {
@@ -46,6 +52,7 @@ class Source:
             "header_row": self.header_row,
             "mapping": dict(self.mapping),
             "unmapped": list(self.unmapped),
+            "confidence": dict(self.confidence),
         }
 
 
