@@ -195,10 +195,7 @@ def _message(kind: str, col: ColumnCells, n: int, shown: list[tuple[int, str]]) 
     if n == 1:
         cell = shown[0][1]
         if kind == "label":
-            return (
-                f"{col.header}: {cell!r} is not a tier label the label map knows; "
-                "treated as no tier"
-            )
+            return f"{col.header}: Unknown tier label {cell!r}; treated as no tier"
         if col.field == "partner_type":
             return (
                 f"{col.header}: {cell!r} is not a known partner type "
@@ -208,8 +205,8 @@ def _message(kind: str, col: ColumnCells, n: int, shown: list[tuple[int, str]]) 
     cells = _examples(shown, col.letter) + (", ..." if n > len(shown) else "")
     if kind == "label":
         return (
-            f"{col.header}: {_count(n)} values are not tier labels the label map knows "
-            f"({cells}); treated as no tier (add them under [labels] in your rubric)"
+            f"{col.header}: {_count(n)} unknown tier labels ({cells}); treated as no tier "
+            "(add them under [labels] in your rubric)"
         )
     if col.field == "partner_type":
         return (

@@ -79,6 +79,7 @@ class TriageApp(App[None]):
         output: str | Path | None = None,
         sheet: str | int | None = None,
         mapping: dict[str, str] | None = None,
+        profile: str | None = None,
         rubric_path: str | Path | None = None,
         as_of: date | None = None,
         who: str | None = None,
@@ -89,6 +90,7 @@ class TriageApp(App[None]):
         self._output = Path(output) if output else None
         self.sheet = sheet
         self.mapping = mapping or {}
+        self.profile = profile
         self.rubric_path = Path(rubric_path) if rubric_path else None
         self.as_of = as_of
         self.allow_large = allow_large  # past the zip-bomb and sheet-size caps (--allow-large)
@@ -181,6 +183,7 @@ class TriageApp(App[None]):
                 self.path,
                 sheet=self.sheet,
                 mapping=self.mapping,
+                profile=self.profile,
                 rubric_path=self.rubric_path,
                 as_of=self.as_of,
                 allow_large=self.allow_large,
