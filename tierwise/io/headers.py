@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from tierwise.fields import FIELD_KINDS
 from tierwise.io import tokens
 from tierwise.io.columns import PREFIX
 
@@ -179,7 +180,16 @@ class AliasIndex:
         return _best(fields, SPELLING, 1) if fields else _NO_MATCH
 
     def _checked(self, header: str, found: Match) -> Match:
-        """A header read as closed revenue must say whose revenue it is."""
+        """A looser match stands unless the header is an identifier of a thing ("Account
+        Number", "Owner ID") read as the thing, or revenue that does not say whose."""
+        words = tokens.tokens(header)
+        if (
+            found.field is not None
+            and found.confidence != EXACT
+            and words & IDENTIFIER_WORDS
+            and FIELD_KINDS[found.field] in ("text", "label", "category")
+        ):
+            return _NO_MATCH
         if (
             found.field == "closed_revenue"
             and found.confidence != EXACT
@@ -194,6 +204,11 @@ def _best(fields: set[str], confidence: str, weight: int) -> Match:
         return Match(next(iter(fields)), confidence, weight)
     return Match(None, confidence, weight, tied=tuple(sorted(fields)))
 
+
+# Words of an identifier: "Account Number" is not the account, "Owner ID" not the owner.
+IDENTIFIER_WORDS: Final = frozenset(
+    {"id", "number", "code", "key", "identifier", "uuid", "guid", "ref"}
+)
 
 # Revenue is revenue closed *with the partner* only when the header says so.
 RELATIONSHIP_WORDS: Final = frozenset(

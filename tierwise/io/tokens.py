@@ -62,7 +62,6 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "svc": "service",
     "svcs": "service",
     "int": "integration",
-    "ref": "referral",
     "wk": "week",
     "wks": "week",
     "mo": "month",
