@@ -328,7 +328,8 @@ def _read_csv(path: Path, fmt: str) -> pl.DataFrame:
         raise TierwiseError(f"{path} is empty: there is nothing to read")
     sep = sep or _sniff(text, "\t" if fmt == "tsv" else ",")
     lines = pl.Series(text.split("\n"), dtype=pl.String)
-    width = int(lines.str.count_matches(sep, literal=True).max() or 0) + 1
+    most = lines.str.count_matches(sep, literal=True).max()
+    width = (most if isinstance(most, int) else 0) + 1
     names = sep.join(str(i) for i in range(1, width + 1))
     try:
         return pl.read_csv(
@@ -375,7 +376,7 @@ def _choose_sheet(
     book: _ExcelBook | _CsvBook,
     sheet: str | int | None,
     setup: dict,
-    index: Mapping[str, str],
+    index: headers.AliasIndex,
     warnings: list[TrackerWarning],
 ) -> _Sheet:
     names = book.names
@@ -421,7 +422,7 @@ def _sheet_index(book: _ExcelBook | _CsvBook, sheet: str | int) -> int:
 
 
 def _pick_header(
-    sheet: _Sheet, index: Mapping[str, str], stored_row: int | None, stored_map: Mapping
+    sheet: _Sheet, index: headers.AliasIndex, stored_row: int | None, stored_map: Mapping
 ) -> headers.Header | None:
     grid = sheet.grid
     if stored_row is not None and 1 <= stored_row <= grid.height:
