@@ -42,6 +42,19 @@ class Evaluation:
         """The same tracker judged with another rubric (a what-if), as `evaluate` judges."""
         return replace(self, rubric=rubric, scored=_judge(self.tracker, rubric, self.as_of))
 
+    def remapped(self, mapping: dict[str, str], *, allow_large: bool = False) -> Evaluation:
+        """The same sheet read again with `mapping` ({header: field; "" keeps a column
+        unmapped}) and judged with the same rubric and day: a corrected column mapping."""
+        src = self.tracker.source
+        tracker = read_tracker(
+            src.file,
+            sheet=src.sheet,
+            mapping=mapping,
+            allow_large=allow_large,
+            **header_rules(self.rubric),
+        )
+        return replace(self, tracker=tracker, scored=_judge(tracker, self.rubric, self.as_of))
+
 
 def header_rules(rubric: Rubric) -> dict:
     """The reader's keyword arguments that come from a rubric: aliases, tier labels and

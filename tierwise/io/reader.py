@@ -143,6 +143,7 @@ def read_tracker(
         confidence=mapped.confidence,
         scales=scales,
         profile=mapped.profile,
+        declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
     )
     return Tracker(frame, raw, source, warnings, decisions, setup)
 

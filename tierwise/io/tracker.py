@@ -44,6 +44,18 @@ class Source:
     # header -> what its money figures were multiplied by ("Target ($k)" -> 1000)
     scales: dict[str, float] = field(default_factory=dict)
     profile: str = ""  # the mapping profile used ("salesforce-account"), if any
+    declined: list[str] = field(default_factory=list)  # headers the user kept unmapped
+
+    def user_mapping(self) -> dict[str, str]:
+        """What the user (or a profile, or the stored set-up) decided: {header: field},
+        "" for a column kept unmapped. Re-reading with it gives the same mapping."""
+        chosen = {h: f for h, f in self.mapping.items() if self.confidence.get(h) == "user"}
+        return {**chosen, **dict.fromkeys(self.declined, "")}
+
+    def stored_mapping(self) -> dict[str, str]:
+        """The mapping stored in an annotated workbook's set-up: every mapped header, and
+        "" for each one the user kept unmapped."""
+        return {**self.mapping, **dict.fromkeys(self.declined, "")}
 
     def to_json(self) -> dict:
         return {
