@@ -134,6 +134,17 @@ def test_failing_that_the_error_names_a_ready_map(tmp_path: Path) -> None:
         read_tracker(path)
 
 
+def test_a_header_of_unknown_words_still_leads_to_the_partner_column(tmp_path: Path) -> None:
+    towns = ["Leeds", "York", "Hull", "Bath", "Ely", "Wells", "Ripon", "Truro"]
+    path = book(tmp_path, ["Stockist", "Town"], NAMES, towns)
+    with pytest.raises(TierwiseError, match=r'--map "Stockist=partner"'):
+        read_tracker(path)
+    named = book(tmp_path, ["Name of Stockist (English)", "Town"], NAMES, towns, name="n.xlsx")
+    t = read_tracker(named)
+    assert t.source.mapping == {"Name of Stockist (English)": "partner"}
+    assert t.source.header_row == 1 and t.frame.height == 8
+
+
 def test_excel_error_values_are_warnings_quoting_the_error_and_the_cell(
     tmp_path: Path,
 ) -> None:

@@ -364,6 +364,22 @@ def find_header(grid: Sequence[Sequence[object]], index: AliasIndex) -> Header |
     return best
 
 
+def first_text_row(grid: Sequence[Sequence[object]]) -> Header | None:
+    """When no row names a field: the first row of two or more short texts, none of
+    them a number, with a filled row below it (a header Tierwise does not know)."""
+    rows = [[_cell(v) for v in row] for row in grid[: HEADER_SEARCH_ROWS + 1]]
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [t for t in row if t is not None]
+        below = i + 1 < len(rows) and any(v is not None for v in rows[i + 1])
+        plain = all(len(t) <= 80 and not _NUMBER.match(t) for t in texts)
+        if len(texts) >= 2 and plain and below:
+            return Header(i, 1, row, 0)
+    return None
+
+
+_NUMBER: Final = re.compile(r"^[-+$€£]?\d[\d,.\s%]*$")
+
+
 def header_at(grid: Sequence[Sequence[object]], row: int, rows: int = 1) -> Header:
     """The header at a known 0-based grid row (from a stored set-up)."""
     last = [_cell(v) for v in grid[row]] if row < len(grid) else []

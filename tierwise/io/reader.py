@@ -430,7 +430,8 @@ def _pick_header(
         rows = grid.slice(0, stored_row).rows()
         options = [headers.header_at(rows, stored_row - 1, n) for n in (1, 2)]
         return max(options, key=lambda h: sum(1 for t in h.texts if t in stored_map))
-    return sheet.header or headers.find_header(_head_rows(grid), index)
+    head = _head_rows(grid)
+    return sheet.header or headers.find_header(head, index) or headers.first_text_row(head)
 
 
 # --- the table ----------------------------------------------------------------------
@@ -637,14 +638,15 @@ def _fallback_partner(
     layout: _Layout, mapped: headers.Mapped, warnings: list[TrackerWarning]
 ) -> None:
     """No header names the partner: take the leftmost unmapped text column whose header
-    ends in a name word and whose values are mostly distinct, with a warning; failing
-    that, the error names the likeliest column as a ready --map."""
+    holds a name word (name, company, account, dealer, ...; bracketed words aside) and
+    whose values are mostly distinct, with a warning; failing that, the error names the
+    likeliest column as a ready --map."""
     likely: str | None = None
     for header in mapped.unmapped:
         if not _distinct_text(layout.body.get_column(layout.source_of[header])):
             continue
-        words = headers.normalise(header).split()
-        if words and tokens.tokens(words[-1]) & _NAME_WORDS:
+        words = headers.normalise(_BRACKETS.sub(" ", header)).split()
+        if any(tokens.tokens(word) & _NAME_WORDS for word in words):
             mapped.place(header, "partner", headers.FALLBACK)
             warnings.append(
                 TrackerWarning(
@@ -661,6 +663,9 @@ def _fallback_partner(
         f"{layout.sheet.name!r}: no partner column on sheet {layout.sheet.name!r} "
         f"(headers on row {layout.header.row + 1}: {shown}); name it with {hint}"
     )
+
+
+_BRACKETS: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def _distinct_text(column: pl.Series) -> bool:
