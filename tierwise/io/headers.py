@@ -35,7 +35,6 @@ _UNIT_WORDS: Final = (
     "amount",
     "value",
 )
-_PARENS: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NON_WORD: Final = re.compile(r"[^0-9a-z]+")
 
 
@@ -48,7 +47,7 @@ def normalise(header: str) -> str:
 def header_keys(header: str) -> list[str]:
     """The normalised forms a header is looked up by exactly, most specific first."""
     keys = [normalise(header)]
-    keys.append(normalise(_PARENS.sub(" ", header)))
+    keys.append(normalise(tokens.BRACKETED.sub(" ", header)))
     for key in list(keys):
         words = key.split()
         while len(words) > 1 and words[-1] in _UNIT_WORDS:

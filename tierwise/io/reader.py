@@ -645,7 +645,7 @@ def _fallback_partner(
     for header in mapped.unmapped:
         if not _distinct_text(layout.body.get_column(layout.source_of[header])):
             continue
-        words = headers.normalise(_BRACKETS.sub(" ", header)).split()
+        words = headers.normalise(tokens.BRACKETED.sub(" ", header)).split()
         if any(tokens.tokens(word) & _NAME_WORDS for word in words):
             mapped.place(header, "partner", headers.FALLBACK)
             warnings.append(
@@ -663,9 +663,6 @@ def _fallback_partner(
         f"{layout.sheet.name!r}: no partner column on sheet {layout.sheet.name!r} "
         f"(headers on row {layout.header.row + 1}: {shown}); name it with {hint}"
     )
-
-
-_BRACKETS: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def _distinct_text(column: pl.Series) -> bool:

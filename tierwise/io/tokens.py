@@ -163,7 +163,8 @@ _UNIT_WORDS: Final[frozenset[str]] = frozenset(
 
 _CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD: Final = re.compile(r"[^\W_]+")
-_BRACKETED: Final = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
+# Bracketed text: "(days)", "[USD]"; its inside is group 1 or 2.
+BRACKETED: Final = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
 
 
 def _singular(word: str) -> str:
@@ -206,7 +207,7 @@ def tokens(header: str) -> frozenset[str]:
         unit_only = all(_is_unit(w) or is_filler(w) for w in inner)
         return " " if unit_only else " " + " ".join(inner) + " "
 
-    text = _BRACKETED.sub(keep, header)
+    text = BRACKETED.sub(keep, header)
     return frozenset(w for w in _words(text) if w not in _UNIT_WORDS)
 
 

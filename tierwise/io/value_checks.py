@@ -108,12 +108,24 @@ def rejection(header: str, field: str, column: pl.Series, labels: Sequence[str])
     )
 
 
+# What a column of each kind should hold, in the plural ("7 of 8 values are not dates").
+_KINDS_PLURAL: Final[dict[str, str]] = {
+    "label": "tier labels",
+    "category": "partner types",
+    "money": "amounts",
+    "count": "numbers",
+    "number": "numbers",
+    "percent": "percentages",
+    "days": "numbers of days",
+    "date": "dates",
+    "bool": "yes or no",
+    "announcement": "dates or yes/no",
+    "markets": "numbers or lists of markets",
+}
+
+
 def _what(field: str) -> str:
-    if FIELD_KINDS[field] == "label":
-        return "tier labels"
-    if FIELD_KINDS[field] == "category":
-        return "partner types"
-    return values.expected(field).removeprefix("a ").removeprefix("an ") + "s"
+    return _KINDS_PLURAL.get(FIELD_KINDS[field], "text")
 
 
 def _count(n: int) -> str:
