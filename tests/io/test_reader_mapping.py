@@ -64,6 +64,25 @@ def test_an_ownership_type_is_no_partner_type(tmp_path: Path) -> None:
     assert "Type: 6 of 6 values are not partner types" in messages(t)
 
 
+def test_tiers_numbered_and_partner_kinds_folded_into_other_keep_their_columns(
+    tmp_path: Path,
+) -> None:
+    tiers = [1, 2, 3, 1, 2, 3]
+    kinds = ["Referral", "Affiliate", "Reseller", "Referral Partner", "Technology", "Affiliate"]
+    t = read_tracker(book(tmp_path, ["Partner", "Tier", "Type"], NAMES[:6], tiers, kinds))
+    assert t.source.mapping == {
+        "Partner": "partner",
+        "Tier": "designated_tier",
+        "Type": "partner_type",
+    }
+    assert t.frame.get_column("partner_type").to_list()[2:5] == ["reseller", "other", "product"]
+
+
+def test_a_column_of_numbers_alone_is_not_taken_for_the_tier(tmp_path: Path) -> None:
+    t = read_tracker(book(tmp_path, ["Partner", "Priority"], NAMES[:6], [1, 2, 3, 1, 2, 3]))
+    assert t.source.mapping == {"Partner": "partner"}
+
+
 def test_a_column_of_tier_labels_only_is_the_tier_by_its_values(tmp_path: Path) -> None:
     bands = ["Tier 1", "Tier 2", "Tier 3", "Tier 2", "Tier 1", "Tier 3", "Tier 2", "Tier 3"]
     t = read_tracker(book(tmp_path, ["Partner", "Band"], NAMES, bands))

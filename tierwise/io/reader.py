@@ -103,24 +103,14 @@ def read_tracker(
         layout, index, overrides, rules, profile, from_user=bool(mapping), warnings=warnings
     )
     table = _partner_rows(layout, mapped, warnings)
-    scales = {
-        h: tokens.money_scale(h) for h, f in mapped.mapping.items() if FIELD_KINDS[f] == "money"
-    }
-    scales = {h: x for h, x in scales.items() if x != 1.0}
+    scales = _money_scales(mapped.mapping)
     frame = _typed(table, mapped.mapping, layout.source_of, scales)
-    warnings.extend(
-        value_checks.column_warnings(
-            table,
-            frame,
-            [
-                value_checks.ColumnCells(
-                    h, f, column_letter(layout.header_columns[h]), layout.source_of[h], f
-                )
-                for h, f in mapped.mapping.items()
-            ],
-            rules.label_keys,
-            layout.ref_sheet,
-        )
+    cells = [
+        value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
+        for h, f in mapped.mapping.items()
+    ]
+    warnings += value_checks.column_warnings(
+        table, frame, cells, rules.label_keys, layout.ref_sheet
     )
     partner_header = _partner_header(mapped)
     partner_letter = column_letter(layout.header_columns[partner_header])
@@ -542,9 +532,8 @@ def _map_columns(
     mapped = headers.map_headers(names, index, trusted, suggested=suggested, fits=judge.fits)
     mapped.profile = profile.name if profile is not None else ""
     warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in mapped.notes)
-    judge.place(
-        mapped, kept_unmapped={*headers.named(names, trusted), *headers.named(names, suggested)}
-    )
+    decided = {*headers.named(names, trusted), *headers.named(names, suggested)}
+    judge.place(mapped, decided)
     warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in judge.notes)
     if "partner" not in mapped.mapping.values():
         _fallback_partner(layout, mapped, warnings)
@@ -572,9 +561,10 @@ class _ValueJudge:
         self.rejected[header] = field
         return False
 
-    def place(self, mapped: headers.Mapped, kept_unmapped: set[str]) -> None:
+    def place(self, mapped: headers.Mapped, decided: set[str]) -> None:
         """Rejected columns offered to the field their values fit (tier labels in a
-        "Type" column are the tier); unplaced columns of tier labels only are the tier."""
+        "Type" column are the tier); unplaced columns of tier labels only are the tier,
+        unless the user or a profile decided about them."""
         taken = set(mapped.mapping.values())
         for header, field in self.rejected.items():
             note = value_checks.rejection(
@@ -589,7 +579,7 @@ class _ValueJudge:
         if "designated_tier" in taken:
             return
         for header in mapped.unmapped:
-            if header in self.rejected or header in kept_unmapped:
+            if header in self.rejected or header in decided:
                 continue
             if value_checks.all_tier_labels(self._column(header), self.labels):
                 mapped.place(header, "designated_tier", headers.VALUES)
@@ -716,6 +706,12 @@ def _partner_rows(
             )
         )
     return _tidy(table.filter(named & ~is_total))
+
+
+def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
+    """header -> the scale its units name, for money columns whose header names one."""
+    scales = {h: tokens.money_scale(h) for h, f in mapping.items() if FIELD_KINDS[f] == "money"}
+    return {h: x for h, x in scales.items() if x != 1.0}
 
 
 def _typed(

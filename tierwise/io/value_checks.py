@@ -23,6 +23,8 @@ SAMPLE_ROWS: Final = 1_000
 # A column needs this many values, and more than half of them not fitting, to lose its
 # field: two odd cells in a four-row tracker are warnings, not a verdict.
 MIN_VALUES: Final = 3
+# A partner-type column is refused only past this share of values naming no known type.
+CATEGORY_LIMIT: Final = 0.8
 # Cells quoted in a warning.
 EXAMPLES: Final = 3
 # Fields whose negative values are worth a warning.
@@ -45,6 +47,14 @@ def label_keys(labels: Mapping[str, Sequence[str]]) -> list[str]:
     )
 
 
+# Kinds of partner the contract folds into "other": still partner types, so a "Type"
+# column of them is the partner type (unlike Private / Public Company, or Gold / Silver).
+OTHER_PARTNER_KINDS: Final = (
+    r"(?i)referr|affiliat|allian|influenc|ambassador|implement|solution|marketplace|cloud|"
+    r"hosting|training|educat|developer|builder|agenc|advis|strategic|platform|telco|carrier"
+)
+
+
 def misfit(field: str, cell: pl.Expr, labels: Sequence[str]) -> pl.Expr:
     """True where a cell holds a value (not blank) that does not fit `field`."""
     written = values.cleaned(cell)
@@ -53,19 +63,24 @@ def misfit(field: str, cell: pl.Expr, labels: Sequence[str]) -> pl.Expr:
         return written.is_not_null() & ~label_key(written).is_in(labels)
     if kind == "text":
         return pl.lit(False)
-    return values.unread(field, cell, values.parse(field, cell))
+    unread = values.unread(field, cell, values.parse(field, cell))
+    if kind == "category":
+        return unread & ~written.str.contains(OTHER_PARTNER_KINDS).fill_null(False)
+    return unread
 
 
 @dataclass(frozen=True)
 class Fit:
-    """How a column's values fit a field: values looked at, and how many did not fit."""
+    """How a column's values fit a field: values looked at, how many did not fit, and
+    the share of misfits past which the field is refused."""
 
     values: int
     misfits: int
+    limit: float = 0.5
 
     @property
     def fits(self) -> bool:
-        return self.values < MIN_VALUES or self.misfits * 2 <= self.values
+        return self.values < MIN_VALUES or self.misfits <= self.limit * self.values
 
 
 def _label_misfits(column: pl.Series, labels: Sequence[str]) -> pl.Series:
@@ -81,14 +96,19 @@ def fit(column: pl.Series, field: str, labels: Sequence[str]) -> Fit:
         values.cleaned(pl.col("cell")).is_not_null().sum().alias("n"),
         misfit(field, pl.col("cell"), labels).sum().alias("bad"),
     ).row(0)
-    return Fit(int(counts[0]), int(counts[1] or 0))
+    # An odd partner type is read as "other", not lost: only a column of almost nothing
+    # but other things (Private, Public Company) is refused.
+    limit = CATEGORY_LIMIT if FIELD_KINDS[field] == "category" else 0.5
+    return Fit(int(counts[0]), int(counts[1] or 0), limit)
 
 
 def all_tier_labels(column: pl.Series, labels: Sequence[str]) -> bool:
-    """Every value of the column a known tier label (enough of them to judge)."""
+    """Every value of the column a known tier label, two or more of them, one at least
+    a word (a column of 1, 2, 3 is a rank or a count as often as a tier)."""
     found = fit(column, "designated_tier", labels)
-    distinct = column.head(SAMPLE_ROWS).drop_nulls().n_unique()
-    return found.values >= MIN_VALUES and found.misfits == 0 and distinct >= 2
+    distinct = column.head(SAMPLE_ROWS).drop_nulls().str.strip_chars().unique()
+    worded = distinct.str.contains(r"[A-Za-z]{3}").any()
+    return found.values >= MIN_VALUES and found.misfits == 0 and distinct.len() >= 2 and worded
 
 
 def rejection(header: str, field: str, column: pl.Series, labels: Sequence[str]) -> str:
@@ -139,13 +159,13 @@ def _examples(rows: Iterable[tuple[int, str]], letter: str) -> str:
 @dataclass(frozen=True)
 class ColumnCells:
     """One mapped column of the table, to warn about: its header, field, worksheet
-    letter, cells as written and the typed values read from them."""
+    letter, and the name of its column of cells as written in the table (the typed
+    values are the frame's column named by the field)."""
 
     header: str
     field: str
     letter: str
-    written: str  # column name in the table (cells as text)
-    typed: str | None  # column name in the typed frame (None for unmapped)
+    written: str
 
 
 def column_warnings(

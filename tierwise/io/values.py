@@ -168,7 +168,7 @@ PARTNER_TYPE_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
     ("consultancy", r"consult|advisory|\badvisor"),
     ("distributor", r"distribut|\bdisti\b|wholesal"),
     ("reseller", r"\bvars?\b|resell|solution.?provider|\bchannel\b"),
-    ("product", r"\bproduct|\bhardware\b|\boem\b|technology.?partner|\btech\b"),
+    ("product", r"\bproduct|\bhardware\b|\boem\b|\btechnology\b|\btech\b"),
     ("service", r"\bservices?\b|\bagency\b|\bsp\b"),
     ("other", r"\bother\b"),
 )
