@@ -78,6 +78,12 @@ def test_tiers_numbered_and_partner_kinds_folded_into_other_keep_their_columns(
     assert t.frame.get_column("partner_type").to_list()[2:5] == ["reseller", "other", "product"]
 
 
+def test_labels_with_the_programs_own_word_beside_them_are_tier_labels(tmp_path: Path) -> None:
+    levels = ["Gold Partner", "Silver Partner", "Platinum Partner", "Gold Partner"]
+    t = read_tracker(book(tmp_path, ["Partner", "Partner Level"], NAMES[:4], levels))
+    assert t.source.mapping["Partner Level"] == "designated_tier"
+
+
 def test_a_column_of_numbers_alone_is_not_taken_for_the_tier(tmp_path: Path) -> None:
     t = read_tracker(book(tmp_path, ["Partner", "Priority"], NAMES[:6], [1, 2, 3, 1, 2, 3]))
     assert t.source.mapping == {"Partner": "partner"}

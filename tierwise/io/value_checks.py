@@ -55,12 +55,18 @@ OTHER_PARTNER_KINDS: Final = (
 )
 
 
+_LABEL_WORDS: Final = r"(?i)\b(partners?|members?|membership|level|program(me)?|status|badge)\b"
+
+
 def misfit(field: str, cell: pl.Expr, labels: Sequence[str]) -> pl.Expr:
     """True where a cell holds a value (not blank) that does not fit `field`."""
     written = values.cleaned(cell)
     kind = FIELD_KINDS[field]
     if kind == "label":
-        return written.is_not_null() & ~label_key(written).is_in(labels)
+        # "Gold Partner", "Silver Member": a label with the program's own word beside it.
+        bare = written.str.replace_all(_LABEL_WORDS, " ")
+        known = label_key(written).is_in(labels) | label_key(bare).is_in(labels)
+        return written.is_not_null() & ~known
     if kind == "text":
         return pl.lit(False)
     unread = values.unread(field, cell, values.parse(field, cell))
