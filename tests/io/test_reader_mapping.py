@@ -54,7 +54,9 @@ def test_a_lifecycle_status_is_no_tier(tmp_path: Path) -> None:
     assert "Status" in t.source.unmapped
     text = messages(t)
     assert "Status: 7 of 8 values are not tier labels (New, Qualified, " in text
+    assert "first at B2, B3, B4); not read as designated_tier" in text
     assert text.count("Status") == 1  # one summary, not one warning per cell
+    assert t.warnings[0].where == "Partners!B2"
 
 
 def test_an_ownership_type_is_no_partner_type(tmp_path: Path) -> None:

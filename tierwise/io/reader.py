@@ -12,7 +12,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -534,7 +534,7 @@ def _map_columns(
     warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in mapped.notes)
     decided = {*headers.named(names, trusted), *headers.named(names, suggested)}
     judge.place(mapped, decided)
-    warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in judge.notes)
+    warnings.extend(judge.warnings)
     if "partner" not in mapped.mapping.values():
         _fallback_partner(layout, mapped, warnings)
     return mapped
@@ -549,7 +549,7 @@ class _ValueJudge:
         self.labels = label_keys
         self.sample = layout.body.head(value_checks.SAMPLE_ROWS)
         self.rejected: dict[str, str] = {}  # header -> the field its values refused
-        self.notes: list[str] = []
+        self.warnings: list[TrackerWarning] = []
 
     def _column(self, header: str, *, whole: bool = False) -> pl.Series:
         frame = self.layout.body if whole else self.sample
@@ -567,15 +567,16 @@ class _ValueJudge:
         unless the user or a profile decided about them."""
         taken = set(mapped.mapping.values())
         for header, field in self.rejected.items():
-            note = value_checks.rejection(
-                header, field, self._column(header, whole=True), self.labels
-            )
+            column = self._column(header, whole=True)
+            found = value_checks.rejection(header, field, column, self.labels, self._cell(header))
             offer = self._offer(header, field, taken)
             if offer:
-                note += f"; its values fit {offer}: read as {offer}"
+                found = TrackerWarning(
+                    found.where, f"{found.message}; its values fit {offer}: read as {offer}"
+                )
                 mapped.place(header, offer, headers.VALUES)
                 taken.add(offer)
-            self.notes.append(note)
+            self.warnings.append(found)
         if "designated_tier" in taken:
             return
         for header in mapped.unmapped:
@@ -583,10 +584,19 @@ class _ValueJudge:
                 continue
             if value_checks.all_tier_labels(self._column(header), self.labels):
                 mapped.place(header, "designated_tier", headers.VALUES)
-                self.notes.append(
-                    f"column '{header}' holds only tier labels: read as designated_tier"
+                self.warnings.append(
+                    TrackerWarning(
+                        self.layout.ref_sheet,
+                        f"column '{header}' holds only tier labels: read as designated_tier",
+                    )
                 )
                 return
+
+    def _cell(self, header: str) -> Callable[[int], str]:
+        """The reference of a column's i-th cell below the header."""
+        letter = column_letter(self.layout.header_columns[header])
+        first_row = self.layout.header.row + 2
+        return lambda i: f"{self.layout.ref_sheet}!{letter}{first_row + i}"
 
     def _offer(self, header: str, field: str, taken: set[str]) -> str | None:
         column = self._column(header)

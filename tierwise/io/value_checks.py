@@ -8,7 +8,7 @@ is a whole-column polars expression over the distinct cells of a sample.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -117,21 +117,26 @@ def all_tier_labels(column: pl.Series, labels: Sequence[str]) -> bool:
     return found.values >= MIN_VALUES and found.misfits == 0 and distinct.len() >= 2 and worded
 
 
-def rejection(header: str, field: str, column: pl.Series, labels: Sequence[str]) -> str:
-    """The one-line warning for a column whose values do not fit the field its header
-    proposed: counted over the whole column, quoting the commonest misfits."""
+def rejection(
+    header: str, field: str, column: pl.Series, labels: Sequence[str], cell_of: Callable[[int], str]
+) -> TrackerWarning:
+    """The one warning for a column whose values do not fit the field its header
+    proposed: counted over the whole column, quoting the commonest misfits, at the first
+    of them (`cell_of` gives the reference of the column's i-th cell)."""
     cells = column.to_frame("cell").select(
         pl.col("cell").str.strip_chars(),
-        misfit(field, pl.col("cell"), labels).alias("bad"),
+        misfit(field, pl.col("cell"), labels).fill_null(False).alias("bad"),
         values.cleaned(pl.col("cell")).is_not_null().alias("n"),
     )
     bad = cells.filter("bad")
     common = bad.get_column("cell").value_counts(sort=True).head(5).get_column("cell")
-    return (
+    first = cells.get_column("bad").arg_true().head(EXAMPLES).to_list()
+    message = (
         f"{header}: {_count(bad.height)} of {_count(int(cells.get_column('n').sum()))} values "
-        f"are not {_what(field)} ({', '.join(common.to_list())}, ...); "
-        f"not read as {field}"
+        f"are not {_what(field)} ({', '.join(common.to_list())}, ...; first at "
+        f"{', '.join(cell_of(i).rpartition('!')[2] for i in first)}); not read as {field}"
     )
+    return TrackerWarning(cell_of(first[0]) if first else "", message)
 
 
 # What a column of each kind should hold, in the plural ("7 of 8 values are not dates").
