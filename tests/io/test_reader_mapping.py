@@ -227,6 +227,7 @@ def test_inspect_json_says_how_sure_each_mapping_is(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     source = json.loads(result.output)["source"]
     assert source["confidence"] == {"Parnter Name": "spelling", "Band": "values"}
+    assert list(source["confidence"]) == ["Band", "Parnter Name"]  # least sure first
     assert source["unmapped"] == ["Pipe Value"]
 
 

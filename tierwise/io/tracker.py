@@ -18,6 +18,10 @@ class TrackerWarning:
     message: str
 
 
+# How a mapping was made (`Source.confidence`), least sure first.
+LEAST_SURE_FIRST = ("fallback", "values", "spelling", "contained", "token", "exact", "user")
+
+
 @dataclass(frozen=True)
 class Source:
     """Where the partners were read from, and how (the `source` member of the JSON result)."""
@@ -64,8 +68,20 @@ class Source:
             "header_row": self.header_row,
             "mapping": dict(self.mapping),
             "unmapped": list(self.unmapped),
-            "confidence": dict(self.confidence),
+            "confidence": {
+                h: self.confidence[h] for h in self.least_sure_first() if h in self.confidence
+            },
         }
+
+    def least_sure_first(self) -> list[str]:
+        """The mapped headers, least sure first, then in sheet order: the ones to check."""
+
+        def sureness(header: str) -> tuple[int, int]:
+            how = self.confidence.get(header, "")
+            rank = LEAST_SURE_FIRST.index(how) if how in LEAST_SURE_FIRST else 0
+            return rank, self.header_columns.get(header, 0)
+
+        return sorted(self.mapping, key=sureness)
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def inspect_report(tracker: Tracker) -> str:
     return "\n".join(lines)
 
 
-# How a mapping was made, least sure first, and what each word means.
+# What each way a mapping was made means, least sure first.
 HOW_SURE: dict[str, str] = {
     "fallback": "a guess: no header names it",
     "values": "read from its values",
@@ -78,20 +78,18 @@ HOW_SURE: dict[str, str] = {
 
 def _mapping_lines(tracker: Tracker) -> list[str]:
     src = tracker.source
-    order = list(HOW_SURE)
-    rank = {h: order.index(src.confidence.get(h, "exact")) for h in src.mapping}
-    headers = sorted(src.mapping, key=lambda h: (rank[h], src.header_columns.get(h, 0)))
+    headers = src.least_sure_first()
     width = max((len(h) for h in headers), default=0)
     fwidth = max((len(f) for f in src.mapping.values()), default=0)
     lines = []
     for header in headers:
         col = column_letter(src.header_columns.get(header, 0))
-        how = src.confidence.get(header, "exact")
+        how = src.confidence.get(header, "")
         line = f"  {col:>3}  {header:<{width}}  -> {src.mapping[header]:<{fwidth}}  {how}"
         if header in src.scales:
             line += f", amounts x{src.scales[header]:,.0f} (units in the header)"
         lines.append(line)
-    used = [h for h in order if h in src.confidence.values()]
+    used = [h for h in HOW_SURE if h in src.confidence.values()]
     lines.append("  (" + "; ".join(f"{h}: {HOW_SURE[h]}" for h in used) + ")")
     return lines
 
