@@ -47,6 +47,9 @@ def test_crm_export_headers_map_as_a_partnerships_person_would(
         ("Joint_Pipeline__c", "pipeline"),
         # an alias plus generic or abbreviated words
         ("Distributor Name", "partner"),
+        ("Name of Partner", "partner"),
+        ("Partner Organization", "partner"),
+        ("Partner (Company)", "partner"),
         ("Organisation Official Name", "partner"),
         ("Remarks & Next Steps", "notes"),
         ("Time to Close w/ Partner (days)", "cycle_days"),
@@ -112,12 +115,12 @@ def test_a_user_alias_is_their_say_so_even_for_bare_revenue() -> None:
 
 
 def test_two_fields_matching_equally_is_a_tie_reported_not_guessed() -> None:
-    # "Orgs" reads as organisation: the partner (an organisation) or the owning org.
-    found = INDEX.match("Orgs")
-    assert found.field is None and set(found.tied) == {"partner", "owner_team"}
-    mapped = headers.map_headers(["Partner", "Orgs"], INDEX)
-    assert "Orgs" in mapped.unmapped
-    assert any("could be owner_team or partner" in n for n in mapped.notes)
+    # Whose objective: ours, or the partner's? Both fields' aliases explain the header.
+    found = INDEX.match("Partner & Our Objective")
+    assert found.field is None and set(found.tied) == {"objective", "partner_agenda"}
+    mapped = headers.map_headers(["Partner", "Partner & Our Objective"], INDEX)
+    assert "Partner & Our Objective" in mapped.unmapped
+    assert any("could be objective or partner_agenda" in n for n in mapped.notes)
 
 
 def test_one_field_one_column_the_stronger_match_wins_wherever_it_stands() -> None:

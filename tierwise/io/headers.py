@@ -121,7 +121,9 @@ class AliasIndex:
         else:
             self.exact.setdefault(normalise(name), field)
         words = tokens.tokens(name)
-        if words:
+        # An alias that is itself an abbreviation ("org") matches only as written: spelt
+        # out, it would claim every header with the full word ("Partner Organization").
+        if words and normalise(name) not in tokens.ABBREVIATIONS:
             self._tokens.setdefault(words, set()).add(field)
         self._memo: dict[str, Match] = {}
 

@@ -199,8 +199,8 @@ def _is_unit(word: str) -> bool:
 @cache
 def tokens(header: str) -> frozenset[str]:
     """The words a header is compared by, order-free ("Pipe Value ($k)" -> {pipeline,
-    value}). Bracketed text made only of units or periods is set aside; units elsewhere
-    are dropped."""
+    value}; "Name of Partner" -> {name, partner}). Bracketed text made only of units or
+    periods is set aside; units and filler words elsewhere are dropped."""
 
     def keep(match: re.Match[str]) -> str:
         inner = _words(match.group(1) or match.group(2) or "")
@@ -208,7 +208,7 @@ def tokens(header: str) -> frozenset[str]:
         return " " if unit_only else " " + " ".join(inner) + " "
 
     text = BRACKETED.sub(keep, header)
-    return frozenset(w for w in _words(text) if w not in _UNIT_WORDS)
+    return frozenset(w for w in _words(text) if w not in _UNIT_WORDS and w not in STOPWORDS)
 
 
 def meaningful(words: frozenset[str]) -> frozenset[str]:
