@@ -118,6 +118,15 @@ def test_dates(cell: str) -> None:
     assert parsed("last_activity", [cell]) == [date(2026, 3, 15)]
 
 
+def test_a_bare_year_is_the_first_of_january() -> None:
+    assert parsed("start_date", ["2015", "1999", "5", "2150"]) == [
+        date(2015, 1, 1),
+        date(1999, 1, 1),
+        None,
+        None,
+    ]
+
+
 def test_day_first_when_ambiguous() -> None:
     assert parsed("start_date", ["03/04/2026"]) == [date(2026, 4, 3)]
 

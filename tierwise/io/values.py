@@ -324,7 +324,11 @@ def _date_series(column: pl.Series) -> pl.Series:
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
     )
     formats = [_REST.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS]
-    return frame.select(pl.coalesce(_FAST, *formats, as_serial)).to_series()
+    # A bare year ("Partner since: 2015") is the first of January of that year; as an
+    # Excel serial it would be a day of 1905, outside the serial range read above.
+    year = _REST.str.extract(r"^((?:19|20)\d\d)(?:\.0)?$").cast(pl.Int32)
+    as_year = pl.when(year.is_not_null()).then(pl.date(year, 1, 1))
+    return frame.select(pl.coalesce(_FAST, *formats, as_serial, as_year)).to_series()
 
 
 def _per_value(
