@@ -103,7 +103,7 @@ class _Group(click.Group):
 
 
 def parse_map(values: tuple[str, ...]) -> dict[str, str]:
-    """`--map "Header=field"` options into {header: field}."""
+    """`--map "Header=field"` options into {header: field} ("Header=" keeps it unmapped)."""
     from tierwise.fields import FIELDS
 
     mapping: dict[str, str] = {}
@@ -112,7 +112,7 @@ def parse_map(values: tuple[str, ...]) -> dict[str, str]:
         field = field.strip()
         if not sep or not header.strip():
             raise click.BadParameter(f"{item!r} is not HEADER=FIELD", param_hint="--map")
-        if field not in FIELDS:
+        if field and field not in FIELDS:
             raise click.BadParameter(
                 f"unknown field {field!r}; fields are: {', '.join(FIELDS)}", param_hint="--map"
             )
@@ -144,7 +144,14 @@ map_option = click.option(
     "maps",
     multiple=True,
     metavar="HEADER=FIELD",
-    help='Map a column to a field, e.g. --map "Account Name=partner". Repeatable.',
+    help='Map a column to a field, e.g. --map "Account Name=partner" ("Status=" keeps a '
+    "column unmapped). Repeatable.",
+)
+profile_option = click.option(
+    "--profile",
+    metavar="NAME",
+    help="Read the columns as this export names them (see `tierwise profiles`); "
+    "default: detected from the headers.",
 )
 rubric_option = click.option(
     "--rubric",
@@ -176,15 +183,21 @@ def main() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @sheet_option
 @map_option
+@profile_option
 @click.option("--json", "as_json", is_flag=True, help="Print the source and warnings as JSON.")
 @allow_large_option
 def inspect(
-    file: Path, sheet: str | None, maps: tuple[str, ...], as_json: bool, allow_large: bool
+    file: Path,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    profile: str | None,
+    as_json: bool,
+    allow_large: bool,
 ) -> None:
-    """Show how FILE is read: sheet, header row, column mapping and warnings."""
+    """Show how FILE is read: sheet, header row, column mapping (how sure, least sure
+    first) and every warning."""
     from tierwise.io.reader import read_tracker
     from tierwise.report import inspect_report
-    from tierwise.scoring.rubric import load_rubric
 
     with _status_line(True) as status:
         if status:
@@ -193,7 +206,7 @@ def inspect(
             file,
             sheet=parse_sheet(sheet),
             mapping=parse_map(maps),
-            aliases=load_rubric().aliases,
+            profile=profile,
             allow_large=allow_large,
         )
     if as_json:
@@ -204,6 +217,17 @@ def inspect(
         echo_json(doc)
     else:
         click.echo(shown(inspect_report(tracker)), color=None)
+
+
+@main.command()
+@rubric_option
+def profiles(rubric: Path | None) -> None:
+    """List the mapping profiles: built-in ones and those of your rubric."""
+    from tierwise.io.profiles import all_profiles
+    from tierwise.report.inspect import profiles_report
+    from tierwise.scoring.rubric import load_rubric
+
+    click.echo(profiles_report(all_profiles(load_rubric(rubric).profiles)))
 
 
 @main.command()
@@ -238,6 +262,7 @@ def rubric() -> None:
 )
 @sheet_option
 @map_option
+@profile_option
 @rubric_option
 @click.option(
     "--compare",
@@ -271,6 +296,7 @@ def score(
     as_json: bool,
     sheet: str | None,
     maps: tuple[str, ...],
+    profile: str | None,
     rubric: Path | None,
     compare: Path | None,
     as_of: str | None,
@@ -293,6 +319,7 @@ def score(
     options = batch.Options(
         sheet=parse_sheet(sheet),
         mapping=parse_map(maps),
+        profile=profile,
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
@@ -540,6 +567,7 @@ def brief(
 @click.option("--force", is_flag=True, help="Let ctrl+s replace a workbook Tierwise did not write.")
 @sheet_option
 @map_option
+@profile_option
 @rubric_option
 @as_of_option
 @allow_large_option
@@ -549,6 +577,7 @@ def triage(
     force: bool,
     sheet: str | None,
     maps: tuple[str, ...],
+    profile: str | None,
     rubric: Path | None,
     as_of: str | None,
     allow_large: bool,
@@ -570,6 +599,7 @@ def triage(
         output=target,
         sheet=parse_sheet(sheet),
         mapping=parse_map(maps),
+        profile=profile,
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
