@@ -23,6 +23,7 @@ from tierwise import __version__
 from tierwise.errors import TierwiseError
 from tierwise.io import columns as names
 from tierwise.io.atomic import same_file, write_atomically
+from tierwise.io.cellxml import MAX_TEXT, cell_xml, xml_text
 from tierwise.io.log import LogEntry, write_log
 from tierwise.io.package import (
     CT_NS,
@@ -31,22 +32,17 @@ from tierwise.io.package import (
     CT_WORKSHEET,
     DOC_REL_NS,
     MAIN_NS,
-    MAX_TEXT,
     MINIMAL_STYLES,
     REL_NS,
     RT_OFFICE_DOC,
     RT_STYLES,
     RT_WORKSHEET,
     Package,
-    SheetEdit,
-    StyleBook,
-    cell_xml,
-    edit_sheet_stream,
-    last_filled_column,
-    xml_text,
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
+from tierwise.io.sheetstream import SheetEdit, edit_sheet_stream, last_filled_column
+from tierwise.io.styles import StyleBook
 from tierwise.io.tracker import column_letter
 from tierwise.io.verify import verify_workbook
 
