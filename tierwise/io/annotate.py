@@ -403,8 +403,14 @@ def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]
 # -- owned sheets -------------------------------------------------------------------
 
 
+# A cell holds at most 32,767 UTF-16 units; 16,000 characters stay under it even when
+# every one of them is outside the BMP.
+SETUP_CELL_CHARS: Final = 16_000
+
+
 def setup_sheet(sheet: str, header_row: int, mapping: Mapping[str, str], rubric: str) -> SheetSpec:
-    """The very hidden "Tierwise Setup" sheet: key / JSON value, as the reader parses it."""
+    """The very hidden "Tierwise Setup" sheet: key / JSON value, as the reader parses it.
+    A value too long for one cell (a big rubric) continues in the cells right of it."""
     spec = SheetSpec(names.SETUP_SHEET, landscape=False, fit_to_width=False)
     spec.set(1, 1, "key")
     spec.set(1, 2, "value")
@@ -417,7 +423,9 @@ def setup_sheet(sheet: str, header_row: int, mapping: Mapping[str, str], rubric:
     )
     for i, (key, value) in enumerate(rows, start=2):
         spec.set(i, 1, key)
-        spec.set(i, 2, json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict)))
+        text = json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict))
+        for n, at in enumerate(range(0, max(len(text), 1), SETUP_CELL_CHARS)):
+            spec.set(i, 2 + n, text[at : at + SETUP_CELL_CHARS])
     spec.col_widths = {1: 12, 2: 80}
     return spec
 
