@@ -217,7 +217,7 @@ def test_cells_written_with_odd_spacing_are_still_replaced() -> None:
 @pytest.mark.parametrize("prefix", ["", "x:"])
 @pytest.mark.parametrize("from_column", [1, 3, 27, 28, 30, 703])
 def test_last_filled_column_sees_content_right_of_a_column(prefix: str, from_column: int) -> None:
-    from tierwise.io.sheetstream import last_filled_column
+    from tierwise.io.sheetstream import scan_sheet
 
     ns = f'xmlns{":x" if prefix else ""}="{MAIN}"'
     cells = [
@@ -232,7 +232,7 @@ def test_last_filled_column_sees_content_right_of_a_column(prefix: str, from_col
         f"</{prefix}sheetData></{prefix}worksheet>"
     ).encode()
     expected = 29 if from_column <= 29 else from_column - 1
-    assert last_filled_column(io.BytesIO(xml), from_column=from_column) == expected
-    assert last_filled_column(io.BytesIO(xml), frozenset({29}), from_column=from_column) == (
+    assert scan_sheet(io.BytesIO(xml), from_column=from_column).last_column == expected
+    assert scan_sheet(io.BytesIO(xml), frozenset({29}), from_column=from_column).last_column == (
         28 if from_column <= 28 else from_column - 1
     )

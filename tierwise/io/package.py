@@ -99,7 +99,7 @@ class Package:
         self.main_ns = etree.QName(self.workbook).namespace or MAIN_NS
         self.rel_ns = STRICT_REL_NS if self.main_ns == STRICT_MAIN_NS else DOC_REL_NS
         self.workbook_rels_part = rels_part_for(self.workbook_part)
-        self.workbook_rels = self._rels(self.workbook_part)
+        self.workbook_rels = self.rels_of(self.workbook_part)
         self._styles_part: str | None = None
         self._styles: etree._Element | None = None
 
@@ -138,7 +138,7 @@ class Package:
     def open(self, name: str) -> IO[bytes]:
         return self._zip.open(self._names[_key(name)])
 
-    def _rels(self, part: str) -> etree._Element:
+    def rels_of(self, part: str) -> etree._Element:
         rp = rels_part_for(part)
         if self.has(rp):
             return xmlsafe.parse(self.read(rp), rp)
@@ -155,7 +155,7 @@ class Package:
 
     def rel_targets(self, part: str, rels: etree._Element | None = None) -> dict[str, str]:
         """rId -> zip entry name of each internal relationship of `part`."""
-        rels = self._rels(part) if rels is None else rels
+        rels = self.rels_of(part) if rels is None else rels
         base = posixpath.dirname(part.replace("\\", "/"))
         out: dict[str, str] = {}
         for rel in rels:
@@ -165,6 +165,17 @@ class Package:
             info = self._names.get(_key(target))
             out[rel.get("Id", "")] = _slashed(info.filename) if info else target
         return out
+
+    def related(self, part: str, kind: str) -> list[str]:
+        """The parts `part` relates to with one relationship type (".../table")."""
+        rels = self.rels_of(part)
+        targets = self.rel_targets(part, rels)
+        found = (targets.get(r.get("Id", ""), "") for r in rels)
+        return [
+            t
+            for r, t in zip(rels, found, strict=True)
+            if str(r.get("Type", "")).endswith("/" + kind) and self.has(t)
+        ]
 
     def sheets(self) -> list[SheetEntry]:
         targets = self.rel_targets(self.workbook_part, self.workbook_rels)

@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Final
 
+from lxml import etree
+
 from tierwise.errors import TierwiseError
+from tierwise.io import xmlsafe
 from tierwise.io.tracker import column_letter, column_number, columns_from
 
 CHUNK: Final = 1 << 20
@@ -30,6 +33,11 @@ _COLS: Final = re.compile(
     rb"<((?:[\w.-]+:)?)cols\b[^>]*>(.*?)</(?:[\w.-]+:)?cols\s*>|<(?:[\w.-]+:)?cols\b[^>]*/>", re.S
 )
 _COL: Final = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>(?:\s*</(?:[\w.-]+:)?col>)?", re.S)
+_ROW_NUMBER: Final = re.compile(rb"""<(?:[\w.-]+:)?row\b(?:[^>]*?\br\s*=\s*["'](\d+)["'])?""")
+_MERGE_REF: Final = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_AUTOFILTER: Final = re.compile(
+    rb"""(<(?:[\w.-]+:)?autoFilter\b[^>]*?\bref\s*=\s*["'])([^"']*)["']"""
+)
 
 
 @dataclass
@@ -41,11 +49,13 @@ class SheetEdit:
         at `column`); every cell of `columns` in those rows is replaced or cleared.
     columns: the 1-based columns Tierwise owns on this sheet.
     widths: column -> width in characters, for <cols>.
+    autofilter: the new range of the sheet's autofilter (None: left as it is).
     """
 
     cells: dict[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
+    autofilter: str | None = None
 
 
 def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
@@ -72,8 +82,7 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         yield b"<" + prefix + b"sheetData>"
         yield from (_new_row(r, edit.cells[r], prefix) for r in rows_wanted)
         yield b"</" + prefix + b"sheetData>"
-        yield buf[start.end() :]
-        yield from iter(lambda: source.read(CHUNK), b"")
+        yield _edit_tail(buf[start.end() :] + source.read(), edit)
         return
     yield buf[start.start() : start.end()]
     buf = buf[start.end() :]
@@ -92,8 +101,10 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
             while pending < len(rows_wanted):
                 yield _new_row(rows_wanted[pending], edit.cells[rows_wanted[pending]], prefix)
                 pending += 1
-            yield buf[pos:]
-            break
+            yield buf[pos : end.end()]
+            # What follows the rows (merged cells, autofilter, page set-up...) is small.
+            yield _edit_tail(buf[end.end() :] + source.read(), edit)
+            return
         closing = None
         if m is not None and m.group(2) != b"/":
             closing = row_end.search(buf, m.end())
@@ -128,23 +139,52 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         if pos > CHUNK:
             buf = buf[pos:]
             pos = 0
-    yield from iter(lambda: source.read(CHUNK), b"")
 
 
-def last_filled_column(
+def _edit_tail(tail: bytes, edit: SheetEdit) -> bytes:
+    if edit.autofilter is None:
+        return tail
+    found = _AUTOFILTER.search(tail)
+    if found is None:
+        return tail
+    return tail[: found.start(2)] + edit.autofilter.encode() + tail[found.end(2) :]
+
+
+@dataclass
+class SheetScan:
+    """What placing Tierwise's columns needs to know about a sheet, from one pass.
+
+    last_column: the rightmost column holding content (see `scan_sheet`).
+    merged: the ranges of its merged cells ("B2:D2").
+    autofilter: the range of its autofilter, if it has one.
+    rows_in_order: whether its <row> elements come in ascending row order.
+    """
+
+    last_column: int
+    merged: list[str]
+    autofilter: str | None
+    rows_in_order: bool
+
+
+def scan_sheet(
     source: IO[bytes], ignore: frozenset[int] = frozenset(), *, from_column: int = 1
-) -> int:
-    """The rightmost column holding a cell with content anywhere on a sheet (cells that
-    only carry formatting are self-closing and do not count), looking only at columns
-    from `from_column` on; `from_column - 1` when none there holds anything.
+) -> SheetScan:
+    """One pass over a sheet part. `last_column` is the rightmost column holding a cell
+    with content (cells that only carry formatting are self-closing and do not count),
+    looking only at columns from `from_column` on (`from_column - 1` when none there
+    holds anything); columns in `ignore` do not count.
 
     Only cells at or right of `from_column` are matched, so on a sheet whose cells all
     lie left of it (the usual case: the reader knows the last column) the scan finds
     nothing and builds nothing."""
     letters: set[bytes] = set()
+    merged: list[str] = []
+    autofilter: str | None = None
     carry = b""
     prefix: bytes | None = None
     wanted = columns_from(from_column)
+    last_row = 0
+    in_order = True
     while True:
         chunk = source.read(CHUNK)
         data = carry + chunk
@@ -154,10 +194,35 @@ def last_filled_column(
             root = _ROOT.search(data)
             prefix = (root.group(1) + b":") if root and root.group(1) else b""
         letters.update(_filled_letters(data, prefix, wanted))
+        for m in _ROW_NUMBER.finditer(data):
+            number = int(m.group(1)) if m.group(1) else last_row + 1
+            in_order = in_order and number > last_row
+            last_row = number
+        if b"mergeCell" in data:
+            merged += [m.decode("ascii", "replace") for m in _MERGE_REF.findall(data)]
+        found = _AUTOFILTER.search(data) if autofilter is None else None
+        if found is not None:
+            autofilter = found.group(2).decode("ascii", "replace")
         if not chunk:
             break
     columns = {column_number(x) for x in letters} - ignore
-    return max(columns, default=from_column - 1)
+    return SheetScan(max(columns, default=from_column - 1), merged, autofilter, in_order)
+
+
+def rows_in_order(part: bytes, where: str) -> bytes:
+    """A sheet part whose <row> elements are out of order, with them sorted (stable), so
+    the streamed edit meets each row where it expects it."""
+    root = xmlsafe.parse(part, where)
+    data = root.find(f"{{{etree.QName(root).namespace}}}sheetData")
+    if data is None:
+        return part
+    rows: list[tuple[int, etree._Element]] = []
+    for row in data:
+        number = int(row.get("r") or 0) or (rows[-1][0] + 1 if rows else 1)
+        row.set("r", str(number))
+        rows.append((number, row))
+    data[:] = [row for _, row in sorted(rows, key=lambda t: t[0])]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _filled_letters(data: bytes, prefix: bytes, letters: bytes = b"[A-Za-z]{1,3}") -> set[bytes]:
