@@ -24,6 +24,7 @@ from tierwise import __version__
 from tierwise.errors import TierwiseError
 from tierwise.io import columns as names
 from tierwise.io.atomic import same_file, write_atomically
+from tierwise.io.calcchain import drop_stale_entries
 from tierwise.io.cellxml import MAX_TEXT, cell_xml, xml_text
 from tierwise.io.extents import (
     check_limits,
@@ -243,6 +244,7 @@ def annotate_package(
         wider = widened(autofilter, header_row, placed.values()) if autofilter else None
         edit.autofilter = str(wider) if wider else None
         extend_tables(pkg, entry, header_row, placed)
+        drop_stale_entries(pkg, entry, edit.columns, edit.cells)
         extend_defined_names(pkg, entry, header_row, placed.values(), edit.autofilter)
 
         def stream() -> Iterator[bytes]:

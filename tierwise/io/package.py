@@ -42,6 +42,23 @@ CT_RELS: Final = "application/vnd.openxmlformats-package.relationships+xml"
 CT_STYLES: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_DRAWING: Final = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CT_CHART: Final = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+# Strict OOXML (ISO 29500) names: parts Tierwise writes into a Strict package use them.
+_STRICT_NAMES: Final = (
+    (MAIN_NS, STRICT_MAIN_NS),
+    (DOC_REL_NS, STRICT_REL_NS),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+        "http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "http://purl.oclc.org/ooxml/drawingml/chart",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "http://purl.oclc.org/ooxml/drawingml/main",
+    ),
+)
 
 
 def _slashed(name: str) -> str:
@@ -202,8 +219,14 @@ class Package:
 
     # -- writing ---------------------------------------------------------------------
 
-    def put(self, name: str, data: bytes | Callable[[], Iterable[bytes]]) -> None:
-        """Replace or add a part (bytes, or a function returning chunks, for streaming)."""
+    def put(
+        self, name: str, data: bytes | Callable[[], Iterable[bytes]], *, as_is: bool = False
+    ) -> None:
+        """Replace or add a part (bytes, or a function returning chunks, for streaming).
+        In a Strict package, XML given as bytes is moved to the Strict namespaces
+        unless `as_is`."""
+        if self.main_ns == STRICT_MAIN_NS and isinstance(data, bytes) and not as_is:
+            data = to_strict(data)
         k = _key(name)
         self._removed.discard(k)
         self._new[k] = data
@@ -382,14 +405,15 @@ class Package:
 
     def save(self, out: Path) -> None:
         """Write the package: untouched parts copied as they were, in their order."""
-        self.put(self._ct_name, serialize(self.content_types, self._orig(self._ct_name)))
-        self.put(self.workbook_part, serialize(self.workbook, self._orig(self.workbook_part)))
-        self.put(
-            self.workbook_rels_part,
-            serialize(self.workbook_rels, self._orig(self.workbook_rels_part)),
-        )
-        if self._styles is not None and self._styles_part is not None:
-            self.put(self._styles_part, serialize(self._styles, self._orig(self._styles_part)))
+        # The shared parts keep the names they were written with (no Strict rewrite).
+        for name, root in (
+            (self._ct_name, self.content_types),
+            (self.workbook_part, self.workbook),
+            (self.workbook_rels_part, self.workbook_rels),
+            (self._styles_part, self._styles),
+        ):
+            if name is not None and root is not None:
+                self.put(name, serialize(root, self._orig(name)), as_is=True)
         written: set[str] = set()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
             for info in self._infos:
@@ -445,6 +469,13 @@ def _fresh_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = like.external_attr if like else 0o600 << 16
     return info
+
+
+def to_strict(xml: bytes) -> bytes:
+    """An XML part written with transitional names, in the Strict namespaces."""
+    for transitional, strict in _STRICT_NAMES:
+        xml = xml.replace(transitional.encode(), strict.encode())
+    return xml
 
 
 def rels_part_for(part: str) -> str:

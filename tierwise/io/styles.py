@@ -47,6 +47,32 @@ def _canon(el: etree._Element) -> tuple:
     )
 
 
+# The children of <styleSheet>, in the order the schema requires.
+SECTION_ORDER: Final = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
+_DEFAULTS: Final = {
+    "fonts": (b'<font xmlns="{ns}"><sz val="11"/><name val="Calibri"/></font>',),
+    "fills": (
+        b'<fill xmlns="{ns}"><patternFill patternType="none"/></fill>',
+        b'<fill xmlns="{ns}"><patternFill patternType="gray125"/></fill>',
+    ),
+    "borders": (b'<border xmlns="{ns}"><left/><right/><top/><bottom/><diagonal/></border>',),
+    "cellStyleXfs": (b'<xf xmlns="{ns}" numFmtId="0" fontId="0" fillId="0" borderId="0"/>',),
+    "cellXfs": (b'<xf xmlns="{ns}" numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',),
+}
+
+
 class StyleBook:
     """Adds cell formats to a stylesheet, reusing an identical one when it exists, so
     existing indices never change and re-annotating adds nothing new."""
@@ -59,17 +85,25 @@ class StyleBook:
     def _m(self, tag: str) -> str:
         return f"{{{self.ns}}}{tag}"
 
-    def _section(self, tag: str, before: tuple[str, ...]) -> etree._Element:
+    def _section(self, tag: str) -> etree._Element:
+        """A section of the stylesheet, created in schema order when missing, and given
+        the defaults every stylesheet needs (a font, the fills "none" and "gray125", a
+        border, a cell format) when it has no entries."""
         el = self.root.find(self._m(tag))
-        if el is not None:
-            return el
-        el = etree.Element(self._m(tag))
-        el.set("count", "0")
-        for i, child in enumerate(self.root):
-            if isinstance(child.tag, str) and etree.QName(child).localname in before:
-                self.root.insert(i, el)
-                return el
-        self.root.append(el)
+        if el is None:
+            el = etree.Element(self._m(tag))
+            rank = SECTION_ORDER.index(tag)
+            ranks = (
+                (i, etree.QName(child).localname)
+                for i, child in enumerate(self.root)
+                if isinstance(child.tag, str)
+            )
+            later = (i for i, name in ranks if name in SECTION_ORDER[rank + 1 :])
+            self.root.insert(next(later, len(self.root)), el)
+        if not any(isinstance(c.tag, str) for c in el):
+            for default in _DEFAULTS.get(tag, ()):
+                el.append(etree.fromstring(default.replace(b"{ns}", self.ns.encode())))
+        el.set("count", str(sum(1 for c in el if isinstance(c.tag, str))))
         return el
 
     def _add(self, section: etree._Element, item: etree._Element) -> int:
@@ -87,7 +121,7 @@ class StyleBook:
             return 0
         if code in _BUILTIN_FORMATS:
             return _BUILTIN_FORMATS[code]
-        section = self._section("numFmts", ("fonts",))
+        section = self._section("numFmts")
         used = []
         for nf in section:
             if not isinstance(nf.tag, str):
@@ -105,7 +139,7 @@ class StyleBook:
     def _font(self, spec: XfSpec) -> int:
         if not (spec.bold or spec.italic or spec.size or spec.color):
             return 0
-        fonts = self._section("fonts", ("fills",))
+        fonts = self._section("fonts")
         base = next((c for c in fonts if isinstance(c.tag, str)), None)
         font = etree.Element(self._m("font"))
         # Keep the workbook's own default face and size so added cells look native.
@@ -135,7 +169,7 @@ class StyleBook:
         pattern.set("patternType", "solid")
         etree.SubElement(pattern, self._m("fgColor")).set("rgb", spec.fill)
         etree.SubElement(pattern, self._m("bgColor")).set("indexed", "64")
-        return self._add(self._section("fills", ("borders",)), fill)
+        return self._add(self._section("fills"), fill)
 
     def _border(self, spec: XfSpec) -> int:
         if not spec.bottom_border:
@@ -146,12 +180,14 @@ class StyleBook:
             if side == "bottom":
                 el.set("style", "thin")
                 etree.SubElement(el, self._m("color")).set("rgb", "FF7F7F7F")
-        return self._add(self._section("borders", ("cellStyleXfs", "cellXfs")), border)
+        return self._add(self._section("borders"), border)
 
     def xf(self, spec: XfSpec) -> int:
         """The cellXfs index of a format like `spec` (appended if none matches)."""
         if spec in self._cache:
             return self._cache[spec]
+        for tag in ("fonts", "fills", "borders", "cellStyleXfs"):  # what an xf points at
+            self._section(tag)
         num_fmt, font, fill, border = (
             self._num_fmt(spec.num_fmt),
             self._font(spec),
@@ -181,6 +217,6 @@ class StyleBook:
                 align.set("vertical", spec.vertical)
             if spec.wrap:
                 align.set("wrapText", "1")
-        index = self._add(self._section("cellXfs", ("cellStyles", "dxfs")), xf)
+        index = self._add(self._section("cellXfs"), xf)
         self._cache[spec] = index
         return index
