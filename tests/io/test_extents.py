@@ -16,8 +16,9 @@ import pytest
 from openpyxl.worksheet.table import Table
 
 from tests.helpers_workbooks import run_cli
+from tierwise.errors import TierwiseError
 from tierwise.io import columns
-from tierwise.io.annotate import write_annotated
+from tierwise.io.annotate import annotate_package, annotation_frame, write_annotated
 from tierwise.pipeline import evaluate
 
 PARTNERS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli"]
@@ -162,3 +163,12 @@ def test_a_sort_in_libreoffice_moves_tierwise_columns_with_the_rows(
     rescored = tmp_path / "rescored.xlsx"
     assert run_cli("score", str(sorted_path), "-o", str(rescored)).exit_code == 0
     assert _decisions_by_partner(rescored) == before
+
+
+def test_a_row_past_the_last_a_sheet_can_have_is_refused(tmp_path: Path) -> None:
+    src = _tracker(tmp_path / "t.xlsx")
+    values = annotation_frame(pl.DataFrame({"row": [2, 1_048_577], "score": [1.0, 2.0]}), None)
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(TierwiseError, match="row 1,048,577 is past row 1,048,576"):
+        annotate_package(src, out, sheet="Partners", header_row=1, values=values, first_column=4)
+    assert not out.exists()

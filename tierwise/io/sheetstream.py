@@ -21,10 +21,6 @@ _CELL: Final = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c\s*>)", re.S
 )
 CELL_REF: Final = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
-_CELL_OPEN: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_CELL_REF_LETTERS: Final = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,3})\d+["']"""
-)
 _ATTR_SPANS: Final = re.compile(rb"""\bspans\s*=\s*["'](\d+):(\d+)["']""")
 _DIMENSION: Final = re.compile(
     rb"""(<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["'])([^"']*)(["'])"""
