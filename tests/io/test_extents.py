@@ -18,7 +18,8 @@ from openpyxl.worksheet.table import Table
 from tests.helpers_workbooks import run_cli
 from tierwise.errors import TierwiseError
 from tierwise.io import columns
-from tierwise.io.annotate import annotate_package, annotation_frame, write_annotated
+from tierwise.io.annotate import annotate_package, annotation_frame
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
 
 PARTNERS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli"]

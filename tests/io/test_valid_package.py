@@ -16,8 +16,8 @@ from tests.helpers_workbooks import run_cli, tracker
 from tests.io.test_corpus_annotate import _first_text_column
 from tierwise.errors import TierwiseError
 from tierwise.io import xmlsafe
-from tierwise.io.annotate import write_annotated
 from tierwise.io.verify import schema_errors, verify_workbook
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -4,7 +4,7 @@ row, every other byte copied, so a 100k-row sheet is never held as a DOM."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Final
 
@@ -48,7 +48,7 @@ class SheetEdit:
     autofilter: the new range of the sheet's autofilter (None: left as it is).
     """
 
-    cells: dict[int, list[tuple[int, bytes]]]
+    cells: Mapping[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
     autofilter: str | None = None
