@@ -246,3 +246,16 @@ def test_a_workbook_with_an_excel_4_macro_sheet_is_annotated(tmp_path: Path) -> 
     assert result.exit_code == 0, result.stderr
     assert macro in _parts(out)["xl/_rels/workbook.xml.rels"]  # still a macro sheet
     assert evaluate(out).tracker.source.tierwise_columns
+
+
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.xls[xm]"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_every_part_an_annotation_changes_is_schema_valid(sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / f"out{sample.suffix}"
+    write_annotated(evaluate(sample), out)
+    before = _parts(sample)
+    unchanged = {n for n, d in _parts(out).items() if before.get(n) == d}
+    assert "xl/styles.xml" not in unchanged  # the check below covers the edited parts
+    assert schema_errors(out, unchanged, original=sample, limit=64 << 20) == []

@@ -27,6 +27,10 @@ from tierwise.io.safety import MAX_ROWS
 # Changed parts bigger than this (the streamed partner sheet of a large tracker) are not
 # parsed: a DOM of them would cost more than the rest of the write.
 PARSE_LIMIT: Final = 4 << 20
+# The schema check is pure Python (~5 s per MB): changed parts bigger than this (the
+# partner sheet of all but small trackers, whose cells Tierwise writes from one
+# template) are parsed, not validated; the test suite validates them.
+SCHEMA_LIMIT: Final = 256 << 10
 _XML_SUFFIXES: Final = (".xml", ".rels", ".vml")
 
 
@@ -100,16 +104,18 @@ def _past_the_limits(path: Path, unchanged: set[str]) -> list[str]:
     return found
 
 
-def schema_errors(path: Path, unchanged: set[str], original: Path | None = None) -> list[str]:
-    """ECMA-376 schema errors in the XML parts of `path` Tierwise changed (small enough
-    to parse), less the ones the same part already had in `original`."""
+def schema_errors(
+    path: Path, unchanged: set[str], original: Path | None = None, *, limit: int = SCHEMA_LIMIT
+) -> list[str]:
+    """ECMA-376 schema errors in the XML parts of `path` Tierwise changed (up to `limit`
+    bytes each), less the ones the same part already had in `original`."""
     with zipfile.ZipFile(path) as zf:
         parts = [
             i.filename
             for i in zf.infolist()
             if i.filename not in unchanged
             and i.filename.lower().endswith(".xml")
-            and i.file_size <= PARSE_LIMIT
+            and i.file_size <= limit
         ]
     errors = _schema_errors_in(path, parts)
     if errors and original is not None:
