@@ -83,24 +83,26 @@ _PAST_XFD: Final = re.compile(
     rb"""\br\s*=\s*["'](?:XF[E-Z]|X[G-Z][A-Z]|[YZ][A-Z]{2}|[A-Z]{4,})\d""", re.I
 )
 _BIG_ROW: Final = re.compile(rb"""\br\s*=\s*["'][A-Z]{0,3}(\d{7,})["']""", re.I)
+_DIMENSION: Final = re.compile(rb"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([^"']*)""")
 
 
 def _past_the_limits(path: Path, unchanged: set[str]) -> list[str]:
-    """Changed worksheet parts with a cell or row past Excel's limits."""
+    """Changed worksheet parts with a cell or row past Excel's limits. Parts up to
+    PARSE_LIMIT are searched cell by cell; for a bigger one (the streamed partner sheet)
+    its <dimension>, which the writer widens over every cell it writes, is checked."""
     found = []
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             if info.filename in unchanged or "worksheets/" not in info.filename.lower():
                 continue
             with zf.open(info) as fh:
-                carry = b""
-                while chunk := fh.read(1 << 20):
-                    data = carry + chunk
-                    rows = (int(m.group(1)) for m in _BIG_ROW.finditer(data))
-                    if _PAST_XFD.search(data) or any(r > MAX_ROWS for r in rows):
-                        found.append(f"{info.filename} has a cell past XFD{MAX_ROWS}")
-                        break
-                    carry = data[-64:]
+                data = fh.read(PARSE_LIMIT if info.file_size <= PARSE_LIMIT else 64 << 10)
+            if info.file_size > PARSE_LIMIT:
+                dim = _DIMENSION.search(data)
+                data = b'r="%s"' % dim.group(1).split(b":")[-1] if dim else b""
+            rows = (int(m.group(1)) for m in _BIG_ROW.finditer(data))
+            if _PAST_XFD.search(data) or any(r > MAX_ROWS for r in rows):
+                found.append(f"{info.filename} has a cell past XFD{MAX_ROWS}")
     return found
 
 
