@@ -69,6 +69,13 @@ def money_text(value: pl.Expr) -> pl.Expr:
     return sign + number_text(scaled, 1) + suffix
 
 
+def sentence(text: pl.Expr) -> pl.Expr:
+    """The text with its first letter upper-cased (null stays null, "" becomes null)."""
+    return pl.when(text.str.len_chars() > 0).then(
+        text.str.slice(0, 1).str.to_uppercase() + text.str.slice(1)
+    )
+
+
 def quoted(text: pl.Expr, limit: int = 60) -> pl.Expr:
     """'text' in quotes, cut at `limit` characters."""
     text = text.str.replace_all("\n", " ", literal=True)
