@@ -190,7 +190,11 @@ def _why_motivations(rubric: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
             pl.when(pl.col("_unspecified")).then(pl.lit(f"Share capped at {cap:g}: ") + market)
         )
     for m in MOTIVATIONS:
-        level = number_text(pl.col(m), 0) if which[m] else pl.lit("not assessed")
+        level = (
+            pl.coalesce(number_text(pl.col(m), 0), pl.lit("unknown"))
+            if which[m]
+            else pl.lit("not assessed")
+        )
         out.append(
             pl.when(pl.col("stated").list.contains(m)).then(
                 pl.lit(f"Objective states {m}, not evidenced ({m} ") + level + pl.lit(")")

@@ -141,7 +141,7 @@ def specific(rubric: Rubric, text: pl.Expr) -> pl.Expr:
     A year, a month or a stray number does not make vague text specific."""
     units = sorted({u.lower() for u in rubric.get("text.specific_units")}, key=len, reverse=True)
     unit = "|".join(re.escape(u) + (r"\b" if u[-1].isalnum() else "") for u in units)
-    number = r"\d[\d,.]*\s*"
+    number = r"\d[\d,.]*\s*(?:[a-z\-]+\s+){0,2}?"
     counted = rf"(?i)(?:[$€£]\s*\d|{number}(?:{unit}))" if unit else r"[$€£]\s*\d"
     return text.str.contains(counted).fill_null(False) | contains_any(
         text, rubric.get("text.market_words")

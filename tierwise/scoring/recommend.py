@@ -87,15 +87,19 @@ def recommend(
     has_initiative = "initiative" in present
     on_strategic = pl.lit(True)
     if has_initiative:
-        wanted = key(strategy.strategic_initiative) if strategy.strategic_initiative else None
-        on_strategic = (initiative_key(pl.col("initiative")) == wanted).fill_null(False)
+        wanted = strategy.strategic_initiative
+        on_strategic = pl.lit(False)
+        if wanted:
+            on_strategic = (initiative_key(pl.col("initiative")) == key(wanted)).fill_null(False)
     business = pl.lit(True)
     if {"closed_revenue", "pipeline"} & present:
         # A market-dominance partner is promoted on business, not on connectors alone.
         business = pl.col("_business") > 0
 
     candidates = strategic_candidates(rubric, ranked, present).with_columns(
-        _claim=_claim(pl.col("tier") == "strategic", strategic_bar, margin, business)
+        _claim=_claim(
+            (pl.col("tier") == "strategic").fill_null(False), strategic_bar, margin, business
+        )
     )
     strategic = (
         candidates.filter(on_strategic & pl.col("_claim").is_not_null())
@@ -251,11 +255,10 @@ class _Words:
         cap = f"{tiers['tactical_partners_max']} partners"
         full = pl.lit(f"the tactical slots ({cap}) go to stronger partners, the last being ")
         full = full + pl.lit(_names(weakest) or "no one")
+        under = pl.lit("score ") + score + pl.lit(f" is under the tactical bar of {self.t_bar:g}")
         not_tactical = (
             pl.when(pl.col("_why_bother"))
             .then(pl.lit("it serves no motivation significantly"))
-            .when(~self.allowed)
-            .then(outside)
             .when(invested & pl.col("_in_grace") & (pl.col("score") < self.t_bar))
             .then(
                 pl.lit("too early to judge, but the tactical slots are held by partners with ")
@@ -263,13 +266,9 @@ class _Words:
                 + pl.lit(_names(weakest) or "no one")
             )
             .when(invested & (pl.col("_score_high") < self.t_bar))
-            .then(
-                pl.lit("score ") + score + pl.lit(f" is under the tactical bar of {self.t_bar:g}")
-            )
+            .then(under)
             .when(~invested & (pl.col("score") < self.t_bar))
-            .then(
-                pl.lit("score ") + score + pl.lit(f" is under the tactical bar of {self.t_bar:g}")
-            )
+            .then(under)
             .when(~invested & (pl.col("score") < self.t_bar + self.margin))
             .then(
                 pl.lit("score ")
@@ -279,6 +278,8 @@ class _Words:
                     f"margin of {self.margin:g}: promoted on merit, never to fill a slot"
                 )
             )
+            .when(~self.allowed)
+            .then(outside)
             .otherwise(full)
         )
         kind = pl.col("relationship").str.replace("_", " ")
@@ -290,8 +291,13 @@ class _Words:
             .then(self.kept("strategic", self.s_bar))
             .when(in_tactical)
             .then(
-                self.kept("tactical", self.t_bar)
-                + pl.when(was_strategic).then(pl.lit(". Not strategic: ") + not_strategic)
+                pl.concat_str(
+                    [
+                        self.kept("tactical", self.t_bar),
+                        pl.when(was_strategic).then(pl.lit(". Not strategic: ") + not_strategic),
+                    ],
+                    ignore_nulls=True,
+                )
             )
             .when(was_strategic)
             .then(
@@ -324,7 +330,9 @@ def actions(
     withdraw = gtm & pl.col("_why_bother") & ~exit_ & (resourced | (level(pl.col("tier")) > 1))
     any_assessed = pl.col("_known_share").is_not_null()
     stake = pl.col("_invests") | up | down
-    on_unknowns = down & (pl.col("_score_high") >= hold_bar(rubric)).fill_null(False)
+    # Moved down only because the known score is under the bar its best case clears.
+    bar = hold_bar(rubric)
+    on_unknowns = down & ((pl.col("score") < bar) & (pl.col("_score_high") >= bar)).fill_null(False)
     thin = (pl.col("_known_share").fill_null(0.0) < rec["min_known_motivations"]) & stake
     collect = gtm & ~pl.col("_in_grace") & (on_unknowns | thin | (~any_assessed & stake))
     flagged = pl.col("flags").list.len() > 0

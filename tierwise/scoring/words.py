@@ -129,6 +129,8 @@ UNIT_SEPARATOR = "\x1f"  # never typed in a cell, so safe to split on
 def text_list(parts: list[pl.Expr | str]) -> pl.Expr:
     """The non-null strings of `parts` as a List(String), in order. (Joining and splitting
     is several times faster than concat_list + drop_nulls on wide lists of strings.)"""
+    if not parts:
+        return pl.lit([], pl.List(pl.String))
     joined = pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)
     return (
         pl.when(joined.str.len_bytes() == 0)
