@@ -113,7 +113,11 @@ def test_refuses_to_overwrite_unless_forced(template: Path) -> None:
         write_template(template)
     assert template.read_bytes() == b"keep me"
     write_template(template, force=True)
-    assert openpyxl.load_workbook(template).sheetnames == [TRACKER_SHEET, RULES_SHEET]
+    assert openpyxl.load_workbook(template).sheetnames == [
+        TRACKER_SHEET,
+        STRATEGY_SHEET,
+        RULES_SHEET,
+    ]
 
 
 def test_leaves_no_temporary_file_behind(template: Path) -> None:

@@ -127,11 +127,9 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
         evidence=evidence_share(present),
         _filled=evidence_count(present),
         _business=pl.col("closed_revenue").fill_null(0.0) + pl.col("pipeline").fill_null(0.0),
+        # What a partner has brought (pipeline is a promise, not business brought).
         _brings=pl.any_horizontal(
-            [
-                pl.col(c).fill_null(0.0) > 0
-                for c in ("closed_revenue", "pipeline", "deals_won", "new_logos")
-            ]
+            [pl.col(c).fill_null(0.0) > 0 for c in ("closed_revenue", "deals_won", "new_logos")]
         ),
         unknown=unknown_cells(rubric, present),
         _invests=(
@@ -145,23 +143,21 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
 
 
 def _combined(rubric: Rubric, which: dict[str, bool], suffix: str = "") -> pl.Expr:
-    """Motivations into one value: mostly the strongest, the rest a weighted mean, over
-    the motivations known for the partner (null when none is). `suffix` "_high" combines
-    the best cases instead (an open motivation counts 100)."""
+    """Motivations into one value: mostly the strongest, the rest a weighted mean over
+    the assessed motivations. On what is known: an unknown motivation adds nothing (so
+    a blank never raises a score), null when none is known; with `suffix` "_high", the
+    best cases (an open motivation counts 100)."""
     names = [m for m in MOTIVATIONS if which[m]]
     if not names:
         return pl.lit(None, pl.Float64)
     cols = {m: pl.col(f"_{m}_high" if suffix else m) for m in names}
     best_share = float(rubric.get("score.best_motivation_weight"))
     weights = {m: float(rubric.get(f"score.weights.{m}")) for m in names}
+    total = sum(weights.values())
     best = pl.max_horizontal(list(cols.values()))
-    if sum(weights.values()) <= 0:
+    if total <= 0:
         return best.round(STEADY)
-    total = pl.sum_horizontal(
-        [c.is_not_null().cast(pl.Float64) * weights[m] for m, c in cols.items()]
-    )
     mean = pl.sum_horizontal([c.fill_null(0.0) * weights[m] for m, c in cols.items()]) / total
-    mean = pl.when(total > 0).then(mean).otherwise(best)
     return (best_share * best + (1 - best_share) * mean).round(STEADY)
 
 

@@ -244,7 +244,10 @@ def slim(partners: pl.DataFrame) -> pl.DataFrame:
 
 
 def _moved_down() -> pl.Expr:
-    return (pl.col("_after") == OUT) | (level(pl.col("_after")) < level(pl.col("designated_tier")))
+    """Out, a tier down, or withdrawn (investment stopped, whatever the label said)."""
+    after = pl.col("_after")
+    withdrawn = (pl.col("action") == "withdraw") & (after == "casual")
+    return (after == OUT) | (level(after) < level(pl.col("designated_tier"))) | withdrawn
 
 
 def _norm(rubric: Rubric, tier: pl.Expr, what: str) -> pl.Expr:

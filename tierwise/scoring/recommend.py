@@ -177,7 +177,7 @@ class _Words:
 
     def kept(self, tier: str, bar: float) -> pl.Expr:
         score = number_text(pl.col("score"), 0)
-        how = self.strategy.detail.split(" (")[0] if self.strategy.strategic_initiative else ""
+        how = self.strategy.how if self.strategy.strategic_initiative else ""
         where = pl.concat_str(
             [self._initiative(), pl.lit(f" ({how})") if tier == "strategic" and how else None],
             ignore_nulls=True,
@@ -221,7 +221,7 @@ class _Words:
         if "partner_type" in self.present:
             wrong_type = ~pl.col("partner_type").is_in(types).fill_null(False)
         initiative = self.strategy.strategic_initiative
-        label = self.strategy.detail.split(" (")[0]
+        label = self.strategy.how
         off_strategy = pl.lit(False)
         if "initiative" in self.present and initiative:
             off_strategy = ~self.on_strategic

@@ -11,7 +11,7 @@ import polars as pl
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.words import and_join, fmt_money
 
-PROPOSED = "proposed: declare it in the rubric or on the Strategy sheet"
+DECLARE = "declare it in the rubric or on the Strategy sheet"
 
 
 def key(text: str | None) -> str:
@@ -73,12 +73,15 @@ class Strategy:
         held = eligible.filter(
             (pl.col("tier") == "strategic").fill_null(False) & (pl.col("_score_high") >= bar)
         )
-        pool, why = held, "the initiative of the partners designated strategic"
+        pool, why = held, "the partners designated strategic"
         if not held.height:
             pool = eligible.filter(pl.col("score") >= bar)
-            why = "the initiative whose eligible partners bring the most business"
+            why = "the business its eligible partners bring"
         if not pool.height:
-            return replace(base, detail="none proposed: no partner clears the strategic bar")
+            return replace(
+                base,
+                detail=f"none proposed: no eligible partner clears the strategic bar; {DECLARE}",
+            )
         business = (
             partners.filter(pl.col("_gtm") & pl.col("initiative").is_not_null())
             .group_by(initiative_key(pl.col("initiative")).alias("_key"))
@@ -93,15 +96,20 @@ class Strategy:
         )
         top = ranked.row(0, named=True)
         total = fmt_money(top["_total"] or 0.0)
-        detail = f"{PROPOSED} ({why}: {total} closed and in pipeline)"
+        detail = f"proposed from {why} ({total} closed and in pipeline): {DECLARE}"
         return replace(base, strategic_initiative=top["initiative"], detail=detail)
 
+    @property
+    def how(self) -> str:
+        """ "declared" or "proposed"."""
+        return "declared" if self.declared else "proposed"
+
     def words(self) -> str:
-        """One line for the views: "Strategic initiative 'X' (declared)"."""
+        """One line for the views: "Strategic initiative 'X': declared"."""
         if self.strategic_initiative is None:
-            head = f"No strategic initiative ({self.detail})"
+            head = f"No strategic initiative: {self.detail}"
         else:
-            head = f"Strategic initiative '{self.strategic_initiative}' ({self.detail})"
+            head = f"Strategic initiative '{self.strategic_initiative}': {self.detail}"
         if self.tactical_initiatives:
             listed = and_join([f"'{t}'" for t in self.tactical_initiatives])
             how = "declared" if self.tactical_declared else "proposed"
