@@ -182,9 +182,8 @@ def _why_motivations(rubric: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
                 + pl.lit(" is not a specific market")
             )
         )
-        out.append(
-            pl.when(pl.col("_unspecified")).then(pl.lit(f"Share capped at {cap:g}: ") + market)
-        )
+        capped = pl.col("_unspecified") & pl.col("share").is_not_null()
+        out.append(pl.when(capped).then(pl.lit(f"Share capped at {cap:g}: ") + market))
     for m in MOTIVATIONS:
         level = (
             pl.coalesce(number_text(pl.col(m), 0), pl.lit("unknown"))
