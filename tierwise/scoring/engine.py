@@ -297,20 +297,19 @@ def score(
     fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
     penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
     cap = float(rubric.get("score.penalty_cap"))
-    penalty = pl.min_horizontal(
-        pl.sum_horizontal(
-            [fired_col[code].cast(pl.Float64) * pen for code, pen in penalties.items()]
-        ),
-        pl.lit(cap),
-    )
+    paid = [fired_col[code].cast(pl.Float64) * pen for code, pen in penalties.items()]
+    sure = [
+        (fired_col[code] & ~rule.shaky.fill_null(False)).cast(pl.Float64) * penalties[code]
+        for code, rule in fired.items()
+    ]
+    penalty = pl.min_horizontal(pl.sum_horizontal(paid), pl.lit(cap))
+    penalty_high = pl.min_horizontal(pl.sum_horizontal(sure), pl.lit(cap))
     cut = [
         pl.when(fired_col[code]).then(pl.lit(f"{pen:g} for {code}"))
         for code, pen in penalties.items()
         if pen > 0
     ]
-    capped = pl.when(
-        pl.sum_horizontal([fired_col[c].cast(pl.Float64) * p for c, p in penalties.items()]) > cap
-    ).then(pl.lit(f" (capped at {cap:g})"))
+    capped = pl.when(pl.sum_horizontal(paid) > cap).then(pl.lit(f" (capped at {cap:g})"))
     lf = (
         lf.with_columns(
             _early=early,
@@ -319,7 +318,7 @@ def score(
         .with_columns(
             score=_less(pl.col("_value").fill_null(0.0), penalty),
             # With no motivation assessed at all, anything is possible.
-            _score_high=_less(pl.col("_value_high").fill_null(100.0), penalty),
+            _score_high=_less(pl.col("_value_high").fill_null(100.0), penalty_high),
             flags=text_list([pl.when(fired_col[code]).then(pl.lit(code)) for code in FLAGS]),
             _why_bother=fired_col["WHY_BOTHER"],
             _penalties=pl.concat_str(

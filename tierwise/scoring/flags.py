@@ -31,11 +31,14 @@ NO_WHY = pl.lit(None, pl.String)
 
 
 class Rule(NamedTuple):
-    """A flag rule: where it fires, the reason in words, and what to do about it."""
+    """A flag rule: where it fires, the reason in words, and what to do about it.
+    `shaky`: where it fires only because cells are blank (the best case, which decides
+    whether a move rests on unknowns, does not pay its penalty)."""
 
     fires: pl.Expr
     why: pl.Expr
     todo: pl.Expr
+    shaky: pl.Expr = FALSE
 
 
 NEVER = Rule(FALSE, NO_WHY, NO_WHY)
@@ -117,8 +120,10 @@ def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
             & days.fill_null(-1).ge(rubric.get("flags.press_release.days_after_announcement"))
             & nothing
         )
+        # "Nothing sold" read from blanks: the flag stands, but no move rests on it.
+        shaky = quiet & ~no_market & pl.any_horizontal([pl.col(c).is_null() for c in results])
     else:
-        quiet, days = FALSE, pl.lit(0)
+        quiet, days, shaky = FALSE, pl.lit(0), FALSE
     fires = no_market | quiet
     reasons = [
         pl.when(no_market).then(pl.lit("no target market")),
@@ -133,7 +138,7 @@ def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
             (quiet, pl.lit("build pipeline behind the announcement")),
         ]
     )
-    return Rule(fires, when_text + pl.lit("; ") + why, todo)
+    return Rule(fires, when_text + pl.lit("; ") + why, todo, shaky)
 
 
 def specific(rubric: Rubric, text: pl.Expr) -> pl.Expr:
