@@ -554,6 +554,17 @@ class TriageApp(App[None]):
 
         self.push_screen(WhatIfScreen(self.ev, self.path), done)
 
+    def action_strategy(self) -> None:
+        if self.ev is None:
+            return
+        from tierwise.tui.screens.strategy import StrategyScreen
+
+        def done(rubric: Any) -> None:
+            if rubric is not None:
+                self.apply_rubric(rubric)
+
+        self.push_screen(StrategyScreen(self.ev), done)
+
     def _restore_rubric(self, entry: RubricEntry) -> None:
         from tierwise.scoring.rubric import load_rubric
 
