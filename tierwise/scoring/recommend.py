@@ -334,7 +334,17 @@ def actions(
     bar = hold_bar(rubric)
     on_unknowns = down & ((pl.col("score") < bar) & (pl.col("_score_high") >= bar)).fill_null(False)
     thin = (pl.col("_known_share").fill_null(0.0) < rec["min_known_motivations"]) & stake
-    collect = gtm & ~pl.col("_in_grace") & (on_unknowns | thin | (~any_assessed & stake))
+    # A strategic partner with no initiative recorded cannot be on the strategic one:
+    # that is a blank to fill, not a verdict.
+    no_initiative = pl.lit(False)
+    if "initiative" in present:
+        no_initiative = down & (pl.col("tier") == "strategic") & pl.col("initiative").is_null()
+    collect = gtm & (
+        (~pl.col("_in_grace") & (on_unknowns | thin))
+        | (~any_assessed & (up | down))
+        | (~any_assessed & stake & ~pl.col("_in_grace"))
+        | no_initiative.fill_null(False)
+    )
     flagged = pl.col("flags").list.len() > 0
     action = (
         pl.when(~gtm)
@@ -355,6 +365,11 @@ def actions(
     )
     frame = frame.with_columns(action=action)
     move = designated + pl.lit(" → ") + after
+    frame = frame.with_columns(
+        unknown=pl.when(no_initiative.fill_null(False))
+        .then(pl.concat_list(pl.lit(["initiative"]), pl.col("unknown")))
+        .otherwise(pl.col("unknown"))
+    )
     fill = _fill_words(headers, present)
     resources = pl.col("_resources").fill_null("its dedicated resources")
     norm_fte = after.replace_strict(
