@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -34,7 +34,6 @@ STRICT_REL_NS: Final = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 RT_OFFICE_DOC: Final = DOC_REL_NS + "/officeDocument"
 RT_WORKSHEET: Final = DOC_REL_NS + "/worksheet"
 RT_STYLES: Final = DOC_REL_NS + "/styles"
-RT_DRAWING: Final = DOC_REL_NS + "/drawing"
 RT_CHART: Final = DOC_REL_NS + "/chart"
 CT_WORKSHEET: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_RELS: Final = "application/vnd.openxmlformats-package.relationships+xml"
@@ -416,7 +415,8 @@ class Package:
             zout.writestr(info, data)
             return
         # Streamed parts are the big ones: a light compression level keeps them fast.
-        info._compresslevel = 1  # (named compress_level from Python 3.13 on)
+        # No public way before Python 3.13 (compress_level): typeshed knows only that name.
+        info._compresslevel = 1  # type: ignore[attr-defined]
         with zout.open(info, "w", force_zip64=True) as dst:
             # Rows stream in as many small pieces: hand zlib fewer, bigger blocks.
             pending: list[bytes] = []
@@ -675,7 +675,7 @@ class SheetEdit:
     widths: column -> width in characters, for <cols>.
     """
 
-    cells: dict[int, list[tuple[int, bytes]]]
+    cells: Mapping[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
@@ -25,6 +25,9 @@ from tierwise.scoring.words import (
     number_text,
     quoted,
 )
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 FALSE = pl.lit(False)
 NO_WHY = pl.lit(None, pl.String)
@@ -292,7 +295,7 @@ def best_motivation(assessed: dict[str, bool]) -> tuple[pl.Expr, pl.Expr]:
     if not names:
         return pl.lit(None, pl.String), pl.lit(None, pl.Float64)
     value = pl.max_horizontal([pl.col(m) for m in names])
-    name = pl.when(pl.col(names[0]) == value).then(pl.lit(names[0]))
+    name: Then | ChainedThen = pl.when(pl.col(names[0]) == value).then(pl.lit(names[0]))
     for m in names[1:]:
         name = name.when(pl.col(m) == value).then(pl.lit(m))
     return name.otherwise(pl.lit(names[0])), value

@@ -238,7 +238,14 @@ def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.Da
 def slim(partners: pl.DataFrame) -> pl.DataFrame:
     """Only the columns the checks and the reallocation read (joins and filters copy
     every column; the reasons are long)."""
-    wanted = ("row", "partner", "designated_tier", "recommended_tier", "action", "partner_type")
+    wanted: tuple[str, ...] = (
+        "row",
+        "partner",
+        "designated_tier",
+        "recommended_tier",
+        "action",
+        "partner_type",
+    )
     wanted += ("initiative", "owner_team", "fte", "budget")
     return partners.select([c for c in wanted if c in partners.columns])
 
@@ -326,8 +333,8 @@ def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
     checks = check_portfolio(released, "_after", rubric)
     out = []
     for c in checks:
-        short = c.code in _SHORT and not c.ok and c.actual is not None and c.low is not None
-        if short and c.actual < c.low:
+        low, actual = c.low, c.actual
+        if c.code in _SHORT and low is not None and actual is not None and actual < low:
             c = replace(c, detail=f"{c.detail}; cannot pass on this tracker: {_SHORT[c.code]}")
         out.append(c)
     return out

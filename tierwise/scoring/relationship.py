@@ -16,11 +16,11 @@ def relationship_kind(rubric: Rubric) -> pl.Expr:
     """`relationship` as one of gtm (blank or anything else) and KINDS, from the text of
     the Relationship column matched to the rubric's `[relationship]` words."""
     text = pl.col("relationship").str.replace_all(r"[_\-]", " ")
-    kind = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for name in KINDS:
+    kind: pl.Expr = pl.lit("gtm")
+    for name in reversed(KINDS):  # the first kind that matches wins
         words = [*rubric.get(f"relationship.{name}"), name.replace("_", " ")]
-        kind = kind.when(contains_any(text, words)).then(pl.lit(name))
-    return kind.otherwise(pl.lit("gtm"))
+        kind = pl.when(contains_any(text, words)).then(pl.lit(name)).otherwise(kind)
+    return kind
 
 
 def relied_on(rubric: Rubric) -> pl.Expr:

@@ -9,7 +9,7 @@ re-scores and ctrl+s stores it with the workbook); Escape leaves everything as i
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +19,10 @@ from textual.widgets import Input, Label, Static
 
 from tierwise.tui.text import literal, markup
 from tierwise.tui.widgets.plain_input import PlainInput
+
+if TYPE_CHECKING:
+    from tierwise.pipeline import Evaluation
+    from tierwise.scoring.rubric import Rubric  # noqa: F401 (the screen's result type)
 
 FIELDS = (
     ("strategic_initiative", "Strategic initiative", "the one market-dominance initiative"),
@@ -42,7 +46,7 @@ def strategy_changes(values: dict[str, str]) -> dict[str, Any]:
     }
 
 
-class StrategyScreen(ModalScreen[Any]):
+class StrategyScreen(ModalScreen["Rubric | None"]):
     """Dismisses with the rubric holding the declared strategy, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,7 +55,7 @@ class StrategyScreen(ModalScreen[Any]):
         Binding("up", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
-    def __init__(self, ev: Any) -> None:
+    def __init__(self, ev: Evaluation) -> None:
         super().__init__(classes="modal")
         self.ev = ev
 
