@@ -449,7 +449,7 @@ def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     ws.row_dimensions[2].height = 60
     rows = (
         ("Strategic initiative", [declared["strategic_initiative"]]),
-        ("Tactical initiatives", list(declared["tactical_initiatives"])),
+        (catalogue.CHECKS["TACTICAL_INITIATIVES"].name, list(declared["tactical_initiatives"])),
         ("Dominance markets", list(declared["dominance_markets"])),
     )
     for r, (label, values) in enumerate(rows, start=4):

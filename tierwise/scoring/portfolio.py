@@ -309,14 +309,13 @@ def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
     )
 
 
-_SHORT = {
-    "STRATEGIC_INITIATIVES": "no eligible partner clears the strategic bar on an initiative",
-    "STRATEGIC_PARTNERS": "too few eligible partners clear the strategic bar on the "
-    "strategic initiative",
-    "TACTICAL_INITIATIVES": "too few initiatives have partners that clear the tactical bar",
-    "TACTICAL_PARTNERS": "too few partners clear the tactical bar: promotions are on merit, "
-    "never to fill a slot",
-}
+# Checks a recommendation may leave short, and why it cannot do better.
+_COUNTED = ("STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS", "TACTICAL_INITIATIVES")
+_COUNTED += ("TACTICAL_PARTNERS",)
+_SHORT = (
+    "cannot pass on this tracker: too few partners clear the bar on evidence "
+    "(promotions are on merit, never to fill a slot)"
+)
 
 
 def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
@@ -334,8 +333,8 @@ def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
     out = []
     for c in checks:
         low, actual = c.low, c.actual
-        if c.code in _SHORT and low is not None and actual is not None and actual < low:
-            c = replace(c, detail=f"{c.detail}; cannot pass on this tracker: {_SHORT[c.code]}")
+        if c.code in _COUNTED and low is not None and actual is not None and actual < low:
+            c = replace(c, detail=f"{c.detail}; {_SHORT}")
         out.append(c)
     return out
 

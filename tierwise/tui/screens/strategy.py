@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tierwise import catalogue
 from tierwise.tui.text import literal, markup
 from tierwise.tui.widgets.plain_input import PlainInput
 
@@ -26,7 +27,11 @@ if TYPE_CHECKING:
 
 FIELDS = (
     ("strategic_initiative", "Strategic initiative", "the one market-dominance initiative"),
-    ("tactical_initiatives", "Tactical initiatives", "3-5, separated by ; or ,"),
+    (
+        "tactical_initiatives",
+        catalogue.CHECKS["TACTICAL_INITIATIVES"].name,
+        "3-5, separated by ; or ,",
+    ),
     ("dominance_markets", "Dominance markets", "the markets to dominate, separated by ; or ,"),
 )
 _SHOWN = 8  # initiatives of the tracker offered as hints
