@@ -370,7 +370,15 @@ def actions(
         .then(pl.concat_list(pl.lit(["initiative"]), pl.col("unknown")))
         .otherwise(pl.col("unknown"))
     )
-    fill = _fill_words(headers, present)
+    # The cells to fill, worded for the few partners that collect only (list work is slow).
+    collecting = frame.filter(pl.col("action") == "collect")
+    frame = frame.join(
+        collecting.select("row", _fill=_fill_words(headers, present)),
+        on="row",
+        how="left",
+        maintain_order="left",
+    )
+    fill = pl.col("_fill")
     resources = pl.col("_resources").fill_null("its dedicated resources")
     norm_fte = after.replace_strict(
         {t: fmt_number(norms[f"{t}_fte"]) for t in TIER_LEVEL}, default="0"
@@ -437,7 +445,9 @@ def actions(
         )
         .otherwise(pl.lit("Keep at ") + designated)
     )
-    return frame.with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric))
+    return frame.with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric)).drop(
+        "_fill"
+    )
 
 
 def _fill_words(headers: Mapping[str, str], present: frozenset[str]) -> pl.Expr:
