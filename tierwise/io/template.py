@@ -432,21 +432,30 @@ def _tracker_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     _drop_down(ws, "relationship", RELATIONSHIP_CHOICES, "Pick a kind of relationship")
 
 
+def _title(ws: Worksheet, title: str, intro: str, last: str, height: float) -> None:
+    """A sheet's title in A1 and its introduction in A2, merged across to `last`."""
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
+    ws["A2"] = intro
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"A2:{last}2")
+    ws.row_dimensions[2].height = height
+
+
 def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     """The company's strategy, declared before any partner is chosen (PLAYBOOK.md
     section 4), in the rows tierwise.io.strategy reads back."""
     declared = {k.split(".")[1]: v for k, v in numbers.items() if k.startswith("strategy.")}
-    ws["A1"] = STRATEGY_SHEET
-    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
-    ws["A2"] = (
+    _title(
+        ws,
+        STRATEGY_SHEET,
         "Our goals first, then the market-dominance strategy, and only then partners. "
         "Name the one strategic initiative and the 3-5 tactical ones exactly as the "
         "Initiative column writes them (one per cell); Tierwise fills the slots from them. "
-        "Left blank, Tierwise proposes the strategic initiative and says so."
+        "Left blank, Tierwise proposes the strategic initiative and says so.",
+        "F",
+        60,
     )
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:F2")
-    ws.row_dimensions[2].height = 60
     rows = (
         ("Strategic initiative", [declared["strategic_initiative"]]),
         (catalogue.CHECKS["TACTICAL_INITIATIVES"].name, list(declared["tactical_initiatives"])),
@@ -568,17 +577,16 @@ def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
             "are listed, never exited as go-to-market partners.",
         ),
     ]
-    ws["A1"] = "Rules of engagement"
-    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
-    ws["A2"] = (
+    _title(
+        ws,
+        RULES_SHEET,
         "Partnering serves our own agenda: increase share in a specified market, gain "
         "access to customers we cannot reach alone, accelerate sales cycles, or build "
         "power in our ecosystem. A partner that significantly advances none of these is "
-        "not worth the investment."
+        "not worth the investment.",
+        "D",
+        48,
     )
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:D2")
-    ws.row_dimensions[2].height = 48
     for col, text in enumerate(("", "Strategic", "Tactical", "Casual"), start=1):
         cell = ws.cell(row=4, column=col, value=text or None)
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
