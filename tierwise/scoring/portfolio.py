@@ -310,8 +310,9 @@ def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
 
 
 # Checks a recommendation may leave short, and why it cannot do better.
-_COUNTED = ("STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS", "TACTICAL_INITIATIVES")
-_COUNTED += ("TACTICAL_PARTNERS",)
+_COUNTED = frozenset(
+    {"STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS", "TACTICAL_INITIATIVES", "TACTICAL_PARTNERS"}
+)
 _SHORT = (
     "cannot pass on this tracker: too few partners clear the bar on evidence "
     "(promotions are on merit, never to fill a slot)"
