@@ -392,3 +392,15 @@ def test_a_declared_strategy_on_the_strategy_sheet_drives_the_slots(tmp_path: Pa
     assert p["Tactic A"]["recommended_tier"] == "tactical"
     assert p["Tactic B"]["recommended_tier"] == "casual"
     assert "not one of the declared tactical initiatives" in " ".join(p["Tactic B"]["why"])
+
+
+def test_a_declared_initiative_nobody_is_on_is_said_to_be_so(tmp_path: Path) -> None:
+    rubric = tmp_path / "ours.toml"
+    rubric.write_text('[strategy]\nstrategic_initiative = "Quantum Retail"\n')
+    doc = run(
+        write_csv(tmp_path / "t.csv", [proven("SI", "Hospital Cloud")]), "--rubric", str(rubric)
+    )
+    strategy = doc["portfolio"]["strategy"]
+    assert strategy["declared"] is True
+    assert strategy["detail"] == "declared; no partner in the tracker is on it yet"
+    assert by_name(doc)["SI"]["recommended_tier"] != "strategic"

@@ -63,7 +63,12 @@ class Strategy:
         markets = tuple(m.strip() for m in declared["dominance_markets"] if m.strip())
         base = cls(None, False, tactical, bool(tactical), markets)
         if name:
-            return replace(base, strategic_initiative=name, declared=True, detail="declared")
+            detail = "declared"
+            if "initiative" in present:
+                on_it = partners.filter(initiative_key(pl.col("initiative")) == key(name))
+                if not on_it.height:
+                    detail = "declared; no partner in the tracker is on it yet"
+            return replace(base, strategic_initiative=name, declared=True, detail=detail)
         if "initiative" not in present:
             return replace(base, detail="not assessed: the tracker records no initiative")
         bar = float(rubric.get("recommend.strategic_min_score"))
