@@ -281,7 +281,9 @@ def motivation_columns(
         most = max(p.weight for p in pieces)
         gap = pl.lit(1.0)
         for p in pieces:
-            factor = (1.0 - p.score / 100.0) ** (p.weight / most)
+            factor = 1.0 - p.score / 100.0
+            if p.weight != most:
+                factor = factor ** (p.weight / most)
             gap = gap * pl.when(p.applies & p.known).then(factor).otherwise(1.0)
         any_known = pl.any_horizontal([p.applies & p.known for p in pieces])
         open_ = pl.any_horizontal([p.applies & ~p.known for p in pieces])
