@@ -311,7 +311,8 @@ def score(
     ]
     capped = pl.when(pl.sum_horizontal(paid) > cap).then(pl.lit(f" (capped at {cap:g})"))
     lf = (
-        lf.with_columns(
+        lf.with_columns(*(expr.alias(name) for rule in fired.values() for name, expr in rule.steps))
+        .with_columns(
             _early=early,
             **{f"_{code}": rule.fires.fill_null(False) for code, rule in fired.items()},
         )
@@ -329,14 +330,13 @@ def score(
                 f"_why_{code}": pl.when(fired_col[code]).then(rule.why)
                 for code, rule in fired.items()
             },
-            _remedy=sentence(
-                pl.concat_str(
-                    [pl.when(fired_col[code]).then(rule.todo) for code, rule in fired.items()],
-                    separator="; ",
-                    ignore_nulls=True,
-                )
+            _remedy=pl.concat_str(
+                [pl.when(fired_col[code]).then(rule.todo) for code, rule in fired.items()],
+                separator="; ",
+                ignore_nulls=True,
             ),
         )
+        .with_columns(_remedy=sentence(pl.col("_remedy")))
         .with_columns(stated_columns(rubric, present))
         .with_columns(_why_head=_why_head(rubric, which))
     )

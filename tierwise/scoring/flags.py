@@ -36,12 +36,28 @@ NO_WHY = pl.lit(None, pl.String)
 class Rule(NamedTuple):
     """A flag rule: where it fires, the reason in words, and what to do about it.
     `shaky`: where it fires only because cells are blank (the best case, which decides
-    whether a move rests on unknowns, does not pay its penalty)."""
+    whether a move rests on unknowns, does not pay its penalty). `steps`: (name, Boolean)
+    columns the other expressions read, computed first so each condition (a regex, say)
+    is evaluated once rather than in every expression that words it."""
 
     fires: pl.Expr
     why: pl.Expr
     todo: pl.Expr
     shaky: pl.Expr = FALSE
+    steps: tuple[tuple[str, pl.Expr], ...] = ()
+
+
+class _Steps:
+    """Collects a rule's intermediate conditions as named columns (see Rule.steps)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.items: list[tuple[str, pl.Expr]] = []
+
+    def __call__(self, name: str, condition: pl.Expr) -> pl.Expr:
+        column = f"_{self.prefix}_{name}"
+        self.items.append((column, condition.fill_null(False)))
+        return pl.col(column)
 
 
 NEVER = Rule(FALSE, NO_WHY, NO_WHY)
@@ -73,9 +89,10 @@ def exec_lunch(rubric: Rubric, present: frozenset[str]) -> Rule:
         return NEVER
     rule = rubric.get("flags.exec_lunch")
     blank = rubric.get("text.blank_words")
+    step = _Steps("exec_lunch")
     target = pl.col("revenue_target").fill_null(0.0)
     backing = pl.sum_horizontal([pl.col(c).fill_null(0.0) for c in backing_cols])
-    fires = (target >= rule["min_target"]) & (backing < rule["max_backing"] * target)
+    fires = step("fires", (target >= rule["min_target"]) & (backing < rule["max_backing"] * target))
     behind = {
         ("pipeline",): pl.lit("Pipeline ") + money_text(pl.col("pipeline")),
         ("closed_revenue",): pl.lit("Closed ") + money_text(pl.col("closed_revenue")),
@@ -88,18 +105,21 @@ def exec_lunch(rubric: Rubric, present: frozenset[str]) -> Rule:
     if "target_market" in present:
         signs.append((pl.col("_unspecified"), pl.lit("no target market")))
     if "initiative" in present:
-        signs.append((is_blank(pl.col("initiative"), blank), pl.lit("no initiative")))
+        signs.append(
+            (step("no_initiative", is_blank(pl.col("initiative"), blank)), pl.lit("no initiative"))
+        )
     if "origin" in present:
         origin = pl.col("origin")
         signs.append(
             (
-                contains_any(origin, rubric.get("text.executive_origins")),
+                step("executive", contains_any(origin, rubric.get("text.executive_origins"))),
                 pl.lit("origin ") + quoted(origin, 40) + pl.lit(" reads like an executive meeting"),
             )
         )
     extra = _joined(signs)
     why = pl.concat_str([head, pl.lit("; ") + extra], ignore_nulls=True)
-    return Rule(fires, why, pl.lit("Reset the lunch number to what the pipeline supports"))
+    todo = pl.lit("Reset the lunch number to what the pipeline supports")
+    return Rule(fires, why, todo, steps=tuple(step.items))
 
 
 def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
@@ -127,6 +147,8 @@ def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
         shaky = quiet & ~no_market & pl.any_horizontal([pl.col(c).is_null() for c in results])
     else:
         quiet, days, shaky = FALSE, pl.lit(0), FALSE
+    step = _Steps("press_release")
+    no_market, quiet = step("no_market", no_market), step("quiet", quiet)
     fires = no_market | quiet
     reasons = [
         pl.when(no_market).then(pl.lit("no target market")),
@@ -141,7 +163,7 @@ def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
             (quiet, pl.lit("build pipeline behind the announcement")),
         ]
     )
-    return Rule(fires, when_text + pl.lit("; ") + why, todo, shaky)
+    return Rule(fires, when_text + pl.lit("; ") + why, todo, shaky, tuple(step.items))
 
 
 def specific(rubric: Rubric, text: pl.Expr) -> pl.Expr:
@@ -161,10 +183,11 @@ def vague_agenda(rubric: Rubric, present: frozenset[str]) -> Rule:
     blank or itself vague."""
     texts = [c for c in ("objective", "market_need") if c in present]
     phrases = rubric.get("text.vague_phrases")
+    step = _Steps("vague_agenda")
     vague, vague_why = FALSE, NO_WHY
     if texts:
         text = pl.concat_str([pl.col(c) for c in texts], separator=" | ", ignore_nulls=True)
-        vague = contains_any(text, phrases) & ~specific(rubric, text)
+        vague = step("vague", contains_any(text, phrases) & ~specific(rubric, text))
         label = "Objective" if texts == ["objective"] else "Agenda"
         vague_why = pl.when(vague).then(
             pl.lit(f"{label} ")
@@ -175,8 +198,12 @@ def vague_agenda(rubric: Rubric, present: frozenset[str]) -> Rule:
     if "partner_agenda" in present and "designated_tier" in present:
         agenda = pl.col("partner_agenda")
         invested = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
-        blank = invested & is_blank(agenda, rubric.get("text.blank_words"))
-        hollow = invested & ~blank & contains_any(agenda, phrases) & ~specific(rubric, agenda)
+        left_blank = invested & is_blank(agenda, rubric.get("text.blank_words"))
+        hollow = step(
+            "hollow",
+            invested & ~left_blank & contains_any(agenda, phrases) & ~specific(rubric, agenda),
+        )
+        blank = step("blank", left_blank)
         blank_agenda = blank | hollow
         agenda_why = (
             pl.when(blank)
@@ -203,7 +230,7 @@ def vague_agenda(rubric: Rubric, present: frozenset[str]) -> Rule:
             (blank_agenda, pl.lit("get the partner's agenda in writing")),
         ]
     )
-    return Rule(fires, why, todo)
+    return Rule(fires, why, todo, steps=tuple(step.items))
 
 
 def strategic_in_name_only(
@@ -249,10 +276,13 @@ def strategic_in_name_only(
         remedies.append("decide whether it still earns the strategic label")
     if not reasons:
         return NEVER
-    signs = [cond for cond, _ in reasons]
+    step = _Steps("strategic_in_name_only")
+    signs = [step(str(i), cond) for i, (cond, _) in enumerate(reasons)]
+    reasons = [(sign, words) for sign, (_, words) in zip(signs, reasons, strict=True)]
     fires = (pl.col("tier") == "strategic").fill_null(False) & pl.any_horizontal(signs)
     todo = _joined([(cond, pl.lit(remedy)) for cond, remedy in zip(signs, remedies, strict=True)])
-    return Rule(fires, pl.lit("Strategic label but ") + _joined(reasons), todo)
+    why = pl.lit("Strategic label but ") + _joined(reasons)
+    return Rule(fires, why, todo, steps=tuple(step.items))
 
 
 def why_bother(rubric: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
