@@ -37,6 +37,10 @@ RANK_ORDER = (
 TIER_LEVEL = {"strategic": 3, "tactical": 2, "casual": 1}
 _CLAIM_ORDER = ["_claim", *RANK_ORDER[0]]
 _CLAIM_DESC = [False, *RANK_ORDER[1]]
+_SLOT_COLUMNS = (
+    *RANK_ORDER[0],
+    *("partner_type", "tier", "initiative", "_score_high", "_in_grace", "_gtm", "_why_bother"),
+)
 
 
 def level(tier: pl.Expr) -> pl.Expr:
@@ -96,7 +100,10 @@ def recommend(
         # A market-dominance partner is promoted on business, not on connectors alone.
         business = pl.col("_business") > 0
 
-    candidates = strategic_candidates(rubric, ranked, present).with_columns(
+    # The slot-filling filters and sorts: on the columns it reads only (a wide frame's
+    # text and list columns would be copied at every step).
+    slots = ranked.select(*_SLOT_COLUMNS)
+    candidates = strategic_candidates(rubric, slots, present).with_columns(
         _claim=_claim(
             (pl.col("tier") == "strategic").fill_null(False), strategic_bar, margin, business
         )
@@ -109,7 +116,7 @@ def recommend(
     taken = strategic["row"].implode()
 
     holder_t = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
-    open_t = ranked.filter(
+    open_t = slots.filter(
         pl.col("_gtm") & ~pl.col("_why_bother") & ~pl.col("row").is_in(taken)
     ).with_columns(_claim=_claim(holder_t, tactical_bar, margin, pl.lit(True)))
     open_t = open_t.filter(pl.col("_claim").is_not_null()).sort(
@@ -133,7 +140,7 @@ def recommend(
     tactical = open_t.head(tiers["tactical_partners_max"])
 
     claims = pl.concat([strategic.select("row", "_claim"), tactical.select("row", "_claim")])
-    frame = ranked.join(claims, on="row", how="left", maintain_order="left")
+    frame = ranked.with_columns(_claim=along(ranked, claims))
     in_strategic = pl.col("row").is_in(strategic["row"].implode())
     in_tactical = pl.col("row").is_in(tactical["row"].implode())
     tier_expr = (
@@ -147,10 +154,10 @@ def recommend(
     )
     words = _Words(rubric, present, strategy, on_strategic, allowed)
     why = words.tier_why(strategic, tactical, in_strategic, in_tactical)
-    return (
-        frame.with_columns(recommended_tier=tier_expr, _tier_why=why).drop("_claim"),
-        strategy.with_tactical(names),
-    )
+    # Lazily, so the words shared by several branches are computed once (an eager
+    # `with_columns` skips common-subexpression elimination).
+    frame = frame.lazy().with_columns(recommended_tier=tier_expr, _tier_why=why).collect()
+    return frame.drop("_claim"), strategy.with_tactical(names)
 
 
 class _Words:
@@ -371,12 +378,9 @@ def actions(
         .otherwise(pl.col("unknown"))
     )
     # The cells to fill, worded for the few partners that collect only (list work is slow).
-    collecting = frame.filter(pl.col("action") == "collect")
-    frame = frame.join(
-        collecting.select("row", _fill=_fill_words(headers, present)),
-        on="row",
-        how="left",
-        maintain_order="left",
+    collecting = frame.select("row", "unknown", "action").filter(pl.col("action") == "collect")
+    frame = frame.with_columns(
+        _fill=along(frame, collecting.select("row", _fill=_fill_words(headers, present)))
     )
     fill = pl.col("_fill")
     resources = pl.col("_resources").fill_null("its dedicated resources")
@@ -445,9 +449,19 @@ def actions(
         )
         .otherwise(pl.lit("Keep at ") + designated)
     )
-    return frame.with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric)).drop(
-        "_fill"
+    frame = (
+        frame.lazy()
+        .with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric))
+        .collect()
     )
+    return frame.drop("_fill")
+
+
+def along(frame: pl.DataFrame, values: pl.DataFrame) -> pl.Series:
+    """The one column of `values` (row, value) lined up with `frame`'s rows (null where
+    absent). Joining the row numbers alone is far cheaper than joining a wide frame."""
+    name = values.columns[1]
+    return frame.select("row").join(values, on="row", how="left", maintain_order="left")[name]
 
 
 def _fill_words(headers: Mapping[str, str], present: frozenset[str]) -> pl.Expr:
