@@ -153,10 +153,23 @@ def recommend(
         .otherwise(pl.lit("casual"))
     )
     words = _Words(rubric, present, strategy, on_strategic, allowed)
-    why = words.tier_why(strategic, tactical, in_strategic, in_tactical)
+    why, casual = words.tier_why(strategic, tactical, in_strategic, in_tactical)
+    # The long reasons are worded only for the few partners that need them: not go to
+    # market, given a slot, or labelled strategic; everyone else is plain casual.
+    few = ~pl.col("_gtm") | in_strategic | in_tactical | (pl.col("tier") == "strategic")
+    few = few.fill_null(False)
+    worded = frame.lazy().filter(few).select("row", _tier_why=why).collect()
+    frame = frame.with_columns(_tier_why=along(frame, worded))
     # Lazily, so the words shared by several branches are computed once (an eager
     # `with_columns` skips common-subexpression elimination).
-    frame = frame.lazy().with_columns(recommended_tier=tier_expr, _tier_why=why).collect()
+    frame = (
+        frame.lazy()
+        .with_columns(
+            recommended_tier=tier_expr,
+            _tier_why=pl.when(few).then(pl.col("_tier_why")).otherwise(casual),
+        )
+        .collect()
+    )
     return frame.drop("_claim"), strategy.with_tactical(names)
 
 
@@ -217,7 +230,9 @@ class _Words:
         tactical: pl.DataFrame,
         in_strategic: pl.Expr,
         in_tactical: pl.Expr,
-    ) -> pl.Expr:
+    ) -> tuple[pl.Expr, pl.Expr]:
+        """The reasons for a partner's recommended tier: (for partners not go to market,
+        given a slot or labelled strategic; for the other, casual, partners)."""
         tiers = self.rubric.get("tiers")
         score = number_text(pl.col("score"), 0)
         designated = pl.col("tier")
@@ -291,7 +306,7 @@ class _Words:
         )
         kind = pl.col("relationship").str.replace("_", " ")
         listed = pl.lit("Listed, not judged: a ") + kind + pl.lit(" relationship, not go-to-market")
-        return (
+        why = (
             pl.when(~pl.col("_gtm"))
             .then(listed)
             .when(in_strategic)
@@ -313,8 +328,8 @@ class _Words:
                 + pl.lit("; not tactical: ")
                 + not_tactical
             )
-            .otherwise(sentence(pl.lit("Recommended casual: ") + not_tactical))
         )
+        return why, sentence(pl.lit("Recommended casual: ") + not_tactical)
 
 
 def actions(
