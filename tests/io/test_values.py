@@ -90,7 +90,7 @@ def test_a_column_of_fractions_is_scaled_to_points() -> None:
 
 
 def test_fractions_beside_percent_strings_are_scaled_and_strings_kept() -> None:
-    assert parsed("share_gain", ["0.05", "7%"]) == [5.0, 7.0]
+    assert parsed("sourced_share", ["0.05", "7%"]) == [5.0, 7.0]
 
 
 def test_whole_points_are_not_scaled() -> None:

@@ -208,13 +208,13 @@ def column_warnings(
             checks[f"unread|{col.header}"] = values.unread(col.field, cell, typed)
             if col.field in NEVER_NEGATIVE:
                 checks[f"negative|{col.header}"] = typed < 0
+    out = _fraction_warnings(table, columns, ref_sheet)
     if not checks:
-        return []
+        return out
     masks = table.select(e.fill_null(False).alias(k) for k, e in checks.items())
     counts = masks.select(pl.all().sum()).row(0, named=True)
     by_header = {c.header: c for c in columns}
     rows = table.get_column("row")
-    out: list[TrackerWarning] = []
     for key, n in counts.items():
         if not n:
             continue
@@ -225,6 +225,30 @@ def column_warnings(
         shown = list(zip(rows.gather(first).to_list(), cells.to_list(), strict=True))
         where = f"{ref_sheet}!{col.letter}{shown[0][0]}"
         out.append(TrackerWarning(where, _message(kind, col, int(n), shown)))
+    return out
+
+
+def _fraction_warnings(
+    table: pl.DataFrame, columns: Sequence[ColumnCells], ref_sheet: str
+) -> list[TrackerWarning]:
+    """One warning per points column read as typed that clearly holds fractions."""
+    out = []
+    for col in columns:
+        if col.field not in values.AS_TYPED:
+            continue
+        cells = table.get_column(col.written)
+        if not values.clearly_fractions(cells):
+            continue
+        filled = table.filter(values.cleaned(pl.col(col.written)).is_not_null())
+        row, cell = filled.select("row", col.written).row(0)
+        out.append(
+            TrackerWarning(
+                f"{ref_sheet}!{col.letter}{row}",
+                f"{col.header}: every value lies between -1 and 1 ({cell.strip()!r} in "
+                f"{col.letter}{row}): read as typed, in points; if they are fractions "
+                "(0.05 meaning 5 points), type them in points",
+            )
+        )
     return out
 
 

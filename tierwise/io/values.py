@@ -289,22 +289,41 @@ def _days_series(column: pl.Series) -> pl.Series:
     return frame.select(pl.coalesce(_FAST, _signed_value(factor))).to_series()
 
 
-def _percent_series(column: pl.Series) -> pl.Series:
+def _percent_frame(column: pl.Series) -> pl.DataFrame:
+    """`value` (the number, unit or not) and `plain` (where written without a unit)."""
     frame = _number_stages(
         column, r"[\s\u00a0,]", rf"^([-+]?){_NUMBER}(%|pp|pts?|points?|percent|pct)?$"
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         value=pl.coalesce(_FAST, _signed_value(pl.lit(1.0))),
         plain=pl.coalesce(
             _FAST, pl.when(_PARTS.struct.field("3").is_null()).then(_signed_value(pl.lit(1.0)))
         ),
     )
+
+
+# Whole-column test: every plain number within -1..1 and at least one fractional.
+_FRACTIONS: Final = (pl.col("plain").abs().max() <= 1) & (
+    pl.col("plain") != pl.col("plain").round()
+).any()
+
+
+def _percent_series(column: pl.Series) -> pl.Series:
     plain = pl.col("plain")
-    # Whole-column test: every plain number within -1..1 and at least one fractional.
-    fractions = (plain.abs().max() <= 1) & (plain != plain.round()).any()
     # Rounded so 0.55 reads as 55, not 55.00000000000001.
-    scaled = pl.when(plain.is_not_null() & fractions).then((pl.col("value") * 100).round(9))
-    return frame.select(scaled.otherwise(pl.col("value"))).to_series()
+    scaled = pl.when(plain.is_not_null() & _FRACTIONS).then((pl.col("value") * 100).round(9))
+    return _percent_frame(column).select(scaled.otherwise(pl.col("value"))).to_series()
+
+
+def _points_series(column: pl.Series) -> pl.Series:
+    return _percent_frame(column).get_column("value")
+
+
+def clearly_fractions(cells: pl.Series) -> bool:
+    """Every number of a column written without a unit lies within -1..1 and one of
+    them has a non-zero decimal part: the column probably holds fractions (0.05 for 5%)."""
+    found = _percent_frame(cells.cast(pl.String)).select(_FRACTIONS).item()
+    return bool(found)
 
 
 def _date_series(column: pl.Series) -> pl.Series:
@@ -371,6 +390,12 @@ def percent(text: pl.Expr) -> pl.Expr:
     return _per_value(_percent_series, pl.Float64())(text)
 
 
+def points(text: pl.Expr) -> pl.Expr:
+    """Percent points read as typed: "0.5" is half a point, as are "0.5%" and "+0.5pp"
+    (a share gain; see `clearly_fractions` for the warning on columns of fractions)."""
+    return _per_value(_points_series, pl.Float64())(text)
+
+
 def date_value(text: pl.Expr) -> pl.Expr:
     """Excel dates, serials and date strings ("2026-03-15", "15/03/2026", "Mar 15, 2026",
     "2026-03-15 00:00:00") -> Date."""
@@ -435,6 +460,10 @@ def text(value: pl.Expr) -> pl.Expr:
     return cleaned(value)
 
 
+# Percent fields read as typed, never scaled from fractions: a share gain of 0.5 is half
+# a point, not 50 (a fraction is a share of something; a gain in points has no whole).
+AS_TYPED: Final = ("share_gain",)
+
 _PARSERS: Final[dict[str, Callable[[pl.Expr], pl.Expr]]] = {
     "text": text,
     "label": text,
@@ -453,6 +482,8 @@ _PARSERS: Final[dict[str, Callable[[pl.Expr], pl.Expr]]] = {
 
 def parse(field: str, value: pl.Expr) -> pl.Expr:
     """The typed expression of a canonical field, from its cells as text."""
+    if field in AS_TYPED:
+        return points(value)
     return _PARSERS[FIELD_KINDS[field]](value)
 
 
