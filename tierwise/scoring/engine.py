@@ -326,18 +326,13 @@ def score(
                 [pl.concat_str(cut or [pl.lit("")], separator=", ", ignore_nulls=True), capped],
                 ignore_nulls=True,
             ),
-            **{
-                f"_why_{code}": pl.when(fired_col[code]).then(rule.why)
-                for code, rule in fired.items()
-            },
-            _remedy=pl.concat_str(
-                [pl.when(fired_col[code]).then(rule.todo) for code, rule in fired.items()],
-                separator="; ",
-                ignore_nulls=True,
-            ),
         )
-        .with_columns(_remedy=sentence(pl.col("_remedy")))
         .with_columns(stated_columns(rubric, present))
+    )
+    lf = (
+        _worded(lf.collect(), fired)
+        .lazy()
+        .with_columns(_remedy=sentence(pl.col("_remedy")))
         .with_columns(_why_head=_why_head(rubric, which))
     )
 
@@ -381,6 +376,23 @@ def score(
         strategy=strategy,
     )
     return Scored(partners, portfolio, warnings)
+
+
+def _worded(frame: pl.DataFrame, fired: Mapping[str, rules.Rule]) -> pl.DataFrame:
+    """`_why_<code>` (the reason of each flag) and `_remedy` (what to do about them all),
+    worded only on the rows where the flag fired: most partners fire few flags."""
+    at = frame.lazy().with_row_index("_at")
+    words: dict[str, pl.Series] = {}
+    for code, rule in fired.items():
+        few = at.filter(pl.col(f"_{code}")).select("_at", why=rule.why, todo=rule.todo)
+        done = few.collect()
+        for name, column in ((f"_why_{code}", "why"), (f"_todo_{code}", "todo")):
+            empty = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+            words[name] = empty.scatter(done["_at"], done[column].cast(pl.String))
+    todo = [pl.col(f"_todo_{code}") for code in fired]
+    frame = frame.with_columns(**words)
+    remedy = pl.concat_str(todo, separator="; ", ignore_nulls=True)
+    return frame.with_columns(_remedy=remedy).drop(f"_todo_{code}" for code in fired)
 
 
 def _less(value: pl.Expr, penalty: pl.Expr) -> pl.Expr:
