@@ -346,8 +346,8 @@ def score(
     data = lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]).collect()
     data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
     data = actions(data, rubric, present, headers or {})
-    data = data.lazy().with_columns(why=text_list(["_why_head", "_tier_why", "_action_why"]))
-    data = data.collect()
+    why = text_list(["_why_head", "_tier_why", "_action_why"])
+    data = data.lazy().with_columns(why=why).collect()  # lazily: the joined text once
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
