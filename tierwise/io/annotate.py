@@ -325,7 +325,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
     """Tierwise's cells per worksheet row, made in batches as the sheet streams past
     (rows are asked for in ascending order), so memory does not grow with the rows."""
 
-    _BATCH = 5000
+    _BATCH = 25_000
 
     def __init__(
         self,
@@ -361,11 +361,13 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
         part = self._frame.slice(start, self._BATCH).select(
             "row", *[e.alias(f"_{i}") for i, (_, e) in enumerate(self._groups)]
         )
-        cols = [c for c, _ in self._groups]
-        self._batch = {
-            r: [(c, x.encode("utf-8")) for c, x in zip(cols, xmls, strict=True)]
-            for r, *xmls in part.iter_rows()
-        }
+        xmls = [
+            [(c, x) for x in part[f"_{i}"].cast(pl.Binary).to_list()]
+            for i, (c, _) in enumerate(self._groups)
+        ]
+        self._batch = dict(
+            zip(part["row"].to_list(), map(list, zip(*xmls, strict=True)), strict=True)
+        )
 
 
 _ILLEGAL_RE: Final = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{FFFE}\\x{FFFF}]"

@@ -31,6 +31,9 @@ _COLS: Final = re.compile(
 _COL: Final = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>(?:\s*</(?:[\w.-]+:)?col>)?", re.S)
 _ROW_NUMBER: Final = re.compile(rb"""<(?:[\w.-]+:)?row\b(?:[^>]*?\br\s*=\s*["'](\d+)["'])?""")
 _MERGE_REF: Final = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_ROW_END: Final = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
+_ROW_R: Final = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_SHEETDATA_END: Final = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
 _AUTOFILTER: Final = re.compile(
     rb"""(<(?:[\w.-]+:)?autoFilter\b[^>]*?\bref\s*=\s*["'])([^"']*)["']"""
 )
@@ -46,12 +49,15 @@ class SheetEdit:
     columns: the 1-based columns Tierwise owns on this sheet.
     widths: column -> width in characters, for <cols>.
     autofilter: the new range of the sheet's autofilter (None: left as it is).
+    free_from: when set, columns from this one on were taken to hold no user content
+        but in `columns` (placed without a scan): the edit checks it as it streams.
     """
 
     cells: dict[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
     autofilter: str | None = None
+    free_from: int = 0
 
 
 def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
@@ -59,7 +65,12 @@ def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
 
 
 def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
-    """Yield the partner sheet part with `edit` applied, copying every other byte."""
+    """Yield the partner sheet part with `edit` applied, copying every other byte.
+
+    The rows are read in chunks of whole rows; each chunk is spliced in one pass over
+    its row boundaries (`_Splicer`). With `edit.free_from` set, a chunk holding user
+    content in a column from it on (other than `edit.columns`), or rows out of order,
+    raises `NeedsScan`: the placement was made without a scan of the sheet."""
     buf = b""
     while True:
         chunk = source.read(CHUNK)
@@ -71,70 +82,188 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         raise TierwiseError("the partner sheet has no sheetData element; the file is damaged")
     root = _ROOT.search(buf)
     prefix = (root.group(1) + b":") if root and root.group(1) else b""
-    head = _edit_head(buf[: start.start()], edit, prefix)
-    yield head
-    rows_wanted = sorted(edit.cells)
+    yield _edit_head(buf[: start.start()], edit, prefix)
+    splicer = _Splicer(edit, prefix)
     if start.group(1) == b"/":  # <sheetData/>: no rows at all
         yield b"<" + prefix + b"sheetData>"
-        yield from (_new_row(r, edit.cells[r], prefix) for r in rows_wanted)
+        yield splicer.rest()
         yield b"</" + prefix + b"sheetData>"
         yield _edit_tail(buf[start.end() :] + source.read(), edit)
         return
     yield buf[start.start() : start.end()]
     buf = buf[start.end() :]
-    end_re = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
-    row_end = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
-    pending = 0  # index into rows_wanted
-    last_row = 0
+    row_close = b"</" + prefix + b"row>"
     eof = False
-    pos = 0
     while True:
-        m = _ROW_START.search(buf, pos)
-        # Look for the end of sheetData only up to the next row, or scanning would be
-        # quadratic in the number of rows.
-        end = end_re.search(buf, pos, m.start() if m is not None else len(buf))
+        at = buf.find(b"sheetData")
+        end = _SHEETDATA_END.search(buf, max(at - 64, 0)) if at >= 0 else None
         if end is not None:
-            while pending < len(rows_wanted):
-                yield _new_row(rows_wanted[pending], edit.cells[rows_wanted[pending]], prefix)
-                pending += 1
-            yield buf[pos : end.end()]
+            yield splicer.splice(buf[: end.start()])
+            yield splicer.rest()
             # What follows the rows (merged cells, autofilter, page set-up...) is small.
-            yield _edit_tail(buf[end.end() :] + source.read(), edit)
+            yield _edit_tail(buf[end.start() :] + source.read(), edit)
             return
-        closing = None
-        if m is not None and m.group(2) != b"/":
-            closing = row_end.search(buf, m.end())
-        if m is None or (m.group(2) != b"/" and closing is None):
-            if eof:
+        cut = buf.rfind(row_close) + len(row_close) if len(buf) > CHUNK or eof else 0
+        if cut >= len(row_close):
+            yield splicer.splice(buf[:cut])
+            buf = buf[cut:]
+        elif eof:
+            raise TierwiseError("the partner sheet ends inside a row; the file is damaged")
+        chunk = source.read(CHUNK)
+        eof = not chunk
+        buf += chunk
+
+
+class NeedsScan(Exception):
+    """The streamed edit met a sheet its placement did not expect (user content in
+    Tierwise's new columns, or rows out of order): place the columns after a scan."""
+
+
+class _Splicer:
+    """Tierwise's cells spliced into chunks of whole rows, in one pass over each chunk's
+    row boundaries: the usual row (its cells in order, all left of Tierwise's) takes the
+    new cells just before its end tag; any other row goes through `_edit_row`."""
+
+    def __init__(self, edit: SheetEdit, prefix: bytes) -> None:
+        self.edit = edit
+        self.prefix = prefix
+        self.wanted = sorted(edit.cells)
+        self.pending = 0  # index into wanted
+        self.last_row = 0
+        self.span_end = max(edit.columns, default=0)
+        self.row_tag = b"<" + prefix + b"row"
+        self.row_close = b"</" + prefix + b"row>"
+        self.cell_r = b"<" + prefix + b'c r="'
+        self.fast_row = re.compile(b"<" + re.escape(prefix) + rb'row r="(\d+)"[^>]*?(/?)>', re.S)
+        self.guard = columns_from(edit.free_from) if edit.free_from else None
+        self.columns: dict[bytes, int] = {}
+
+    def rest(self) -> bytes:
+        """New rows for the wanted rows not met yet."""
+        out = [self._new_row(r) for r in self.wanted[self.pending :]]
+        self.pending = len(self.wanted)
+        return b"".join(out)
+
+    def splice(self, region: bytes) -> bytes:
+        if self.guard is not None:
+            taken = {self._column(x) for x in _filled_letters(region, self.prefix, self.guard)}
+            if taken - self.edit.columns:
+                raise NeedsScan
+        rows = list(self.fast_row.finditer(region))
+        tag = self.row_tag
+        if (
+            len(rows) != region.count(tag)
+            or b"extLst" in region
+            or b"<" + self.prefix + b"c>" in region
+        ):
+            return self._general(region)
+        out: list[bytes] = []
+        pos = 0
+        wanted, cells = self.wanted, self.edit.cells
+        for i, m in enumerate(rows):
+            number = int(m.group(1))
+            if number <= self.last_row and self.guard is not None:
+                raise NeedsScan
+            self.last_row = number
+            while self.pending < len(wanted) and wanted[self.pending] < number:
+                out += [region[pos : m.start()], self._new_row(wanted[self.pending])]
+                pos = m.start()
+                self.pending += 1
+            if self.pending == len(wanted) or wanted[self.pending] != number:
+                continue
+            self.pending += 1
+            ours = cells[number]
+            start, end = m.span()
+            attrs = region[start + len(tag) : end - 1 - len(m.group(2))]
+            if m.group(2):  # <row .../>
+                close = inner_end = end
+            else:
+                until = rows[i + 1].start() if i + 1 < len(rows) else len(region)
+                inner_end = region.rfind(self.row_close, end, until)
+                close = inner_end + len(self.row_close)
+            out.append(region[pos:start])
+            pos = close
+            if self._after_last_cell(region, end, inner_end, ours[0][0]):
+                body = b"".join(_prefixed(x, self.prefix) for _, x in ours)
+                if b"spans" in attrs:
+                    attrs = _widen_spans(attrs, ours, self.span_end)
+                row = b"%s%s>%s%s%s" % (tag, attrs, region[end:inner_end], body, self.row_close)
+            else:
+                row = _edit_row(
+                    number,
+                    attrs,
+                    region[end:inner_end],
+                    ours,
+                    self.edit.columns,
+                    self.prefix,
+                    self.span_end,
+                )
+            out.append(row)
+        out.append(region[pos:])
+        return b"".join(out)
+
+    def _after_last_cell(self, region: bytes, start: int, end: int, column: int) -> bool:
+        """Whether the row's cells (region[start:end]) all lie left of `column`, read
+        from its last cell (cells come in column order)."""
+        last_at = region.rfind(self.cell_r, start, end)
+        if last_at < 0:
+            return region.find(b"<" + self.prefix + b"c", start, end) < 0
+        if region.find(b"<" + self.prefix + b"c", last_at + 1, end) >= 0:
+            return False  # a cell written another way follows it
+        at = last_at + len(self.cell_r)
+        ref = region[at : region.find(b'"', at, end)]
+        letters = ref.rstrip(b"0123456789")
+        return bool(letters) and self._column(letters) < column
+
+    def _column(self, letters: bytes) -> int:
+        found = self.columns.get(letters)
+        if found is None:
+            found = self.columns[letters] = column_number(letters)
+        return found
+
+    def _new_row(self, number: int) -> bytes:
+        return _new_row(number, self.edit.cells[number], self.prefix)
+
+    def _general(self, region: bytes) -> bytes:
+        """Any layout: each row found by pattern, its cells merged with Tierwise's."""
+        out: list[bytes] = []
+        wanted, cells = self.wanted, self.edit.cells
+        pos = 0
+        while (m := _ROW_START.search(region, pos)) is not None:
+            closing = None if m.group(2) == b"/" else _ROW_END.search(region, m.end())
+            if closing is None and m.group(2) != b"/":
                 raise TierwiseError("the partner sheet ends inside a row; the file is damaged")
-            chunk = source.read(CHUNK)
-            eof = not chunk
-            buf = buf[pos:] + chunk
-            pos = 0
-            continue
-        row_end_at = m.end() if closing is None else closing.end()
-        attrs = m.group(1)
-        r_match = re.search(rb"""\br\s*=\s*["'](\d+)["']""", attrs)
-        number = int(r_match.group(1)) if r_match else last_row + 1
-        last_row = number
-        while pending < len(rows_wanted) and rows_wanted[pending] < number:
-            yield buf[pos : m.start()]
-            pos = m.start()
-            yield _new_row(rows_wanted[pending], edit.cells[rows_wanted[pending]], prefix)
-            pending += 1
-        if pending < len(rows_wanted) and rows_wanted[pending] == number:
-            yield buf[pos : m.start()]
-            inner = b"" if closing is None else buf[m.end() : closing.start()]
-            yield _edit_row(
-                number, attrs, inner, edit.cells[number], edit.columns, prefix, max(edit.columns)
-            )
-            pending += 1
-        else:
-            yield buf[pos:row_end_at]
-        pos = row_end_at
-        if pos > CHUNK:
-            buf = buf[pos:]
-            pos = 0
+            row_end = m.end() if closing is None else closing.end()
+            attrs = m.group(1)
+            r_match = _ROW_R.search(attrs)
+            number = int(r_match.group(1)) if r_match else self.last_row + 1
+            if number <= self.last_row and self.guard is not None:
+                raise NeedsScan
+            self.last_row = number
+            while self.pending < len(wanted) and wanted[self.pending] < number:
+                out += [region[pos : m.start()], self._new_row(wanted[self.pending])]
+                pos = m.start()
+                self.pending += 1
+            if self.pending < len(wanted) and wanted[self.pending] == number:
+                inner = b"" if closing is None else region[m.end() : closing.start()]
+                out.append(region[pos : m.start()])
+                out.append(
+                    _edit_row(
+                        number,
+                        attrs,
+                        inner,
+                        cells[number],
+                        self.edit.columns,
+                        self.prefix,
+                        self.span_end,
+                    )
+                )
+                self.pending += 1
+            else:
+                out.append(region[pos:row_end])
+            pos = row_end
+        out.append(region[pos:])
+        return b"".join(out)
 
 
 def _edit_tail(tail: bytes, edit: SheetEdit) -> bytes:

@@ -75,10 +75,17 @@ def _calamine_sheets(path: Path) -> list[str]:
 
 
 # A cell reference past column XFD, or a row number of 7 digits or more (checked below).
+# The patterns start with the literal r=" so the regex engine skips ahead fast; the
+# general ones run only on a chunk that writes a reference another way.
 _PAST_XFD: Final = re.compile(
+    rb'r="(?:[Xx][Ff][E-Ze-z]|[Xx][G-Zg-z][A-Za-z]|[YZyz][A-Za-z]{2}|[A-Za-z]{4,})\d'
+)
+_BIG_ROW: Final = re.compile(rb'r="[A-Za-z]{0,3}(\d{7,})"')
+_PAST_XFD_ANY: Final = re.compile(
     rb"""\br\s*=\s*["'](?:XF[E-Z]|X[G-Z][A-Z]|[YZ][A-Z]{2}|[A-Z]{4,})\d""", re.I
 )
-_BIG_ROW: Final = re.compile(rb"""\br\s*=\s*["'][A-Z]{0,3}(\d{7,})["']""", re.I)
+_BIG_ROW_ANY: Final = re.compile(rb"""\br\s*=\s*["'][A-Z]{0,3}(\d{7,})["']""", re.I)
+_ODD_REFS: Final = (b"r='", b"r =", b"r= ", b"r\t", b"r\n", b"r\r")
 
 
 def _past_the_limits(path: Path, unchanged: set[str]) -> list[str]:
@@ -92,12 +99,21 @@ def _past_the_limits(path: Path, unchanged: set[str]) -> list[str]:
                 carry = b""
                 while chunk := fh.read(1 << 20):
                     data = carry + chunk
-                    rows = (int(m.group(1)) for m in _BIG_ROW.finditer(data))
-                    if _PAST_XFD.search(data) or any(r > MAX_ROWS for r in rows):
+                    if _has_far_cell(data):
                         found.append(f"{info.filename} has a cell past XFD{MAX_ROWS}")
                         break
                     carry = data[-64:]
     return found
+
+
+def _has_far_cell(data: bytes) -> bool:
+    patterns = [(_PAST_XFD, _BIG_ROW)]
+    if any(odd in data for odd in _ODD_REFS):
+        patterns.append((_PAST_XFD_ANY, _BIG_ROW_ANY))
+    for past_xfd, big_row in patterns:
+        if past_xfd.search(data) or any(int(m) > MAX_ROWS for m in big_row.findall(data)):
+            return True
+    return False
 
 
 def schema_errors(path: Path, unchanged: set[str], original: Path | None = None) -> list[str]:
