@@ -7,6 +7,7 @@ without the reader or the scorer.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import json
@@ -52,9 +53,16 @@ from tierwise.io.package import (
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
-from tierwise.io.sheetstream import SheetEdit, edit_sheet_stream, rows_in_order, scan_sheet
+from tierwise.io.sheetstream import (
+    NeedsScan,
+    SheetEdit,
+    SheetScan,
+    edit_sheet_stream,
+    rows_in_order,
+    scan_sheet,
+)
 from tierwise.io.styles import StyleBook
-from tierwise.io.tracker import column_letter
+from tierwise.io.tracker import SheetTails, column_letter
 from tierwise.io.verify import verify_workbook
 
 if TYPE_CHECKING:
@@ -195,6 +203,7 @@ def annotate_package(
     sheets: Sequence[SheetSpec] = (),
     hidden_sheets: Sequence[SheetSpec] = (),
     log: Sequence[LogEntry] = (),
+    tails: SheetTails | None = None,
 ) -> dict[str, int]:
     """Copy the package `src` to `out` with Tierwise's columns on `sheet`.
 
@@ -204,8 +213,47 @@ def annotate_package(
     existing: "Tierwise: ..." header -> column already on the sheet (updated in place).
     sheets / hidden_sheets: sheets to add or replace (hidden ones are very hidden).
     log: entries appended to the "Tierwise Log" sheet.
+    tails: the sheets' merged cells and autofilters, as the reader's safety check found
+        them. The sheet is then not scanned before the write: the write checks, as it
+        streams, that no column from `first_column` on holds the user's content (and
+        that rows come in order), and is made again after a scan when one does.
     Returns header -> column used. Writes `out` directly (callers make it atomic).
     """
+    once = functools.partial(
+        _annotate_once,
+        src,
+        out,
+        sheet=sheet,
+        header_row=header_row,
+        values=values,
+        first_column=first_column,
+        existing=existing,
+        sheets=sheets,
+        hidden_sheets=hidden_sheets,
+        log=log,
+    )
+    if tails is not None:
+        try:
+            return once(tails)
+        except NeedsScan:
+            pass
+    return once(None)
+
+
+def _annotate_once(
+    src: Path,
+    out: Path,
+    tails: SheetTails | None,
+    *,
+    sheet: str,
+    header_row: int,
+    values: pl.DataFrame,
+    first_column: int,
+    existing: Mapping[str, int] | None,
+    sheets: Sequence[SheetSpec],
+    hidden_sheets: Sequence[SheetSpec],
+    log: Sequence[LogEntry],
+) -> dict[str, int]:
     with Package(src) as pkg:
         entry = pkg.sheet(sheet)
         if entry is None or not entry.part or not pkg.has(entry.part):
@@ -231,13 +279,19 @@ def annotate_package(
         # Never write over a user's cell: new columns go right of every filled cell,
         # even in a column the reader saw no header for, and clear of merged ranges
         # and pivot tables.
-        with pkg.open(entry.part) as fh:
-            scan = scan_sheet(fh, frozenset(existing.values()), from_column=first_column)
+        tail = tails.get(src, entry.part) if tails is not None else None
+        if tail is None:
+            with pkg.open(entry.part) as fh:
+                scan = scan_sheet(fh, frozenset(existing.values()), from_column=first_column)
+        else:
+            scan = SheetScan(first_column - 1, tail.merged, tail.autofilter, rows_in_order=True)
         blocked = [a for a in map(parse_area, scan.merged) if a] + pivot_areas(pkg, entry)
         start = clear_start(max(first_column, scan.last_column + 1), header_row, blocked)
         placed = _place_columns(start, existing)
         check_limits(placed.values(), values["row"].drop_nulls(), f"{src} ({sheet})")
         edit = _sheet_edit(values, header_row, placed, styles, keep=frozenset(keep))
+        if tail is not None:
+            edit.free_from, edit.ignore = first_column, frozenset(existing.values())
         # The user's table, autofilter and print area widen over Tierwise's columns, so
         # a sort moves them with the rows.
         autofilter = parse_area(scan.autofilter) if scan.autofilter else None
@@ -627,6 +681,7 @@ def write_annotated(
                 sheets=sheets,
                 hidden_sheets=hidden,
                 log=log_entries,
+                tails=source.sheet_tails if base == src else None,
             )
 
         write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet], original=base))

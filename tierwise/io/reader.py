@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -87,7 +87,7 @@ def read_tracker(
     stored_row = (
         setup.get("header_row") if not mapping and chosen.name == setup.get("sheet") else None
     )
-    return _read_table(
+    tracker = _read_table(
         path,
         check.format,
         chosen,
@@ -98,6 +98,9 @@ def read_tracker(
         warnings=warnings,
         setup=setup,
     )
+    if check.sheet_tails is None:
+        return tracker
+    return replace(tracker, source=replace(tracker.source, sheet_tails=check.sheet_tails))
 
 
 def _stored_mapping(setup: dict, warnings: list[TrackerWarning]) -> dict[str, str]:

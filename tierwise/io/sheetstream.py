@@ -12,7 +12,7 @@ from lxml import etree
 
 from tierwise.errors import TierwiseError
 from tierwise.io import xmlsafe
-from tierwise.io.tracker import column_letter, column_number, columns_from
+from tierwise.io.tracker import SheetTail, column_letter, column_number, columns_from
 
 CHUNK: Final = 1 << 20
 _ROOT: Final = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
@@ -50,7 +50,8 @@ class SheetEdit:
     widths: column -> width in characters, for <cols>.
     autofilter: the new range of the sheet's autofilter (None: left as it is).
     free_from: when set, columns from this one on were taken to hold no user content
-        but in `columns` (placed without a scan): the edit checks it as it streams.
+        but in `ignore` (Tierwise's own; placed without a scan): the edit checks it as it
+        streams, and raises NeedsScan when they do.
     """
 
     cells: dict[int, list[tuple[int, bytes]]]
@@ -58,6 +59,7 @@ class SheetEdit:
     widths: dict[int, float]
     autofilter: str | None = None
     free_from: int = 0
+    ignore: frozenset[int] = frozenset()
 
 
 def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
@@ -147,7 +149,7 @@ class _Splicer:
     def splice(self, region: bytes) -> bytes:
         if self.guard is not None:
             taken = {self._column(x) for x in _filled_letters(region, self.prefix, self.guard)}
-            if taken - self.edit.columns:
+            if taken - self.edit.ignore:
                 raise NeedsScan
         rows = list(self.fast_row.finditer(region))
         tag = self.row_tag
@@ -332,6 +334,20 @@ def scan_sheet(
             break
     columns = {column_number(x) for x in letters} - ignore
     return SheetScan(max(columns, default=from_column - 1), merged, autofilter, in_order)
+
+
+def read_tail(part: bytes) -> SheetTail | None:
+    """The merged cells and autofilter of a whole sheet part (they follow its rows);
+    None when it has no end of sheetData."""
+    at = part.rfind(b"sheetData")
+    if at < 0:
+        return None
+    tail = part[at:]
+    found = _AUTOFILTER.search(tail)
+    return SheetTail(
+        [m.decode("ascii", "replace") for m in _MERGE_REF.findall(tail)],
+        found.group(2).decode("ascii", "replace") if found else None,
+    )
 
 
 def rows_in_order(part: bytes, where: str) -> bytes:

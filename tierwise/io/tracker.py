@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -16,6 +18,43 @@ class TrackerWarning:
 
     where: str
     message: str
+
+
+@dataclass(frozen=True)
+class SheetTail:
+    """What follows a sheet's rows that placing Tierwise's columns needs: the ranges of
+    its merged cells ("B2:D2") and of its autofilter."""
+
+    merged: list[str]
+    autofilter: str | None
+
+
+@dataclass(frozen=True)
+class SheetTails:
+    """The tails of a workbook's sheets, by part name, as the safety check read them
+    (it inflates every sheet anyway), so the writer need not read a sheet twice."""
+
+    stamp: tuple[int, int]  # the file's size and modification time then
+    parts: dict[str, SheetTail]
+
+    @staticmethod
+    def stamp_of(path: str | Path) -> tuple[int, int]:
+        st = os.stat(path)
+        return st.st_size, st.st_mtime_ns
+
+    def get(self, path: str | Path, part: str) -> SheetTail | None:
+        """The tail of `part`, if the file at `path` is still the one that was read."""
+        try:
+            if self.stamp_of(path) != self.stamp:
+                return None
+        except OSError:
+            return None
+        return self.parts.get(part_key(part))
+
+
+def part_key(name: str) -> str:
+    """A zip part name as compared: forward slashes, no leading one, lower case."""
+    return name.replace("\\", "/").lstrip("/").lower()
 
 
 @dataclass(frozen=True)
@@ -38,6 +77,8 @@ class Source:
     # Tierwise's own columns found on the header row of an annotated workbook:
     # "Tierwise: score" -> 1-based column. Empty on a tracker never annotated.
     tierwise_columns: dict[str, int] = field(default_factory=dict)
+    # The sheets' merged cells and autofilters, from the safety check (None: not known).
+    sheet_tails: SheetTails | None = None
 
     def to_json(self) -> dict:
         return {
