@@ -51,7 +51,7 @@ def _current_rss_mb() -> float:
 
 
 def child_write(path: str, repeat: int) -> dict:
-    from tierwise.io.annotate import write_annotated
+    from tierwise.outputs import write_annotated
     from tierwise.pipeline import evaluate
 
     ev = evaluate(path)

@@ -76,9 +76,13 @@ def run(tracker: Path) -> list[dict]:
     stages.mark("import polars")
     import fastexcel  # noqa: F401
 
-    from tierwise import cli  # noqa: F401
+    from tierwise import (
+        cli,  # noqa: F401
+        outputs,
+    )
     from tierwise.io import annotate, reader, safety
-    from tierwise.pipeline import Evaluation, result_json_parts
+    from tierwise.pipeline import Evaluation
+    from tierwise.report.document import result_json_parts
     from tierwise.scoring import score
     from tierwise.scoring.rubric import load_rubric
 
@@ -96,7 +100,7 @@ def run(tracker: Path) -> list[dict]:
     size = sum(len(part) for part in result_json_parts(ev))
     stages.mark(f"JSON document ({size / 1e6:.1f} MB)")
     with tempfile.TemporaryDirectory() as folder:
-        annotate.write_annotated(ev, Path(folder) / "out.xlsx")
+        outputs.write_annotated(ev, Path(folder) / "out.xlsx")
     stages.mark("write_annotated, of which:")
     return stages.rows
 

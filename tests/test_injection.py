@@ -68,7 +68,7 @@ def starts_like_formula(text: str) -> bool:
 @pytest.fixture
 def annotated(hostile: Path, tmp_path: Path) -> Path:
     """The hostile tracker written back with hostile decision notes and log entries."""
-    from tierwise.io.annotate import write_annotated
+    from tierwise.outputs import write_annotated
 
     ev = evaluate(hostile, as_of=AS_OF)
     rows = ev.scored.partners["row"].to_list()

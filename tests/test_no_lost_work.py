@@ -81,7 +81,7 @@ def test_rescoring_an_annotated_file_never_writes_over_it(src: Path) -> None:
 
 
 def test_the_annotated_default_output_is_never_the_input(src: Path) -> None:
-    from tierwise.io.annotate import default_output
+    from tierwise.outputs import default_output
 
     annotated = src.with_name("tracker.tierwise.xlsx")
     annotated.write_bytes(src.read_bytes())
@@ -90,7 +90,7 @@ def test_the_annotated_default_output_is_never_the_input(src: Path) -> None:
 
 
 def test_write_annotated_refuses_its_own_input(src: Path) -> None:
-    from tierwise.io.annotate import write_annotated
+    from tierwise.outputs import write_annotated
 
     before = src.read_bytes()
     with pytest.raises(TierwiseError, match="never overwrites"):
@@ -110,6 +110,7 @@ def _old_target(src: Path) -> Path:
 def test_a_failed_check_leaves_the_old_output_and_no_temp_file(
     src: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from tierwise import outputs
     from tierwise.io import annotate
 
     out = _old_target(src)
@@ -120,7 +121,7 @@ def test_a_failed_check_leaves_the_old_output_and_no_temp_file(
 
     monkeypatch.setattr(annotate, "verify_workbook", broken)
     with pytest.raises(TierwiseError, match="simulated"):
-        annotate.write_annotated(evaluate(src, as_of=AS_OF), out)
+        outputs.write_annotated(evaluate(src, as_of=AS_OF), out)
     assert out.read_bytes() == OLD
     assert leftovers(src.parent) == []
 
@@ -129,6 +130,7 @@ def test_a_failed_check_leaves_the_old_output_and_no_temp_file(
 def test_an_interrupted_write_leaves_the_old_output_and_no_half_file(
     src: Path, monkeypatch: pytest.MonkeyPatch, interruption: type[BaseException]
 ) -> None:
+    from tierwise import outputs
     from tierwise.io import annotate
 
     out = _old_target(src)
@@ -142,7 +144,7 @@ def test_an_interrupted_write_leaves_the_old_output_and_no_half_file(
 
     monkeypatch.setattr(annotate, "annotate_package", half_then_stop)
     with pytest.raises(interruption):
-        annotate.write_annotated(evaluate(src, as_of=AS_OF), out)
+        outputs.write_annotated(evaluate(src, as_of=AS_OF), out)
     assert out.read_bytes() == OLD
     assert leftovers(src.parent) == []
 

@@ -17,7 +17,7 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tierwise.io.annotate import write_annotated
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
 
 AS_OF = date(2026, 10, 31)

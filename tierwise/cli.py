@@ -271,6 +271,7 @@ def score(
     several, a one-line summary each. Exits 1 if any file failed, after trying all.
     """
     from tierwise import batch
+    from tierwise.outputs import plan_outputs
 
     options = batch.Options(
         sheet=parse_sheet(sheet),
@@ -290,7 +291,7 @@ def score(
             click.echo(shown(outcome.report()))
         return
     write = fmt is not None or output is not None or not as_json
-    targets = batch.plan_outputs(paths, output, fmt or "xlsx") if write else {}
+    targets = plan_outputs(paths, output, fmt or "xlsx") if write else {}
     failed = 0
     docs = []
     show = sys.stderr.isatty() and len(paths) > 1 and not as_json
@@ -372,10 +373,10 @@ def template(out: Path, force: bool, rubric: Path | None) -> None:
     type, an example row, and a "Rules of engagement" sheet for the three tiers (limits
     taken from the rubric).
     """
-    from tierwise.io.template import write_template
+    from tierwise.outputs import write_template
     from tierwise.scoring.rubric import load_rubric
 
-    write_template(out, force=force, rubric=load_rubric(rubric))
+    write_template(out, load_rubric(rubric), force=force)
     click.echo(f"Wrote {out}")
 
 

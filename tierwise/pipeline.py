@@ -5,17 +5,11 @@ The CLI and the TUI both call `evaluate`; neither parses cells nor scores on its
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import polars as pl
-
-from tierwise import __version__
-from tierwise.fields import MOTIVATIONS
 from tierwise.io.reader import read_tracker, setup_unusable
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import score
@@ -79,58 +73,3 @@ def evaluate(
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
     day = as_of or date.today()
     return Evaluation(tracker, rubric, day, _judge(tracker, rubric, day))
-
-
-def partners_json(ev: Evaluation) -> bytes:
-    """The `partners` array of CONTRACT.md's JSON document, as compact UTF-8 JSON.
-
-    polars serialises it (a Python loop over 100k partners' dicts, then `json.dumps`,
-    was most of `score --json`'s time); non-finite numbers become null, as JSON wants."""
-    partners = ev.scored.partners
-    blank = pl.lit(None, pl.String)
-    present = set(partners.columns)
-    table = partners.select(
-        "row",
-        "partner",
-        *(
-            pl.col(c) if c in present else blank.alias(c)
-            for c in ("partner_type", "designated_tier")
-        ),
-        "recommended_tier",
-        "action",
-        "score",
-        pl.struct(*MOTIVATIONS).alias("motivations"),
-        *(pl.col(c).fill_null(pl.lit([], pl.List(pl.String))) for c in ("flags", "why")),
-    ).join(
-        ev.tracker.decisions.select("row", "decision", "decision_note"),
-        on="row",
-        how="left",
-        maintain_order="left",
-    )
-    out = io.BytesIO()
-    table.write_json(out)
-    return out.getvalue()
-
-
-def result_json_parts(ev: Evaluation) -> list[bytes]:
-    """The whole result as CONTRACT.md's JSON document (compact, in its key order), in
-    pieces to write one after another: at 100k partners the partners array alone is
-    ~90 MB, and is never copied into one string with the rest."""
-
-    def dumped(value: object) -> bytes:
-        return json.dumps(value, ensure_ascii=False).encode()
-
-    head = {
-        "tierwise": dumped(__version__),
-        "as_of": dumped(ev.as_of.isoformat()),
-        "source": dumped(ev.tracker.source.to_json()),
-    }
-    tail = {
-        "portfolio": dumped(ev.scored.portfolio.to_json()),
-        "warnings": dumped([{"where": w.where, "message": w.message} for w in ev.warnings]),
-    }
-    return [
-        b"{" + b"".join(b'"%s":%s,' % (k.encode(), v) for k, v in head.items()) + b'"partners":',
-        partners_json(ev),
-        b"".join(b',"%s":%s' % (k.encode(), v) for k, v in tail.items()) + b"}",
-    ]

@@ -17,9 +17,10 @@ from lxml import etree
 from tests.io.richbook import write_rich_workbook
 from tierwise.errors import TierwiseError
 from tierwise.io import columns, xmlsafe
-from tierwise.io.annotate import annotate_package, default_output, write_annotated
+from tierwise.io.annotate import annotate_package
 from tierwise.io.log import LogEntry
 from tierwise.io.sheetspec import SheetSpec
+from tierwise.outputs import default_output, write_annotated
 from tierwise.pipeline import evaluate
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

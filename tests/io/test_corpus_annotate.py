@@ -57,9 +57,9 @@ def _annotate_one(path: Path, scratch: Path) -> tuple[str, str]:
     from openpyxl import load_workbook
 
     from tierwise.errors import TierwiseError
-    from tierwise.io.annotate import default_output, write_annotated
     from tierwise.io.package import Package
     from tierwise.io.safety import check_file
+    from tierwise.outputs import default_output, write_annotated
     from tierwise.pipeline import evaluate
 
     try:

@@ -6,8 +6,10 @@ app; those tests skip when LibreOffice or its Python bridge is not installed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +20,8 @@ from openpyxl.worksheet.table import Table
 from tests.helpers_workbooks import run_cli
 from tierwise.errors import TierwiseError
 from tierwise.io import columns
-from tierwise.io.annotate import annotate_package, annotation_frame, write_annotated
+from tierwise.io.annotate import annotate_package, annotation_frame
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
 
 PARTNERS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli"]
@@ -172,3 +175,32 @@ def test_a_row_past_the_last_a_sheet_can_have_is_refused(tmp_path: Path) -> None
     with pytest.raises(TierwiseError, match="row 1,048,577 is past row 1,048,576"):
         annotate_package(src, out, sheet="Partners", header_row=1, values=values, first_column=4)
     assert not out.exists()
+
+
+def test_columns_go_clear_of_a_pivot_table(tmp_path: Path) -> None:
+    """A pivot table's area (E2:G8 here) is kept clear even where it holds no cells yet:
+    it is filled when the pivot is refreshed."""
+    src = _tracker(tmp_path / "t.xlsx")
+    pivot = tmp_path / "pivot.xlsx"
+    rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotTable"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(pivot, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr(
+            "xl/worksheets/_rels/sheet1.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel_type}" Target="../pivotTables/pivotTable1.xml"/>'
+            "</Relationships>",
+        )
+        zout.writestr(
+            "xl/pivotTables/pivotTable1.xml",
+            '<pivotTableDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+            'main" name="P" cacheId="1"><location ref="E2:G8" firstHeaderRow="1" '
+            'firstDataRow="1" firstDataCol="1"/></pivotTableDefinition>',
+        )
+    out = tmp_path / "out.xlsx"
+    write_annotated(evaluate(pivot), out)
+    with zipfile.ZipFile(out) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<c r="H1"[^>]*t="inlineStr"><is><t>Tierwise: score<', sheet)
+    assert not re.search(r'<c r="[D-G]1"', sheet)

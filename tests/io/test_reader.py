@@ -461,7 +461,7 @@ def test_decisions_come_back_from_an_annotated_tracker_with_a_two_row_header(
 ) -> None:
     """Tierwise's headers sit on the last header row; a group header above them (the
     messy sample's "Ecosystem" group) must not swallow them."""
-    from tierwise.io.annotate import write_annotated
+    from tierwise.outputs import write_annotated
     from tierwise.pipeline import evaluate
 
     sample = Path(__file__).resolve().parents[2] / "samples" / "messy_tracker.xlsx"

@@ -149,7 +149,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_prints_the_annotated_sample(tmp_path: Path) -> None:
-    from tierwise.io.annotate import write_annotated
+    from tierwise.outputs import write_annotated
     from tierwise.pipeline import evaluate
 
     src = SAMPLE if SAMPLE.is_file() else write_rich_workbook(tmp_path / "in.xlsx")

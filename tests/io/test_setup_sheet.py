@@ -11,7 +11,7 @@ import openpyxl
 from tests.helpers_workbooks import run_cli
 from tests.io.richbook import write_rich_workbook
 from tierwise.io import columns
-from tierwise.io.annotate import write_annotated
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
 
 # Excel's limit on the text of one cell.

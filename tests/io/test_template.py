@@ -13,14 +13,15 @@ from tierwise.cli import main
 from tierwise.errors import TierwiseError
 from tierwise.fields import FIELDS, PARTNER_TYPES
 from tierwise.io.reader import read_tracker
-from tierwise.io.template import EXAMPLE_MARK, RULES_SHEET, TRACKER_SHEET, write_template
+from tierwise.io.template import EXAMPLE_MARK, RULES_SHEET, TRACKER_SHEET
+from tierwise.outputs import write_template
 from tierwise.scoring.rubric import load_rubric
 
 
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     path = tmp_path / "tracker.xlsx"
-    write_template(path)
+    write_template(path, load_rubric())
     return path
 
 
@@ -101,18 +102,35 @@ def test_rules_of_engagement_cover_the_three_tiers(template: Path) -> None:
 def test_rules_follow_the_rubric(tmp_path: Path) -> None:
     rubric = load_rubric().with_values({"tiers.tactical_partners_max": 8})
     path = tmp_path / "t.xlsx"
-    write_template(path, rubric=rubric)
+    write_template(path, rubric)
     ws = openpyxl.load_workbook(path)[RULES_SHEET]
     limits = next(r for r in ws.iter_rows(values_only=True) if r[0] == "Limits")
     assert "3-8 tactical partners" in limits[2]
 
 
+def test_header_notes_follow_the_rubric(tmp_path: Path) -> None:
+    """`template --rubric` states the given rubric's numbers everywhere, notes included."""
+    rubric = tmp_path / "r.toml"
+    rubric.write_text(
+        "[tiers]\nstrategic_partners_max = 4\n"
+        "[flags.strategic_in_name_only]\nmax_days_inactive = 45\n"
+    )
+    path = tmp_path / "t.xlsx"
+    assert CliRunner().invoke(main, ["template", str(path), "--rubric", str(rubric)]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    notes = " ".join(c.comment.text for c in book[TRACKER_SHEET][1] if c.comment)
+    assert "At most 4 strategic partners" in notes and "idle for 45 days" in notes
+    assert "At most 2 strategic" not in notes and "90 days are flagged" not in notes
+    rules = " ".join(str(v) for row in book[RULES_SHEET].iter_rows(values_only=True) for v in row)
+    assert "idle for 45 days" in rules
+
+
 def test_refuses_to_overwrite_unless_forced(template: Path) -> None:
     template.write_bytes(b"keep me")
     with pytest.raises(TierwiseError, match="already exists"):
-        write_template(template)
+        write_template(template, load_rubric())
     assert template.read_bytes() == b"keep me"
-    write_template(template, force=True)
+    write_template(template, load_rubric(), force=True)
     assert openpyxl.load_workbook(template).sheetnames == [TRACKER_SHEET, RULES_SHEET]
 
 
@@ -123,7 +141,7 @@ def test_leaves_no_temporary_file_behind(template: Path) -> None:
 @pytest.mark.parametrize("name", ["tracker.csv", "missing/tracker.xlsx"])
 def test_bad_destinations_are_one_clear_error(tmp_path: Path, name: str) -> None:
     with pytest.raises(TierwiseError):
-        write_template(tmp_path / name)
+        write_template(tmp_path / name, load_rubric())
 
 
 def test_cli_writes_then_refuses_then_forces(tmp_path: Path) -> None:

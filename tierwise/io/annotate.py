@@ -1,14 +1,13 @@
 """Write the user's own workbook back with Tierwise's columns and sheets added.
 
-`write_annotated` is what the CLI and the TUI call; `annotate_package` does the work on
-plain data (a sheet name, a header row, a frame of annotations), so it can be tested
-without the reader or the scorer.
+`write_annotated` writes a tracker with its partners' results (tierwise.outputs calls it
+with an evaluation); `annotate_package` does the work on plain data (a sheet name, a
+header row, a frame of annotations), so it can be tested without the reader or the scorer.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import io
 import json
 import re
@@ -17,12 +16,13 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import polars as pl
 
 from tierwise import __version__
 from tierwise.errors import TierwiseError
+from tierwise.fields import DECISIONS, MOTIVATIONS
 from tierwise.io import columns as names
 from tierwise.io.atomic import same_file, write_atomically
 from tierwise.io.calcchain import drop_stale_entries
@@ -62,18 +62,13 @@ from tierwise.io.sheetstream import (
     scan_sheet,
 )
 from tierwise.io.styles import StyleBook
-from tierwise.io.tracker import SheetTails, column_letter
+from tierwise.io.tracker import SheetTails, Tracker, column_letter
 from tierwise.io.verify import verify_workbook
 
-if TYPE_CHECKING:
-    from tierwise.pipeline import Evaluation
-
-__all__ = ["LogEntry", "WriteResult", "annotate_package", "default_output", "write_annotated"]
+__all__ = ["LogEntry", "WriteResult", "annotate_package", "write_annotated"]
 
 OOXML: Final = ("xlsx", "xlsm", "xltx", "xltm")
-MOTIVATIONS: Final = ("share", "access", "speed", "ecosystem")
 ANNOTATION_HEADERS: Final = frozenset(h for h, _ in names.ANNOTATION_COLUMNS)
-TIERS: Final = ("strategic", "tactical", "casual", "exit")
 # Width (characters) of each Tierwise column, by result column.
 WIDTHS: Final = {
     "score": 10,
@@ -98,22 +93,6 @@ class WriteResult:
     path: Path
     rows: int
     notes: list[str] = field(default_factory=list)
-
-
-def default_output(path: Path) -> Path:
-    """`NAME.tierwise.xlsx` beside the input (`.xlsm` and templates keep their extension,
-    so macros still open). An input that is itself `NAME.tierwise.xlsx` gets
-    `NAME.tierwise-2.xlsx`: the input is never the output."""
-    path = Path(path)
-    ext = path.suffix.lower()
-    ext = ext if ext.lstrip(".") in OOXML else ".xlsx"
-    base = re.sub(r"\.tierwise(-\d+)?$", "", path.stem)
-    candidate = path.with_name(f"{base}.tierwise{ext}")
-    n = 2
-    while candidate == path or (candidate.exists() and same_file(candidate, path)):
-        candidate = path.with_name(f"{base}.tierwise-{n}{ext}")
-        n += 1
-    return candidate
 
 
 # -- annotation values --------------------------------------------------------------
@@ -180,12 +159,6 @@ def _cell_style(name: str, value: object, styles: dict[str, int]) -> int:
     if name == "score":
         return styles["number"]
     return styles["text"]
-
-
-def _as_cell(value: object) -> object:
-    if isinstance(value, str) and value == "":
-        return None
-    return value
 
 
 # -- the package edit ---------------------------------------------------------------
@@ -392,7 +365,6 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
         self._fixed = fixed
         self._rows = sorted({*frame["row"].to_list(), *fixed})
         self._batch: dict[int, list[tuple[int, bytes]]] = {}
-        self._offset = 0
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -435,7 +407,9 @@ def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]
     ref = pl.concat_str(pl.lit(f'<c r="{column_letter(col)}'), pl.col("row").cast(pl.String))
     if name in ("recommended_tier", "decision"):
         style = source.cast(pl.String).replace_strict(
-            {t: styles[f"tier_{t}"] for t in TIERS}, default=styles["text"], return_dtype=pl.Int64
+            {t: styles[f"tier_{t}"] for t in DECISIONS},
+            default=styles["text"],
+            return_dtype=pl.Int64,
         )
     elif name == "flags":
         text = source.cast(pl.String)
@@ -511,19 +485,6 @@ def setup_sheet(sheet: str, header_row: int, mapping: Mapping[str, str], rubric:
             spec.set(i, 2 + n, text[at : at + SETUP_CELL_CHARS])
     spec.col_widths = {1: 12, 2: 80}
     return spec
-
-
-def _portfolio(ev: Evaluation, decisions: pl.DataFrame | None) -> SheetSpec | None:
-    try:
-        module = importlib.import_module("tierwise.io.portfolio_sheet")
-    except ModuleNotFoundError:
-        return None
-    return module.build_portfolio_sheet(ev, decisions)
-
-
-def _rubric_text(ev: Evaluation) -> str:
-    to_toml = getattr(ev.rubric, "to_toml", None)
-    return to_toml() if callable(to_toml) else ""
 
 
 # -- non-OOXML inputs ---------------------------------------------------------------
@@ -615,36 +576,33 @@ def _skeleton(sheet: str) -> dict[str, bytes]:
 
 
 def write_annotated(
-    ev: Evaluation,
+    tracker: Tracker,
+    partners: pl.DataFrame,
     out: Path,
     *,
     decisions: pl.DataFrame | None = None,
     log: Sequence[LogEntry] = (),
-    portfolio: SheetSpec | None = None,
+    sheets: Sequence[SheetSpec] = (),
+    rubric: str = "",
+    notes: Sequence[str] = (),
 ) -> WriteResult:
-    """Write `ev`'s tracker back to `out`, annotated; the input is never modified.
+    """Write `tracker` back to `out` with `partners`' results; the input is never modified.
 
-    decisions: `row`, `decision`, `decision_note` to write (rows not in it keep the
-    decisions already in an annotated input). The file is written to a temporary file
-    beside `out`, checked, and only then renamed over `out`.
+    decisions: `row`, `decision`, `decision_note`, every decision to write. sheets: the
+    sheets to add (the portfolio sheet). rubric: the rubric's TOML, stored in the hidden
+    set-up sheet. notes: said to the user before this writer's own. The file is written
+    to a temporary file beside `out`, checked, and only then renamed over `out`.
     """
-    source = ev.tracker.source
+    source = tracker.source
     src = Path(source.file)
     out = Path(out)
     if same_file(out, src) or out.resolve() == src.resolve():
         raise TierwiseError(
             f"{out} is the input file; Tierwise never overwrites an input: choose another -o"
         )
-    notes: list[str] = []
-    kept = merge_decisions(ev.tracker.decisions, decisions)
-    values = annotation_frame(ev.scored.partners, kept)
-    if portfolio is None:
-        try:
-            portfolio = _portfolio(ev, kept)
-        except Exception as err:  # a broken summary must not cost the user their triage
-            notes.append(f"the {names.PORTFOLIO_SHEET} sheet could not be built ({err})")
+    notes = list(notes)
+    values = annotation_frame(partners, decisions)
     fmt = (source.format or src.suffix.lstrip(".")).lower()
-    sheets = [portfolio] if portfolio is not None else []
 
     with tempfile.TemporaryDirectory(prefix="tierwise-") as scratch:
         base, sheet, header_row = src, source.sheet, source.header_row
@@ -652,7 +610,7 @@ def write_annotated(
         log_entries = list(log)
         if fmt not in OOXML:
             sheet = _data_sheet_name(source.sheet or src.stem)
-            raw = ev.tracker.raw
+            raw = tracker.raw
             first = len([c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)])
             first += 1
             # Refused before a sheet bigger than a sheet can be is built.
@@ -667,7 +625,7 @@ def write_annotated(
                 f"the input has macros: {out.name} keeps them, but Excel opens it only "
                 "with an .xlsm extension"
             )
-        hidden = [setup_sheet(sheet, header_row, source.mapping, _rubric_text(ev))]
+        hidden = [setup_sheet(sheet, header_row, source.mapping, rubric)]
 
         def write(tmp: Path) -> None:
             annotate_package(

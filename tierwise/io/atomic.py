@@ -103,12 +103,14 @@ def _alive(pid: int) -> bool:
 @contextlib.contextmanager
 def _removed_on_sigterm(tmp: Path) -> Iterator[None]:
     """While the block runs, SIGTERM first removes `tmp`, then does what it did before
-    (by default: ends the process). Signal handlers belong to the main thread; a write
-    from another thread relies on the next run's `remove_stale_temps`."""
-    if threading.current_thread() is not threading.main_thread():
+    (by default: ends the process). A write from another thread than the main one
+    relies on the next run's `remove_stale_temps`."""
+    before = signal.getsignal(signal.SIGTERM)
+    # Only the main thread may set handlers; one set outside Python (None) cannot be
+    # put back, so it is left alone.
+    if threading.current_thread() is not threading.main_thread() or before is None:
         yield
         return
-    before = signal.getsignal(signal.SIGTERM)
 
     def handler(signum: int, frame: FrameType | None) -> None:
         with contextlib.suppress(OSError):

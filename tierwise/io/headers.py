@@ -183,10 +183,10 @@ def map_headers(
     overrides = overrides or {}
     by_norm = {normalise(h): h for h in headers}
     forced: dict[str, str] = {}
-    for header, field in overrides.items():
-        target = header if header in headers else by_norm.get(normalise(header))
+    for written, wanted in overrides.items():
+        target = written if written in headers else by_norm.get(normalise(written))
         if target is not None:
-            forced[target] = field
+            forced[target] = wanted
     taken = set(forced.values())
     mapping: dict[str, str] = {}
     unmapped: list[str] = []

@@ -15,7 +15,7 @@ from typing import Final
 from tierwise.io.columns import LOG_COLUMNS, LOG_SHEET
 from tierwise.io.package import Package, column_number
 from tierwise.io.render import put_sheet, sheet_rows_xml
-from tierwise.io.sheetspec import SheetSpec
+from tierwise.io.sheetspec import CellValue, SheetSpec
 from tierwise.io.tracker import column_letter
 
 _WIDTHS: Final = (18, 16, 28, 7, 12, 12, 50)
@@ -43,7 +43,7 @@ class LogEntry:
 
 
 def _entry_spec(spec: SheetSpec, row: int, entry: LogEntry) -> None:
-    values = (
+    values: tuple[tuple[CellValue, str], ...] = (
         (entry.when.replace(microsecond=0, tzinfo=None), "datetime"),
         (entry.who, "text"),
         (entry.partner, "text"),
@@ -91,7 +91,8 @@ def write_log(pkg: Package, entries: Sequence[LogEntry], styles: dict[str, int])
         _entry_spec(spec, i, item)
     end = _SHEETDATA_END.search(data)
     empty = _SHEETDATA_EMPTY.search(data)
-    prefix = (end or empty).group(1) if (end or empty) else b""
+    found = end or empty
+    prefix = found.group(1) if found else b""
     rows = sheet_rows_xml(spec, styles, pkg.date1904())
     if prefix:
         rows = re.sub(rb"<(/?)(row|c|is|t|v)\b", rb"<\1" + prefix + rb"\2", rows)

@@ -35,7 +35,6 @@ STRICT_REL_NS: Final = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 RT_OFFICE_DOC: Final = DOC_REL_NS + "/officeDocument"
 RT_WORKSHEET: Final = DOC_REL_NS + "/worksheet"
 RT_STYLES: Final = DOC_REL_NS + "/styles"
-RT_DRAWING: Final = DOC_REL_NS + "/drawing"
 RT_CHART: Final = DOC_REL_NS + "/chart"
 CT_WORKSHEET: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_RELS: Final = "application/vnd.openxmlformats-package.relationships+xml"
@@ -450,7 +449,8 @@ class Package:
             zout.writestr(info, data)
             return
         # Streamed parts are the big ones: a light compression level keeps them fast.
-        info._compresslevel = 1  # (named compress_level from Python 3.13 on)
+        # No public way before Python 3.13 (compress_level): typeshed knows only that name.
+        info._compresslevel = 1  # type: ignore[attr-defined]
         with zout.open(info, "w", force_zip64=True) as dst:
             # Rows stream in as many small pieces: hand zlib fewer, bigger blocks.
             pending: list[bytes] = []

@@ -241,7 +241,8 @@ def _read_csv(path: Path, fmt: str) -> pl.DataFrame:
         raise TierwiseError(f"{path} is empty: there is nothing to read")
     sep = sep or _sniff(text, "\t" if fmt == "tsv" else ",")
     lines = pl.Series(text.split("\n"), dtype=pl.String)
-    width = int(lines.str.count_matches(sep, literal=True).max() or 0) + 1
+    most = lines.str.count_matches(sep, literal=True).max()
+    width = (most if isinstance(most, int) else 0) + 1
     names = sep.join(str(i) for i in range(1, width + 1))
     try:
         return pl.read_csv(

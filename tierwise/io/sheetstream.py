@@ -4,7 +4,7 @@ row, every other byte copied, so a 100k-row sheet is never held as a DOM."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Final
 
@@ -54,7 +54,7 @@ class SheetEdit:
         streams, and raises NeedsScan when they do.
     """
 
-    cells: dict[int, list[tuple[int, bytes]]]
+    cells: Mapping[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
     autofilter: str | None = None
@@ -321,13 +321,15 @@ def scan_sheet(
             root = _ROOT.search(data)
             prefix = (root.group(1) + b":") if root and root.group(1) else b""
         letters.update(_filled_letters(data, prefix, wanted))
-        for m in _ROW_NUMBER.finditer(data):
-            number = int(m.group(1)) if m.group(1) else last_row + 1
-            in_order = in_order and number > last_row
-            last_row = number
-        if b"mergeCell" in data:
-            merged += [m.decode("ascii", "replace") for m in _MERGE_REF.findall(data)]
-        found = _AUTOFILTER.search(data) if autofilter is None else None
+        if in_order:
+            numbers = _row_numbers(data, prefix, last_row)
+            in_order = all(a < b for a, b in zip([last_row, *numbers], numbers, strict=False))
+            last_row = numbers[-1] if numbers else last_row
+        # Merged cells and the autofilter come after the rows: look only past the last.
+        after = data[data.rfind(b"row>") + 1 :]
+        if b"mergeCell" in after:
+            merged += [m.decode("ascii", "replace") for m in _MERGE_REF.findall(after)]
+        found = _AUTOFILTER.search(after) if autofilter is None and b"autoFilter" in after else None
         if found is not None:
             autofilter = found.group(2).decode("ascii", "replace")
         if not chunk:
@@ -348,6 +350,19 @@ def read_tail(part: bytes) -> SheetTail | None:
         [m.decode("ascii", "replace") for m in _MERGE_REF.findall(tail)],
         found.group(2).decode("ascii", "replace") if found else None,
     )
+
+
+def _row_numbers(data: bytes, prefix: bytes, last_row: int) -> list[int]:
+    """The numbers of the rows starting in `data` (a row without r= follows the last)."""
+    # Excel and most writers put r first; a plain pattern then finds every row fast.
+    plain = re.findall(b"<" + re.escape(prefix) + rb'row(?: r="(\d+)")?[\s>/]', data)
+    if all(plain):
+        return [int(n) for n in plain]
+    numbers = []
+    for m in _ROW_NUMBER.finditer(data):
+        last_row = int(m.group(1)) if m.group(1) else last_row + 1
+        numbers.append(last_row)
+    return numbers
 
 
 def rows_in_order(part: bytes, where: str) -> bytes:

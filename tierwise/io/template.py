@@ -3,33 +3,56 @@
 The tracker sheet has the canonical columns under friendly headers (each maps back to
 its field through the default aliases), a note on every header saying what to enter,
 drop-downs for tier, partner type and marketplace, and one example row. A second sheet,
-"Rules of engagement", states what each tier gets and owes (PLAYBOOK.md), with the
-limits of the rubric in force.
+"Rules of engagement", states what each tier gets and owes (PLAYBOOK.md). Every number
+either sheet states comes from the rubric in force, passed in as plain data: the values
+of RUBRIC_KEYS (tierwise.outputs.write_template reads them from a rubric).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tierwise import catalogue
 from tierwise.errors import TierwiseError
-from tierwise.fields import TIERS
-from tierwise.scoring.rubric import Rubric, load_rubric
+from tierwise.fields import FLAGS, TIERS
 
 TRACKER_SHEET: Final = "Partners"
 RULES_SHEET: Final = "Rules of engagement"
 EXAMPLE_MARK: Final = "EXAMPLE - replace or delete this row"
 DATA_ROWS: Final = 1000  # how far down the drop-downs reach
+# The rubric values the template states, by dotted rubric key; notes name them in braces.
+RUBRIC_KEYS: Final = (
+    "tiers.strategic_initiatives_max",
+    "tiers.strategic_partners_min",
+    "tiers.strategic_partners_max",
+    "tiers.strategic_types",
+    "tiers.tactical_initiatives_min",
+    "tiers.tactical_initiatives_max",
+    "tiers.tactical_partners_min",
+    "tiers.tactical_partners_max",
+    "tiers.casual_max_fte",
+    "tiers.casual_max_budget",
+    "flags.strategic_in_name_only.min_fte",
+    "flags.strategic_in_name_only.max_days_inactive",
+    "flags.press_release.days_after_announcement",
+    "thresholds.significant",
+    "thresholds.grace_days",
+)
+_KEY: Final = re.compile(r"\{([a-z_.]+)\}")
 
 TIER_CHOICES: Final = tuple(t.capitalize() for t in TIERS)
 # Display names of PARTNER_TYPES, in the same order.
@@ -48,7 +71,7 @@ YES_NO: Final = ("Yes", "No")
 
 
 # field -> (header, what to enter, example value, number format, width)
-COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
+COLUMNS: Final[tuple[tuple[str, str, str, str | float | date | None, str | None, float], ...]] = (
     (
         "partner",
         "Partner",
@@ -70,7 +93,9 @@ COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
         "designated_tier",
         "Tier",
         "Strategic, Tactical or Casual (see 'Rules of engagement'). "
-        "At most 2 strategic partners on 1 initiative; 3-10 tactical partners.",
+        "At most {tiers.strategic_partners_max} strategic partners on "
+        "{tiers.strategic_initiatives_max} initiative; {tiers.tactical_partners_min}-"
+        "{tiers.tactical_partners_max} tactical partners.",
         "Tactical",
         None,
         11,
@@ -78,8 +103,10 @@ COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
     (
         "initiative",
         "GTM Initiative",
-        "The go-to-market initiative this partner serves. One "
-        "strategic initiative; 3-5 tactical ones. Leave blank for casual partners.",
+        "The go-to-market initiative this partner serves. "
+        "{tiers.strategic_initiatives_max} strategic initiative; "
+        "{tiers.tactical_initiatives_min}-{tiers.tactical_initiatives_max} tactical ones. "
+        "Leave blank for casual partners.",
         "Retail Analytics Co-sell",
         None,
         24,
@@ -238,7 +265,8 @@ COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
         "announced",
         "Announced",
         "Date of the press release or public announcement, if any. "
-        "An announcement with no market or pipeline after 90 days is flagged.",
+        "An announcement with no market or pipeline after "
+        "{flags.press_release.days_after_announcement} days is flagged.",
         None,
         "yyyy-mm-dd",
         12,
@@ -254,7 +282,8 @@ COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
     (
         "start_date",
         "Partner Since",
-        "Date the partnership started. New partners (120 days) are too early to judge.",
+        "Date the partnership started. New partners "
+        "({thresholds.grace_days} days) are too early to judge.",
         date(2025, 9, 15),
         "yyyy-mm-dd",
         12,
@@ -263,7 +292,8 @@ COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
         "last_activity",
         "Last Joint Activity",
         "Date of the last joint meeting, deal or "
-        "campaign. Strategic partners idle for 90 days are flagged.",
+        "campaign. Strategic partners idle for "
+        "{flags.strategic_in_name_only.max_days_inactive} days are flagged.",
         date(2026, 10, 1),
         "yyyy-mm-dd",
         12,
@@ -272,7 +302,8 @@ COLUMNS: Final[tuple[tuple[str, str, str, object, str | None, float], ...]] = (
         "fte",
         "Dedicated FTE",
         "Our people dedicated to this partner, in full-time "
-        "equivalents (0.5 = half a person). Strategic needs at least 1.",
+        "equivalents (0.5 = half a person). Strategic needs at least "
+        "{flags.strategic_in_name_only.min_fte}.",
         1,
         "0.0#",
         9,
@@ -319,9 +350,10 @@ RULE_FILL: Final = PatternFill("solid", fgColor="DDEBF7")
 THIN: Final = Side(style="thin", color="9BB7D4")
 
 
-def write_template(path: Path, *, force: bool = False, rubric: Rubric | None = None) -> None:
-    """Write a blank tracker to `path` (.xlsx). Refuses to replace an existing file
-    unless `force`; writes a temporary file beside it, then renames it into place."""
+def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = False) -> None:
+    """Write a blank tracker to `path` (.xlsx) stating `numbers` (RUBRIC_KEYS -> value).
+    Refuses to replace an existing file unless `force`; writes a temporary file beside
+    it, then renames it into place."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise TierwiseError(f"{path.name}: a template is an .xlsx workbook; name it OUT.xlsx")
@@ -330,8 +362,8 @@ def write_template(path: Path, *, force: bool = False, rubric: Rubric | None = N
     if not path.parent.is_dir():
         raise TierwiseError(f"folder {path.parent} does not exist; create it first")
     wb = Workbook()
-    _tracker_sheet(wb.active)
-    _rules_sheet(wb.create_sheet(RULES_SHEET), rubric or load_rubric())
+    _tracker_sheet(wb.worksheets[0], numbers)
+    _rules_sheet(wb.create_sheet(RULES_SHEET), numbers)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
@@ -342,7 +374,12 @@ def write_template(path: Path, *, force: bool = False, rubric: Rubric | None = N
         raise TierwiseError(f"could not write {path}: {err.strerror or err}") from None
 
 
-def _tracker_sheet(ws: Worksheet) -> None:
+def _stated(note: str, numbers: Mapping[str, Any]) -> str:
+    """`note` with each {rubric.key} replaced by its value."""
+    return _KEY.sub(lambda m: f"{numbers[m[1]]:g}", note)
+
+
+def _tracker_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     ws.title = TRACKER_SHEET
     for col, (_, header, note, example, fmt, width) in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=col, value=header)
@@ -350,7 +387,7 @@ def _tracker_sheet(ws: Worksheet) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.border = Border(bottom=THIN)
-        comment = Comment(note, "Tierwise")
+        comment = Comment(_stated(note, numbers), "Tierwise")
         comment.width, comment.height = 260, 110
         cell.comment = comment
         sample = ws.cell(row=2, column=col, value=example)
@@ -381,8 +418,8 @@ def column_of(field: str) -> int:
     return next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == field)
 
 
-def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
-    t = rubric.get
+def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
+    t = numbers.__getitem__
     strategic_types = ", ".join(t("tiers.strategic_types"))
     rows: list[tuple[str, str, str, str]] = [
         (
@@ -452,8 +489,9 @@ def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
         ),
         (
             "Moves down or out when",
-            "No sponsor, under 1 FTE, idle for a quarter, or a low score: it is strategic "
-            "in name only. Demote to tactical or casual.",
+            f"No sponsor, under {t('flags.strategic_in_name_only.min_fte'):g} FTE, idle for "
+            f"{t('flags.strategic_in_name_only.max_days_inactive')} days, or a low score: it is "
+            "strategic in name only. Demote to tactical or casual.",
             f"No motivation reaches {t('thresholds.significant'):g}/100 after "
             f"{t('thresholds.grace_days')} days: ask 'why bother?'. Exit if it still "
             "consumes FTE or budget; otherwise casual.",
@@ -483,10 +521,11 @@ def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
                 cell.font, cell.fill = Font(bold=True), RULE_FILL
         ws.row_dimensions[r].height = 50
     mistakes_row = 5 + len(rows) + 1
-    ws.cell(row=mistakes_row, column=1, value="The four mistakes Tierwise flags").font = Font(
+    ws.cell(row=mistakes_row, column=1, value="The four mistakes, and why bother").font = Font(
         bold=True, size=12, color="1F4E79"
     )
-    for i, (code, text) in enumerate(MISTAKES, start=mistakes_row + 1):
+    for i, code in enumerate(FLAGS, start=mistakes_row + 1):
+        text = catalogue.FLAGS[code].meaning
         ws.cell(row=i, column=1, value=code).font = Font(bold=True)
         ws.cell(row=i, column=2, value=text).alignment = Alignment(wrap_text=True)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)
@@ -497,32 +536,4 @@ def _rules_sheet(ws: Worksheet, rubric: Rubric) -> None:
     ws.freeze_panes = "B5"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-MISTAKES: Final[tuple[tuple[str, str], ...]] = (
-    (
-        "EXEC_LUNCH",
-        "Executives agree an ambitious joint revenue number over lunch; the "
-        "resources go into positioning, press and legal, and no pipeline follows.",
-    ),
-    (
-        "PRESS_RELEASE",
-        "A 'strategic alliance' is announced with no specific target market, "
-        "and nothing is sold after the announcement.",
-    ),
-    (
-        "VAGUE_AGENDA",
-        "Agendas are vague ('leverage synergies to better serve the market') or "
-        "the partner's own agenda is never written down.",
-    ),
-    (
-        "STRATEGIC_IN_NAME_ONLY",
-        "Everyone is a 'strategic' partner: the label without the "
-        "sponsor, the people or the activity.",
-    ),
-    (
-        "WHY_BOTHER",
-        "We invest in a partner that significantly advances none of the four motivations.",
-    ),
-)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

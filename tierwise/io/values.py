@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
 from tierwise.fields import ANNOUNCED_ON, FIELD_KINDS
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 # Cells people write to mean "nothing here" (compared lower-cased, stripped).
 BLANKS: Final[tuple[str, ...]] = (
@@ -383,7 +386,7 @@ def partner_type(text: pl.Expr) -> pl.Expr:
 
 
 def _known_partner_type(s: pl.Expr) -> pl.Expr:
-    chain = pl.when(s.is_in([p for p, _ in PARTNER_TYPE_PATTERNS])).then(s)
+    chain: Then | ChainedThen = pl.when(s.is_in([p for p, _ in PARTNER_TYPE_PATTERNS])).then(s)
     for name, pattern in PARTNER_TYPE_PATTERNS:
         chain = chain.when(s.str.contains(pattern)).then(pl.lit(name))
     return chain.otherwise(None)

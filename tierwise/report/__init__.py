@@ -1,4 +1,6 @@
-"""Terminal reports the CLI prints (plain text, coloured where the terminal allows).
+"""Every view of an evaluation: the terminal reports the CLI prints (`score`, `inspect`,
+`compare`), the JSON document (`document`) and the portfolio sheet's content
+(`portfolio_sheet`). tierwise.outputs writes them; io only renders plain data.
 
 `tierwise.report.inspect` and `tierwise.report.score` are imported on first use: the
 score report pulls in the scoring engine, which `inspect` does not need.

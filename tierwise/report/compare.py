@@ -1,13 +1,56 @@
-"""The terminal report of `tierwise score FILE --rubric A --compare B`."""
+"""`tierwise score FILE --rubric A --compare B`: one tracker under two rubrics, as JSON
+and as a terminal report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import click
 
+from tierwise.scoring.compare import compare
+
 if TYPE_CHECKING:
-    from tierwise.batch import Comparison
+    import polars as pl
+
+    from tierwise.pipeline import Evaluation
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One tracker scored under two rubrics."""
+
+    a: Evaluation
+    b: Evaluation
+    a_name: str
+    b_name: str
+
+    def changes(self) -> pl.DataFrame:
+        return compare(self.a.scored, self.b.scored)
+
+    def to_json(self) -> dict:
+        changes = self.changes()
+        doc = {
+            "rubrics": {"a": self.a_name, "b": self.b_name},
+            "changes": [
+                {
+                    "row": c["row"],
+                    "partner": c["partner"],
+                    "changed": c["changed"],
+                    "a": {k: c[f"{k}_a"] for k in ("recommended_tier", "action", "flags", "score")},
+                    "b": {k: c[f"{k}_b"] for k in ("recommended_tier", "action", "flags", "score")},
+                }
+                for c in changes.iter_rows(named=True)
+            ],
+            "portfolio": {
+                "a": self.a.scored.portfolio.to_json(),
+                "b": self.b.scored.portfolio.to_json(),
+            },
+        }
+        return doc
+
+    def report(self) -> str:
+        return compare_report(self)
 
 
 def _flags(flags: list[str] | None) -> str:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tierwise.fields import MOTIVATIONS
+from tierwise import catalogue
+from tierwise.fields import FLAGS, MOTIVATIONS
 from tierwise.scoring.result import Check
 from tierwise.scoring.words import fmt_money, fmt_number
 
@@ -20,20 +21,19 @@ NAME_WIDTH = 28
 TIER_WIDTH = 20
 SHOW_WARNINGS = 5
 TOP = 50  # partners listed by default: a report to read, the workbook holds them all
-FLAG_TAGS = {
-    "EXEC_LUNCH": "EL",
-    "PRESS_RELEASE": "PR",
-    "VAGUE_AGENDA": "VA",
-    "STRATEGIC_IN_NAME_ONLY": "SN",
-    "WHY_BOTHER": "WB",
-}
+# Every action of the catalogue has its colour (None: the terminal's own).
 ACTION_COLOURS = {
     "exit": "red",
+    "withdraw": "red",
     "demote": "yellow",
+    "collect": "cyan",
     "promote": "green",
     "fix": "magenta",
     "keep": None,
 }
+
+
+_MOTIVATION_HEADS = " ".join(catalogue.MOTIVATIONS[m].label for m in MOTIVATIONS)
 
 
 def _heading(text: str) -> str:
@@ -62,12 +62,12 @@ def _tiers(designated: str | None, recommended: str) -> str:
 
 def _partner_lines(p: dict, rank: int) -> list[str]:
     action = p["action"]
-    flags = " ".join(FLAG_TAGS.get(f, f) for f in p["flags"] or [])
+    flags = " ".join(catalogue.FLAGS[f].label for f in p["flags"] or [])
     name = _cut(p["partner"] or f"(row {p['row']})", NAME_WIDTH)
     tiers = _tiers(p["designated_tier"], p["recommended_tier"])
     cells = (
         f"{rank:>3}  {name:<{NAME_WIDTH}} {tiers:<{TIER_WIDTH}}"
-        f" {click.style(f'{action:<7}', fg=ACTION_COLOURS.get(action))}"
+        f" {click.style(f'{action:<7}', fg=ACTION_COLOURS[action])}"
         f" {p['score']:5.0f} "
         + " ".join(_motivation(p[m]) for m in MOTIVATIONS)
         + ("  " + click.style(flags, fg="yellow") if flags else "")
@@ -117,7 +117,7 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
         "",
         _heading(
             f"{'#':>3}  {'Partner':<{NAME_WIDTH}} {'Tier':<{TIER_WIDTH}}"
-            f" {'Action':<7} {'Score':>5} Shr Acc Spd Eco  Flags"
+            f" {'Action':<7} {'Score':>5} {_MOTIVATION_HEADS}  Flags"
         ),
     ]
     shown = partners.head(top) if top else partners
@@ -132,7 +132,7 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
     legend = (
         "Tier: designated → recommended. Motivations 0-100 (– = not assessed): share, access, "
         "speed, ecosystem. Flags: "
-        + ", ".join(f"{tag} {code}" for code, tag in FLAG_TAGS.items())
+        + ", ".join(f"{catalogue.FLAGS[code].label} {code}" for code in FLAGS)
         + "."
     )
     lines += [*_wrap(legend, 2)]

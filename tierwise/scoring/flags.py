@@ -10,6 +10,7 @@ Expects the columns `prepare` in engine.py adds: `tier`, `_unspecified`, `_in_gr
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -22,6 +23,9 @@ from tierwise.scoring.words import (
     number_text,
     quoted,
 )
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 FALSE = pl.lit(False)
 NO_WHY = pl.lit(None, pl.String)
@@ -227,7 +231,7 @@ def best_motivation(assessed: dict[str, bool]) -> tuple[pl.Expr, pl.Expr]:
     if not names:
         return pl.lit(None, pl.String), pl.lit(None, pl.Float64)
     value = pl.max_horizontal([pl.col(m) for m in names])
-    name = pl.when(pl.col(names[0]) == value).then(pl.lit(names[0]))
+    name: Then | ChainedThen = pl.when(pl.col(names[0]) == value).then(pl.lit(names[0]))
     for m in names[1:]:
         name = name.when(pl.col(m) == value).then(pl.lit(m))
     return name.otherwise(pl.lit(names[0])), value

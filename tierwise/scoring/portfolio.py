@@ -233,7 +233,14 @@ def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.Da
 def slim(partners: pl.DataFrame) -> pl.DataFrame:
     """Only the columns the checks and the reallocation read (joins and filters copy
     every column; the reasons are long)."""
-    wanted = ("row", "partner", "designated_tier", "recommended_tier", "action", "partner_type")
+    wanted: tuple[str, ...] = (
+        "row",
+        "partner",
+        "designated_tier",
+        "recommended_tier",
+        "action",
+        "partner_type",
+    )
     wanted += ("initiative", "owner_team", "fte", "budget")
     return partners.select([c for c in wanted if c in partners.columns])
 

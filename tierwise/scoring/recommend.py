@@ -7,6 +7,8 @@ on the order rows arrive in.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from tierwise.scoring.rubric import Rubric
@@ -36,7 +38,7 @@ def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.Da
     slim = ranked.select("row", "score", "partner_type", "initiative", "tier", "_why_bother")
     invested = ranked["tier"].is_in(["strategic", "tactical"]).fill_null(False)
     slim = slim.with_columns(_held=ranked["_in_grace"] & invested)
-    held_first = {"by": "_held", "descending": True, "maintain_order": True}
+    held_first: dict[str, Any] = {"by": "_held", "descending": True, "maintain_order": True}
     open_ = slim.filter(~pl.col("_why_bother"))
     held_strategic = pl.col("_held") & (pl.col("tier") == "strategic")
     eligible = open_.filter((pl.col("score") >= rec["strategic_min_score"]) | held_strategic)

@@ -4,7 +4,7 @@ and money and numbers written the way a biz-dev lead reads them ($1.2M, $250k)."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import polars as pl
 
@@ -119,7 +119,7 @@ def or_join(items: list[str]) -> str:
 UNIT_SEPARATOR = "\x1f"  # never typed in a cell, so safe to split on
 
 
-def text_list(parts: list[pl.Expr | str]) -> pl.Expr:
+def text_list(parts: Sequence[pl.Expr | str]) -> pl.Expr:
     """The non-null strings of `parts` as a List(String), in order. (Joining and splitting
     is several times faster than concat_list + drop_nulls on wide lists of strings.)"""
     joined = pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)

@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual import on, work
@@ -41,6 +41,15 @@ from tierwise.tui.widgets.keybar import KeyBar
 from tierwise.tui.widgets.partner_table import PartnerTable
 from tierwise.tui.widgets.plain_input import PlainInput
 from tierwise.tui.widgets.portfolio import PortfolioPanel
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tierwise.io.log import LogEntry
+    from tierwise.io.tracker import Tracker
+    from tierwise.pipeline import Evaluation
+    from tierwise.scoring.result import Portfolio
+    from tierwise.scoring.rubric import Rubric
 
 # Actions that only make sense on the main screen (not under a dialog).
 _MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
@@ -93,11 +102,11 @@ class TriageApp(App[None]):
         self.as_of = as_of
         self.allow_large = allow_large  # past the zip-bomb and sheet-size caps (--allow-large)
         self.who = who or current_user()
-        self.ev: Any = None  # tierwise.pipeline.Evaluation once loaded
+        self.ev: Evaluation | None = None  # once loaded
         self.failure: str | None = None  # why the tracker could not be opened
         self.session: TriageSession | None = None
         self.journal: Journal | None = None
-        self.portfolio: Any = None
+        self.portfolio: Portfolio | None = None
         self.filters = Filters()
         self.sort = Sort()
         self.search_text = ""
@@ -152,7 +161,7 @@ class TriageApp(App[None]):
         self.main_screen.set_class(self.size.width >= WIDE, "-wide")
 
     @property
-    def main_screen(self) -> Any:
+    def main_screen(self) -> Screen[object]:
         """The triage screen, even while a dialog is on top (App.query_one would search
         the dialog)."""
         return self.screen_stack[0]
@@ -166,7 +175,7 @@ class TriageApp(App[None]):
         """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input."""
         if self._output is not None:
             return self._output
-        from tierwise.io.annotate import default_output
+        from tierwise.outputs import default_output
 
         return Path(default_output(self.path))
 
@@ -204,13 +213,13 @@ class TriageApp(App[None]):
         self.failure = message
         self.exit(None, 1)
 
-    def loaded(self, ev: Any, stamp: tuple[int, int]) -> None:
+    def loaded(self, ev: Evaluation, stamp: tuple[int, int]) -> None:
         """Show a freshly evaluated tracker (called on the UI thread)."""
         self.ev = ev
         self._stamp = stamp
         self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
         self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
-        self._count_flags()
+        self._count_flags(ev)
         self.main_screen.query_one("#titlebar", Static).update(
             literal(
                 f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
@@ -272,7 +281,7 @@ class TriageApp(App[None]):
         self._show_detail(event.pos)
 
     def _show_detail(self, pos: int | None) -> None:
-        if self.session is None or not self.screen_stack:
+        if self.session is None or self.ev is None or not self.screen_stack:
             return  # not loaded yet, or the app is closing
         try:
             detail = self.main_screen.query_one("#detail", DetailPane)
@@ -285,11 +294,10 @@ class TriageApp(App[None]):
         row = partner["row"]
         tracker = self.ev.tracker
         refs = {f: tracker.cell_ref(row, f) for f in tracker.source.field_columns}
-        detail.show(partner, self._tracker_fields(row), refs)
+        detail.show(partner, self._tracker_fields(tracker, row), refs)
 
-    def _tracker_fields(self, row: int) -> list[tuple[str, str, str]]:
+    def _tracker_fields(self, tracker: Tracker, row: int) -> list[tuple[str, str, str]]:
         """(header, cell reference, text) of the partner's mapped cells, as written."""
-        tracker = self.ev.tracker
         raw = tracker.raw
         i = self._raw_index.get(row)
         if i is None:
@@ -318,13 +326,13 @@ class TriageApp(App[None]):
         self._compute_portfolio(self.ev, self.session.decisions_frame())
 
     @work(thread=True, exclusive=True, group="portfolio")
-    def _compute_portfolio(self, ev: Any, decisions: pl.DataFrame) -> None:
+    def _compute_portfolio(self, ev: Evaluation, decisions: pl.DataFrame) -> None:
         from tierwise.scoring import portfolio_after
 
         portfolio = portfolio_after(ev.scored, decisions, ev.rubric)
         self.call_from_thread(self._show_portfolio, portfolio, ev)
 
-    def _show_portfolio(self, portfolio: Any, ev: Any = None) -> None:
+    def _show_portfolio(self, portfolio: Portfolio, ev: Evaluation | None = None) -> None:
         if ev is not None and ev is not self.ev:
             return  # computed for the rubric in use before a what-if was applied
         self.portfolio = portfolio
@@ -548,7 +556,7 @@ class TriageApp(App[None]):
             return
         from tierwise.tui.screens.whatif import WhatIfScreen
 
-        def done(rubric: Any) -> None:
+        def done(rubric: Rubric | None) -> None:
             if rubric is not None:
                 self.apply_rubric(rubric)
 
@@ -564,7 +572,7 @@ class TriageApp(App[None]):
             return
         self.apply_rubric(rubric)
 
-    def apply_rubric(self, rubric: Any) -> None:
+    def apply_rubric(self, rubric: Rubric) -> None:
         """Re-score the open session with `rubric` (the what-if screen's apply): the
         decisions, notes and undo stay; ctrl+s then records this rubric in the workbook."""
         if self.ev is None or self.session is None:
@@ -573,7 +581,7 @@ class TriageApp(App[None]):
         self._rescore_session(self.ev, rubric)
 
     @work(thread=True, exclusive=True, group="rescore")
-    def _rescore_session(self, ev: Any, rubric: Any) -> None:
+    def _rescore_session(self, ev: Evaluation, rubric: Rubric) -> None:
         try:
             rescored = ev.rescored(rubric)
         except TierwiseError as err:
@@ -583,7 +591,7 @@ class TriageApp(App[None]):
             return
         self.call_from_thread(self._rescored, rescored)
 
-    def _rescored(self, ev: Any) -> None:
+    def _rescored(self, ev: Evaluation) -> None:
         session = self.session
         if session is None:
             return
@@ -594,7 +602,7 @@ class TriageApp(App[None]):
         session.rescore(ev.scored.partners)
         self.rubric_unsaved = True
         self._journal(RubricEntry(ev.rubric.to_toml(), _now()))  # a crash keeps it too
-        self._count_flags()
+        self._count_flags(ev)
         self.refresh_view(keep=None if row is None else session.position(row))
         self._show_detail(self.table.selected)
         self._show_portfolio(ev.scored.portfolio)
@@ -610,8 +618,8 @@ class TriageApp(App[None]):
             "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
         )
 
-    def _count_flags(self) -> None:
-        flags = self.ev.scored.partners["flags"].explode().drop_nulls()
+    def _count_flags(self, ev: Evaluation) -> None:
+        flags = ev.scored.partners["flags"].explode().drop_nulls()
         self._flag_counts = Counter(dict(flags.value_counts().iter_rows()))
 
     @property
@@ -647,8 +655,10 @@ class TriageApp(App[None]):
         self._save(self.ev, self.session.decisions_frame(), log, self.session.snapshot())
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, ev: Any, decisions: pl.DataFrame, log: list[Change], state: dict) -> None:
-        from tierwise.io.annotate import write_annotated
+    def _save(
+        self, ev: Evaluation, decisions: pl.DataFrame, log: list[Change], state: dict
+    ) -> None:
+        from tierwise.outputs import write_annotated
 
         try:
             # `ev` carries the rubric in use (an applied what-if one included): the
@@ -667,7 +677,7 @@ class TriageApp(App[None]):
             return
         self.call_from_thread(self._saved, ev, log, state, decisions["decision"].count())
 
-    def _log_entries(self, log: list[Change]) -> list[Any]:
+    def _log_entries(self, log: list[Change]) -> list[LogEntry]:
         """One log entry per decision; a note typed right after a decision on the same
         partner joins that decision's entry."""
         from tierwise.io.log import LogEntry
@@ -697,7 +707,7 @@ class TriageApp(App[None]):
             )
         return entries
 
-    def _saved(self, ev: Any, log: list[Change], state: dict, count: int) -> None:
+    def _saved(self, ev: Evaluation, log: list[Change], state: dict, count: int) -> None:
         assert self.session is not None
         self.saving = False
         self.session.mark_saved(log, state)
@@ -770,6 +780,8 @@ class TriageApp(App[None]):
 
     def _offer_journal(self) -> None:
         if self.journal is None or not self.journal.exists() or self.session is None:
+            return
+        if self.ev is None:
             return
         session = self.session
         pending = [

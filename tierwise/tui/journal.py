@@ -98,7 +98,7 @@ class Journal:
             self.delete()
             return
         tmp = self.path.with_name(self.path.name + ".tmp")
-        text = "".join(_line(e) for e in [*([rubric] if rubric else []), *entries])
+        text = (_line(rubric) if rubric else "") + "".join(_line(e) for e in entries)
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

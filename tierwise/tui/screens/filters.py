@@ -70,7 +70,7 @@ class FilterScreen(ModalScreen[Filters | None]):
             value = self.query_one(f"#filter-{name}", Select).value
             values[name] = value if isinstance(value, str) else None
         return Filters(
-            **values,  # type: ignore[arg-type]
+            **values,
             mismatches=self.query_one("#filter-mismatches", Checkbox).value,
             rows=self._current.rows,
             label=self._current.label,

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tierwise import catalogue
+from tierwise.fields import MOTIVATIONS
 from tierwise.tui.session import SORTABLE, Sort
 
 TITLES = {
@@ -21,10 +23,7 @@ TITLES = {
     "decision": "Decision",
     "action": "Action",
     "score": "Score",
-    "share": "Share motivation",
-    "access": "Access motivation",
-    "speed": "Speed motivation",
-    "ecosystem": "Ecosystem motivation",
+    **{m: f"{catalogue.MOTIVATIONS[m].name} motivation" for m in MOTIVATIONS},
     "flags": "Number of flags",
     "row": "Worksheet row",
 }

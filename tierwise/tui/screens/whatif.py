@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 from textual import on, work
@@ -21,11 +21,17 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
+from tierwise import catalogue
 from tierwise.errors import TierwiseError
 from tierwise.fields import TIERS
 from tierwise.tui.text import literal, markup, printable
 from tierwise.tui.widgets.plain_input import PlainInput
-from tierwise.tui.widgets.portfolio import CHECK_NAMES, limits
+from tierwise.tui.widgets.portfolio import limits
+
+if TYPE_CHECKING:
+    from tierwise.pipeline import Evaluation
+    from tierwise.scoring.result import Scored
+    from tierwise.scoring.rubric import Rubric
 
 _SKIP_TABLES = {"aliases", "labels"}
 _MAX_KNOBS = 24
@@ -61,7 +67,7 @@ def input_id(key: str) -> str:
     return "knob-" + key.replace(".", "--")
 
 
-class WhatIfScreen(ModalScreen[Any]):
+class WhatIfScreen(ModalScreen["Rubric | None"]):
     """Adjust the rubric and see the recommended tiers and checks it would give.
     Dismisses with the adjusted rubric to apply it, or None."""
 
@@ -75,12 +81,12 @@ class WhatIfScreen(ModalScreen[Any]):
         Binding("up", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
-    def __init__(self, ev: Any, input_path: Path) -> None:
+    def __init__(self, ev: Evaluation, input_path: Path) -> None:
         super().__init__(classes="modal")
         self.ev = ev
         self.defaults = dict(knobs(ev.rubric.data))
         self.rubric = ev.rubric  # the adjusted rubric, once valid
-        self.rescored: Any = None
+        self.rescored: Scored | None = None
         self._timer: Timer | None = None
         self._default_path = input_path.with_name(input_path.stem + ".rubric.toml")
 
@@ -113,16 +119,16 @@ class WhatIfScreen(ModalScreen[Any]):
         for key, default in self.defaults.items():
             text = self.query_one(f"#{input_id(key)}", Input).value.strip()
             try:
-                value: float | int = float(text)
+                number = float(text)
             except ValueError:
                 raise TierwiseError(f"{key}: {text!r} is not a number") from None
-            if isinstance(default, int) and value.is_integer():
-                value = int(value)
+            whole = isinstance(default, int) and number.is_integer()
+            value: float | int = int(number) if whole else number
             if value != default:
                 changed[key] = value
         return changed
 
-    def adjusted(self) -> Any | None:
+    def adjusted(self) -> Rubric | None:
         """The rubric in use with the edited settings; None when none was changed."""
         values = self.values()
         return self.ev.rubric.with_values(values) if values else None
@@ -142,7 +148,7 @@ class WhatIfScreen(ModalScreen[Any]):
         self._rescore(rubric)
 
     @work(thread=True, exclusive=True, group="whatif")
-    def _rescore(self, rubric: Any) -> None:
+    def _rescore(self, rubric: Rubric) -> None:
         try:
             # Judged as the session was (and as applying it will be), so the checks
             # compared below differ by the rubric only.
@@ -152,7 +158,7 @@ class WhatIfScreen(ModalScreen[Any]):
             return
         self.app.call_from_thread(self._done, rubric, scored)
 
-    def _done(self, rubric: Any, scored: Any) -> None:
+    def _done(self, rubric: Rubric, scored: Scored) -> None:
         self.rubric = rubric
         self.rescored = scored
         self._show(scored, rubric)
@@ -162,7 +168,7 @@ class WhatIfScreen(ModalScreen[Any]):
             markup("[b $error]$message[/]", message=message)
         )
 
-    def _show(self, scored: Any, rubric: Any) -> None:
+    def _show(self, scored: Scored, rubric: Rubric | None) -> None:
         before = self.ev.scored.partners
         after = scored.partners
         was = Counter(before["recommended_tier"].to_list())
@@ -193,7 +199,7 @@ class WhatIfScreen(ModalScreen[Any]):
             colour, mark = ("$success", "✓") if check.ok else ("$error", "✗")
             actual = "" if check.actual is None else f"{check.actual:g}"
             lines.append(
-                f"  [{colour}]{mark}[/] {CHECK_NAMES.get(check.code, check.code):<20}"
+                f"  [{colour}]{mark}[/] {catalogue.CHECKS[check.code].label:<20}"
                 f"{actual:>4} [$text-muted]{limits(check)}[/]"
             )
         if rubric is not None and rubric is not self.ev.rubric:

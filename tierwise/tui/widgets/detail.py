@@ -8,21 +8,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from tierwise import catalogue
 from tierwise.fields import MOTIVATIONS
 from tierwise.tui.text import markup
 
-# The playbook's one-line explanation of each flag (PLAYBOOK.md section 3).
-FLAG_TEXT: dict[str, str] = {
-    "EXEC_LUNCH": "Executives 'did lunch': a big joint revenue number with little pipeline "
-    "or revenue behind it.",
-    "PRESS_RELEASE": "Press-release partnering: announced, but no specific target market "
-    "or no deals since.",
-    "VAGUE_AGENDA": "Vague agenda: intent like 'synergy' or 'better serve the market', "
-    "nothing specific; or their agenda is blank.",
-    "STRATEGIC_IN_NAME_ONLY": "Strategic in name only: labelled strategic without the "
-    "sponsor, people, activity or score to match.",
-    "WHY_BOTHER": "Why bother? No motivation reaches significance for a partner we invest in.",
-}
 # The tracker fields each flag reads (PLAYBOOK.md section 3): their cells are shown
 # under the flag so the reviewer can go and check them.
 FLAG_FIELDS: dict[str, tuple[str, ...]] = {
@@ -38,12 +27,6 @@ FLAG_FIELDS: dict[str, tuple[str, ...]] = {
     "VAGUE_AGENDA": ("objective", "market_need", "partner_agenda"),
     "STRATEGIC_IN_NAME_ONLY": ("designated_tier", "exec_sponsor", "fte", "last_activity"),
     "WHY_BOTHER": ("designated_tier", "fte", "budget"),
-}
-MOTIVATION_TEXT: dict[str, str] = {
-    "share": "Share: gain share in a specified market",
-    "access": "Access: reach customers we could not alone",
-    "speed": "Speed: shorten sales cycles",
-    "ecosystem": "Ecosystem: power in the value chain",
 }
 
 
@@ -124,7 +107,7 @@ def detail_content(
     out.add()
     out.add("[b]Motivations[/]")
     for m in MOTIVATIONS:
-        out.add(f" {MOTIVATION_TEXT[m].split(':')[0]:<9} {meter(p.get(m))}")
+        out.add(f" {catalogue.MOTIVATIONS[m].name:<9} {meter(p.get(m))}")
     stated = p.get("stated") or []
     if stated:
         out.add(f" [$text-muted]stated, not evidenced: {v(', '.join(stated))}[/]")
@@ -134,7 +117,9 @@ def detail_content(
         out.add()
         out.add("[b]Flags[/]")
         for flag in flags:
-            out.add(f" [b $warning]{v(flag)}[/] [i]{v(FLAG_TEXT.get(flag, ''))}[/]")
+            words = catalogue.FLAGS[flag]
+            out.add(f" [b $warning]{v(flag)}[/] [i]{v(words.meaning)}[/]")
+            out.add(f"   [$text-muted]what to do:[/] {v(words.todo)}")
             reason = next((w for w in why if w.startswith(flag + ":")), None)
             if reason is not None:
                 why.remove(reason)

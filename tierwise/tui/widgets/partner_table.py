@@ -22,16 +22,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tierwise import catalogue
 from tierwise.tui.session import Sort, TriageSession
 from tierwise.tui.text import printable
 
-FLAG_BADGES: dict[str, str] = {
-    "EXEC_LUNCH": "LUN",
-    "PRESS_RELEASE": "PR",
-    "VAGUE_AGENDA": "VAG",
-    "STRATEGIC_IN_NAME_ONLY": "SNO",
-    "WHY_BOTHER": "WHY",
-}
 _SEVERE = {"WHY_BOTHER", "STRATEGIC_IN_NAME_ONLY"}
 _BARS = "▁▂▃▄▅▆▇█"
 DASH = "–"
@@ -329,7 +323,7 @@ class PartnerTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         used = 0
         for flag in filter(None, text.split(",")):
-            badge = FLAG_BADGES.get(flag, flag[:3])
+            badge = catalogue.FLAGS[flag].label
             if used + len(badge) > width:
                 if used < width:
                     segments.append(Segment("+", base))

@@ -10,18 +10,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tierwise import catalogue
 from tierwise.fields import CHECKS, FLAGS
 from tierwise.scoring.result import Check, Portfolio
-
-CHECK_NAMES: dict[str, str] = {
-    "STRATEGIC_INITIATIVES": "Strategic inits",
-    "STRATEGIC_PARTNERS": "Strategic partners",
-    "STRATEGIC_PARTNER_TYPES": "Strategic types",
-    "TACTICAL_INITIATIVES": "Tactical inits",
-    "TACTICAL_PARTNERS": "Tactical partners",
-    "CASUAL_OWNED_BY_FIELD": "Casual field-owned",
-    "EVERYONE_STRATEGIC": "Everyone strategic",
-}
 
 
 def _num(value: float | None) -> str:
@@ -81,7 +72,7 @@ class PortfolioPanel(OptionList):
                 continue
             ref = a or d
             assert ref is not None
-            name = CHECK_NAMES.get(code, code)
+            name = catalogue.CHECKS[code].label
             left = gauge(d) if d else " " * 4
             right = gauge(a) if a else " " * 4
             options.append(
@@ -119,7 +110,7 @@ class PortfolioPanel(OptionList):
             # Prefer the failure after decisions: that is what is still to fix.
             chosen = a if a is not None and not a.ok else d if d is not None and not d.ok else a
             rows = tuple(chosen.rows) if chosen is not None else ()
-            label = f"{CHECK_NAMES.get(key, key)}: {len(rows)} partners"
+            label = f"{catalogue.CHECKS[key].label}: {len(rows)} partners"
             self.post_message(self.DrillDown(label, rows, None))
 
 

@@ -21,7 +21,7 @@ from typing import Final
 
 import polars as pl
 
-from tierwise import __version__
+from tierwise import __version__, catalogue
 from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS, TIERS
 from tierwise.io.columns import PORTFOLIO_SHEET
 from tierwise.io.sheetspec import ChartSpec, SheetSpec
@@ -32,30 +32,6 @@ from tierwise.scoring.portfolio import after_tiers
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio
 from tierwise.scoring.rubric import Rubric
-
-# Friendly names of the checks, in tierwise.fields.CHECKS order.
-CHECK_NAMES: Final[dict[str, str]] = {
-    "STRATEGIC_INITIATIVES": "Strategic initiatives",
-    "STRATEGIC_PARTNERS": "Strategic partners",
-    "STRATEGIC_PARTNER_TYPES": "Strategic partners of a wrong type",
-    "TACTICAL_INITIATIVES": "Tactical initiatives",
-    "TACTICAL_PARTNERS": "Tactical partners",
-    "CASUAL_OWNED_BY_FIELD": "Casual partners not field-owned",
-    "EVERYONE_STRATEGIC": "Share labelled strategic",
-}
-
-# The playbook's one-line explanation of each mistake (PLAYBOOK.md section 3).
-FLAG_MEANINGS: Final[dict[str, str]] = {
-    "EXEC_LUNCH": "Executives 'did lunch' and agreed a big joint revenue number; no pipeline "
-    "followed.",
-    "PRESS_RELEASE": "An announced 'strategic alliance' with no specific target market or "
-    "no deals since.",
-    "VAGUE_AGENDA": "Vague intent ('synergies', 'better serve the market'), or the partner's "
-    "agenda left blank.",
-    "STRATEGIC_IN_NAME_ONLY": "Labelled strategic without the sponsor, the people or the "
-    "joint activity.",
-    "WHY_BOTHER": "We invest in it, yet it significantly advances none of the four motivations.",
-}
 
 # Action list order: what frees or moves the most first.
 # Exits and demotions free people and budget, so they rank together by what they free.
@@ -102,7 +78,9 @@ def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None)
     `decisions` (row, decision, decision_note) holds any, else on the recommended ones."""
     decided = decisions is not None and decisions.height > 0
     portfolio: Portfolio = (
-        portfolio_after(ev.scored, decisions, ev.rubric) if decided else ev.scored.portfolio
+        portfolio_after(ev.scored, decisions, ev.rubric)
+        if decisions is not None and decided
+        else ev.scored.portfolio
     )
     partners = after_tiers(ev.scored.partners, decisions if decided else None)
     after_name = "Decided" if decided else "Recommended"
@@ -180,7 +158,7 @@ def _checks(spec: SheetSpec, row: int, portfolio: Portfolio, rubric: Rubric, aft
     recommended = {c.code: c for c in portfolio.recommended}
     limits = check_limits(rubric)
     for i, code in enumerate(CHECKS, start=row + 2):
-        spec.set(i, 1, CHECK_NAMES[code])
+        spec.set(i, 1, catalogue.CHECKS[code].name)
         for col, check in ((2, designated.get(code)), (3, recommended.get(code))):
             text, style = mark(check)
             spec.set(i, col, text, style)
@@ -199,7 +177,7 @@ def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame) -> int:
     for i, code in enumerate(FLAGS, start=row + 2):
         spec.set(i, 1, code, "flag" if counts[code] else "text")
         spec.set(i, 2, counts[code], "int")
-        spec.set(i, 4, _clip(FLAG_MEANINGS[code], _SPAN_CHARS[4]), "text")
+        spec.set(i, 4, _clip(catalogue.FLAGS[code].meaning, _SPAN_CHARS[4]), "text")
         spec.merges.append(f"D{i}:J{i}")
     return row + 1 + len(FLAGS)
 

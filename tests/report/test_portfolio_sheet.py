@@ -14,16 +14,12 @@ import polars as pl
 import pytest
 
 from tests.helpers_workbooks import libreoffice_pdf
+from tierwise import catalogue
 from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
-from tierwise.io.annotate import write_annotated
-from tierwise.io.portfolio_sheet import (
-    CHECK_NAMES,
-    FLAG_MEANINGS,
-    action_list,
-    build_portfolio_sheet,
-)
 from tierwise.io.sheetspec import SheetSpec
+from tierwise.outputs import write_annotated
 from tierwise.pipeline import Evaluation, evaluate
+from tierwise.report.portfolio_sheet import action_list, build_portfolio_sheet
 from tierwise.scoring.portfolio import after_tiers
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx"
@@ -84,10 +80,10 @@ def test_a_one_page_landscape_sheet_with_title_file_and_date(spec: SheetSpec) ->
 def test_the_seven_checks_designated_vs_recommended_vs_limits(
     spec: SheetSpec, ev: Evaluation
 ) -> None:
-    top = _find(spec, CHECK_NAMES[CHECKS[0]])
+    top = _find(spec, catalogue.CHECKS[CHECKS[0]].name)
     for i, code in enumerate(CHECKS):
         cells = spec.cells[top + i]
-        assert cells[1].value == CHECK_NAMES[code]
+        assert cells[1].value == catalogue.CHECKS[code].name
         # the sample's designated tiers break every rule; the recommendation keeps them all
         assert cells[2].style == "fail" and cells[2].value.startswith("FAIL")
         assert cells[3].style == "pass" and cells[3].value.startswith("PASS")
@@ -113,7 +109,7 @@ def test_flag_counts_with_the_playbooks_explanation(spec: SheetSpec, ev: Evaluat
     assert list(table) == list(FLAGS)
     for code in FLAGS:
         carrying = ev.scored.partners.filter(pl.col("flags").list.contains(code)).height
-        assert table[code] == [carrying, None, FLAG_MEANINGS[code]]
+        assert table[code] == [carrying, None, catalogue.FLAGS[code].meaning]
         assert carrying > 0
     assert spec.cells[_find(spec, "WHY_BOTHER")][1].style == "flag"
 
