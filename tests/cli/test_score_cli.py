@@ -91,6 +91,25 @@ def test_json_has_the_contract_schema(tmp_path: Path) -> None:
     assert any("Champion" in w["message"] for w in doc["warnings"])
 
 
+@pytest.mark.parametrize("slice_size", [1, 2, 3, 100])
+def test_json_written_in_slices_is_the_same_document(
+    slice_size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tierwise.report import document
+
+    path = str(make_tracker(tmp_path / "t.xlsx"))
+    whole = json.loads(run(path, "--json").stdout)
+    monkeypatch.setattr(document, "SLICE", slice_size)
+    sliced = run(path, "--json")
+    assert sliced.exit_code == 0, sliced.output
+    assert json.loads(sliced.stdout) == whole
+    assert sorted(p["partner"] for p in whole["partners"]) == sorted(r[0] for r in ROWS)
+    other = str(make_tracker(tmp_path / "u.xlsx"))
+    both = json.loads(run(path, other, "--json").stdout)  # an array of two documents
+    assert [d["source"]["file"] for d in both] == [path, other]
+    assert [d["partners"] for d in both] == [whole["partners"]] * 2
+
+
 def test_the_sample_report_reads_like_a_triage(tmp_path: Path) -> None:
     if not SAMPLE.exists():
         pytest.skip("samples/partner_tracker.xlsx has not been generated")
