@@ -155,16 +155,18 @@ class _Splicer:
         tag = self.row_tag
         if (
             len(rows) != region.count(tag)
+            or region.count(self.row_close) != sum(1 for m in rows if not m.group(2))
             or b"extLst" in region
             or b"<" + self.prefix + b"c>" in region
         ):
             return self._general(region)
         out: list[bytes] = []
         pos = 0
-        wanted, cells = self.wanted, self.edit.cells
-        for i, m in enumerate(rows):
+        wanted, cells, guarded = self.wanted, self.edit.cells, self.guard is not None
+        row_close, cell_r, any_cell = self.row_close, self.cell_r, b"<" + self.prefix + b"c"
+        for m in rows:
             number = int(m.group(1))
-            if number <= self.last_row and self.guard is not None:
+            if number <= self.last_row and guarded:
                 raise NeedsScan
             self.last_row = number
             while self.pending < len(wanted) and wanted[self.pending] < number:
@@ -177,19 +179,26 @@ class _Splicer:
             ours = cells[number]
             start, end = m.span()
             attrs = region[start + len(tag) : end - 1 - len(m.group(2))]
-            if m.group(2):  # <row .../>
-                close = inner_end = end
-            else:
-                until = rows[i + 1].start() if i + 1 < len(rows) else len(region)
-                inner_end = region.rfind(self.row_close, end, until)
-                close = inner_end + len(self.row_close)
+            # A row's end tag is the first after its start (rows do not nest).
+            inner_end = end if m.group(2) else region.find(row_close, end)
+            close = inner_end + len(row_close) if not m.group(2) else end
             out.append(region[pos:start])
             pos = close
-            if self._after_last_cell(region, end, inner_end, ours[0][0]):
+            # The usual row: its last cell (cells come in column order) is left of ours.
+            last_at = region.rfind(cell_r, end, inner_end)
+            if last_at < 0:
+                usual = region.find(any_cell, end, inner_end) < 0
+            elif region.find(any_cell, last_at + 1, inner_end) >= 0:
+                usual = False  # a cell written another way follows it
+            else:
+                at = last_at + len(cell_r)
+                letters = region[at : region.find(b'"', at, inner_end)].rstrip(b"0123456789")
+                usual = bool(letters) and self._column(letters) < ours[0][0]
+            if usual:
                 body = b"".join(_prefixed(x, self.prefix) for _, x in ours)
                 if b"spans" in attrs:
                     attrs = _widen_spans(attrs, ours, self.span_end)
-                row = b"%s%s>%s%s%s" % (tag, attrs, region[end:inner_end], body, self.row_close)
+                row = b"%s%s>%s%s%s" % (tag, attrs, region[end:inner_end], body, row_close)
             else:
                 row = _edit_row(
                     number,
@@ -203,19 +212,6 @@ class _Splicer:
             out.append(row)
         out.append(region[pos:])
         return b"".join(out)
-
-    def _after_last_cell(self, region: bytes, start: int, end: int, column: int) -> bool:
-        """Whether the row's cells (region[start:end]) all lie left of `column`, read
-        from its last cell (cells come in column order)."""
-        last_at = region.rfind(self.cell_r, start, end)
-        if last_at < 0:
-            return region.find(b"<" + self.prefix + b"c", start, end) < 0
-        if region.find(b"<" + self.prefix + b"c", last_at + 1, end) >= 0:
-            return False  # a cell written another way follows it
-        at = last_at + len(self.cell_r)
-        ref = region[at : region.find(b'"', at, end)]
-        letters = ref.rstrip(b"0123456789")
-        return bool(letters) and self._column(letters) < column
 
     def _column(self, letters: bytes) -> int:
         found = self.columns.get(letters)
