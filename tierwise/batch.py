@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tierwise import outputs
 from tierwise.errors import TierwiseError
+from tierwise.io.atomic import check_writable
 from tierwise.pipeline import Evaluation, evaluate
 from tierwise.report.compare import Comparison
 
@@ -98,6 +99,8 @@ def score_one(
 ) -> FileResult:
     """Score one tracker and write its output (if any) in the format its suffix names.
     `step` hears each stage as it starts (reading, scoring, writing)."""
+    if output is not None:
+        check_writable(output)  # before the seconds of reading and scoring
     ev = options.evaluate(path, step=step)
     if output is not None and step:
         step(f"writing {output.name}")

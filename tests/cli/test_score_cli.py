@@ -142,3 +142,17 @@ def test_the_report_lists_the_top_partners_and_says_how_many_more(tmp_path: Path
     assert len(everyone) == 40 and "more partners" not in out
     assert everyone[:5] == five  # the same ranking, cut
     assert run(str(copy), "--top", "-1").exit_code == 2
+
+
+@pytest.mark.parametrize("target", ["missing/out.xlsx", "missing/out.json"])
+def test_an_output_that_cannot_be_written_is_refused_before_reading(
+    target: str, tmp_path: Path
+) -> None:
+    # The input is not a spreadsheet at all: the error names the output, so the output
+    # was checked first (before seconds of reading and scoring a big tracker).
+    bad = tmp_path / "t.xlsx"
+    bad.write_text("not a workbook")
+    result = run(str(bad), "-o", str(tmp_path / target))
+    assert result.exit_code == 1
+    assert f"cannot write {tmp_path / target}" in result.output
+    assert not (tmp_path / "missing").exists()
