@@ -8,10 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Final
 
-from lxml import etree
-
 from tierwise.errors import TierwiseError
-from tierwise.io import xmlsafe
 from tierwise.io.tracker import SheetTail, column_letter, column_number, columns_from
 
 CHUNK: Final = 1 << 20
@@ -364,6 +361,10 @@ def _row_numbers(data: bytes, prefix: bytes, last_row: int) -> list[int]:
 def rows_in_order(part: bytes, where: str) -> bytes:
     """A sheet part whose <row> elements are out of order, with them sorted (stable), so
     the streamed edit meets each row where it expects it."""
+    from lxml import etree  # only here: the safety check imports this module, lxml-free
+
+    from tierwise.io import xmlsafe
+
     root = xmlsafe.parse(part, where)
     data = root.find(f"{{{etree.QName(root).namespace}}}sheetData")
     if data is None:
