@@ -136,6 +136,11 @@ class _Splicer:
         self.fast_row = re.compile(b"<" + re.escape(prefix) + rb'row r="(\d+)"[^>]*?(/?)>', re.S)
         self.guard = columns_from(edit.free_from) if edit.free_from else None
         self.columns: dict[bytes, int] = {}
+        # Tierwise's columns as one block (lo, hi), and the start of its first cell's tag.
+        owned = sorted(edit.columns)
+        whole = bool(owned) and owned == list(range(owned[0], owned[-1] + 1))
+        self.block = (owned[0], owned[-1]) if whole else None
+        self.block_ref = self.cell_r + column_letter(owned[0]).encode() if whole else b""
 
     def rest(self) -> bytes:
         """New rows for the wanted rows not met yet."""
@@ -181,21 +186,27 @@ class _Splicer:
             close = inner_end + len(row_close) if not m.group(2) else end
             out.append(region[pos:start])
             pos = close
-            # The usual row: its last cell (cells come in column order) is left of ours.
+            # The column of the row's last cell (cells come in column order); 0 when
+            # it has none, -1 when some cell is written another way (no r= first).
             last_at = region.rfind(cell_r, end, inner_end)
             if last_at < 0:
-                usual = region.find(any_cell, end, inner_end) < 0
+                last = 0 if region.find(any_cell, end, inner_end) < 0 else -1
             elif region.find(any_cell, last_at + 1, inner_end) >= 0:
-                usual = False  # a cell written another way follows it
+                last = -1
             else:
                 at = last_at + len(cell_r)
                 letters = region[at : region.find(b'"', at, inner_end)].rstrip(b"0123456789")
-                usual = bool(letters) and self._column(letters) < ours[0][0]
-            if usual:
+                last = self._column(letters) if letters else -1
+            # The usual row: all its cells left of ours, which follow them. A row
+            # annotated before: Tierwise's block of columns ends it, and is replaced.
+            keep_to = inner_end if 0 <= last < ours[0][0] else -1
+            if keep_to < 0 and self.block is not None and 0 < last <= self.block[1]:
+                keep_to = region.find(b'%s%d"' % (self.block_ref, number), end, inner_end)
+            if keep_to >= 0:
                 body = b"".join(_prefixed(x, self.prefix) for _, x in ours)
                 if b"spans" in attrs:
                     attrs = _widen_spans(attrs, ours, self.span_end)
-                row = b"%s%s>%s%s%s" % (tag, attrs, region[end:inner_end], body, row_close)
+                row = b"%s%s>%s%s%s" % (tag, attrs, region[end:keep_to], body, row_close)
             else:
                 row = _edit_row(
                     number,
