@@ -436,9 +436,8 @@ def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]
     clean = text.str.replace_all(_ILLEGAL_RE, "").str.slice(0, MAX_TEXT)
     escaped = (
         clean.str.replace_all(r"_(x[0-9A-Fa-f]{4}_)", "_x005F_${1}")
-        .str.replace_all("&", "&amp;", literal=True)
-        .str.replace_all("<", "&lt;", literal=True)
-        .str.replace_all(">", "&gt;", literal=True)
+        # One pass for the three (the replacements hold none of the patterns).
+        .str.replace_many(["&", "<", ">"], ["&amp;", "&lt;", "&gt;"])
     )
     space = (
         pl.when(clean.str.contains("\n", literal=True) | (clean != clean.str.strip_chars()))

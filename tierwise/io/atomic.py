@@ -11,6 +11,7 @@ folder removes the ones whose process is gone.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
@@ -44,8 +45,10 @@ def check_writable(target: Path) -> Path:
         raise TierwiseError(f"cannot write {target}: the folder {folder} does not exist")
     if target.is_dir():
         raise TierwiseError(f"cannot write {target}: it is a folder")
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        raise _os_error(target, OSError(errno.EROFS, os.strerror(errno.EROFS)))
     if not os.access(folder, os.W_OK):
-        raise TierwiseError(f"cannot write {target}: the folder {folder} is not writable")
+        raise _os_error(target, OSError(errno.EACCES, os.strerror(errno.EACCES)))
     return folder
 
 
