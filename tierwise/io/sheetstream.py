@@ -164,20 +164,13 @@ class _Splicer:
             return self._general(region)
         out: list[bytes] = []
         pos = 0
-        wanted, cells, guarded = self.wanted, self.edit.cells, self.guard is not None
+        cells = self.edit.cells
         row_close, cell_r, any_cell = self.row_close, self.cell_r, b"<" + self.prefix + b"c"
         for m in rows:
             number = int(m.group(1))
-            if number <= self.last_row and guarded:
-                raise NeedsScan
-            self.last_row = number
-            while self.pending < len(wanted) and wanted[self.pending] < number:
-                out += [region[pos : m.start()], self._new_row(wanted[self.pending])]
-                pos = m.start()
-                self.pending += 1
-            if self.pending == len(wanted) or wanted[self.pending] != number:
+            pos, wanted = self._reach(number, region, pos, m.start(), out)
+            if not wanted:
                 continue
-            self.pending += 1
             ours = cells[number]
             start, end = m.span()
             attrs = region[start + len(tag) : end - 1 - len(m.group(2))]
@@ -221,6 +214,25 @@ class _Splicer:
         out.append(region[pos:])
         return b"".join(out)
 
+    def _reach(
+        self, number: int, region: bytes, pos: int, at: int, out: list[bytes]
+    ) -> tuple[int, bool]:
+        """Meet row `number`, whose tag starts at `at`: the wanted rows before it go
+        out first, as new rows. Returns where copying resumes, and whether the row is
+        wanted (it is then taken)."""
+        if number <= self.last_row and self.guard is not None:
+            raise NeedsScan
+        self.last_row = number
+        wanted = self.wanted
+        while self.pending < len(wanted) and wanted[self.pending] < number:
+            out += [region[pos:at], self._new_row(wanted[self.pending])]
+            pos = at
+            self.pending += 1
+        if self.pending < len(wanted) and wanted[self.pending] == number:
+            self.pending += 1
+            return pos, True
+        return pos, False
+
     def _column(self, letters: bytes) -> int:
         found = self.columns.get(letters)
         if found is None:
@@ -233,7 +245,7 @@ class _Splicer:
     def _general(self, region: bytes) -> bytes:
         """Any layout: each row found by pattern, its cells merged with Tierwise's."""
         out: list[bytes] = []
-        wanted, cells = self.wanted, self.edit.cells
+        cells = self.edit.cells
         pos = 0
         while (m := _ROW_START.search(region, pos)) is not None:
             closing = None if m.group(2) == b"/" else _ROW_END.search(region, m.end())
@@ -243,14 +255,8 @@ class _Splicer:
             attrs = m.group(1)
             r_match = _ROW_R.search(attrs)
             number = int(r_match.group(1)) if r_match else self.last_row + 1
-            if number <= self.last_row and self.guard is not None:
-                raise NeedsScan
-            self.last_row = number
-            while self.pending < len(wanted) and wanted[self.pending] < number:
-                out += [region[pos : m.start()], self._new_row(wanted[self.pending])]
-                pos = m.start()
-                self.pending += 1
-            if self.pending < len(wanted) and wanted[self.pending] == number:
+            pos, wanted = self._reach(number, region, pos, m.start(), out)
+            if wanted:
                 inner = b"" if closing is None else region[m.end() : closing.start()]
                 out.append(region[pos : m.start()])
                 out.append(
@@ -264,7 +270,6 @@ class _Splicer:
                         self.span_end,
                     )
                 )
-                self.pending += 1
             else:
                 out.append(region[pos:row_end])
             pos = row_end
