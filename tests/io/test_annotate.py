@@ -110,7 +110,7 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
     assert wb[columns.SETUP_SHEET].sheet_state == "veryHidden"
     assert wb[columns.HISTORY_SHEET].sheet_state == "veryHidden"
     ws = wb["Partners"]
-    headers = [ws.cell(1, c).value for c in range(1, 16)]
+    headers = [ws.cell(1, c).value for c in range(1, 5 + len(columns.ANNOTATION_COLUMNS))]
     assert headers == ["Partner", "Tier", "Revenue", "Double"] + [
         h for h, _ in columns.ANNOTATION_COLUMNS
     ]
@@ -147,7 +147,7 @@ def test_re_annotation_updates_in_place_and_is_idempotent(rich: Path, tmp_path: 
     assert _cells(a["xl/worksheets/sheet1.xml"]) == _cells(b["xl/worksheets/sheet1.xml"])
     assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
     assert a["xl/styles.xml"] == b["xl/styles.xml"]
-    assert _tierwise_cols(b["xl/worksheets/sheet1.xml"]) == set("EFGHIJKLMNO")
+    assert _tierwise_cols(b["xl/worksheets/sheet1.xml"]) == set("EFGHIJKLMNOPQR")
     wb = openpyxl.load_workbook(second)
     assert wb.sheetnames.count(columns.SETUP_SHEET) == 1
     assert wb["Partners"]["N2"].value == "tactical"
@@ -220,7 +220,7 @@ def test_csv_input_becomes_a_new_workbook(tmp_path: Path) -> None:
     src.write_text("Notes line\nPartner,Tier,Closed Revenue\nAcme,Strategic,100\n=cmd,Casual,5\n")
     ev = evaluate(src, as_of=AS_OF)
     out = default_output(src)
-    assert out == tmp_path / "partners.tierwise.xlsx"
+    assert out == tmp_path / "partners.csv.tierwise.xlsx"  # never partners.xlsx's output
     result = write_annotated(ev, out)
     assert any("CSV" in n for n in result.notes)
     wb = openpyxl.load_workbook(out)
@@ -377,7 +377,7 @@ def test_columns_found_on_the_header_row_are_reused_and_typed_decisions_kept(
         first_column=2,
     )
     ws = openpyxl.load_workbook(twice)["P"]
-    assert ws.max_column == 12  # one set of columns, not two
+    assert ws.max_column == 1 + len(columns.ANNOTATION_COLUMNS)  # one set, not two
     assert (ws["B2"].value, ws["K1"].value, ws["K2"].value) == (20.0, "Tierwise: decision", "exit")
 
 

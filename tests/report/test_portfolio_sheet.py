@@ -19,7 +19,11 @@ from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
 from tierwise.io.sheetspec import SheetSpec
 from tierwise.outputs import write_annotated
 from tierwise.pipeline import Evaluation, evaluate
-from tierwise.report.portfolio_sheet import action_list, build_portfolio_sheet
+from tierwise.report.portfolio_sheet import (
+    REALLOCATION_TITLE,
+    action_list,
+    build_portfolio_sheet,
+)
 from tierwise.scoring.portfolio import after_tiers
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partner_tracker.xlsx"
@@ -127,13 +131,12 @@ def test_motivation_coverage_counts_partners_at_the_threshold(
 
 
 def test_resources_to_reallocate(spec: SheetSpec, ev: Evaluation) -> None:
-    table = _table(spec, "Resources to reallocate (from demoted and exited partners)")
+    table = _table(spec, REALLOCATION_TITLE)
     realloc = ev.scored.portfolio.reallocate
-    assert table["Total"] == [realloc.fte, realloc.budget]
-    assert table["Strategic"] == [
-        realloc.by_tier["strategic"]["fte"],
-        realloc.by_tier["strategic"]["budget"],
-    ]
+    assert table["Freed"] == [realloc.fte, realloc.budget]
+    assert table["Needed"] == [realloc.needed["fte"], realloc.needed["budget"]]
+    assert table["Net"] == [realloc.net["fte"], realloc.net["budget"]]
+    assert table["Net"][0] == pytest.approx(realloc.fte - realloc.needed["fte"])
 
 
 def test_action_list_by_impact(spec: SheetSpec, ev: Evaluation) -> None:

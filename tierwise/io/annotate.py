@@ -74,12 +74,15 @@ WIDTHS: Final = {
     "score": 10,
     "recommended_tier": 14,
     "action": 12,
+    "todo": 40,
     "flags": 30,
     "why": 60,
     "share": 10,
     "access": 10,
     "speed": 10,
     "ecosystem": 11,
+    "evidence": 11,
+    "borderline": 12,
     "decision": 12,
     "decision_note": 36,
 }
@@ -110,6 +113,8 @@ def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> 
             cols.append(pl.col("flags").cast(pl.List(pl.String)).list.join(", ").alias(name))
         elif name == "why":
             cols.append(pl.col("why").cast(pl.List(pl.String)).list.join("\n").alias(name))
+        elif name == "borderline":
+            cols.append(pl.when(pl.col(name)).then(pl.lit(name)).alias(name))
         else:
             cols.append(pl.col(name))
     frame = partners.select(pl.col("row").cast(pl.Int64), *cols)
@@ -152,11 +157,11 @@ def _cell_style(name: str, value: object, styles: dict[str, int]) -> int:
         return styles.get(f"tier_{value}", styles["text"]) if value else styles["text"]
     if name == "flags":
         return styles["flag"] if value else styles["text"]
-    if name in ("why", "decision_note"):
+    if name in ("why", "decision_note", "todo"):
         return styles["wrap"]
     if name in MOTIVATIONS:
         return styles["int"]
-    if name == "score":
+    if name in ("score", "evidence"):
         return styles["number"]
     return styles["text"]
 
@@ -397,7 +402,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
 
 
 _ILLEGAL_RE: Final = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{FFFE}\\x{FFFF}]"
-NUMERIC: Final = frozenset({"score", *MOTIVATIONS})
+NUMERIC: Final = frozenset({"score", "evidence", *MOTIVATIONS})
 
 
 def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]) -> pl.Expr:

@@ -41,6 +41,9 @@ def partners_json(ev: Evaluation) -> Iterator[bytes]:
         "score",
         pl.struct(*MOTIVATIONS).alias("motivations"),
         *(pl.col(c).fill_null(pl.lit([], pl.List(pl.String))) for c in ("flags", "why")),
+        "todo",
+        "borderline",
+        "evidence",
     ).join(
         ev.tracker.decisions.select("row", "decision", "decision_note"),
         on="row",

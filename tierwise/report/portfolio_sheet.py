@@ -38,7 +38,16 @@ if TYPE_CHECKING:
 
 # Action list order: what frees or moves the most first.
 # Exits and demotions free people and budget, so they rank together by what they free.
-ACTION_RANK: Final[dict[str, int]] = {"exit": 0, "demote": 0, "promote": 1, "fix": 2, "keep": 3}
+ACTION_RANK: Final[dict[str, int]] = {
+    "exit": 0,
+    "withdraw": 0,
+    "demote": 0,
+    "promote": 1,
+    "collect": 2,
+    "fix": 2,
+    "keep": 3,
+}
+REALLOCATION_TITLE: Final = "Resources to reallocate (net of the tier norms)"
 ACTION_ROWS: Final = 10  # the action list is cut here to keep the page to one sheet of paper
 MOTIVE_CHART_MIN_ROWS: Final = 8  # four columns under a title stay legible in 8 rows
 
@@ -107,6 +116,8 @@ def build_portfolio_sheet(
     )
     spec.set(2, 1, subtitle, "muted")
     spec.merges.append(f"A2:{column_letter(LAST_COL)}2")
+    spec.set(3, 1, _clip(portfolio.strategy.words(), _SPAN_CHARS[1]), "muted")
+    spec.merges.append(f"A3:{column_letter(LAST_COL)}3")
 
     row = _checks(spec, 4, portfolio, ev.rubric, after_name, since)
     row = _flags(spec, row + 2, partners)
@@ -235,22 +246,21 @@ def _coverage(spec: SheetSpec, row: int, partners: pl.DataFrame, rubric: Rubric)
 
 
 def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio) -> int:
-    spec.set(row, 1, "Resources to reallocate (from demoted and exited partners)", "subtitle")
-    _header(spec, row + 1, {1: "Designated tier", 2: "FTE", 3: "Budget"})
+    """Freed, needed and net (by the rubric's tier norms)."""
+    spec.set(row, 1, REALLOCATION_TITLE, "subtitle")
+    _header(spec, row + 1, {1: "", 2: "FTE", 3: "Budget"})
     realloc = portfolio.reallocate
     r = row + 2
-    for tier in (*TIERS, "none"):
-        amounts = realloc.by_tier.get(tier)
-        if not amounts:
-            continue
-        spec.set(r, 1, tier.capitalize() if tier != "none" else "No tier recorded")
-        spec.set(r, 2, amounts.get("fte", 0.0), "number")
-        spec.set(r, 3, amounts.get("budget", 0.0), "money")
+    for label, amounts in (
+        ("Freed", realloc.freed),
+        ("Needed", realloc.needed),
+        ("Net", realloc.net),
+    ):
+        spec.set(r, 1, label, "subtitle")
+        spec.set(r, 2, amounts["fte"], "number")
+        spec.set(r, 3, amounts["budget"], "money")
         r += 1
-    spec.set(r, 1, "Total", "subtitle")
-    spec.set(r, 2, realloc.fte, "number")
-    spec.set(r, 3, realloc.budget, "money")
-    return r
+    return r - 1
 
 
 def _notes(spec: SheetSpec, row: int, notes: Sequence[str]) -> int:

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from tierwise import catalogue
 from tierwise.fields import CHECKS, FLAGS
 from tierwise.scoring.result import Check, Portfolio
+from tierwise.tui.text import literal
 
 
 def _num(value: float | None) -> str:
@@ -88,13 +89,8 @@ class PortfolioPanel(OptionList):
             options.append(Option(f"[{colour}]{n:>4}[/] {flag}", id=f"flag:{flag}"))
         options.append(None)
         re = portfolio.reallocate
-        options.append(
-            Option(
-                f"Reallocate [b]{re.fte:.1f}[/] FTE, [b]{_money(re.budget)}[/] budget",
-                id="reallocate",
-                disabled=True,
-            )
-        )
+        options.append(Option(literal(re.words()), id="reallocate", disabled=True))
+        options.append(Option(literal(portfolio.strategy.words()), id="strategy", disabled=True))
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
@@ -112,10 +108,3 @@ class PortfolioPanel(OptionList):
             rows = tuple(chosen.rows) if chosen is not None else ()
             label = f"{catalogue.CHECKS[key].label}: {len(rows)} partners"
             self.post_message(self.DrillDown(label, rows, None))
-
-
-def _money(value: float) -> str:
-    for unit, size in (("M", 1e6), ("k", 1e3)):
-        if abs(value) >= size:
-            return f"{value / size:.1f}{unit}"
-    return f"{value:.0f}"
