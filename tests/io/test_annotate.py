@@ -91,7 +91,9 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
     # The cross-sheet drop-down, the drawing and comment links, the filter, prefixes.
     assert b"<xm:f>Lists!$A$1:$A$3</xm:f>" in sheet
     assert b'<drawing r:id="rId1"/><legacyDrawing r:id="rId3"/>' in sheet
-    assert b'<autoFilter ref="A1:O4"/>' in sheet  # widened over Tierwise's E:O
+    # widened over Tierwise's columns, from E
+    last = column_letter(4 + len(columns.ANNOTATION_COLUMNS))
+    assert f'<autoFilter ref="A1:{last}4"/>'.encode() in sheet
     assert b'mc:Ignorable="x14ac xr xr2 xr3"' in sheet
     assert b'mc:Ignorable="x15 xr xr6 xr10 xr2"' in new["xl/workbook.xml"]
     # Every original cell is unchanged: value, formula, cached value, type, style.
