@@ -393,3 +393,26 @@ def test_the_set_up_is_remembered(rich: Path, tmp_path: Path) -> None:
     assert again.tracker.source.mapping["Double"] == "pipeline"
     assert again.rubric.get("flags.exec_lunch.min_target") == 12345
     assert again.tracker.setup["header_row"] == 1 and again.tracker.setup["sheet"] == "Partners"
+
+
+@pytest.mark.parametrize("where", ["F3", "E1", "D4"])
+def test_new_columns_go_right_of_a_cell_the_reader_sees_no_value_in(
+    where: str, tmp_path: Path
+) -> None:
+    # openpyxl writes a formula without a cached value: no value to the reader (its last
+    # column stays C), yet the user's cell; Tierwise's columns go right of it.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Partner", "Partner type", "Region"])
+    for name in ("Acme", "Globex", "Initech"):
+        ws.append([name, "Reseller", "EMEA"])
+    ws[where] = "=A2&B2"
+    src = tmp_path / "t.xlsx"
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    write_annotated(evaluate(src, as_of=AS_OF), out)
+    sheet = _parts(out)["xl/worksheets/sheet1.xml"]
+    first = chr(ord(where[0]) + 1)
+    assert _tierwise_cols(sheet) and min(_tierwise_cols(sheet)) == first
+    assert _cells(sheet)[where] == _cells(_parts(src)["xl/worksheets/sheet1.xml"])[where]

@@ -542,3 +542,33 @@ async def test_an_applied_rubric_comes_back_after_a_crash(tracker: Path) -> None
         await settle(pilot)
         assert reopened.ev.rubric.get("recommend.tactical_min_score") == 101
         assert not isinstance(reopened.screen, ChoiceScreen)
+
+
+async def test_the_status_line_says_what_the_load_is_doing(
+    tracker: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tierwise import pipeline
+
+    # Scoring waits until the test has seen the status line: a big tracker's seconds.
+    release = threading.Event()
+    judge = pipeline._judge
+
+    def slow_judge(*args, **kwargs):
+        release.wait(10)
+        return judge(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_judge", slow_judge)
+    app = make_app(tracker)
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.main_screen.query_one("#status")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "Scoring" in str(status.render()):
+                break
+        assert str(status.render()) == "Scoring 8 partners…"
+        release.set()
+        await settle(pilot)
+        assert len(app.table.view) == 8
+        assert "Scoring" not in str(status.render())

@@ -223,6 +223,7 @@ class TriageApp(App[None]):
                 rubric_path=self.rubric_path,
                 as_of=self.as_of,
                 allow_large=self.allow_large,
+                step=lambda text: self.call_from_thread(self._loading, text),
             )
             out = self.output
         except TierwiseError as err:
@@ -244,6 +245,11 @@ class TriageApp(App[None]):
             copy = None
             self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
         self.call_from_thread(self.loaded, ev, stamp, copy, past_of(ev))
+
+    def _loading(self, step: str) -> None:
+        """Say on the status line what the load is doing ("Scoring 100,000 partners…")."""
+        status = self.main_screen.query_one("#status", Static)
+        status.update(literal(f"{step[:1].upper()}{step[1:]}…"))
 
     def _load_failed(self, message: str) -> None:
         # The caller prints `failure` (the CLI: one line on stderr, control characters
