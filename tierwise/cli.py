@@ -93,6 +93,37 @@ def _fail(message: str) -> click.exceptions.Exit:
     return click.exceptions.Exit(1)
 
 
+def _colour() -> bool | None:
+    """click.echo's `color`: never with NO_COLOR set (no-color.org), else only at a
+    terminal (click strips the styles from a pipe)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def echo_text(text: str, *, err: bool = False) -> None:
+    """Print text for people: control characters made harmless, colours as `_colour`."""
+    click.echo(shown(text), err=err, color=_colour())
+
+
+class _MissingFile(click.ClickException):
+    """A file argument that is not there: exit 1 like any file Tierwise cannot read (a
+    usage error, exit 2, is a wrong option or argument, not a missing file)."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"tierwise: {shown(self.message)}", err=True)
+
+
+class InputFile(click.ParamType):
+    """An existing file to read; a missing one is `_MissingFile` (exit 1)."""
+
+    name = "file"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        path = Path(str(value))
+        if not path.is_file():
+            raise _MissingFile(f"{path} does not exist or is not a file")
+        return path
+
+
 class _Group(click.Group):
     command_class = _Command
 
@@ -143,7 +174,7 @@ map_option = click.option(
 )
 rubric_option = click.option(
     "--rubric",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="A rubric TOML merged over the default (see `tierwise rubric`).",
 )
 allow_large_option = click.option(
@@ -168,7 +199,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @sheet_option
 @map_option
 @click.option("--json", "as_json", is_flag=True, help="Print the source and warnings as JSON.")
@@ -198,7 +229,7 @@ def inspect(
         }
         echo_json(doc)
     else:
-        click.echo(shown(inspect_report(tracker)), color=None)
+        echo_text(inspect_report(tracker))
 
 
 @main.command()
@@ -235,7 +266,7 @@ def rubric() -> None:
 @rubric_option
 @click.option(
     "--compare",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     metavar="B.toml",
     help="Also score with this rubric and show what changes against --rubric (or the default).",
 )
@@ -280,6 +311,11 @@ def score(
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
     )
+    if compare is not None and (output is not None or fmt is not None):
+        raise click.UsageError(
+            "--compare prints what changes between two rubrics and writes no file: "
+            "drop -o/--format, or score with each rubric in its own run"
+        )
     paths = batch.expand(files)
     if compare is not None:
         if len(paths) != 1:
@@ -288,7 +324,7 @@ def score(
         if as_json:
             echo_json(outcome.to_json())
         else:
-            click.echo(shown(outcome.report()))
+            echo_text(outcome.report())
         return
     write = fmt is not None or output is not None or not as_json
     targets = plan_outputs(paths, output, fmt or "xlsx") if write else {}
@@ -305,18 +341,17 @@ def score(
                     done = batch.score_one(path, options, targets.get(path), status)
             except TierwiseError as err:
                 failed += 1
-                where = "" if str(err).startswith(str(path)) else f"{path}: "
-                click.echo(shown(f"tierwise: {where}{err}"), err=True)
+                echo_text(f"tierwise: {_naming(path, str(err))}", err=True)
                 continue
             if as_json:
                 docs.append(done.json_parts)
             elif len(paths) == 1 and not quiet:
-                click.echo(shown(done.report(top)))
-                click.echo(shown(done.summary), err=True)
+                echo_text(done.report(top))
+                echo_text(done.summary, err=True)
             else:
-                click.echo(shown(done.summary))
-    if as_json:
-        if len(paths) == 1 and docs:
+                echo_text(done.summary)
+    if as_json and docs:  # a failed run prints nothing on stdout: its errors are on stderr
+        if len(paths) == 1:
             echo_json_parts(docs[0])
         else:
             pieces = [b"["]
@@ -327,8 +362,13 @@ def score(
         raise click.exceptions.Exit(1)
 
 
+def _naming(path: Path, message: str) -> str:
+    """`message` naming `path` once: prefixed with it unless it already names it."""
+    return message if str(path) in message or path.name in message else f"{path}: {message}"
+
+
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
 @sheet_option
 @map_option
@@ -358,7 +398,9 @@ def triage(
     )
     app.run()
     if app.failure:
-        raise TierwiseError(app.failure)
+        raise TierwiseError(_naming(file, app.failure))
+    if app.saved:
+        echo_text(app.saved)  # what the last save wrote, once the screen is gone
     sys.exit(app.return_code or 0)
 
 
@@ -378,6 +420,21 @@ def template(out: Path, force: bool, rubric: Path | None) -> None:
 
     write_template(out, load_rubric(rubric), force=force)
     click.echo(f"Wrote {out}")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL.
+
+    bash: eval "$(tierwise completion bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
+    fish: tierwise completion fish > ~/.config/fish/completions/tierwise.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    assert cls is not None  # every choice is one of click's shells
+    click.echo(cls(main, {}, "tierwise", "_TIERWISE_COMPLETE").source())
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ of RUBRIC_KEYS (tierwise.outputs.write_template reads them from a rubric).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -29,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tierwise import catalogue
 from tierwise.errors import TierwiseError
 from tierwise.fields import FLAGS, TIERS
+from tierwise.io.atomic import write_atomically
 
 TRACKER_SHEET: Final = "Partners"
 RULES_SHEET: Final = "Rules of engagement"
@@ -364,14 +363,8 @@ def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = Fals
     wb = Workbook()
     _tracker_sheet(wb.worksheets[0], numbers)
     _rules_sheet(wb.create_sheet(RULES_SHEET), numbers)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise TierwiseError(f"could not write {path}: {err.strerror or err}") from None
+    # Beside the target, renamed into place, with the permissions a normal save gives.
+    write_atomically(path, lambda tmp: wb.save(tmp))
 
 
 def _stated(note: str, numbers: Mapping[str, Any]) -> str:

@@ -118,6 +118,7 @@ class TriageApp(App[None]):
         self._flag_counts: Counter[str] = Counter()
         self._quit_after_save = False
         self.rubric_unsaved = False  # a what-if rubric was applied and not saved yet
+        self.saved: str | None = None  # what the last save wrote, for the CLI to repeat
 
     def notify(
         self,
@@ -267,7 +268,9 @@ class TriageApp(App[None]):
         parts.append(f"{session.decided} decided")
         if self.search_text:
             where = f"{self.match_index + 1}/{len(self.matches)}" if self.matches else "none"
-            parts.append(f'search "{self.search_text}" {where} (n/N, Esc ends)')
+            parts.append(
+                f'search "{self.search_text}" {where} (F3/shift+F3 next/previous, Esc ends)'
+            )
         if self.rubric_unsaved:
             parts.append("rubric: what-if applied")
         if self.unsaved:
@@ -415,12 +418,6 @@ class TriageApp(App[None]):
         if pos in self.table.view:
             self.table.cursor = self.table.view.index(pos)
 
-    def action_note_or_next(self) -> None:
-        if self.search_text:
-            self.action_next_match()
-        else:
-            self.action_note()
-
     def action_note(self) -> None:
         selected = self._selected_row()
         if selected is None or self.session is None:
@@ -539,7 +536,10 @@ class TriageApp(App[None]):
         self.table.focus()
 
     def action_focus_portfolio(self) -> None:
-        self.main_screen.query_one("#portfolio", PortfolioPanel).focus()
+        panel = self.main_screen.query_one("#portfolio", PortfolioPanel)
+        panel.focus()
+        if panel.highlighted is None and panel.option_count:
+            panel.highlighted = 0  # so that Enter at once shows the first check's partners
 
     # -- screens -----------------------------------------------------------------------
     def action_help(self) -> None:
@@ -728,7 +728,8 @@ class TriageApp(App[None]):
         if self.output.resolve() == self.path.resolve():
             self._stamp = file_stamp(self.path)
         noun = "decision" if count == 1 else "decisions"
-        self.notify(f"Saved {count} {noun} to {self.output}", title="Saved")
+        self.saved = f"Saved {count} {noun} to {self.output}"
+        self.notify(self.saved, title="Saved")
         self.update_status()
         if self._quit_after_save:
             self.exit()

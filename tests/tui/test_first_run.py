@@ -1,0 +1,90 @@
+"""Issue 17's traps in the app: small terminals, whole partner names, `p` then Enter,
+and the line `tierwise triage` prints after "Save and quit"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from textual.app import App
+from textual.pilot import Pilot
+
+from tests.tui.conftest import ROWS, make_app, settle, write_tracker
+from tierwise.cli import main
+from tierwise.tui.app import TriageApp
+from tierwise.tui.screens.choice import ChoiceScreen
+
+LONG_NAME = "Northwind Cloud Infrastructure Partners"  # 39 characters, then one more
+LONG_NAME += "X"
+
+
+def footer_text(app: TriageApp) -> str:
+    return str(app.main_screen.query_one("#keybar").render())
+
+
+def table_lines(app: TriageApp) -> list[str]:
+    table = app.table
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_the_footer_always_shows_quit_help_and_save(tracker: Path, size) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        text = footer_text(app)
+        assert len(text) <= size[0]
+        for words in ("q Quit", "? Help", "^s Save", "s Strategic", "x Exit"):
+            assert words in text
+
+
+@pytest.mark.parametrize("size", [(160, 45), (200, 50)])
+async def test_a_40_character_partner_name_shows_whole(tmp_path: Path, size) -> None:
+    assert len(LONG_NAME) == 40
+    rows = [list(r) for r in ROWS]
+    rows[0][0] = LONG_NAME
+    app = make_app(write_tracker(tmp_path / "long.xlsx", rows))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = table_lines(app)
+        assert any(LONG_NAME in line for line in lines), lines[:3]
+        header = lines[0]
+        for title in ("Tier", "Recommend", "Decision", "Action", "Score", "Flags"):
+            assert title in header
+
+
+async def test_p_then_enter_shows_the_first_checks_partners_at_once(tracker: Path) -> None:
+    app = make_app(tracker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "enter")
+        await pilot.pause()
+        assert app.filters.rows is not None  # the drill-down happened without a Down first
+        assert app.focused is app.table
+
+
+def test_save_and_quit_says_what_was_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_tracker(tmp_path / "tracker.xlsx")
+    out = tmp_path / "out.xlsx"
+
+    async def decide_then_save_and_quit(pilot: Pilot) -> None:
+        app = pilot.app
+        assert isinstance(app, TriageApp)
+        while app.session is None:
+            await pilot.pause(0.05)
+        await pilot.press("x", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.click("#save")
+
+    def run(self: TriageApp) -> None:
+        return App.run(self, headless=True, size=(100, 30), auto_pilot=decide_then_save_and_quit)
+
+    monkeypatch.setattr(TriageApp, "run", run)
+    result = CliRunner().invoke(
+        main, ["triage", str(path), "-o", str(out), "--as-of", "2026-10-31"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+    assert result.stdout.strip() == f"Saved 1 decision to {out}"
