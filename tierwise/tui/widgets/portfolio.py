@@ -11,7 +11,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tierwise import catalogue
-from tierwise.fields import CHECKS, FLAGS
+from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
+from tierwise.report.numbers import budget_text, fte_text
 from tierwise.scoring.result import Check, Portfolio
 
 
@@ -22,6 +23,8 @@ def _num(value: float | None) -> str:
 
 
 def limits(check: Check) -> str:
+    if check.code == "EVERYONE_STRATEGIC" and check.high is not None:
+        return f"max {_num(check.high)}%"  # a share: the detail line names the count cap
     if check.low is not None and check.high is not None:
         if check.low == check.high:
             return f"need {_num(check.low)}"
@@ -34,11 +37,23 @@ def limits(check: Check) -> str:
 
 
 def gauge(check: Check) -> str:
-    """'[$error]5[/] / max 2' style: the count coloured by whether it passes."""
+    """'[$error]5[/] / max 2' style: the count coloured by whether it passes; a check
+    the tracker cannot support reads "n/a", never a tick."""
+    if not check.assessed:
+        return "[$text-muted] n/a[/]"
     colour = "$success" if check.ok else "$error"
     mark = "✓" if check.ok else "✗"
     actual = _num(check.actual) if check.actual is not None else ""
     return f"[{colour}]{mark}{actual:>3}[/]"
+
+
+# What the panel's and the table's marks mean (the flags above read in full).
+LEGEND = (
+    "[$text-muted]✓ passes ✗ fails n/a not assessed · "
+    + "SAPE bars: "
+    + ", ".join(catalogue.MOTIVATIONS[m].name.lower() for m in MOTIVATIONS)
+    + "[/]"
+)
 
 
 class PortfolioPanel(OptionList):
@@ -83,18 +98,24 @@ class PortfolioPanel(OptionList):
             )
         options.append(None)
         for flag in FLAGS:
-            n = flag_counts.get(flag, 0)
-            colour = "$warning" if n else "$text-muted"
-            options.append(Option(f"[{colour}]{n:>4}[/] {flag}", id=f"flag:{flag}"))
+            entry = catalogue.FLAGS[flag]
+            if flag in portfolio.flags_not_assessed:
+                text = f"[$text-muted]   – {entry.label} {entry.name}: not assessed[/]"
+            else:
+                n = flag_counts.get(flag, 0)
+                colour = "$warning" if n else "$text-muted"
+                text = f"[{colour}]{n:>4}[/] {entry.label} {entry.name}"
+            options.append(Option(text, id=f"flag:{flag}"))
         options.append(None)
         re = portfolio.reallocate
         options.append(
             Option(
-                f"Reallocate [b]{re.fte:.1f}[/] FTE, [b]{_money(re.budget)}[/] budget",
+                f"Reallocate [b]{fte_text(re.fte)}[/], [b]{budget_text(re.budget)}[/] budget",
                 id="reallocate",
                 disabled=True,
             )
         )
+        options.append(Option(LEGEND, id="legend", disabled=True))
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
@@ -112,10 +133,3 @@ class PortfolioPanel(OptionList):
             rows = tuple(chosen.rows) if chosen is not None else ()
             label = f"{catalogue.CHECKS[key].label}: {len(rows)} partners"
             self.post_message(self.DrillDown(label, rows, None))
-
-
-def _money(value: float) -> str:
-    for unit, size in (("M", 1e6), ("k", 1e3)):
-        if abs(value) >= size:
-            return f"{value / size:.1f}{unit}"
-    return f"{value:.0f}"
