@@ -388,10 +388,18 @@ def _tracker_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
         sample.font = Font(italic=True, color="7F6000")
         if fmt:
             sample.number_format = fmt
-        ws.column_dimensions[get_column_letter(col)].width = width
+        # Wide enough for the header's longest word in bold: never broken mid-word.
+        longest = max(len(word) for word in header.split())
+        ws.column_dimensions[get_column_letter(col)].width = max(width, longest * 1.2 + 2)
     ws.row_dimensions[1].height = 45
     last = get_column_letter(len(COLUMNS))
     ws.freeze_panes = "B2"
+    # Printed landscape, two pages wide, the header row and the partner column on each.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 2, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
     ws.auto_filter.ref = f"A1:{last}2"
     _drop_down(ws, "designated_tier", TIER_CHOICES, "Pick Strategic, Tactical or Casual")
     _drop_down(ws, "partner_type", TYPE_CHOICES, "Pick a partner type from the list")
