@@ -118,9 +118,12 @@ def _write_workbook(ev: Evaluation, output: Path) -> str:
 
 
 def _write_csv(ev: Evaluation, output: Path) -> str:
-    from tierwise.io import exports
+    from tierwise.io import columns, exports
 
-    exports.write_csv(ev.scored.partners, ev.tracker.decisions, output)
+    raw = ev.tracker.raw
+    # The tracker's own columns, without Tierwise's from an earlier annotation.
+    raw = raw.drop([c for c in raw.columns if c.startswith(columns.PREFIX)])
+    exports.write_csv(ev.scored.partners, ev.tracker.decisions, output, raw)
     return ""
 
 
