@@ -118,7 +118,10 @@ def detail_content(
         out.add("[b]Flags[/]")
         for flag in flags:
             words = catalogue.FLAGS[flag]
-            out.add(f" [b $warning]{v(flag)}[/] [i]{v(words.meaning)}[/]")
+            out.add(
+                f" [b $warning]{v(words.label)} {v(words.name)}[/] [$text-muted]({v(flag)})[/]"
+                f" [i]{v(words.meaning)}[/]"
+            )
             out.add(f"   [$text-muted]what to do:[/] {v(words.todo)}")
             reason = next((w for w in why if w.startswith(flag + ":")), None)
             if reason is not None:

@@ -125,7 +125,8 @@ class PortfolioPanel(OptionList):
         option_id = event.option.id or ""
         kind, _, key = option_id.partition(":")
         if kind == "flag":
-            self.post_message(self.DrillDown(f"flag {key}", None, key))
+            entry = catalogue.FLAGS[key]
+            self.post_message(self.DrillDown(f"{entry.name} ({entry.label})", None, key))
         elif kind == "check":
             d, a = self._checks.get(key, (None, None))
             # Prefer the failure after decisions: that is what is still to fix.
