@@ -164,3 +164,27 @@ def test_the_sample_workbook_is_not_touched_by_scoring_it(tmp_path: Path) -> Non
     assert run("score", str(SAMPLE), "-o", str(out), "--as-of", "2026-10-31").exit_code == 0
     assert SAMPLE.read_bytes() == before
     assert openpyxl.load_workbook(out).active.title == "Tierwise Portfolio"
+
+
+def test_the_report_never_ticks_what_it_cannot_judge(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
+        ws.append([name, tier])
+    path = tmp_path / "bare.xlsx"
+    wb.save(path)
+    result = run("score", str(path), "--as-of", "2026-10-31", "--format", "json")
+    assert result.exit_code == 0
+    report = result.stdout
+    block = report[report.index("Strategic initiatives (STRATEGIC_INITIATIVES)") :]
+    designated, recommended = block.splitlines()[1:3]
+    assert "designated  – Not assessed" in designated and "✓" not in designated
+    assert "recommended – Not assessed" in recommended
+    unrecorded = report[report.index("What the tracker does not record") :]
+    assert "Not assessed: Exec lunch (EXEC_LUNCH)" in unrecorded
+    assert "Strategic initiatives (STRATEGIC_INITIATIVES)" in unrecorded
+    written = json.loads((tmp_path / "bare.tierwise.json").read_text(encoding="utf-8"))
+    check = written["portfolio"]["designated"]["checks"][0]
+    assert check["code"] == "STRATEGIC_INITIATIVES" and check["assessed"] is False
+    assert "EXEC_LUNCH" in written["portfolio"]["flags_not_assessed"]

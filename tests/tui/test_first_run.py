@@ -88,3 +88,48 @@ def test_save_and_quit_says_what_was_saved(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 0, result.output
     assert out.exists()
     assert result.stdout.strip() == f"Saved 1 decision to {out}"
+
+
+async def test_the_whatif_screen_shows_settings_in_words_with_the_key_as_hint(
+    tracker: Path,
+) -> None:
+    from textual.widgets import Label
+
+    from tests.tui.conftest import open_whatif
+    from tierwise.tui.screens.whatif import input_id
+
+    app = make_app(tracker)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_whatif(pilot)
+        labels = [str(label.render()) for label in screen.query(Label)]
+        assert "Penalty for Exec lunch" in labels
+        assert not any("." in text and "_" in text for text in labels)  # no raw keys
+        screen.query_one(f"#{input_id('score.penalty_exec_lunch')}").focus()
+        await pilot.pause()
+        hint = str(screen.query_one("#whatif-hint").render())
+        assert hint.startswith("score.penalty_exec_lunch (rubric in use: 15")
+
+
+async def test_what_the_tracker_cannot_judge_is_never_a_tick_or_a_zero(tmp_path: Path) -> None:
+    import openpyxl
+    from textual.content import Content
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
+        ws.append([name, tier])
+    path = tmp_path / "bare.xlsx"
+    wb.save(path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        panel = app.main_screen.query_one("#portfolio")
+        options = [panel.get_option_at_index(i) for i in range(panel.option_count)]
+        texts = {o.id: Content.from_markup(str(o.prompt)).plain for o in options}
+        # no initiative column: the initiative checks are not assessed, on both sides
+        assert "n/a → " in texts["check:STRATEGIC_INITIATIVES"]
+        assert "✓" not in texts["check:STRATEGIC_INITIATIVES"]
+        assert "not assessed" in texts["flag:EXEC_LUNCH"]
+        assert "not assessed" not in texts["flag:STRATEGIC_IN_NAME_ONLY"]  # tiers are there

@@ -366,7 +366,7 @@ class Package:
         views = self.workbook.find(f"{{{ns}}}bookViews")
         if views is None:
             views = etree.Element(f"{{{ns}}}bookViews")
-            self.workbook.find(f"{{{ns}}}sheets").addprevious(views)  # type: ignore[union-attr]
+            self.workbook.find(f"{{{ns}}}sheets").addprevious(views)
         view = views.find(f"{{{ns}}}workbookView")
         if view is None:
             view = etree.SubElement(views, f"{{{ns}}}workbookView")
