@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.cli.test_score_cli import HEADER, make_tracker
+from tests.helpers_workbooks import bare_tracker
 from tierwise import __version__
 from tierwise.cli import main
 
@@ -167,13 +168,7 @@ def test_the_sample_workbook_is_not_touched_by_scoring_it(tmp_path: Path) -> Non
 
 
 def test_the_report_never_ticks_what_it_cannot_judge(tmp_path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["Partner", "Tier"])
-    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
-        ws.append([name, tier])
-    path = tmp_path / "bare.xlsx"
-    wb.save(path)
+    path = bare_tracker(tmp_path / "bare.xlsx")
     result = run("score", str(path), "--as-of", "2026-10-31", "--format", "json")
     assert result.exit_code == 0
     report = result.stdout

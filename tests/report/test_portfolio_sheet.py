@@ -13,7 +13,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from tests.helpers_workbooks import libreoffice_pdf
+from tests.helpers_workbooks import bare_tracker, libreoffice_pdf
 from tierwise import catalogue
 from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
 from tierwise.io.sheetspec import SheetSpec
@@ -201,13 +201,7 @@ def test_decisions_replace_recommendations(ev: Evaluation) -> None:
 
 
 def test_a_tracker_without_evidence_says_not_assessed(tmp_path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["Partner", "Tier"])
-    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
-        ws.append([name, tier])
-    path = tmp_path / "bare.xlsx"
-    wb.save(path)
+    path = bare_tracker(tmp_path / "bare.xlsx")
     spec = build_portfolio_sheet(evaluate(path, as_of=AS_OF))
     table = _table(spec, "Motivation coverage (score >= 50)", col=7)
     assert all(v[1].startswith("not assessed") for v in table.values())

@@ -1,5 +1,6 @@
-"""Issue 17's traps in the app: small terminals, whole partner names, `p` then Enter,
-and the line `tierwise triage` prints after "Save and quit"."""
+"""Issue 17 in the app: small terminals, whole partner names, `p` then Enter, the line
+`tierwise triage` prints after "Save and quit", settings in words on the what-if screen,
+and "not assessed" never shown as a tick or a zero."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from textual.app import App
+from textual.content import Content
 from textual.pilot import Pilot
+from textual.widgets import Label
 
-from tests.tui.conftest import ROWS, make_app, settle, write_tracker
+from tests.helpers_workbooks import bare_tracker
+from tests.tui.conftest import ROWS, make_app, open_whatif, settle, write_tracker
 from tierwise.cli import main
 from tierwise.tui.app import TriageApp
 from tierwise.tui.screens.choice import ChoiceScreen
+from tierwise.tui.screens.whatif import input_id
 
 LONG_NAME = "Northwind Cloud Infrastructure Partners"  # 39 characters, then one more
 LONG_NAME += "X"
@@ -93,11 +98,6 @@ def test_save_and_quit_says_what_was_saved(tmp_path: Path, monkeypatch: pytest.M
 async def test_the_whatif_screen_shows_settings_in_words_with_the_key_as_hint(
     tracker: Path,
 ) -> None:
-    from textual.widgets import Label
-
-    from tests.tui.conftest import open_whatif
-    from tierwise.tui.screens.whatif import input_id
-
     app = make_app(tracker)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -112,16 +112,7 @@ async def test_the_whatif_screen_shows_settings_in_words_with_the_key_as_hint(
 
 
 async def test_what_the_tracker_cannot_judge_is_never_a_tick_or_a_zero(tmp_path: Path) -> None:
-    import openpyxl
-    from textual.content import Content
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["Partner", "Tier"])
-    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
-        ws.append([name, tier])
-    path = tmp_path / "bare.xlsx"
-    wb.save(path)
+    path = bare_tracker(tmp_path / "bare.xlsx")
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
