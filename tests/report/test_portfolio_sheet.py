@@ -150,12 +150,12 @@ def test_action_list_by_impact(spec: SheetSpec, ev: Evaluation) -> None:
     assert "6 more" in spec.cells[r][1].value
     # The executive-lunch promise frees the most (2 FTE, $400k): it leads.
     assert rows[0][:4] == ["Meridian Global Technologies", "tactical", "casual", "demote"]
-    assert rows[0][5].startswith("EXEC_LUNCH")
+    assert rows[0][5].startswith("Exec lunch: ")  # the flag in words, not its code
     assert all(r[3] in ("exit", "demote") for r in rows)
     ftes = [float(r[4].split(" FTE")[0]) for r in rows]
     assert ftes == sorted(ftes, reverse=True)
     halcyon = next(r for r in rows if r[0] == "Halcyon Software")
-    assert halcyon[2:4] == ["exit", "exit"] and halcyon[5].startswith("WHY_BOTHER")
+    assert halcyon[2:4] == ["exit", "exit"] and halcyon[5].startswith("Why bother?: ")
 
 
 def test_charts_point_at_the_tables_on_the_sheet(spec: SheetSpec) -> None:

@@ -300,7 +300,7 @@ def _actions(
         spec.set(r, 3, p["to"], _tier_style(p["to"]))
         spec.set(r, 4, p["action"], "flag" if p["action"] in ("exit", "fix") else "text")
         spec.set(r, 5, p["resources"])
-        _text(spec, r, 6, p["reason"] or "")
+        _text(spec, r, 6, catalogue.in_words(p["reason"] or ""))
         r += 1
     if table.height > shown.height:
         more = table.height - shown.height

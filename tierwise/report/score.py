@@ -76,7 +76,7 @@ def _partner_lines(p: dict, rank: int) -> list[str]:
     flagged = tuple(f"{code}: " for code in p["flags"] or [])
     for reason in p["why"] or []:
         if reason.startswith(flagged) or (flagged and reason.startswith(("Exit", "Demote"))):
-            lines.extend(_wrap(reason, 8))
+            lines.extend(_wrap(catalogue.in_words(reason), 8))
     return lines
 
 

@@ -126,7 +126,7 @@ def detail_content(
             reason = next((w for w in why if w.startswith(flag + ":")), None)
             if reason is not None:
                 why.remove(reason)
-                out.add(f"   {v(reason.removeprefix(flag + ':').strip())}")
+                out.add(f"   {v(catalogue.in_words(reason.removeprefix(flag + ':').strip()))}")
             cells = [refs[f] for f in FLAG_FIELDS.get(flag, ()) if f in refs]
             if cells:
                 # "Partners!G3 H3 I3": the sheet once, then the cells
@@ -136,7 +136,7 @@ def detail_content(
         out.add()
         out.add("[b]Why[/]")
         for line in why:
-            out.add(f" • {v(line)}")
+            out.add(f" • {v(catalogue.in_words(line))}")
     if fields:
         out.add()
         out.add("[b]Tracker[/]")
