@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
 
@@ -729,11 +729,17 @@ class SheetEdit:
         at `column`); every cell of `columns` in those rows is replaced or cleared.
     columns: the 1-based columns Tierwise owns on this sheet.
     widths: column -> width in characters, for <cols>.
+    heights: row -> height in points for rows whose wrapped text needs more than one
+        line; a row that sets its own height keeps it.
+    validation: a <dataValidation> element (unprefixed) added to the sheet's
+        <dataValidations>, unless one with the same sqref is there already.
     """
 
     cells: Mapping[int, list[tuple[int, bytes]]]
     columns: frozenset[int]
     widths: dict[int, float]
+    heights: Mapping[int, float] = field(default_factory=dict)
+    validation: bytes = b""
 
 
 def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
@@ -758,10 +764,9 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
     rows_wanted = sorted(edit.cells)
     if start.group(1) == b"/":  # <sheetData/>: no rows at all
         yield b"<" + prefix + b"sheetData>"
-        yield from (_new_row(r, edit.cells[r], prefix) for r in rows_wanted)
+        yield from (_new_row(r, edit.cells[r], prefix, edit.heights) for r in rows_wanted)
         yield b"</" + prefix + b"sheetData>"
-        yield buf[start.end() :]
-        yield from iter(lambda: source.read(_CHUNK), b"")
+        yield from _tail(buf[start.end() :], source, edit, prefix)
         return
     yield buf[start.start() : start.end()]
     buf = buf[start.end() :]
@@ -778,10 +783,11 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         end = end_re.search(buf, pos, m.start() if m is not None else len(buf))
         if end is not None:
             while pending < len(rows_wanted):
-                yield _new_row(rows_wanted[pending], edit.cells[rows_wanted[pending]], prefix)
+                r = rows_wanted[pending]
+                yield _new_row(r, edit.cells[r], prefix, edit.heights)
                 pending += 1
-            yield buf[pos:]
-            break
+            yield from _tail(buf[pos:], source, edit, prefix)
+            return
         closing = None
         if m is not None and m.group(2) != b"/":
             closing = row_end.search(buf, m.end())
@@ -801,11 +807,13 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         while pending < len(rows_wanted) and rows_wanted[pending] < number:
             yield buf[pos : m.start()]
             pos = m.start()
-            yield _new_row(rows_wanted[pending], edit.cells[rows_wanted[pending]], prefix)
+            r = rows_wanted[pending]
+            yield _new_row(r, edit.cells[r], prefix, edit.heights)
             pending += 1
         if pending < len(rows_wanted) and rows_wanted[pending] == number:
             yield buf[pos : m.start()]
             inner = b"" if closing is None else buf[m.end() : closing.start()]
+            attrs = _with_height(attrs, edit.heights.get(number))
             yield _edit_row(
                 number, attrs, inner, edit.cells[number], edit.columns, prefix, max(edit.columns)
             )
@@ -863,9 +871,76 @@ def _filled_letters(data: bytes, prefix: bytes, letters: bytes = b"[A-Za-z]{1,3}
     return set(re.findall(general, data))
 
 
-def _new_row(number: int, cells: list[tuple[int, bytes]], prefix: bytes) -> bytes:
+def _new_row(
+    number: int,
+    cells: list[tuple[int, bytes]],
+    prefix: bytes,
+    heights: Mapping[int, float] | None = None,
+) -> bytes:
     body = b"".join(_prefixed(c, prefix) for _, c in cells)
-    return b'<%srow r="%d">%s</%srow>' % (prefix, number, body, prefix)
+    attrs = _with_height(b' r="%d"' % number, (heights or {}).get(number))
+    return b"<%srow%s>%s</%srow>" % (prefix, attrs, body, prefix)
+
+
+def _with_height(attrs: bytes, points: float | None) -> bytes:
+    """A row's attributes with a height, unless none is wanted or the row sets its own."""
+    if not points or re.search(rb"\bht\s*=", attrs):
+        return attrs
+    return attrs.rstrip(b"/").rstrip() + b' ht="%s" customHeight="1"' % f"{points:g}".encode()
+
+
+# Worksheet children that come after <dataValidations> (ECMA-376 CT_Worksheet order).
+_AFTER_VALIDATIONS: Final = frozenset(
+    b"hyperlinks printOptions pageMargins pageSetup headerFooter rowBreaks colBreaks "
+    b"customProperties cellWatches ignoredErrors smartTags drawing legacyDrawing "
+    b"legacyDrawingHF drawingHF picture oleObjects controls webPublishItems tableParts "
+    b"extLst".split()
+)
+_TAG: Final = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>", re.S)
+_SQREF: Final = re.compile(rb"""\bsqref\s*=\s*["']([^"']*)["']""")
+
+
+def _tail(head: bytes, source: IO[bytes], edit: SheetEdit, prefix: bytes) -> Iterator[bytes]:
+    """The rest of the sheet after its rows, with `edit.validation` added (the part
+    after <sheetData> is small: settings, merges, validations, page set-up)."""
+    if not edit.validation:
+        yield head
+        yield from iter(lambda: source.read(_CHUNK), b"")
+        return
+    yield _add_validation(head + source.read(), edit.validation, prefix)
+
+
+def _add_validation(tail: bytes, validation: bytes, prefix: bytes) -> bytes:
+    element = re.sub(rb"<(/?)(dataValidation|formula1)\b", rb"<\1" + prefix + rb"\2", validation)
+    sqref = _SQREF.search(validation)
+    rows_end = re.search(rb"</(?:[\w.-]+:)?sheetData\s*>", tail)
+    depth = 0
+    for m in _TAG.finditer(tail, rows_end.end() if rows_end else 0):
+        closing, name, self_closing = m.group(1), m.group(3), m.group(4)
+        if closing:
+            depth -= 1
+            continue
+        if depth == 0 and name == b"dataValidations":
+            if self_closing:
+                wrapped = b"<%sdataValidations>%s</%sdataValidations>" % (prefix, element, prefix)
+                return tail[: m.start()] + wrapped + tail[m.end() :]
+            end = tail.find(b"dataValidations>", m.end())
+            end = tail.rfind(b"<", m.end(), end)
+            if sqref and any(
+                s.group(1) == sqref.group(1) for s in _SQREF.finditer(tail, m.end(), end)
+            ):
+                return tail  # added by an earlier annotation
+            opening = re.sub(rb"""\s+count\s*=\s*["']\d*["']""", b"", m.group(0))
+            return tail[: m.start()] + opening + tail[m.end() : end] + element + tail[end:]
+        if depth == 0 and (name in _AFTER_VALIDATIONS or name == b"worksheet"):
+            break
+        if not self_closing:
+            depth += 1
+    else:
+        m = None
+    at = m.start() if m is not None else tail.rfind(b"</")
+    wrapped = b"<%sdataValidations>%s</%sdataValidations>" % (prefix, element, prefix)
+    return tail[:at] + wrapped + tail[at:]
 
 
 def _prefixed(cell: bytes, prefix: bytes) -> bytes:
