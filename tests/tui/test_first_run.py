@@ -124,3 +124,14 @@ async def test_what_the_tracker_cannot_judge_is_never_a_tick_or_a_zero(tmp_path:
         assert "✓" not in texts["check:STRATEGIC_INITIATIVES"]
         assert "not assessed" in texts["flag:EXEC_LUNCH"]
         assert "not assessed" not in texts["flag:STRATEGIC_IN_NAME_ONLY"]  # tiers are there
+
+
+async def test_the_share_labelled_strategic_shows_both_of_its_limits(tracker: Path) -> None:
+    """It fails on the share (25%) or on the count (the strategic partners' cap, 2):
+    showing only "max 25" made a 17.5% share read as a failure for no reason."""
+    app = make_app(tracker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        panel = app.main_screen.query_one("#portfolio")
+        option = panel.get_option("check:EVERYONE_STRATEGIC")
+        assert Content.from_markup(str(option.prompt)).plain.endswith("≤25% ≤2")

@@ -339,7 +339,9 @@ class TriageApp(App[None]):
         if ev is not None and ev is not self.ev:
             return  # computed for the rubric in use before a what-if was applied
         self.portfolio = portfolio
-        self.main_screen.query_one("#portfolio", PortfolioPanel).show(portfolio, self._flag_counts)
+        cap = self.ev.rubric.get("tiers.strategic_partners_max") if self.ev else None
+        panel = self.main_screen.query_one("#portfolio", PortfolioPanel)
+        panel.show(portfolio, self._flag_counts, cap)
 
     @on(PortfolioPanel.DrillDown)
     def drill_down(self, event: PortfolioPanel.DrillDown) -> None:

@@ -227,6 +227,7 @@ class WhatIfScreen(ModalScreen["Rubric | None"]):
                 lines.append(f"    [$text-muted]and {moved - _SHOWN_MOVES} more[/]")
         lines.append("")
         lines.append("[b]Checks on the recommended tiers[/]")
+        cap = (rubric or self.ev.rubric).get("tiers.strategic_partners_max")
         for check in scored.portfolio.recommended:
             colour, mark = (
                 ("$text-muted", "–")
@@ -238,7 +239,7 @@ class WhatIfScreen(ModalScreen["Rubric | None"]):
             actual = "" if check.actual is None else f"{check.actual:g}"
             lines.append(
                 f"  [{colour}]{mark}[/] {catalogue.CHECKS[check.code].label:<20}"
-                f"{actual:>4} [$text-muted]{limits(check)}[/]"
+                f"{actual:>4} [$text-muted]{limits(check, cap)}[/]"
             )
         if rubric is not None and rubric is not self.ev.rubric:
             lines.append("")

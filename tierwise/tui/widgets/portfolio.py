@@ -22,9 +22,14 @@ def _num(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.2g}"
 
 
-def limits(check: Check) -> str:
+def limits(check: Check, strategic_max: float | None = None) -> str:
+    """The check's limits in short: "1-2", "max 0", "≤25% ≤2". The share labelled
+    strategic is also held to the strategic partners' cap (`strategic_max`), which the
+    check does not carry: without it a share under its cap could read as failing."""
     if check.code == "EVERYONE_STRATEGIC" and check.high is not None:
-        return f"max {_num(check.high)}%"  # a share: the detail line names the count cap
+        if strategic_max is None:
+            return f"max {_num(check.high)}%"
+        return f"≤{_num(check.high)}% ≤{_num(strategic_max)}"
     if check.low is not None and check.high is not None:
         if check.low == check.high:
             return f"need {_num(check.low)}"
@@ -73,7 +78,13 @@ class PortfolioPanel(OptionList):
         self._checks: dict[str, tuple[Check | None, Check | None]] = {}
         self.border_title = "Portfolio"
 
-    def show(self, portfolio: Portfolio, flag_counts: Counter[str]) -> None:
+    def show(
+        self,
+        portfolio: Portfolio,
+        flag_counts: Counter[str],
+        strategic_max: float | None = None,
+    ) -> None:
+        """`strategic_max`: the rubric's cap on strategic partners (see `limits`)."""
         highlighted = self.highlighted
         designated = {c.code: c for c in portfolio.designated}
         after = {c.code: c for c in portfolio.recommended}
@@ -92,7 +103,7 @@ class PortfolioPanel(OptionList):
             right = gauge(a) if a else " " * 4
             options.append(
                 Option(
-                    f"{name:<19}{left} → {right} [$text-muted]{limits(ref)}[/]",
+                    f"{name:<19}{left} → {right} [$text-muted]{limits(ref, strategic_max)}[/]",
                     id=f"check:{code}",
                 )
             )
