@@ -16,6 +16,7 @@ import argparse
 import csv
 import random
 import shutil
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -1261,7 +1262,9 @@ def generate(out: Path) -> list[Path]:
         for src, dst in zip(staged, files, strict=True):
             shutil.move(src, dst)
     write_readme(out / "README.md", partners)
-    return files
+    import quarters  # two quarters of the same portfolio (samples/quarters.py)
+
+    return files + quarters.generate(sys.modules[__name__], out, partners)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -63,13 +63,15 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["partner_tracker.xlsx", "messy_tracker.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["partner_tracker.xlsx", "messy_tracker.xlsx", "quarter_q3.xlsx", "quarter_q4.xlsx"]
+)
 def test_regenerating_gives_the_committed_cell_values(regenerated: Path, name: str) -> None:
     assert _cells(regenerated / name) == _cells(SAMPLES / name)
     assert _cells(regenerated / name, data_only=True) == _cells(SAMPLES / name, data_only=True)
 
 
-@pytest.mark.parametrize("name", ["partner_tracker.csv", "README.md"])
+@pytest.mark.parametrize("name", ["partner_tracker.csv", "README.md", "quarter_q4.csv"])
 def test_regenerating_gives_the_committed_text(regenerated: Path, name: str) -> None:
     assert (regenerated / name).read_text("utf-8") == (SAMPLES / name).read_text("utf-8")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +28,11 @@ class Options:
     rubric_path: Path | None = None
     as_of: date | None = None
     allow_large: bool = False
+    since: Path | None = None  # add a "Tierwise Changes" sheet: what changed since this
+
+    def judge(self, path: Path, as_of: date | None) -> Evaluation:
+        """`path` read and scored with these options, as of another day."""
+        return replace(self, as_of=as_of).evaluate(path)
 
     def evaluate(
         self,
@@ -99,9 +104,16 @@ def score_one(
     """Score one tracker and write its output (if any) in the format its suffix names.
     `step` hears each stage as it starts (reading, scoring, writing)."""
     ev = options.evaluate(path, step=step)
+    since = None
+    if options.since is not None and output is not None:
+        from tierwise.review import compare_to_file
+
+        if step:
+            step(f"comparing with {options.since.name}")
+        since = compare_to_file(ev, options.since, options.judge)
     if output is not None and step:
         step(f"writing {output.name}")
-    written = outputs.write(ev, output) if output is not None else ""
+    written = outputs.write(ev, output, since) if output is not None else ""
     partners = ev.scored.partners
     flagged = int((partners["flags"].list.len() > 0).sum()) if partners.height else 0
     failing = sum(not c.ok for c in ev.scored.portfolio.designated)
@@ -110,6 +122,13 @@ def score_one(
         f"{failing}/{len(ev.scored.portfolio.designated)} portfolio checks failing"
         f"{written}"
     )
+    if since is not None:
+        d = since.diff
+        carried = int(d.decisions["carried_out"].eq(True).sum())
+        summary += (
+            f"; since {since.old_label}: {d.added.height} added, {d.removed.height} removed, "
+            f"{carried} of {d.decisions.height} decisions carried out"
+        )
     return FileResult(path, output, ev, summary)
 
 

@@ -271,6 +271,12 @@ def rubric() -> None:
     help="Also score with this rubric and show what changes against --rubric (or the default).",
 )
 @as_of_option
+@click.option(
+    "--since",
+    type=InputFile(),
+    metavar="OLD",
+    help='Add a "Tierwise Changes" sheet: what changed since OLD (last quarter\'s tracker).',
+)
 @allow_large_option
 @click.option(
     "--top",
@@ -290,6 +296,7 @@ def score(
     rubric: Path | None,
     compare: Path | None,
     as_of: str | None,
+    since: Path | None,
     allow_large: bool,
     top: int | None,
     quiet: bool,
@@ -310,6 +317,7 @@ def score(
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
+        since=since,
     )
     if compare is not None and (output is not None or fmt is not None):
         raise click.UsageError(
@@ -317,6 +325,13 @@ def score(
             "drop -o/--format, or score with each rubric in its own run"
         )
     paths = batch.expand(files)
+    if since is not None and len(paths) != 1:
+        raise TierwiseError("--since takes exactly one tracker")
+    if since is not None and (fmt in ("csv", "json") or (as_json and not (fmt or output))):
+        raise TierwiseError(
+            "--since adds a 'Tierwise Changes' sheet to the annotated workbook: "
+            "write one (not --json alone, nor --format csv or json)"
+        )
     if compare is not None:
         if len(paths) != 1:
             raise TierwiseError("--compare takes exactly one tracker")
@@ -365,6 +380,177 @@ def score(
 def _naming(path: Path, message: str) -> str:
     """`message` naming `path` once: prefixed with it unless it already names it."""
     return message if str(path) in message or path.name in message else f"{path}: {message}"
+
+
+old_as_of_option = click.option(
+    "--old-as-of",
+    metavar="YYYY-MM-DD",
+    help="Judge OLD's dates as of this day (default: its last saved scoring, else the day "
+    "it was last saved).",
+)
+
+
+def quarter_options(command: Callable) -> Callable:
+    """The options `diff` and `brief` share: how both trackers are read, and as of when."""
+    for option in reversed(
+        (sheet_option, map_option, rubric_option, as_of_option, old_as_of_option)
+    ):
+        command = option(command)
+    return command
+
+
+threshold_option = click.option(
+    "--threshold",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="POINTS",
+    help="Report score and motivation moves of at least this many points.",
+)
+
+
+@main.command()
+@click.argument("old", type=InputFile())
+@click.argument("new", type=InputFile())
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.xlsx",
+    help='Also write NEW annotated, with a "Tierwise Changes" sheet.',
+)
+@quarter_options
+@threshold_option
+@allow_large_option
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    metavar="N",
+    help="Entries listed per section (0: all).",
+)
+def diff(
+    old: Path,
+    new: Path,
+    as_json: bool,
+    output: Path | None,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    rubric: Path | None,
+    as_of: str | None,
+    old_as_of: str | None,
+    threshold: float,
+    allow_large: bool,
+    top: int,
+) -> None:
+    """What changed from OLD to NEW, two trackers of the same portfolio.
+
+    Partners are matched by name (case, punctuation and legal suffixes such as Inc or
+    GmbH ignored); each file is read with its own column mapping. Shows partners added
+    and removed, tier labels changed, scores moved, flags raised and cleared, FTE and
+    budget moved, and whether the decisions recorded in OLD were carried out in NEW.
+    """
+    from tierwise import batch
+    from tierwise import review as quarter
+    from tierwise.report.diff import diff_json, diff_report
+
+    options = batch.Options(
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        rubric_path=rubric,
+        as_of=parse_as_of(as_of),
+        allow_large=allow_large,
+    )
+    with _status_line(not as_json) as status:
+        if status:
+            status(f"reading {old.name} and {new.name}")
+        review = quarter.compare_files(
+            old,
+            new,
+            options.judge,
+            as_of=options.as_of,
+            old_as_of=parse_as_of(old_as_of),
+            threshold=threshold,
+        )
+        if output is not None:
+            if status:
+                status(f"writing {output.name}")
+            quarter.write_with_changes(review, output)
+    if as_json:
+        echo_json(diff_json(review))
+    else:
+        echo_text(diff_report(review, top))
+    if output is not None:
+        click.echo(shown(f"Wrote {output}"), err=as_json)
+
+
+@main.command()
+@click.argument("file", type=InputFile())
+@click.option(
+    "--since",
+    type=InputFile(),
+    metavar="OLD",
+    help="Say what changed since this tracker (default: the workbook's last saved scoring).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="BRIEF.md|BRIEF.html",
+    help="Write the brief here (Markdown or HTML, by extension) instead of printing Markdown.",
+)
+@quarter_options
+@allow_large_option
+def brief(
+    file: Path,
+    since: Path | None,
+    output: Path | None,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    rubric: Path | None,
+    as_of: str | None,
+    old_as_of: str | None,
+    allow_large: bool,
+) -> None:
+    """A one-page brief on FILE's portfolio, for the CEO.
+
+    The portfolio against the 1 / 3-5 / many model, the strategic initiative's health,
+    the top moves and the resources they free, the biggest risks, and what changed
+    since the last review. Markdown on stdout (paste it into an email), or -o BRIEF.html
+    to print.
+    """
+    from tierwise import batch, review
+    from tierwise.io.atomic import same_file, write_atomically
+    from tierwise.report.brief import brief_html, brief_markdown, build_brief
+
+    kind = None if output is None else output.suffix.lower()
+    if kind not in (None, ".md", ".markdown", ".txt", ".html", ".htm"):
+        raise click.BadParameter("the brief is .md or .html", param_hint="-o")
+    for given in (file, since):
+        if output is not None and given is not None and same_file(output, given):
+            raise TierwiseError(f"{output} is an input; Tierwise never overwrites one")
+    options = batch.Options(
+        sheet=parse_sheet(sheet),
+        mapping=parse_map(maps),
+        rubric_path=rubric,
+        as_of=parse_as_of(as_of),
+        allow_large=allow_large,
+    )
+    with _status_line(output is not None) as status:
+        ev = options.evaluate(file, step=status)
+        changes = review.since(ev, since, options.judge, old_as_of=parse_as_of(old_as_of))
+    page = build_brief(ev, changes)
+    text = brief_html(page) if kind in (".html", ".htm") else brief_markdown(page)
+    if output is None:
+        click.echo(shown(text), nl=False)
+        return
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomically(output, write)
+    click.echo(shown(f"Wrote {output}"))
 
 
 @main.command()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tierwise.io.log import LogEntry
     from tierwise.io.sheetspec import SheetSpec
     from tierwise.pipeline import Evaluation
+    from tierwise.report.diff import Review
     from tierwise.scoring.rubric import Rubric
 
 # The writers import the writing half of io (lxml, openpyxl) when first used: `score
@@ -83,21 +84,26 @@ def write_annotated(
     decisions: pl.DataFrame | None = None,
     log: Sequence[LogEntry] = (),
     portfolio: SheetSpec | None = None,
+    since: Review | None = None,
 ) -> WriteResult:
     """Write `ev`'s tracker back to `out`, annotated; the input is never modified.
 
     decisions: `row`, `decision`, `decision_note` to write (rows not in it keep the
     decisions already in an annotated input). The portfolio sheet is built from `ev`
-    unless given; the rubric in use is stored in the workbook.
+    unless given. `since` (the comparison with an older tracker) adds the "Tierwise
+    Changes" sheet and the portfolio sheet's "Since" column. The rubric in use is stored
+    in the workbook, and this scoring's snapshot added to its history.
     """
     from tierwise.io import annotate, columns
+    from tierwise.io.history import updated_history
+    from tierwise.report.changes_sheet import changes_sheet
     from tierwise.report.portfolio_sheet import build_portfolio_sheet
 
     notes: list[str] = []
     kept = annotate.merge_decisions(ev.tracker.decisions, decisions)
     if portfolio is None:
         try:
-            portfolio = build_portfolio_sheet(ev, kept)
+            portfolio = build_portfolio_sheet(ev, kept, since)
         except Exception as err:  # a broken summary must not cost the user their triage
             notes.append(f"the {columns.PORTFOLIO_SHEET} sheet could not be built ({err})")
     return annotate.write_annotated(
@@ -106,14 +112,18 @@ def write_annotated(
         out,
         decisions=kept,
         log=log,
-        sheets=[portfolio] if portfolio is not None else [],
+        sheets=[
+            *([portfolio] if portfolio is not None else []),
+            *([changes_sheet(since)] if since is not None else []),
+        ],
+        hidden_sheets=[updated_history(ev.tracker.source.file, ev.scored.partners, ev.as_of)],
         rubric=ev.rubric.to_toml(),
         notes=notes,
     )
 
 
-def _write_workbook(ev: Evaluation, output: Path) -> str:
-    result = write_annotated(ev, output)
+def _write_workbook(ev: Evaluation, output: Path, since: Review | None = None) -> str:
+    result = write_annotated(ev, output, since=since)
     return "".join(f" ({n})" for n in result.notes)
 
 
@@ -142,11 +152,13 @@ FORMATS: Final[Mapping[str, Callable[[Evaluation, Path], str]]] = {
 }
 
 
-def write(ev: Evaluation, output: Path) -> str:
+def write(ev: Evaluation, output: Path, since: Review | None = None) -> str:
     """Write `ev` in the format `output`'s suffix names (a workbook unless .csv or
-    .json); returns " -> OUTPUT" and any notes, for the summary line."""
-    writer = FORMATS.get(output.suffix.lower(), _write_workbook)
-    return f" -> {output}{writer(ev, output)}"
+    .json; `since` as for write_annotated); returns " -> OUTPUT" and any notes, for
+    the summary line."""
+    writer = FORMATS.get(output.suffix.lower())
+    notes = writer(ev, output) if writer else _write_workbook(ev, output, since)
+    return f" -> {output}{notes}"
 
 
 def template_numbers(rubric: Rubric) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from tierwise.io import columns, xmlsafe
 from tierwise.io.annotate import annotate_package
 from tierwise.io.log import LogEntry
 from tierwise.io.sheetspec import SheetSpec
+from tierwise.io.tracker import column_letter
 from tierwise.outputs import default_output, write_annotated
 from tierwise.pipeline import evaluate
 
@@ -104,8 +105,10 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
         etree.tostring(x) for x in old_xfs
     ]
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Partners", "Lists", columns.PORTFOLIO_SHEET, columns.SETUP_SHEET]
+    own = [columns.PORTFOLIO_SHEET, columns.SETUP_SHEET, columns.HISTORY_SHEET]
+    assert wb.sheetnames == ["Partners", "Lists", *own]
     assert wb[columns.SETUP_SHEET].sheet_state == "veryHidden"
+    assert wb[columns.HISTORY_SHEET].sheet_state == "veryHidden"
     ws = wb["Partners"]
     headers = [ws.cell(1, c).value for c in range(1, 16)]
     assert headers == ["Partner", "Tier", "Revenue", "Double"] + [
@@ -333,7 +336,11 @@ def test_samples_annotate_losslessly_and_idempotently(sample: Path, tmp_path: Pa
         if name not in edited:
             assert new[name] == data, f"{name} changed"
     old_cells, new_cells = _cells(old[partner_part]), _cells(new[partner_part])
-    assert {r: new_cells[r] for r in old_cells} == old_cells
+    # Every cell of the user's is kept; Tierwise's own columns (a sample may already hold
+    # the decision columns of a past review) are Tierwise's to rewrite.
+    own = {column_letter(c) for c in ev.tracker.source.tierwise_columns.values()}
+    users = {r: c for r, c in old_cells.items() if r.rstrip("0123456789") not in own}
+    assert {r: new_cells[r] for r in users} == users
     write_annotated(evaluate(first, as_of=AS_OF), second)
     a, b = _parts(first), _parts(second)
     assert sorted(a) == sorted(b)

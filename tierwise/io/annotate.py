@@ -543,15 +543,18 @@ def write_annotated(
     decisions: pl.DataFrame | None = None,
     log: Sequence[LogEntry] = (),
     sheets: Sequence[SheetSpec] = (),
+    hidden_sheets: Sequence[SheetSpec] = (),
     rubric: str = "",
     notes: Sequence[str] = (),
 ) -> WriteResult:
     """Write `tracker` back to `out` with `partners`' results; the input is never modified.
 
     decisions: `row`, `decision`, `decision_note`, every decision to write. sheets: the
-    sheets to add (the portfolio sheet). rubric: the rubric's TOML, stored in the hidden
-    set-up sheet. notes: said to the user before this writer's own. The file is written
-    to a temporary file beside `out`, checked, and only then renamed over `out`.
+    sheets to add or replace (the portfolio sheet, the changes sheet); hidden_sheets:
+    very hidden ones (the history), beside the set-up sheet. rubric: the rubric's TOML,
+    stored in the set-up sheet. notes: said to the user before this writer's own. The
+    file is written to a temporary file beside `out`, checked, and only then renamed
+    over `out`.
     """
     source = tracker.source
     src = Path(source.file)
@@ -590,7 +593,7 @@ def write_annotated(
                 f"the input has macros: {out.name} keeps them, but Excel opens it only "
                 "with an .xlsm extension"
             )
-        hidden = [setup_sheet(sheet, header_row, source.mapping, rubric)]
+        hidden = [setup_sheet(sheet, header_row, source.mapping, rubric), *hidden_sheets]
 
         def write(tmp: Path) -> None:
             annotate_package(

@@ -26,7 +26,11 @@ DECISION_NOTE_HEADER: Final = "Tierwise: decision note"
 PORTFOLIO_SHEET: Final = "Tierwise Portfolio"
 LOG_SHEET: Final = "Tierwise Log"
 SETUP_SHEET: Final = "Tierwise Setup"  # very hidden; holds the set-up used (JSON in B column)
-OWN_SHEETS: Final[frozenset[str]] = frozenset({PORTFOLIO_SHEET, LOG_SHEET, SETUP_SHEET})
+CHANGES_SHEET: Final = "Tierwise Changes"  # `score NEW --since OLD`: what changed
+HISTORY_SHEET: Final = "Tierwise History"  # very hidden; a snapshot of each scoring saved
+OWN_SHEETS: Final[frozenset[str]] = frozenset(
+    {PORTFOLIO_SHEET, LOG_SHEET, SETUP_SHEET, CHANGES_SHEET, HISTORY_SHEET}
+)
 
 # Log sheet columns, in order.
 LOG_COLUMNS: Final[tuple[str, ...]] = ("When", "Who", "Partner", "Row", "From", "To", "Note")

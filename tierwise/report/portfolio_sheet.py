@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
@@ -35,6 +35,9 @@ from tierwise.scoring.portfolio import after_tiers
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio
 from tierwise.scoring.rubric import Rubric
+
+if TYPE_CHECKING:
+    from tierwise.report.diff import Review
 
 # Action list order: what frees or moves the most first.
 # Exits and demotions free people and budget, so they rank together by what they free.
@@ -77,9 +80,12 @@ def _rows_cm(first: int, last: int) -> float:
     return (last - first + 1) * _ROW_CM
 
 
-def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None) -> SheetSpec:
+def build_portfolio_sheet(
+    ev: Evaluation, decisions: pl.DataFrame | None = None, since: Review | None = None
+) -> SheetSpec:
     """The "Tierwise Portfolio" sheet for an evaluation, on the decided tiers where
-    `decisions` (row, decision, decision_note) holds any, else on the recommended ones."""
+    `decisions` (row, decision, decision_note) holds any, else on the recommended ones.
+    `since`: the comparison with an older tracker, whose checks get a "Since" column."""
     decided = decisions is not None and decisions.height > 0
     portfolio: Portfolio = (
         portfolio_after(ev.scored, decisions, ev.rubric)
@@ -105,12 +111,13 @@ def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None)
     subtitle = (
         f"As of {ev.as_of.isoformat()} · sheet '{source.sheet}' · {partners.height} partners"
         + (f" · {_decision_count(decisions)} triage decisions" if decided else "")
+        + (f" · compared with {since.old_label}" if since is not None else "")
         + f" · Tierwise {__version__}"
     )
     spec.set(2, 1, subtitle, "muted")
     spec.merges.append(f"A2:{column_letter(LAST_COL)}2")
 
-    row = _checks(spec, 4, portfolio, ev.rubric, after_name)
+    row = _checks(spec, 4, portfolio, ev.rubric, after_name, since)
     row = _flags(spec, row + 2, partners, portfolio.flags_not_assessed)
     # The middle band: tier counts over reallocation on the left, the tier chart beside
     # them, coverage over its chart on the right.
@@ -156,13 +163,21 @@ def build_portfolio_sheet(ev: Evaluation, decisions: pl.DataFrame | None = None)
 # -- blocks -----------------------------------------------------------------------------
 
 
-def _checks(spec: SheetSpec, row: int, portfolio: Portfolio, rubric: Rubric, after: str) -> int:
+def _checks(
+    spec: SheetSpec,
+    row: int,
+    portfolio: Portfolio,
+    rubric: Rubric,
+    after: str,
+    since: Review | None = None,
+) -> int:
     spec.set(row, 1, "Tier discipline: the seven checks", "subtitle")
-    _header(
-        spec,
-        row + 1,
-        {1: "Check", 2: "Designated", 3: after, 4: "Limit", 6: "What the tracker shows today"},
-    )
+    titles = {1: "Check", 2: "Designated", 3: after, 4: "Limit", 6: "What the tracker shows today"}
+    then: dict[str, bool | None] = {}
+    if since is not None:  # how each designated check stood in the older tracker
+        titles[5] = f"Since {since.old_as_of.isoformat()}"
+        then = {c["code"]: c["old_ok"] for c in since.diff.checks}
+    _header(spec, row + 1, titles)
     spec.merges.append(f"F{row + 1}:J{row + 1}")
     designated = {c.code: c for c in portfolio.designated}
     recommended = {c.code: c for c in portfolio.recommended}
@@ -173,6 +188,12 @@ def _checks(spec: SheetSpec, row: int, portfolio: Portfolio, rubric: Rubric, aft
             text, style = mark(check)
             spec.set(i, col, text, style)
         spec.set(i, 4, limits[code])
+        if since is not None:
+            ok = then.get(code)
+            text, style = (
+                ("-", "muted") if ok is None else ("PASS", "pass") if ok else ("FAIL", "fail")
+            )
+            spec.set(i, 5, text, style)
         detail = designated[code].detail if code in designated else ""
         _text(spec, i, 6, detail)
     return row + 1 + len(CHECKS)

@@ -206,7 +206,9 @@ class TriageApp(App[None]):
                 self._load_failed, f"unexpected error: {type(err).__name__}: {err}"
             )
             return
-        self.call_from_thread(self.loaded, ev, stamp)
+        from tierwise.review import past_of
+
+        self.call_from_thread(self.loaded, ev, stamp, past_of(ev))
 
     def _load_failed(self, message: str) -> None:
         # The caller prints `failure` (the CLI: one line on stderr, control characters
@@ -214,11 +216,14 @@ class TriageApp(App[None]):
         self.failure = message
         self.exit(None, 1)
 
-    def loaded(self, ev: Evaluation, stamp: tuple[int, int]) -> None:
-        """Show a freshly evaluated tracker (called on the UI thread)."""
+    def loaded(
+        self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None = None
+    ) -> None:
+        """Show a freshly evaluated tracker (called on the UI thread); `past`: each
+        partner's history from the workbook's snapshots (review.past_of)."""
         self.ev = ev
         self._stamp = stamp
-        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions)
+        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions, past)
         self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
         self._count_flags(ev)
         self.main_screen.query_one("#titlebar", Static).update(

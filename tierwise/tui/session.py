@@ -48,6 +48,7 @@ class Filters:
     action: str | None = None
     flag: str | None = None
     mismatches: bool = False
+    changed: bool = False  # only partners that changed since the last saved review
     rows: tuple[int, ...] | None = None
     label: str = ""
 
@@ -70,6 +71,8 @@ class Filters:
         ]
         if self.mismatches:
             parts.append("designated≠recommended")
+        if self.changed:
+            parts.append("changed since last review")
         if self.rows is not None:
             parts.append(self.label or f"{len(self.rows)} partners")
         return ", ".join(parts)
@@ -95,7 +98,14 @@ class Change:
 class TriageSession:
     """Decisions and notes over one scored tracker."""
 
-    def __init__(self, partners: pl.DataFrame, decisions: pl.DataFrame | None = None) -> None:
+    def __init__(
+        self,
+        partners: pl.DataFrame,
+        decisions: pl.DataFrame | None = None,
+        past: pl.DataFrame | None = None,
+    ) -> None:
+        """`past`: `row`, `past` and `changed` (see review.past_of), joined onto the table."""
+        self._past = past
         restored: dict[int, tuple[str | None, str]] = {}
         if decisions is not None and decisions.height:
             for r, d, n in decisions.select("row", "decision", "decision_note").iter_rows():
@@ -124,6 +134,11 @@ class TriageSession:
         )
         kept = kept.with_columns(pl.col("row").cast(table.schema["row"]))
         self.table = table.join(kept, on="row", how="left", maintain_order="left")
+        if self._past is not None:
+            past = self._past.with_columns(pl.col("row").cast(table.schema["row"]))
+            self.table = self.table.join(past, on="row", how="left", maintain_order="left")
+        else:
+            self.table = self.table.with_columns(changed=pl.lit(None, pl.Boolean))
         self._lower_names = self.table["partner"].fill_null("").str.to_lowercase()
         self._pos_of_row = dict(
             zip(self.table["row"].to_list(), range(self.table.height), strict=True)
@@ -286,6 +301,8 @@ def _filter_exprs(f: Filters) -> list[pl.Expr]:
         exprs.append(pl.col("flags").list.contains(f.flag))
     if f.mismatches:
         exprs.append(pl.col("designated_tier").fill_null("casual") != pl.col("recommended_tier"))
+    if f.changed:
+        exprs.append(pl.col("changed").fill_null(False))
     if f.rows is not None:
         exprs.append(pl.col("row").is_in(list(f.rows)))
     return exprs

@@ -61,6 +61,12 @@ class FilterScreen(ModalScreen[Filters | None]):
                 id="filter-mismatches",
                 compact=True,
             )
+            yield Checkbox(
+                "Only changed since last review",
+                self._current.changed,
+                id="filter-changed",
+                compact=True,
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Clear all", id="clear", compact=True)
@@ -83,6 +89,7 @@ class FilterScreen(ModalScreen[Filters | None]):
         return Filters(
             **values,
             mismatches=self.query_one("#filter-mismatches", Checkbox).value,
+            changed=self.query_one("#filter-changed", Checkbox).value,
             rows=self._current.rows,
             label=self._current.label,
         )

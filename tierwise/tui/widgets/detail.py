@@ -38,6 +38,17 @@ def meter(value: float | None, width: int = 10) -> str:
     return f"[{colour}]{'█' * filled}[/][$text-muted]{'░' * (width - filled)}[/] {value:.0f}"
 
 
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(scores: list[float | None]) -> str:
+    """Scores (0-100) as one bar character each, on the absolute scale; "·" for none."""
+    return "".join(
+        "·" if v is None else _BARS[min(len(_BARS) - 1, max(0, int(v / 100 * len(_BARS))))]
+        for v in scores
+    )
+
+
 _TIER_COLOURS = {"strategic": "$accent", "tactical": "$primary", "exit": "$error"}
 
 
@@ -88,6 +99,24 @@ class _Lines:
         return markup("\n".join(self.lines), **self.values)
 
 
+def _history(out: _Lines, p: dict[str, Any]) -> None:
+    """The partner's score and tier at each saved review, then now (a sparkline)."""
+    past = p.get("past") or []
+    if not past:
+        return
+    scores = [point["score"] for point in past] + [p.get("score")]
+    numbers = " → ".join("–" if v is None else f"{v:.0f}" for v in scores)
+    out.add(
+        f"History [b]{sparkline(scores)}[/] {numbers}  "
+        f"[$text-muted]since {out.value(str(past[0]['date']))}[/]"
+    )
+    tiers = [point["tier"] for point in past] + [p.get("designated_tier")]
+    if len(set(tiers)) > 1:
+        out.add("  tier " + " → ".join(out.tier(t) for t in tiers))
+    if p.get("changed"):
+        out.add("  [b $warning]changed since the last review[/]")
+
+
 def detail_content(
     p: dict[str, Any], fields: list[tuple[str, str, str]], refs: dict[str, str]
 ) -> Content:
@@ -100,6 +129,7 @@ def detail_content(
         f"{out.tier(p.get('designated_tier'))} → {out.tier(p.get('recommended_tier'))}"
         f"  action [b]{v(p.get('action') or '')}[/]  score [b]{p.get('score') or 0:.1f}[/]"
     )
+    _history(out, p)
     if p.get("decision") or p.get("decision_note"):
         out.add(f"Decision: {out.tier(p.get('decision'))}")
         if p.get("decision_note"):
