@@ -25,6 +25,7 @@ class Options:
 
     sheet: str | int | None = None
     mapping: dict[str, str] | None = None
+    profile: str | None = None
     rubric_path: Path | None = None
     as_of: date | None = None
     allow_large: bool = False
@@ -44,6 +45,7 @@ class Options:
             path,
             sheet=self.sheet,
             mapping=self.mapping,
+            profile=self.profile,
             rubric_path=rubric_path or self.rubric_path,
             as_of=self.as_of,
             allow_large=self.allow_large,

@@ -129,7 +129,7 @@ class _Group(click.Group):
 
 
 def parse_map(values: tuple[str, ...]) -> dict[str, str]:
-    """`--map "Header=field"` options into {header: field}."""
+    """`--map "Header=field"` options into {header: field} ("Header=" keeps it unmapped)."""
     from tierwise.fields import FIELDS
 
     mapping: dict[str, str] = {}
@@ -138,7 +138,7 @@ def parse_map(values: tuple[str, ...]) -> dict[str, str]:
         field = field.strip()
         if not sep or not header.strip():
             raise click.BadParameter(f"{item!r} is not HEADER=FIELD", param_hint="--map")
-        if field not in FIELDS:
+        if field and field not in FIELDS:
             raise click.BadParameter(
                 f"unknown field {field!r}; fields are: {', '.join(FIELDS)}", param_hint="--map"
             )
@@ -170,7 +170,14 @@ map_option = click.option(
     "maps",
     multiple=True,
     metavar="HEADER=FIELD",
-    help='Map a column to a field, e.g. --map "Account Name=partner". Repeatable.',
+    help='Map a column to a field, e.g. --map "Account Name=partner" ("Status=" keeps a '
+    "column unmapped). Repeatable.",
+)
+profile_option = click.option(
+    "--profile",
+    metavar="NAME",
+    help="Read the columns as this export names them (see `tierwise profiles`); "
+    "default: detected from the headers.",
 )
 rubric_option = click.option(
     "--rubric",
@@ -202,15 +209,21 @@ def main() -> None:
 @click.argument("file", type=InputFile())
 @sheet_option
 @map_option
+@profile_option
 @click.option("--json", "as_json", is_flag=True, help="Print the source and warnings as JSON.")
 @allow_large_option
 def inspect(
-    file: Path, sheet: str | None, maps: tuple[str, ...], as_json: bool, allow_large: bool
+    file: Path,
+    sheet: str | None,
+    maps: tuple[str, ...],
+    profile: str | None,
+    as_json: bool,
+    allow_large: bool,
 ) -> None:
-    """Show how FILE is read: sheet, header row, column mapping and warnings."""
+    """Show how FILE is read: sheet, header row, column mapping (how sure, least sure
+    first) and every warning."""
     from tierwise.io.reader import read_tracker
     from tierwise.report import inspect_report
-    from tierwise.scoring.rubric import load_rubric
 
     with _status_line(True) as status:
         if status:
@@ -219,7 +232,7 @@ def inspect(
             file,
             sheet=parse_sheet(sheet),
             mapping=parse_map(maps),
-            aliases=load_rubric().aliases,
+            profile=profile,
             allow_large=allow_large,
         )
     if as_json:
@@ -230,6 +243,17 @@ def inspect(
         echo_json(doc)
     else:
         echo_text(inspect_report(tracker))
+
+
+@main.command()
+@rubric_option
+def profiles(rubric: Path | None) -> None:
+    """List the mapping profiles: built-in ones and those of your rubric."""
+    from tierwise.io.profiles import all_profiles
+    from tierwise.report.inspect import profiles_report
+    from tierwise.scoring.rubric import load_rubric
+
+    click.echo(profiles_report(all_profiles(load_rubric(rubric).profiles)))
 
 
 @main.command()
@@ -263,6 +287,7 @@ def rubric() -> None:
 )
 @sheet_option
 @map_option
+@profile_option
 @rubric_option
 @click.option(
     "--compare",
@@ -293,6 +318,7 @@ def score(
     as_json: bool,
     sheet: str | None,
     maps: tuple[str, ...],
+    profile: str | None,
     rubric: Path | None,
     compare: Path | None,
     as_of: str | None,
@@ -314,6 +340,7 @@ def score(
     options = batch.Options(
         sheet=parse_sheet(sheet),
         mapping=parse_map(maps),
+        profile=profile,
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
@@ -558,6 +585,7 @@ def brief(
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
 @sheet_option
 @map_option
+@profile_option
 @rubric_option
 @as_of_option
 @allow_large_option
@@ -566,6 +594,7 @@ def triage(
     output: Path | None,
     sheet: str | None,
     maps: tuple[str, ...],
+    profile: str | None,
     rubric: Path | None,
     as_of: str | None,
     allow_large: bool,
@@ -578,6 +607,7 @@ def triage(
         output=output,
         sheet=parse_sheet(sheet),
         mapping=parse_map(maps),
+        profile=profile,
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,

@@ -28,16 +28,39 @@ class Evaluation:
 
     @property
     def warnings(self) -> list[TrackerWarning]:
-        """The reader's warnings, then the scorer's, each with its cell reference."""
+        """The reader's warnings, then the scorer's, each with its cell reference. The
+        reader already warned about unknown tier labels, once per column: the scorer's
+        one-per-partner copies of those are left out."""
         scoring = [
             TrackerWarning(self.tracker.cell_ref(w.row, w.field), w.message)
             for w in self.scored.warnings
+            if w.field != "designated_tier"
         ]
         return [*self.tracker.warnings, *scoring]
 
     def rescored(self, rubric: Rubric) -> Evaluation:
         """The same tracker judged with another rubric (a what-if), as `evaluate` judges."""
         return replace(self, rubric=rubric, scored=_judge(self.tracker, rubric, self.as_of))
+
+    def remapped(self, mapping: dict[str, str], *, allow_large: bool = False) -> Evaluation:
+        """The same sheet read again with `mapping` ({header: field; "" keeps a column
+        unmapped}) and judged with the same rubric and day: a corrected column mapping."""
+        src = self.tracker.source
+        tracker = read_tracker(
+            src.file,
+            sheet=src.sheet,
+            mapping=mapping,
+            allow_large=allow_large,
+            **header_rules(self.rubric),
+        )
+        return replace(self, tracker=tracker, scored=_judge(tracker, self.rubric, self.as_of))
+
+
+def header_rules(rubric: Rubric) -> dict:
+    """The reader's keyword arguments that come from a rubric: aliases, tier labels and
+    mapping profiles (without them the reader takes the default rubric's, or the one
+    stored in an annotated workbook)."""
+    return {"aliases": rubric.aliases, "labels": rubric.labels, "user_profiles": rubric.profiles}
 
 
 def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
@@ -50,6 +73,7 @@ def evaluate(
     *,
     sheet: str | int | None = None,
     mapping: dict[str, str] | None = None,
+    profile: str | None = None,
     rubric_path: str | Path | None = None,
     as_of: date | None = None,
     allow_large: bool = False,
@@ -62,7 +86,12 @@ def evaluate(
     if step:
         step(f"reading {Path(path).name}")
     tracker = read_tracker(
-        path, sheet=sheet, mapping=mapping, aliases=base.aliases, allow_large=allow_large
+        path,
+        sheet=sheet,
+        mapping=mapping,
+        profile=profile,
+        allow_large=allow_large,
+        **(header_rules(base) if rubric_path is not None else {}),
     )
     if step:
         step(f"scoring {tracker.frame.height:,} partners")

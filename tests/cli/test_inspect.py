@@ -65,20 +65,24 @@ def test_inspect_sheet_and_map_options(tmp_path: Path) -> None:
     assert json.loads(result.output)["source"]["mapping"]["Region"] == "target_market"
 
 
-def test_many_warnings_are_all_listed_grouped_by_column(tmp_path: Path) -> None:
+def test_many_bad_cells_are_one_warning_per_column_and_kind(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "P"
     ws.append(["Partner", "Pipeline", "Start Date"])
-    for i in range(12):
-        ws.append([f"Partner {i}", "lots", "someday"])
+    for i in range(2000):
+        bad = i % 4 == 0
+        ws.append([f"Partner {i}", "lots" if bad else 1000 + i, "someday" if bad else "2025-01-01"])
     path = tmp_path / "noisy.xlsx"
     wb.save(path)
     result = CliRunner().invoke(main, ["inspect", str(path)])
     assert result.exit_code == 0, result.output
-    assert "Warnings (24)" in result.output
-    assert "column B of P (12)" in result.output and "column C of P (12)" in result.output
-    assert result.output.count("is not an amount") == 12
+    assert "Warnings (2)" in result.output
+    assert (
+        "P!B2: Pipeline: 500 values are not an amount ('lots' (B2), 'lots' (B6), 'lots' (B10), "
+        "...); left blank"
+    ) in result.output
+    assert "P!C2: Start Date: 500 values are not a date" in result.output
 
 
 def test_a_bad_file_is_one_line_on_stderr_and_exit_1(tmp_path: Path) -> None:

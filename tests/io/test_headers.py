@@ -70,15 +70,15 @@ def test_two_row_header_fills_the_group_across_its_blanks() -> None:
         "Revenue / Closed",
         "Notes",
     ]
-    mapping, unmapped, _ = headers.map_headers(found.texts, INDEX)
-    assert mapping == {
+    mapped = headers.map_headers(found.texts, INDEX)
+    assert mapped.mapping == {
         "Partner": "partner",
         "Revenue / Target": "revenue_target",
         "Revenue / Pipeline": "pipeline",
         "Revenue / Closed": "closed_revenue",
         "Notes": "notes",
     }
-    assert unmapped == []
+    assert mapped.unmapped == []
 
 
 def test_a_title_directly_above_the_header_is_not_glued_onto_it() -> None:
@@ -92,13 +92,14 @@ def test_no_header_when_nothing_maps() -> None:
 
 
 def test_overrides_win_and_each_field_is_taken_once() -> None:
-    cols = ["Account", "Company", "Level", "Revenue", "Closed Revenue"]
-    mapping, unmapped, notes = headers.map_headers(cols, INDEX, {"company": "partner"})
-    assert mapping["Company"] == "partner"
-    assert "Account" in unmapped  # would be partner, but the override took the field
-    assert mapping["Revenue"] == "closed_revenue"
-    assert "Closed Revenue" in unmapped
-    assert any("Closed Revenue" in n for n in notes)
+    cols = ["Account", "Company", "Level", "Won Revenue", "Closed Revenue"]
+    mapped = headers.map_headers(cols, INDEX, {"company": "partner"})
+    assert mapped.mapping["Company"] == "partner"
+    assert mapped.confidence["Company"] == "user"
+    assert "Account" in mapped.unmapped  # would be partner, but the override took the field
+    assert mapped.mapping["Won Revenue"] == "closed_revenue"
+    assert "Closed Revenue" in mapped.unmapped
+    assert any("Closed Revenue" in n and "'Won Revenue' is used" in n for n in mapped.notes)
 
 
 def test_missing_overrides_are_reported() -> None:

@@ -17,7 +17,8 @@ def parsed(field: str, cells: list[str | None]) -> list:
 
 def unreadable(field: str, cells: list[str | None]) -> list[bool]:
     frame = pl.DataFrame({"cell": cells}, schema={"cell": pl.String})
-    return frame.select(values.unreadable(field, pl.col("cell"))).to_series().to_list()
+    cell = pl.col("cell")
+    return frame.select(values.unread(field, cell, values.parse(field, cell))).to_series().to_list()
 
 
 @pytest.mark.parametrize(
@@ -115,6 +116,15 @@ def test_whole_points_are_not_scaled() -> None:
 )
 def test_dates(cell: str) -> None:
     assert parsed("last_activity", [cell]) == [date(2026, 3, 15)]
+
+
+def test_a_bare_year_is_the_first_of_january() -> None:
+    assert parsed("start_date", ["2015", "1999", "5", "2150"]) == [
+        date(2015, 1, 1),
+        date(1999, 1, 1),
+        None,
+        None,
+    ]
 
 
 def test_day_first_when_ambiguous() -> None:

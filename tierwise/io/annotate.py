@@ -593,7 +593,7 @@ def write_annotated(
                 f"the input has macros: {out.name} keeps them, but Excel opens it only "
                 "with an .xlsm extension"
             )
-        hidden = [setup_sheet(sheet, header_row, source.mapping, rubric), *hidden_sheets]
+        hidden = [setup_sheet(sheet, header_row, source.stored_mapping(), rubric), *hidden_sheets]
 
         def write(tmp: Path) -> None:
             annotate_package(

@@ -7,11 +7,14 @@ header ("Revenue") spans sub-headers ("Target", "Pipeline") below it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from tierwise.fields import FIELD_KINDS
+from tierwise.io import tokens
 from tierwise.io.columns import PREFIX
 
 # How far below the top of a sheet a header row is looked for (title rows, notes...).
@@ -32,7 +35,6 @@ _UNIT_WORDS: Final = (
     "amount",
     "value",
 )
-_PARENS: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NON_WORD: Final = re.compile(r"[^0-9a-z]+")
 
 
@@ -43,9 +45,9 @@ def normalise(header: str) -> str:
 
 
 def header_keys(header: str) -> list[str]:
-    """The normalised forms a header is looked up by, most specific first."""
+    """The normalised forms a header is looked up by exactly, most specific first."""
     keys = [normalise(header)]
-    keys.append(normalise(_PARENS.sub(" ", header)))
+    keys.append(normalise(tokens.BRACKETED.sub(" ", header)))
     for key in list(keys):
         words = key.split()
         while len(words) > 1 and words[-1] in _UNIT_WORDS:
@@ -56,21 +58,216 @@ def header_keys(header: str) -> list[str]:
     return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
 
 
-def alias_index(aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """normalised alias -> field. The field's own name is always an alias of itself."""
-    index: dict[str, str] = {}
-    for field, names in aliases.items():
-        for name in [*names, field.replace("_", " ")]:
-            index.setdefault(normalise(name), field)
-    return index
+# How a mapping was made, strongest first (CONTRACT.md `source.confidence`).
+EXACT, TOKEN, CONTAINED, SPELLING = "exact", "token", "contained", "spelling"
+VALUES, FALLBACK, USER = "values", "fallback", "user"
+_RANK: Final = {USER: 5, EXACT: 4, TOKEN: 3, CONTAINED: 2, SPELLING: 1}
+# Close spelling: headers this long, each word within one typo (two past 8 letters).
+_SPELLING_MIN_LENGTH: Final = 6
 
 
-def field_of(header: str, index: Mapping[str, str]) -> str | None:
+def _spelt_alike(words: Sequence[str], alias: Sequence[str]) -> bool:
+    """Word by word, a typo away: "Parnter Name" ~ "partner name", but "Partner ID" is
+    not "partner kind" (short words must be spelt right)."""
+    from rapidfuzz.distance import OSA
+
+    if len(words) != len(alias) or list(words) == list(alias):
+        return False
+    for word, other in zip(words, alias, strict=True):
+        if word == other:
+            continue
+        allowed = 2 if min(len(word), len(other)) > 8 else 1
+        if min(len(word), len(other)) < 4 or OSA.distance(word, other) > allowed:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Match:
+    """The field a header names, how it was found, and how much of the header it explains."""
+
+    field: str | None
+    confidence: str = ""
+    weight: int = 0  # header words the field's aliases explain (breaks ties within a rank)
+    tied: tuple[str, ...] = ()  # other fields that matched as well as `field` did
+    reason: str = ""  # why a header that looks like a field was left unmapped
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return (_RANK.get(self.confidence, 0), self.weight)
+
+
+_NO_MATCH: Final = Match(None)
+
+
+class AliasIndex:
+    """Every alias of every field, looked up exactly, by tokens, by containment and by
+    close spelling (in that order; see `match`)."""
+
+    def __init__(self, aliases: Mapping[str, Sequence[str]]) -> None:
+        self.exact: dict[str, str] = {}
+        self._tokens: dict[frozenset[str], set[str]] = {}
+        for field, names in aliases.items():
+            for name in [*names, field.replace("_", " ")]:
+                self._learn(name, field, replace=False)
+
+    def add(self, name: str, field: str) -> None:
+        """Teach the index a header the user mapped (it wins over any alias)."""
+        self._learn(name, field, replace=True)
+
+    def _learn(self, name: str, field: str, *, replace: bool) -> None:
+        if replace:
+            self.exact[normalise(name)] = field
+        else:
+            self.exact.setdefault(normalise(name), field)
+        words = tokens.tokens(name)
+        # An alias that is itself an abbreviation ("org") matches only as written: spelt
+        # out, it would claim every header with the full word ("Partner Organization").
+        if words and normalise(name) not in tokens.ABBREVIATIONS:
+            self._tokens.setdefault(words, set()).add(field)
+        self._memo: dict[str, Match] = {}
+
+    def match(self, header: str, *, spelling: bool = True) -> Match:
+        """The field `header` names, best rule first: an exact alias, the same words in
+        any order, an alias with only qualifiers left over ("Company Legal Name"), then
+        a close spelling ("Parnter Name"). Two fields matching equally well is a tie:
+        no field, the tie named."""
+        key = f"{spelling}|{header}"
+        if key not in self._memo:
+            self._memo[key] = self._match(header, spelling)
+        return self._memo[key]
+
+    def _match(self, header: str, spelling: bool) -> Match:
+        for key in header_keys(header):
+            if key in self.exact:
+                return self._checked(header, Match(self.exact[key], EXACT, 99))
+        words = tokens.tokens(header)
+        if not words:
+            return _NO_MATCH
+        if words in self._tokens:
+            return self._checked(header, _best(self._tokens[words], TOKEN, len(words)))
+        found = self._contained(words)
+        if found.field is not None or found.tied:
+            return self._checked(header, found)
+        reason = company_fact(words)
+        if reason:
+            return Match(None, reason=f"'{header}' {reason}")
+        if spelling and len(normalise(header)) >= _SPELLING_MIN_LENGTH:
+            return self._checked(header, self._close_spelling(normalise(header)))
+        return _NO_MATCH
+
+    def _contained(self, words: frozenset[str]) -> Match:
+        needed = tokens.meaningful(words)
+        if not needed:
+            return _NO_MATCH
+        covered: dict[str, set[str]] = {}
+        for alias, fields in self._tokens.items():
+            if alias <= words and tokens.meaningful(alias):
+                for field in fields:
+                    covered.setdefault(field, set()).update(alias)
+        fits = {f: len(c & words) for f, c in covered.items() if needed <= c}
+        if not fits:
+            return _NO_MATCH
+        best = max(fits.values())
+        return _best({f for f, n in fits.items() if n == best}, CONTAINED, best)
+
+    def _close_spelling(self, text: str) -> Match:
+        words = text.split()
+        fields = {
+            field
+            for name, field in self.exact.items()
+            if len(name) >= _SPELLING_MIN_LENGTH and _spelt_alike(words, name.split())
+        }
+        return _best(fields, SPELLING, 1) if fields else _NO_MATCH
+
+    def _checked(self, header: str, found: Match) -> Match:
+        """A looser match stands unless the header is an identifier of a thing ("Account
+        Number", "Owner ID") read as the thing, or revenue that does not say whose."""
+        words = tokens.tokens(header)
+        if (
+            found.field is not None
+            and found.confidence != EXACT
+            and words & IDENTIFIER_WORDS
+            and FIELD_KINDS[found.field] in ("text", "label", "category")
+        ):
+            return _NO_MATCH
+        if (
+            found.field == "closed_revenue"
+            and found.confidence != EXACT
+            and not tokens.tokens(header) & RELATIONSHIP_WORDS
+        ):
+            return Match(None, reason=f"'{header}' " + _ACCOUNT_REVENUE.format(header=header))
+        return found
+
+
+def _best(fields: set[str], confidence: str, weight: int) -> Match:
+    if len(fields) == 1:
+        return Match(next(iter(fields)), confidence, weight)
+    return Match(None, confidence, weight, tied=tuple(sorted(fields)))
+
+
+# Words of an identifier: "Account Number" is not the account, "Owner ID" not the owner.
+IDENTIFIER_WORDS: Final = frozenset(
+    {"id", "number", "code", "key", "identifier", "uuid", "guid", "ref"}
+)
+
+# Revenue is revenue closed *with the partner* only when the header says so.
+RELATIONSHIP_WORDS: Final = frozenset(
+    {
+        "closed",
+        "won",
+        "booking",
+        "booked",
+        "sourced",
+        "influenced",
+        "attributed",
+        "joint",
+        "partner",
+        "co",
+        "cosell",
+        "referred",
+        "referral",
+        "us",
+        "channel",
+        "resold",
+    }
+)
+_ACCOUNT_REVENUE: Final = (
+    "reads as the account's own revenue, not revenue closed with the partner: left "
+    'unmapped (if it is, map it with --map "{header}=closed_revenue")'
+)
+# Facts about the company itself (its size), not about the partnership.
+_COMPANY_FACTS: Final = (
+    frozenset({"revenue"}),
+    frozenset({"sale"}),
+    frozenset({"turnover"}),
+    frozenset({"employee"}),
+    frozenset({"company", "size"}),
+    frozenset({"size"}),
+    frozenset({"staff", "size"}),
+    frozenset({"arr"}),
+    frozenset({"market", "cap"}),
+    frozenset({"market", "capitalisation"}),
+    frozenset({"market", "capitalization"}),
+)
+
+
+def company_fact(words: frozenset[str]) -> str:
+    """Why a header about the account's own size is left unmapped ("" if it is not one)."""
+    needed = tokens.meaningful(words)
+    if needed and any(needed == fact for fact in _COMPANY_FACTS):
+        return "describes the company itself (its size), not the partnership: left unmapped"
+    return ""
+
+
+def alias_index(aliases: Mapping[str, Sequence[str]]) -> AliasIndex:
+    """The index of every field's aliases (the field's own name is always one)."""
+    return AliasIndex(aliases)
+
+
+def field_of(header: str, index: AliasIndex) -> str | None:
     """The field a header names, if any."""
-    for key in header_keys(header):
-        if key in index:
-            return index[key]
-    return None
+    return index.match(header).field
 
 
 def is_tierwise(header: str) -> bool:
@@ -119,26 +316,32 @@ def _joined(group: Sequence[str | None], sub: Sequence[str | None]) -> list[str 
     return texts
 
 
-def _score(
-    texts: Iterable[str | None], index: Mapping[str, str], memo: dict[str, str | None]
-) -> int:
+def _score(texts: Iterable[str | None], index: AliasIndex, memo: dict[str, str | None]) -> int:
     fields = set()
     for text in texts:
         # Long texts are notes or data, never headers; skip them cheaply.
         if text is None or len(text) > 80 or is_tierwise(text):
             continue
         if text not in memo:
-            field = field_of(text, index)
-            if field is None and " / " in text:
-                field = field_of(text.rsplit(" / ", 1)[1], index)
-            memo[text] = field
+            memo[text] = _grouped_match(text, index, spelling=False).field
         if memo[text] is not None:
             fields.add(memo[text])
     # The partner column counts double: it is the one a tracker cannot do without.
     return len(fields) + ("partner" in fields)
 
 
-def find_header(grid: Sequence[Sequence[object]], index: Mapping[str, str]) -> Header | None:
+def _grouped_match(text: str, index: AliasIndex, *, spelling: bool = True) -> Match:
+    """A header's match; of a joined "Group / Sub" header, the better of the whole and
+    the sub-header alone (the sub-header when as good: it is the more specific)."""
+    found = index.match(text, spelling=spelling)
+    if " / " not in text:
+        return found
+    sub = index.match(text.rsplit(" / ", 1)[1], spelling=spelling)
+    useful = sub.field is not None or sub.tied
+    return sub if useful and sub.rank[0] >= found.rank[0] else found
+
+
+def find_header(grid: Sequence[Sequence[object]], index: AliasIndex) -> Header | None:
     """The row (or pair of rows) among the first rows of `grid` whose texts best match
     the aliases; None when no row maps anything."""
     rows = [[_cell(v) for v in row] for row in grid[: HEADER_SEARCH_ROWS + 1]]
@@ -162,6 +365,22 @@ def find_header(grid: Sequence[Sequence[object]], index: Mapping[str, str]) -> H
     return best
 
 
+def first_text_row(grid: Sequence[Sequence[object]]) -> Header | None:
+    """When no row names a field: the first row of two or more short texts, none of
+    them a number, with a filled row below it (a header Tierwise does not know)."""
+    rows = [[_cell(v) for v in row] for row in grid[: HEADER_SEARCH_ROWS + 1]]
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [t for t in row if t is not None]
+        below = i + 1 < len(rows) and any(v is not None for v in rows[i + 1])
+        plain = all(len(t) <= 80 and not _NUMBER.match(t) for t in texts)
+        if len(texts) >= 2 and plain and below:
+            return Header(i, 1, row, 0)
+    return None
+
+
+_NUMBER: Final = re.compile(r"^[-+$€£]?\d[\d,.\s%]*$")
+
+
 def header_at(grid: Sequence[Sequence[object]], row: int, rows: int = 1) -> Header:
     """The header at a known 0-based grid row (from a stored set-up)."""
     last = [_cell(v) for v in grid[row]] if row < len(grid) else []
@@ -169,43 +388,96 @@ def header_at(grid: Sequence[Sequence[object]], row: int, rows: int = 1) -> Head
     return Header(row, rows, texts, 0)
 
 
+@dataclass
+class Mapped:
+    """Headers mapped to fields: how each was mapped, what was left, and why."""
+
+    mapping: dict[str, str]  # header as written -> field, in sheet order
+    confidence: dict[str, str]  # header -> EXACT, TOKEN, ... (CONTRACT.md)
+    unmapped: list[str]
+    notes: list[str]  # ties, columns beaten to a field, company facts left unmapped
+    order: list[str] = dataclasses.field(default_factory=list)  # every header, in sheet order
+    profile: str = ""  # the mapping profile used, if any
+
+    def place(self, header: str, field_name: str, confidence: str) -> None:
+        """Map one more (unmapped) header, keeping sheet order."""
+        self.mapping[header] = field_name
+        self.confidence[header] = confidence
+        self.mapping = {h: self.mapping[h] for h in self.order if h in self.mapping}
+        self.confidence = {h: self.confidence[h] for h in self.mapping}
+        self.unmapped = [h for h in self.unmapped if h != header]
+
+
+def named(headers: Sequence[str], wanted: Mapping[str, str]) -> dict[str, str]:
+    """{header as written: field} for each of `wanted`'s headers (matched as written or
+    normalised) that stands among `headers`."""
+    by_norm = {normalise(h): h for h in headers}
+    found: dict[str, str] = {}
+    for header, field_name in wanted.items():
+        target = header if header in headers else by_norm.get(normalise(header))
+        if target is not None:
+            found.setdefault(target, field_name)
+    return found
+
+
 def map_headers(
     headers: Sequence[str],
-    index: Mapping[str, str],
+    index: AliasIndex,
     overrides: Mapping[str, str] | None = None,
-) -> tuple[dict[str, str], list[str], list[str]]:
+    *,
+    suggested: Mapping[str, str] | None = None,
+    fits: Callable[[str, str], bool] | None = None,
+) -> Mapped:
     """Map headers (as written, unique) to fields.
 
-    Returns (mapping header -> field, unmapped headers, notes about headers that also
-    looked like an already-mapped field). Overrides ({header: field}, matched as
-    written or normalised) win over aliases; each field is taken by one column only.
-    """
-    overrides = overrides or {}
-    by_norm = {normalise(h): h for h in headers}
-    forced: dict[str, str] = {}
-    for written, wanted in overrides.items():
-        target = written if written in headers else by_norm.get(normalise(written))
-        if target is not None:
-            forced[target] = wanted
-    taken = set(forced.values())
-    mapping: dict[str, str] = {}
-    unmapped: list[str] = []
+    `overrides` ({header: field}, matched as written or normalised; "" keeps a column
+    unmapped) are taken as they are. `suggested` (a detected profile's mapping) ranks
+    above every alias but is checked like one. Each field is taken by one column only:
+    the best match takes it (exact alias, then same words, then alias contained, then
+    close spelling; leftmost among equals, the others named in a note). `fits(header,
+    field)` lets the caller veto a match whose values do not fit the field."""
+    forced = named(headers, overrides or {})
+    proposed = {h: f for h, f in named(headers, suggested or {}).items() if h not in forced}
+    chosen: dict[str, tuple[str, str]] = {h: (f, USER) for h, f in forced.items() if f}
     notes: list[str] = []
-    for header in headers:
-        if header in forced:
-            mapping[header] = forced[header]
+    candidates: list[tuple[tuple[int, int], int, str, Match]] = []
+    for order, header in enumerate(headers):
+        if header in forced or proposed.get(header) == "":
             continue
-        field = field_of(header, index)
-        if field is None and " / " in header:
-            field = field_of(header.rsplit(" / ", 1)[1], index)
-        if field is not None and field not in taken:
-            mapping[header] = field
-            taken.add(field)
+        found = (
+            Match(proposed[header], USER, 99)
+            if header in proposed
+            else _grouped_match(header, index)
+        )
+        if found.tied:
+            notes.append(
+                f"column '{header}' could be {' or '.join(found.tied)}; left unmapped "
+                f'(say which with --map "{header}=FIELD")'
+            )
+        elif found.reason:
+            notes.append(found.reason)
+        elif found.field is not None:
+            candidates.append((found.rank, -order, header, found))
+    taken = {f for f, _ in chosen.values()}
+    for _, _, header, found in sorted(candidates, key=lambda c: c[:2], reverse=True):
+        field_name = found.field
+        assert field_name is not None
+        if field_name in taken:
+            winner = next(h for h, (f, _) in chosen.items() if f == field_name)
+            notes.append(f"column '{header}' also looks like {field_name}; '{winner}' is used")
             continue
-        if field is not None:
-            notes.append(f"column '{header}' also looks like {field}; the first one is used")
-        unmapped.append(header)
-    return mapping, unmapped, notes
+        if fits is not None and not fits(header, field_name):
+            continue
+        chosen[header] = (field_name, found.confidence)
+        taken.add(field_name)
+    mapping = {h: chosen[h][0] for h in headers if h in chosen}
+    return Mapped(
+        mapping=mapping,
+        confidence={h: chosen[h][1] for h in mapping},
+        unmapped=[h for h in headers if h not in chosen],
+        notes=notes,
+        order=list(headers),
+    )
 
 
 def missing_overrides(headers: Sequence[str], overrides: Mapping[str, str]) -> list[str]:

@@ -12,16 +12,26 @@ import io
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import polars as pl
 
 from tierwise.errors import TierwiseError
-from tierwise.fields import DECISIONS, FIELDS, PARTNER_TYPES
-from tierwise.io import columns, headers, repair, safety, values
+from tierwise.fields import DECISIONS, FIELD_KINDS, FIELDS
+from tierwise.io import (
+    columns,
+    excel_errors,
+    headers,
+    profiles,
+    repair,
+    safety,
+    tokens,
+    value_checks,
+    values,
+)
 from tierwise.io.tracker import (
     Source,
     Tracker,
@@ -55,53 +65,113 @@ def read_tracker(
     sheet: str | int | None = None,
     mapping: dict[str, str] | None = None,
     aliases: Mapping[str, Sequence[str]] | None = None,
+    labels: Mapping[str, Sequence[str]] | None = None,
+    profile: str | None = None,
+    user_profiles: Mapping[str, Any] | None = None,
     allow_large: bool = False,
 ) -> Tracker:
     """Read a partner tracker (xlsx, xlsm, xls, xlsb, ods, csv, tsv) into a Tracker.
 
-    `sheet` is a name or 0-based index; `mapping` ({header as written: field}) overrides
-    the aliases (default: the rubric's). Raises TierwiseError for unreadable files.
-    """
+    `sheet` is a name or 0-based index; `mapping` ({header as written: field; "" for
+    none}) overrides everything else. `aliases`, `labels` (tier -> tracker labels) and
+    `user_profiles` (the rubric's [profiles]) default to the rubric's (the one stored in
+    an annotated workbook for labels); `profile` names a mapping profile (default: the
+    one the headers give away, if any). Raises TierwiseError for unreadable files."""
     path = Path(path)
     if not path.is_file():
         raise TierwiseError(f"{path} does not exist or is not a file")
     for field in (mapping or {}).values():
-        if field not in FIELDS:
+        if field and field not in FIELDS:
             raise TierwiseError(f"--map: unknown field {field!r}; fields are: {', '.join(FIELDS)}")
     check = safety.check_file(path, allow_large=allow_large)
     warnings = [TrackerWarning("", w) for w in check.warnings]
-    if aliases is None:
-        from tierwise.scoring.rubric import load_rubric
-
-        aliases = load_rubric().aliases
     book = _CsvBook(path, check) if check.format in ("csv", "tsv") else _ExcelBook(path, check)
     setup = book.setup(warnings)
+    rules = _rules(aliases, labels, user_profiles, setup)
     overrides = mapping or _stored_mapping(setup, warnings)
     # Headers the caller names count when looking for the header row, like aliases.
-    index = headers.alias_index(aliases)
-    index.update({headers.normalise(h): f for h, f in overrides.items()})
+    index = headers.alias_index(rules.aliases)
+    for header, field in overrides.items():
+        if field:
+            index.add(header, field)
     chosen = _choose_sheet(book, sheet, setup, index, warnings)
     stored_row = (
         setup.get("header_row") if not mapping and chosen.name == setup.get("sheet") else None
     )
-    return _read_table(
-        path,
-        check.format,
-        chosen,
-        index,
-        overrides,
-        from_user=bool(mapping),
-        stored_row=stored_row,
-        warnings=warnings,
-        setup=setup,
+    layout = _layout(path, book, chosen, index, stored_row, overrides)
+    mapped = _map_columns(
+        layout, index, overrides, rules, profile, from_user=bool(mapping), warnings=warnings
     )
+    table = _partner_rows(layout, mapped, warnings)
+    scales = _money_scales(mapped.mapping)
+    frame = _typed(table, mapped.mapping, layout.source_of, scales)
+    cells = [
+        value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
+        for h, f in mapped.mapping.items()
+    ]
+    warnings += value_checks.column_warnings(
+        table, frame, cells, rules.label_keys, layout.ref_sheet
+    )
+    partner_header = _partner_header(mapped)
+    partner_letter = column_letter(layout.header_columns[partner_header])
+    warnings.extend(_duplicate_warnings(frame, layout.ref_sheet, partner_letter))
+
+    raw = table.select(pl.col("row"), *[pl.col(c).alias(h) for h, c in layout.source_of.items()])
+    decisions = _decisions(table, layout.tierwise_columns, layout.ref_sheet, warnings)
+    source = Source(
+        file=str(path),
+        sheet=layout.sheet.name,
+        header_row=layout.header.row + 1,
+        mapping=mapped.mapping,
+        unmapped=mapped.unmapped,
+        format=check.format,
+        sheet_index=layout.sheet.index,
+        field_columns={f: layout.header_columns[h] for h, f in mapped.mapping.items()},
+        header_columns=layout.header_columns,
+        last_column=layout.last_column,
+        tierwise_columns=layout.tierwise_columns,
+        confidence=mapped.confidence,
+        scales=scales,
+        profile=mapped.profile,
+        declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
+    )
+    return Tracker(frame, raw, source, warnings, decisions, setup)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What the reader maps and checks headers and values by (from the rubric)."""
+
+    aliases: Mapping[str, Sequence[str]]
+    label_keys: list[str]
+    profiles: dict[str, profiles.Profile]
+
+
+def _rules(
+    aliases: Mapping[str, Sequence[str]] | None,
+    labels: Mapping[str, Sequence[str]] | None,
+    user_profiles: Mapping[str, Any] | None,
+    setup: dict,
+) -> _Rules:
+    if aliases is None or labels is None or user_profiles is None:
+        from tierwise.scoring.rubric import load_rubric
+
+        stored = setup.get("rubric") if isinstance(setup.get("rubric"), str) else None
+        try:
+            rubric = load_rubric(None, overrides_toml=stored)
+        except TierwiseError:
+            rubric = load_rubric()
+        aliases = rubric.aliases if aliases is None else aliases
+        labels = rubric.labels if labels is None else labels
+        user_profiles = rubric.profiles if user_profiles is None else user_profiles
+    return _Rules(aliases, value_checks.label_keys(labels), profiles.all_profiles(user_profiles))
 
 
 def _stored_mapping(setup: dict, warnings: list[TrackerWarning]) -> dict[str, str]:
     stored = setup.get("mapping") or {}
-    kept = {str(h): f for h, f in stored.items() if f in FIELDS}
+    kept = {str(h): f for h, f in stored.items() if f in FIELDS or f == ""}
     for header, field in stored.items():
-        if field not in FIELDS:
+        if str(header) not in kept:
             warnings.append(
                 TrackerWarning(
                     columns.SETUP_SHEET, f"stored mapping {header!r} -> {field!r} ignored"
@@ -118,6 +188,7 @@ class _ExcelBook:
         import fastexcel
 
         self.path = path
+        self.format = check.format
         try:
             source = path.read_bytes() if check.renamed else str(path)
             self.reader = fastexcel.read_excel(source)
@@ -158,6 +229,15 @@ class _ExcelBook:
             return {}
         return _parse_setup(grid, warnings)
 
+    def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
+        """`body` (the grid from row `offset`) with Excel's error values written into
+        the cells that hold them: calamine reads them as blanks."""
+        if self.format not in safety.OOXML_FORMATS:
+            return body
+        found = excel_errors.error_cells(self.path, sheet.name)
+        found = [(r - 1 - offset, c, v) for r, c, v in found if r - 1 >= offset]
+        return excel_errors.patched(body, found)
+
 
 class _CsvBook:
     def __init__(self, path: Path, check: safety.FileCheck) -> None:
@@ -170,6 +250,9 @@ class _CsvBook:
 
     def setup(self, warnings: list[TrackerWarning]) -> dict:
         return {}
+
+    def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
+        return body  # a CSV holds error values as the text they are
 
 
 def _engine_error(path: Path, err: Exception, sheet: str | None = None) -> TierwiseError:
@@ -284,7 +367,7 @@ def _choose_sheet(
     book: _ExcelBook | _CsvBook,
     sheet: str | int | None,
     setup: dict,
-    index: Mapping[str, str],
+    index: headers.AliasIndex,
     warnings: list[TrackerWarning],
 ) -> _Sheet:
     names = book.names
@@ -330,47 +413,57 @@ def _sheet_index(book: _ExcelBook | _CsvBook, sheet: str | int) -> int:
 
 
 def _pick_header(
-    sheet: _Sheet, index: Mapping[str, str], stored_row: int | None, stored_map: Mapping
+    sheet: _Sheet, index: headers.AliasIndex, stored_row: int | None, stored_map: Mapping
 ) -> headers.Header | None:
     grid = sheet.grid
     if stored_row is not None and 1 <= stored_row <= grid.height:
         rows = grid.slice(0, stored_row).rows()
         options = [headers.header_at(rows, stored_row - 1, n) for n in (1, 2)]
         return max(options, key=lambda h: sum(1 for t in h.texts if t in stored_map))
-    return sheet.header or headers.find_header(_head_rows(grid), index)
+    head = _head_rows(grid)
+    return sheet.header or headers.find_header(head, index) or headers.first_text_row(head)
 
 
 # --- the table ----------------------------------------------------------------------
 
 
-def _read_table(
+@dataclass(frozen=True)
+class _Layout:
+    """The header found on the partner sheet, and the columns under it."""
+
+    sheet: _Sheet
+    header: headers.Header
+    body: pl.DataFrame  # the grid rows below the header
+    source_of: dict[str, str]  # header as written -> grid column ("1", "2", ...)
+    header_columns: dict[str, int]  # header as written -> 1-based worksheet column
+    tierwise_columns: dict[str, int]  # Tierwise's own columns of an annotated workbook
+    last_column: int  # the last column the user's table uses
+    ref_sheet: str  # the sheet name as a reference writes it
+
+
+def _layout(
     path: Path,
-    fmt: str,
+    book: _ExcelBook | _CsvBook,
     sheet: _Sheet,
-    index: Mapping[str, str],
-    overrides: Mapping[str, str],
-    *,
-    from_user: bool,
+    index: headers.AliasIndex,
     stored_row: int | None,
-    warnings: list[TrackerWarning],
-    setup: dict,
-) -> Tracker:
+    overrides: Mapping[str, str],
+) -> _Layout:
+    """The header row and the columns under it: blank headers over data are named
+    "Column X", repeated ones get their letter, Tierwise's own columns are set apart."""
     grid = sheet.grid
-    ref_sheet = quote_sheet(sheet.name)
     header = _pick_header(sheet, index, stored_row, overrides)
     if header is None:
         raise TierwiseError(
             f"{path}: no header row naming a partner column found on sheet {sheet.name!r}; "
             'name it with --map "Your Header=partner" (or pick another sheet with --sheet)'
         )
-    hrow = header.row  # 0-based grid row of the (last) header row
-    body = grid.slice(hrow + 1)
+    body = book.with_errors(sheet, grid.slice(header.row + 1), header.row + 1)
     filled = body.select(pl.all().is_not_null().any()).row(0) if body.height else ()
     has_data = dict(zip(grid.columns, filled, strict=False))
-
     header_columns: dict[str, int] = {}
     tierwise_columns: dict[str, int] = {}
-    source_of: dict[str, str] = {}  # header as written -> grid column
+    source_of: dict[str, str] = {}
     for col, text in zip(grid.columns, header.texts, strict=False):
         number = int(col)
         if text is not None and headers.is_tierwise(text):
@@ -384,138 +477,274 @@ def _read_table(
             text = f"{text} ({column_letter(number)})"
         source_of[text] = col
         header_columns[text] = number
-
-    missing = headers.missing_overrides(list(source_of), overrides)
-    if missing and from_user:
-        raise TierwiseError(
-            f"--map: no column {missing[0]!r} on sheet {sheet.name!r}; "
-            f"its columns are: {', '.join(source_of)}"
-        )
-    for name in missing:
-        warnings.append(
-            TrackerWarning(ref_sheet, f"stored mapping names a column {name!r} that is gone")
-        )
-    mapping, unmapped, notes = headers.map_headers(list(source_of), index, overrides)
-    warnings.extend(TrackerWarning(ref_sheet, n) for n in notes)
-    if "partner" not in mapping.values():
-        raise TierwiseError(
-            f"{path}: no partner column on sheet {sheet.name!r} (headers on row {hrow + 1}: "
-            f"{', '.join(list(source_of)[:12]) or 'none'}); "
-            'name it with --map "Your Header=partner"'
-        )
-    partner_header = next(h for h, f in mapping.items() if f == "partner")
-    partner_col = pl.col(source_of[partner_header])
-
+    used = grid.select(pl.all().is_not_null().any()).row(0)
     last_column = max(
         (
             int(c)
-            for c, n in zip(
-                grid.columns, grid.select(pl.all().is_not_null().any()).row(0), strict=True
-            )
+            for c, n in zip(grid.columns, used, strict=True)
             if n and int(c) not in tierwise_columns.values()
         ),
         default=0,
     )
+    return _Layout(
+        sheet,
+        header,
+        body,
+        source_of,
+        header_columns,
+        tierwise_columns,
+        last_column,
+        quote_sheet(sheet.name),
+    )
 
-    # Rows: the worksheet row number, then drop blanks, totals and partner-less rows.
+
+def _map_columns(
+    layout: _Layout,
+    index: headers.AliasIndex,
+    overrides: Mapping[str, str],
+    rules: _Rules,
+    profile_name: str | None,
+    *,
+    from_user: bool,
+    warnings: list[TrackerWarning],
+) -> headers.Mapped:
+    """Headers to fields: the user's mapping, then a profile, then the aliases, each
+    proposal checked against the column's values; a partner column found or suggested."""
+    names = list(layout.source_of)
+    missing = headers.missing_overrides(names, overrides)
+    if missing and from_user:
+        raise TierwiseError(
+            f"--map: no column {missing[0]!r} on sheet {layout.sheet.name!r}; "
+            f"its columns are: {', '.join(names)}"
+        )
+    for name in missing:
+        warnings.append(
+            TrackerWarning(layout.ref_sheet, f"stored mapping names a column {name!r} that is gone")
+        )
+    trusted, suggested, profile = dict(overrides), {}, None
+    if profile_name is not None:
+        profile = profiles.chosen(profile_name, rules.profiles)
+        trusted = {**profile.map, **overrides}
+    else:
+        profile = profiles.detected(names, rules.profiles)
+        suggested = profile.map if profile is not None else {}
+    judge = _ValueJudge(layout, rules.label_keys)
+    mapped = headers.map_headers(names, index, trusted, suggested=suggested, fits=judge.fits)
+    mapped.profile = profile.name if profile is not None else ""
+    warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in mapped.notes)
+    decided = {*headers.named(names, trusted), *headers.named(names, suggested)}
+    judge.place(mapped, decided)
+    warnings.extend(judge.warnings)
+    if "partner" not in mapped.mapping.values():
+        _fallback_partner(layout, mapped, warnings)
+    return mapped
+
+
+class _ValueJudge:
+    """Checks a header's proposal against the column's values (a sample of them), and
+    places by its values a column the headers could not place."""
+
+    def __init__(self, layout: _Layout, label_keys: list[str]) -> None:
+        self.layout = layout
+        self.labels = label_keys
+        self.sample = layout.body.head(value_checks.SAMPLE_ROWS)
+        self.rejected: dict[str, str] = {}  # header -> the field its values refused
+        self.warnings: list[TrackerWarning] = []
+
+    def _column(self, header: str, *, whole: bool = False) -> pl.Series:
+        frame = self.layout.body if whole else self.sample
+        return frame.get_column(self.layout.source_of[header])
+
+    def fits(self, header: str, field: str) -> bool:
+        if value_checks.fit(self._column(header), field, self.labels).fits:
+            return True
+        self.rejected[header] = field
+        return False
+
+    def place(self, mapped: headers.Mapped, decided: set[str]) -> None:
+        """Rejected columns offered to the field their values fit (tier labels in a
+        "Type" column are the tier); unplaced columns of tier labels only are the tier,
+        unless the user or a profile decided about them."""
+        taken = set(mapped.mapping.values())
+        for header, field in self.rejected.items():
+            column = self._column(header, whole=True)
+            found = value_checks.rejection(header, field, column, self.labels, self._cell(header))
+            offer = self._offer(header, field, taken)
+            if offer:
+                found = TrackerWarning(
+                    found.where, f"{found.message}; its values fit {offer}: read as {offer}"
+                )
+                mapped.place(header, offer, headers.VALUES)
+                taken.add(offer)
+            self.warnings.append(found)
+        if "designated_tier" in taken:
+            return
+        for header in mapped.unmapped:
+            if header in self.rejected or header in decided:
+                continue
+            if value_checks.all_tier_labels(self._column(header), self.labels):
+                mapped.place(header, "designated_tier", headers.VALUES)
+                self.warnings.append(
+                    TrackerWarning(
+                        self.layout.ref_sheet,
+                        f"column '{header}' holds only tier labels: read as designated_tier",
+                    )
+                )
+                return
+
+    def _cell(self, header: str) -> Callable[[int], str]:
+        """The reference of a column's i-th cell below the header."""
+        letter = column_letter(self.layout.header_columns[header])
+        first_row = self.layout.header.row + 2
+        return lambda i: f"{self.layout.ref_sheet}!{letter}{first_row + i}"
+
+    def _offer(self, header: str, field: str, taken: set[str]) -> str | None:
+        column = self._column(header)
+        if "designated_tier" not in taken and value_checks.all_tier_labels(column, self.labels):
+            return "designated_tier"
+        if field == "designated_tier" and "partner_type" not in taken:
+            found = value_checks.fit(column, "partner_type", self.labels)
+            if found.values >= value_checks.MIN_VALUES and found.misfits == 0:
+                return "partner_type"
+        return None
+
+
+# Last words of a header that names the partner itself ("Dealer", "Supplier Name").
+_NAME_WORDS: Final = frozenset(
+    {
+        "name",
+        "company",
+        "organisation",
+        "account",
+        "vendor",
+        "dealer",
+        "supplier",
+        "firm",
+        "reseller",
+        "distributor",
+        "member",
+        "partner",
+        "business",
+        "agency",
+        "institution",
+        "entity",
+        "client",
+        "customer",
+    }
+)
+
+
+def _fallback_partner(
+    layout: _Layout, mapped: headers.Mapped, warnings: list[TrackerWarning]
+) -> None:
+    """No header names the partner: take the leftmost unmapped text column whose header
+    holds a name word (name, company, account, dealer, ...; bracketed words aside) and
+    whose values are mostly distinct, with a warning; failing that, the error names the
+    likeliest column as a ready --map."""
+    likely: str | None = None
+    for header in mapped.unmapped:
+        if not _distinct_text(layout.body.get_column(layout.source_of[header])):
+            continue
+        words = headers.normalise(tokens.BRACKETED.sub(" ", header)).split()
+        if any(tokens.tokens(word) & _NAME_WORDS for word in words):
+            mapped.place(header, "partner", headers.FALLBACK)
+            warnings.append(
+                TrackerWarning(
+                    layout.ref_sheet,
+                    f"no header names the partner column; '{header}' is read as the partner "
+                    f'(say so for good with --map "{header}=partner")',
+                )
+            )
+            return
+        likely = likely or header
+    hint = f'--map "{likely}=partner"' if likely else '--map "Your Header=partner"'
+    shown = ", ".join(list(layout.source_of)[:12]) or "none"
+    raise TierwiseError(
+        f"{layout.sheet.name!r}: no partner column on sheet {layout.sheet.name!r} "
+        f"(headers on row {layout.header.row + 1}: {shown}); name it with {hint}"
+    )
+
+
+def _distinct_text(column: pl.Series) -> bool:
+    """Mostly distinct values, mostly not numbers or dates: names of things."""
+    cells = (
+        column.head(value_checks.SAMPLE_ROWS)
+        .to_frame("cell")
+        .select(values.cleaned(pl.col("cell")).alias("cell"))
+        .get_column("cell")
+        .drop_nulls()
+    )
+    if cells.len() == 0:
+        return False
+    numeric = cells.str.replace_all(r"[\s,.$€£%/:-]", "").str.contains(r"^\d+$").sum()
+    return cells.n_unique() >= 0.8 * cells.len() and numeric <= 0.2 * cells.len()
+
+
+def _partner_header(mapped: headers.Mapped) -> str:
+    return next(h for h, f in mapped.mapping.items() if f == "partner")
+
+
+def _partner_rows(
+    layout: _Layout, mapped: headers.Mapped, warnings: list[TrackerWarning]
+) -> pl.DataFrame:
+    """The body's rows that name a partner, numbered by worksheet row: blank rows are
+    dropped quietly, totals too, rows with data but no name with a warning."""
+    hrow = layout.header.row
+    body = layout.body
+    partner_header = _partner_header(mapped)
+    partner_col = pl.col(layout.source_of[partner_header])
     table = body.with_columns(
         pl.int_range(hrow + 2, hrow + 2 + body.height, dtype=pl.Int64).alias("row")
     )
-    # Most rows name a partner; only the others need every cell looked at (blank rows
-    # are dropped quietly, rows with data but no name are reported).
+    # Most rows name a partner; only the others need every cell looked at.
     named = values.cleaned(partner_col).is_not_null()
-    first_col = pl.col(next(iter(source_of.values())))
+    first_col = pl.col(next(iter(layout.source_of.values())))
     is_total = values.cleaned(partner_col).str.contains(_TOTAL).fill_null(False) | (
         values.cleaned(first_col).str.contains(_TOTAL).fill_null(False)
     )
     unnamed = table.filter(~named)
-    blank = pl.all_horizontal(values.cleaned(pl.col(c)).is_null() for c in source_of.values())
+    blank = pl.all_horizontal(
+        values.cleaned(pl.col(c)).is_null() for c in layout.source_of.values()
+    )
     nameless = unnamed.filter(~blank & ~is_total)
-    partner_number = header_columns[partner_header]
+    letter = column_letter(layout.header_columns[partner_header])
     for row in nameless.get_column("row").to_list():
         warnings.append(
             TrackerWarning(
-                f"{ref_sheet}!{column_letter(partner_number)}{row}",
+                f"{layout.ref_sheet}!{letter}{row}",
                 f"row {row} has data but no partner name; skipped",
             )
         )
-    table = table.filter(named & ~is_total)
-    table = _tidy(table)
+    return _tidy(table.filter(named & ~is_total))
 
-    frame, masks = _typed(table, mapping, source_of)
-    warnings.extend(_value_warnings(table, masks, mapping, source_of, header_columns, ref_sheet))
-    warnings.extend(_duplicate_warnings(frame, ref_sheet, column_letter(partner_number)))
 
-    raw = table.select(pl.col("row"), *[pl.col(c).alias(h) for h, c in source_of.items()])
-    decisions = _decisions(table, tierwise_columns, ref_sheet, warnings)
-    source = Source(
-        file=str(path),
-        sheet=sheet.name,
-        header_row=hrow + 1,
-        mapping=mapping,
-        unmapped=unmapped,
-        format=fmt,
-        sheet_index=sheet.index,
-        field_columns={f: header_columns[h] for h, f in mapping.items()},
-        header_columns=header_columns,
-        last_column=last_column,
-        tierwise_columns=tierwise_columns,
-    )
-    return Tracker(frame, raw, source, warnings, decisions, setup)
+def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
+    """header -> the scale its units name, for money columns whose header names one."""
+    scales = {h: tokens.money_scale(h) for h, f in mapping.items() if FIELD_KINDS[f] == "money"}
+    return {h: x for h, x in scales.items() if x != 1.0}
 
 
 def _typed(
-    table: pl.DataFrame, mapping: Mapping[str, str], source_of: Mapping[str, str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The typed frame, and one Boolean mask per checked header (True: unreadable cell:
-    not blank as written, yet null once typed)."""
+    table: pl.DataFrame,
+    mapping: Mapping[str, str],
+    source_of: Mapping[str, str],
+    scales: Mapping[str, float],
+) -> pl.DataFrame:
+    """The typed frame: `row`, then each mapped field parsed from its column (money
+    scaled by the units its header names)."""
     header_of = {f: h for h, f in mapping.items()}
     exprs: list[pl.Expr] = [pl.col("row")]
     for field in FIELDS:
         if field in header_of:
-            cell = pl.col(source_of[header_of[field]])
-            exprs.append(values.parse(field, cell).alias(field))
+            header = header_of[field]
+            cell = pl.col(source_of[header])
+            typed = values.parse(field, cell)
+            if header in scales:
+                typed = typed * scales[header]
+            exprs.append(typed.alias(field))
             if field == "announced":
                 exprs.append(values.announced_on(cell))
-    frame = table.select(exprs)
-    masks = [
-        values.unread(
-            field, pl.lit(table.get_column(source_of[header])), pl.lit(frame.get_column(field))
-        ).alias(header)
-        for field, header in header_of.items()
-        if values.expected(field) != "text"
-    ]
-    return frame, pl.select(masks) if masks else pl.DataFrame()
-
-
-def _value_warnings(
-    table: pl.DataFrame,
-    masks: pl.DataFrame,
-    mapping: Mapping[str, str],
-    source_of: Mapping[str, str],
-    header_columns: Mapping[str, int],
-    ref_sheet: str,
-) -> list[TrackerWarning]:
-    if masks.width == 0 or masks.height == 0:
-        return []
-    counts = masks.select(pl.all().sum()).row(0)
-    out: list[TrackerWarning] = []
-    for header in [h for h, n in zip(masks.columns, counts, strict=True) if n]:
-        field = mapping[header]
-        bad = table.filter(masks.get_column(header)).select(
-            "row", pl.col(source_of[header]).str.strip_chars()
-        )
-        letter = column_letter(header_columns[header])
-        for row, cell in bad.iter_rows():
-            if field == "partner_type":
-                message = (
-                    f"{header}: {cell!r} is not a known partner type "
-                    f"({', '.join(PARTNER_TYPES[:-1])}); read as other"
-                )
-            else:
-                message = f"{header}: {cell!r} is not {values.expected(field)}; left blank"
-            out.append(TrackerWarning(f"{ref_sheet}!{letter}{row}", message))
-    return out
+    return table.select(exprs)
 
 
 def _duplicate_warnings(frame: pl.DataFrame, ref_sheet: str, letter: str) -> list[TrackerWarning]:

@@ -18,6 +18,10 @@ class TrackerWarning:
     message: str
 
 
+# How a mapping was made (`Source.confidence`), least sure first.
+LEAST_SURE_FIRST = ("fallback", "values", "spelling", "contained", "token", "exact", "user")
+
+
 @dataclass(frozen=True)
 class Source:
     """Where the partners were read from, and how (the `source` member of the JSON result)."""
@@ -38,6 +42,24 @@ class Source:
     # Tierwise's own columns found on the header row of an annotated workbook:
     # "Tierwise: score" -> 1-based column. Empty on a tracker never annotated.
     tierwise_columns: dict[str, int] = field(default_factory=dict)
+    # header -> how its mapping was made: "user", "exact", "token", "contained",
+    # "spelling", "values" or "fallback" (CONTRACT.md `source.confidence`)
+    confidence: dict[str, str] = field(default_factory=dict)
+    # header -> what its money figures were multiplied by ("Target ($k)" -> 1000)
+    scales: dict[str, float] = field(default_factory=dict)
+    profile: str = ""  # the mapping profile used ("salesforce-account"), if any
+    declined: list[str] = field(default_factory=list)  # headers the user kept unmapped
+
+    def user_mapping(self) -> dict[str, str]:
+        """What the user (or a profile, or the stored set-up) decided: {header: field},
+        "" for a column kept unmapped. Re-reading with it gives the same mapping."""
+        chosen = {h: f for h, f in self.mapping.items() if self.confidence.get(h) == "user"}
+        return {**chosen, **dict.fromkeys(self.declined, "")}
+
+    def stored_mapping(self) -> dict[str, str]:
+        """The mapping stored in an annotated workbook's set-up: every mapped header, and
+        "" for each one the user kept unmapped."""
+        return {**self.mapping, **dict.fromkeys(self.declined, "")}
 
     def to_json(self) -> dict:
         return {
@@ -46,7 +68,20 @@ class Source:
             "header_row": self.header_row,
             "mapping": dict(self.mapping),
             "unmapped": list(self.unmapped),
+            "confidence": {
+                h: self.confidence[h] for h in self.least_sure_first() if h in self.confidence
+            },
         }
+
+    def least_sure_first(self) -> list[str]:
+        """The mapped headers, least sure first, then in sheet order: the ones to check."""
+
+        def sureness(header: str) -> tuple[int, int]:
+            how = self.confidence.get(header, "")
+            rank = LEAST_SURE_FIRST.index(how) if how in LEAST_SURE_FIRST else 0
+            return rank, self.header_columns.get(header, 0)
+
+        return sorted(self.mapping, key=sureness)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Every parser takes a String expression (a column as read) and returns the typed
 expression of a canonical field's kind (see `tierwise.fields`). A cell a parser cannot
-read comes out null; `unreadable` tells such cells apart from blanks so the reader can
-warn about each one, quoting it.
+read comes out null; `unread` tells such cells apart from blanks so the reader can
+warn about them, quoting them.
 """
 
 from __future__ import annotations
@@ -40,10 +40,25 @@ BLANKS: Final[tuple[str, ...]] = (
     "none",
     "null",
     "nil",
-    "#n/a",
     "not applicable",
     "unknown",
 )
+
+# Excel's error values: never read as a value, never silently blank (the reader warns,
+# quoting the error and the cell).
+EXCEL_ERRORS: Final[tuple[str, ...]] = (
+    "#N/A",
+    "#REF!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#NAME?",
+    "#NULL!",
+    "#NUM!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+)
+_NOTHING: Final = (*BLANKS, *(e.lower() for e in EXCEL_ERRORS))
 
 TRUE_WORDS: Final[tuple[str, ...]] = (
     "y",
@@ -153,7 +168,7 @@ PARTNER_TYPE_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
     ("consultancy", r"consult|advisory|\badvisor"),
     ("distributor", r"distribut|\bdisti\b|wholesal"),
     ("reseller", r"\bvars?\b|resell|solution.?provider|\bchannel\b"),
-    ("product", r"\bproduct|\bhardware\b|\boem\b|technology.?partner|\btech\b"),
+    ("product", r"\bproduct|\bhardware\b|\boem\b|\btechnology\b|\btech\b"),
     ("service", r"\bservices?\b|\bagency\b|\bsp\b"),
     ("other", r"\bother\b"),
 )
@@ -173,9 +188,16 @@ _KIND_WORDS: Final[dict[str, str]] = {
 
 
 def cleaned(text: pl.Expr) -> pl.Expr:
-    """The cell stripped, with blank words ("n/a", "-", "TBD", ...) turned into nulls."""
+    """The cell stripped, with blank words ("n/a", "-", "TBD", ...) and Excel error
+    values turned into nulls."""
     stripped = text.cast(pl.String).str.strip_chars()
-    return pl.when(stripped.str.to_lowercase().is_in(BLANKS)).then(None).otherwise(stripped)
+    return pl.when(stripped.str.to_lowercase().is_in(_NOTHING)).then(None).otherwise(stripped)
+
+
+def excel_error(text: pl.Expr) -> pl.Expr:
+    """The Excel error value a cell holds ("#N/A"), upper-cased; null for any other cell."""
+    upper = text.cast(pl.String).str.strip_chars().str.to_uppercase()
+    return pl.when(upper.is_in(EXCEL_ERRORS)).then(upper)
 
 
 # Each parser works on a whole column in stages, each stage a materialised column, so a
@@ -302,7 +324,11 @@ def _date_series(column: pl.Series) -> pl.Series:
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
     )
     formats = [_REST.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS]
-    return frame.select(pl.coalesce(_FAST, *formats, as_serial)).to_series()
+    # A bare year ("Partner since: 2015") is the first of January of that year; as an
+    # Excel serial it would be a day of 1905, outside the serial range read above.
+    year = _REST.str.extract(r"^((?:19|20)\d\d)(?:\.0)?$").cast(pl.Int32)
+    as_year = pl.when(year.is_not_null()).then(pl.date(year, 1, 1))
+    return frame.select(pl.coalesce(_FAST, *formats, as_serial, as_year)).to_series()
 
 
 def _per_value(
@@ -375,7 +401,7 @@ def markets(text: pl.Expr) -> pl.Expr:
 
 def _partner_type_series(column: pl.Series) -> pl.Series:
     s = cleaned(_CELL).str.to_lowercase()
-    known = _known_partner_type(s)
+    known = known_partner_type(s)
     typed = pl.when(s.is_null()).then(None).otherwise(pl.coalesce(known, pl.lit("other")))
     return column.to_frame("cell").select(typed).to_series()
 
@@ -385,7 +411,8 @@ def partner_type(text: pl.Expr) -> pl.Expr:
     return _per_value(_partner_type_series, pl.String())(text)
 
 
-def _known_partner_type(s: pl.Expr) -> pl.Expr:
+def known_partner_type(s: pl.Expr) -> pl.Expr:
+    """The contract's partner type a lower-cased cell names; null when it names none."""
     chain: Then | ChainedThen = pl.when(s.is_in([p for p, _ in PARTNER_TYPE_PATTERNS])).then(s)
     for name, pattern in PARTNER_TYPE_PATTERNS:
         chain = chain.when(s.str.contains(pattern)).then(pl.lit(name))
@@ -434,14 +461,10 @@ def announced_on(value: pl.Expr) -> pl.Expr:
     return date_value(value).alias(ANNOUNCED_ON)
 
 
-def unreadable(field: str, value: pl.Expr) -> pl.Expr:
-    """True where a cell holds something that is not blank yet could not be read."""
-    return unread(field, value, parse(field, value))
-
-
 def unread(field: str, value: pl.Expr, typed: pl.Expr) -> pl.Expr:
-    """`unreadable`, given the cell's typed value already parsed: a partner type read as
-    "other" without saying so, or any other cell left null though not blank."""
+    """True where a cell holds something that is not blank yet could not be read, given
+    its typed value: a partner type read as "other" without saying so, or any other
+    cell left null though not blank."""
     written = cleaned(value)
     if FIELD_KINDS[field] == "category":
         said_other = written.str.to_lowercase().str.contains(r"\bother\b")

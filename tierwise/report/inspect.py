@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import click
 
 from tierwise.fields import FIELDS
+from tierwise.io.profiles import Profile
 from tierwise.io.tracker import Tracker, TrackerWarning, column_letter
 
 # Past this many warnings they are grouped under the column (or sheet) they concern.
@@ -32,11 +34,10 @@ def inspect_report(tracker: Tracker) -> str:
     if tracker.setup:
         lines.append("Set-up:      read from the workbook's stored Tierwise set-up")
 
-    width = max((len(h) for h in src.header_columns), default=0)
-    lines += ["", _heading(f"Mapped columns ({len(src.mapping)})")]
-    for header, field in src.mapping.items():
-        col = column_letter(src.header_columns.get(header, 0))
-        lines.append(f"  {col:>3}  {header:<{width}}  -> {field}")
+    if src.profile:
+        lines.append(f"Profile:     {src.profile} (--profile NAME to choose another)")
+    lines += ["", _heading(f"Mapped columns ({len(src.mapping)}), least sure first")]
+    lines += _mapping_lines(tracker)
     if src.unmapped:
         lines += ["", _heading(f"Unmapped columns ({len(src.unmapped)}), kept as they are")]
         for header in src.unmapped:
@@ -60,6 +61,51 @@ def inspect_report(tracker: Tracker) -> str:
         for group, items in _grouped(tracker.warnings).items():
             lines.append(f"  {group} ({len(items)})")
             lines += ["  " + _warning_line(w) for w in items]
+    return "\n".join(lines)
+
+
+# What each way a mapping was made means, least sure first.
+HOW_SURE: dict[str, str] = {
+    "fallback": "a guess: no header names it",
+    "values": "read from its values",
+    "spelling": "header spelt close to an alias",
+    "contained": "an alias plus qualifier words",
+    "token": "an alias's words, in another form",
+    "exact": "an alias",
+    "user": "--map, a profile or the stored set-up",
+}
+
+
+def _mapping_lines(tracker: Tracker) -> list[str]:
+    src = tracker.source
+    headers = src.least_sure_first()
+    width = max((len(h) for h in headers), default=0)
+    fwidth = max((len(f) for f in src.mapping.values()), default=0)
+    lines = []
+    for header in headers:
+        col = column_letter(src.header_columns.get(header, 0))
+        how = src.confidence.get(header, "")
+        line = f"  {col:>3}  {header:<{width}}  -> {src.mapping[header]:<{fwidth}}  {how}"
+        if header in src.scales:
+            line += f", amounts x{src.scales[header]:,.0f} (units in the header)"
+        lines.append(line)
+    used = [h for h in HOW_SURE if h in src.confidence.values()]
+    lines.append("  (" + "; ".join(f"{h}: {HOW_SURE[h]}" for h in used) + ")")
+    return lines
+
+
+def profiles_report(profiles: Mapping[str, Profile]) -> str:
+    """`tierwise profiles`: each mapping profile, what it is for and what gives it away."""
+    lines = [_heading(f"Mapping profiles ({len(profiles)})")]
+    for profile in profiles.values():
+        lines.append(f"  {profile.name}: {profile.label or '(your rubric)'}")
+        shown = ", ".join(profile.detect[:6]) + (", ..." if len(profile.detect) > 6 else "")
+        lines.append(f"      detected by {profile.min_detect}+ of: {shown}")
+    lines += [
+        "",
+        "Chosen with --profile NAME (score, inspect, triage); otherwise detected from the",
+        "headers. Add your own as [profiles.NAME] tables in your rubric (`tierwise rubric`).",
+    ]
     return "\n".join(lines)
 
 

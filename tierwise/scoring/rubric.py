@@ -37,6 +37,11 @@ class Rubric:
         return {k: list(v) for k, v in self.data.get("aliases", {}).items()}
 
     @property
+    def profiles(self) -> dict[str, Any]:
+        """The user's mapping profiles ([profiles.NAME]; the built-in ones live in io)."""
+        return dict(self.data.get("profiles", {}))
+
+    @property
     def labels(self) -> dict[str, list[str]]:
         """tier -> tracker labels that mean it."""
         return {k: list(v) for k, v in self.data.get("labels", {}).items()}
@@ -69,10 +74,17 @@ class Rubric:
         return _emit_tables(self.overrides, [])
 
 
+# Tables whose keys are the user's own names (checked by whoever reads them).
+_OPEN_TABLES = ("profiles.",)
+
+
 def _merge(base: dict[str, Any], over: Mapping[str, Any], path: str = "") -> dict[str, Any]:
     merged = dict(base)
     for key, value in over.items():
         where = f"{path}{key}"
+        if key not in base and path in _OPEN_TABLES:
+            merged[key] = copy.deepcopy(value)  # a new name: checked where it is used
+            continue
         if key not in base:
             raise TierwiseError(f"rubric: unknown key '{where}' (see `tierwise rubric`)")
         if isinstance(base[key], dict):

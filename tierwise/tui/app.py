@@ -88,6 +88,7 @@ class TriageApp(App[None]):
         output: str | Path | None = None,
         sheet: str | int | None = None,
         mapping: dict[str, str] | None = None,
+        profile: str | None = None,
         rubric_path: str | Path | None = None,
         as_of: date | None = None,
         who: str | None = None,
@@ -98,6 +99,7 @@ class TriageApp(App[None]):
         self._output = Path(output) if output else None
         self.sheet = sheet
         self.mapping = mapping or {}
+        self.profile = profile
         self.rubric_path = Path(rubric_path) if rubric_path else None
         self.as_of = as_of
         self.allow_large = allow_large  # past the zip-bomb and sheet-size caps (--allow-large)
@@ -119,6 +121,7 @@ class TriageApp(App[None]):
         self._quit_after_save = False
         self.rubric_unsaved = False  # a what-if rubric was applied and not saved yet
         self.saved: str | None = None  # what the last save wrote, for the CLI to repeat
+        self.mapping_unsaved = False  # a column mapping was changed and not saved yet
 
     def notify(
         self,
@@ -191,6 +194,7 @@ class TriageApp(App[None]):
                 self.path,
                 sheet=self.sheet,
                 mapping=self.mapping,
+                profile=self.profile,
                 rubric_path=self.rubric_path,
                 as_of=self.as_of,
                 allow_large=self.allow_large,
@@ -278,6 +282,8 @@ class TriageApp(App[None]):
             )
         if self.rubric_unsaved:
             parts.append("rubric: what-if applied")
+        if self.mapping_unsaved:
+            parts.append("mapping: changed")
         if self.unsaved:
             parts.append("● unsaved")
         if self.saving:
@@ -599,30 +605,73 @@ class TriageApp(App[None]):
         self.call_from_thread(self._rescored, rescored)
 
     def _rescored(self, ev: Evaluation) -> None:
+        moved = self._take(ev)
+        if moved is None:
+            return
+        self.rubric_unsaved = True
+        self._journal(RubricEntry(ev.rubric.to_toml(), _now()))  # a crash keeps it too
+        self.notify(
+            f"Applied the adjusted rubric: {moved} partners change recommended tier; "
+            "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
+        )
+
+    def _take(self, ev: Evaluation) -> int | None:
+        """Show a re-scored evaluation of the same partners, keeping the session's
+        decisions, notes and selection; returns how many recommended tiers moved."""
         session = self.session
         if session is None:
-            return
+            return None
         selected = self.table.selected
         row = None if selected is None else int(session.table["row"][selected])
         before = session.table.select("row", old="recommended_tier")
         self.ev = ev
         session.rescore(ev.scored.partners)
-        self.rubric_unsaved = True
-        self._journal(RubricEntry(ev.rubric.to_toml(), _now()))  # a crash keeps it too
         self._count_flags(ev)
         self.refresh_view(keep=None if row is None else session.position(row))
         self._show_detail(self.table.selected)
         self._show_portfolio(ev.scored.portfolio)
         if session.decided:
             self.refresh_portfolio()
-        moved = (
+        return (
             before.join(ev.scored.partners.select("row", "recommended_tier"), on="row")
             .filter(pl.col("old") != pl.col("recommended_tier"))
             .height
         )
+
+    # -- the column mapping -------------------------------------------------------------
+    def action_mapping(self) -> None:
+        if self.ev is None:
+            return
+        from tierwise.tui.screens.mapping import MappingScreen
+
+        def done(change: tuple[str, str] | None) -> None:
+            if change is not None and self.ev is not None:
+                mapping = {**self.ev.tracker.source.user_mapping(), change[0]: change[1]}
+                self.notify(f"Reading '{change[0]}' as {change[1] or 'nothing'}…")
+                self._remap(self.ev, mapping)
+
+        self.push_screen(MappingScreen(self.ev.tracker), done)
+
+    @work(thread=True, exclusive=True, group="rescore")
+    def _remap(self, ev: Evaluation, mapping: dict[str, str]) -> None:
+        try:
+            remapped = ev.remapped(mapping, allow_large=self.allow_large)
+        except TierwiseError as err:
+            self.call_from_thread(
+                self.notify, str(err), title="Mapping not changed", severity="error"
+            )
+            return
+        self.call_from_thread(self._remapped, remapped, mapping)
+
+    def _remapped(self, ev: Evaluation, mapping: dict[str, str]) -> None:
+        moved = self._take(ev)
+        if moved is None:
+            return
+        self.mapping = mapping  # a reload reads it the same way
+        self.mapping_unsaved = True
         self.notify(
-            f"Applied the adjusted rubric: {moved} partners change recommended tier; "
-            "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
+            f"Mapping changed: {moved} partners change recommended tier; your decisions "
+            "and notes are kept. ctrl+s stores the mapping in the workbook."
         )
 
     def _count_flags(self, ev: Evaluation) -> None:
@@ -632,7 +681,9 @@ class TriageApp(App[None]):
     @property
     def unsaved(self) -> bool:
         """Decisions, notes or an applied rubric that ctrl+s has not written yet."""
-        return self.session is not None and (self.session.dirty or self.rubric_unsaved)
+        return self.session is not None and (
+            self.session.dirty or self.rubric_unsaved or self.mapping_unsaved
+        )
 
     # -- saving ------------------------------------------------------------------------
     def action_save(self) -> None:
@@ -720,6 +771,8 @@ class TriageApp(App[None]):
         self.session.mark_saved(log, state)
         if self.ev is not None and ev.rubric is self.ev.rubric:
             self.rubric_unsaved = False
+        if self.ev is not None and ev.tracker is self.ev.tracker:
+            self.mapping_unsaved = False
         if self.journal is not None:
             # Keep what the save did not cover: changes made while it ran, and a
             # previous session's changes (decisions, a rubric) not restored yet.
@@ -781,6 +834,8 @@ class TriageApp(App[None]):
             what.append("decisions or notes")
         if self.rubric_unsaved:
             what.append("an applied what-if rubric")
+        if self.mapping_unsaved:
+            what.append("a changed column mapping")
         return " and ".join(what)
 
     async def action_quit(self) -> None:

@@ -98,6 +98,13 @@ KEYS: tuple[Key, ...] = (
         help="Adjust weights and thresholds live, then apply them",
     ),
     Key("w", "warnings", "Warnings", "File", help="What the reader could not use"),
+    Key(
+        "M",
+        "mapping",
+        "Column mapping",
+        "File",
+        help="Which field each column is read as, and how sure; change one and re-score",
+    ),
     Key("question_mark", "help", "Help", "App", True, display="?", help="Show every key", rank=0),
     Key("q", "quit_app", "Quit", "App", True, help="Quit (asks first when unsaved)", rank=0),
 )
