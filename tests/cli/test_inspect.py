@@ -115,3 +115,61 @@ def test_inspect_the_messy_sample(samples_dir: Path) -> None:
     assert (source["sheet"], source["header_row"]) == ("FY26 Partners", 5)
     mapped, unmapped = len(source["mapping"]), len(source["unmapped"])
     assert mapped / (mapped + unmapped) >= 0.9
+
+
+def test_a_tracker_typed_by_an_ops_team_maps_as_a_person_would(tmp_path: Path) -> None:
+    """Abbreviations, units, run-on headers and an alias plus a stray word, on a sheet
+    with a title row: every column a partnerships lead would map is mapped."""
+    headers = {
+        "Partner": "partner",
+        "Prog.": "initiative",
+        "Tier (Gold/Silver)": "designated_tier",
+        "Mkt": "target_market",
+        "Pipe $": "pipeline",
+        "Won Rev FY26": "closed_revenue",
+        "Exec Sponsor?": "exec_sponsor",
+        "Last touch": "last_activity",
+        "Notes/next steps": "notes",
+        "FTE allocated": "fte",
+        "MDF ($k)": "budget",
+        "# joint customers": "new_logos",
+        "Certified ppl": "certifications",
+        "Marketplace listed (Y/N)": "marketplace",
+        "Target ($k)": "revenue_target",
+        "Started": "start_date",
+        "Owner": "owner",
+    }
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Alliance tracker, kept by partner ops"])
+    ws.append([])
+    ws.append(list(headers))
+    for i in range(6):
+        ws.append(
+            [
+                f"Partner {i} Ltd",
+                "Cloud migration",
+                "Gold",
+                "DACH manufacturing",
+                "$250k",
+                120_000 * i,
+                "Jane Doe",
+                "2026-09-14",
+                "call back",
+                0.5,
+                25,
+                i,
+                3,
+                "Y",
+                1500,
+                "2024-03-01",
+                "Bob",
+            ]
+        )
+    path = tmp_path / "ops.xlsx"
+    wb.save(path)
+    result = CliRunner().invoke(main, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    source = json.loads(result.output)["source"]
+    assert source["header_row"] == 3
+    assert source["mapping"] == headers

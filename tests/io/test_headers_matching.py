@@ -84,11 +84,36 @@ def test_headers_naming_no_field_stay_unmapped(header: str) -> None:
     assert headers.field_of(header, INDEX) is None
 
 
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("FTE allocated", "fte"),
+        ("Integrations built", "integrations"),
+        ("MDF spent", "budget"),
+        ("Prog.", "initiative"),
+        ("Certified ppl", "certifications"),
+        ("Started", "start_date"),
+    ],
+)
+def test_an_alias_plus_one_word_no_field_owns_is_a_partial_match(header: str, field: str) -> None:
+    assert headers.field_of(header, INDEX) == field
+
+
+@pytest.mark.parametrize(
+    "header",
+    # contact details, a changed or earlier figure, and two fields' words at once
+    ["Owner Email", "Company Website", "Tier Change", "Previous Owner", "Pipeline Target"],
+)
+def test_a_partial_match_never_takes_a_header_about_something_else(header: str) -> None:
+    assert INDEX.match(header).confidence != headers.PARTIAL
+
+
 def test_how_each_match_was_made_is_ranked() -> None:
     assert INDEX.match("Partner Name").confidence == headers.EXACT
     assert INDEX.match("NamePartner").confidence == headers.TOKEN
     assert INDEX.match("Company Legal Name").confidence == headers.CONTAINED
     assert INDEX.match("Parnter Name").confidence == headers.SPELLING
+    assert INDEX.match("FTE allocated").confidence == headers.PARTIAL
 
 
 @pytest.mark.parametrize(

@@ -59,9 +59,9 @@ def header_keys(header: str) -> list[str]:
 
 
 # How a mapping was made, strongest first (CONTRACT.md `source.confidence`).
-EXACT, TOKEN, CONTAINED, SPELLING = "exact", "token", "contained", "spelling"
-VALUES, FALLBACK, USER = "values", "fallback", "user"
-_RANK: Final = {USER: 5, EXACT: 4, TOKEN: 3, CONTAINED: 2, SPELLING: 1}
+EXACT, TOKEN, CONTAINED, PARTIAL = "exact", "token", "contained", "partial"
+SPELLING, VALUES, FALLBACK, USER = "spelling", "values", "fallback", "user"
+_RANK: Final = {USER: 6, EXACT: 5, TOKEN: 4, CONTAINED: 3, PARTIAL: 2, SPELLING: 1}
 # Close spelling: headers this long, each word within one typo (two past 8 letters).
 _SPELLING_MIN_LENGTH: Final = 6
 
@@ -107,6 +107,7 @@ class AliasIndex:
     def __init__(self, aliases: Mapping[str, Sequence[str]]) -> None:
         self.exact: dict[str, str] = {}
         self._tokens: dict[frozenset[str], set[str]] = {}
+        self._deciders: set[str] = set()  # words that name a field on their own ("budget")
         for field, names in aliases.items():
             for name in [*names, field.replace("_", " ")]:
                 self._learn(name, field, replace=False)
@@ -125,6 +126,8 @@ class AliasIndex:
         # out, it would claim every header with the full word ("Partner Organization").
         if words and normalise(name) not in tokens.ABBREVIATIONS:
             self._tokens.setdefault(words, set()).add(field)
+            if len(decides := tokens.meaningful(words)) == 1:
+                self._deciders.update(decides)
         self._memo: dict[str, Match] = {}
 
     def match(self, header: str, *, spelling: bool = True) -> Match:
@@ -152,6 +155,9 @@ class AliasIndex:
         reason = company_fact(words)
         if reason:
             return Match(None, reason=f"'{header}' {reason}")
+        found = self._partial(words)
+        if found.field is not None or found.tied:
+            return self._checked(header, found)
         if spelling and len(normalise(header)) >= _SPELLING_MIN_LENGTH:
             return self._checked(header, self._close_spelling(normalise(header)))
         return _NO_MATCH
@@ -170,6 +176,26 @@ class AliasIndex:
             return _NO_MATCH
         best = max(fits.values())
         return _best({f for f, n in fits.items() if n == best}, CONTAINED, best)
+
+    def _partial(self, words: frozenset[str]) -> Match:
+        """An alias with one word of the header left that names no field on its own ("FTE
+        allocated", "Certified people"): likely that field, said with less confidence. Never for the
+        partner column (it has its own fallback), nor beside a contact word ("Owner
+        Email" is not the owner)."""
+        needed = tokens.meaningful(words)
+        if len(needed) > 3 or needed & (CONTACT_WORDS | _OTHER_FIGURE_WORDS):
+            return _NO_MATCH
+        fits: dict[str, int] = {}
+        for alias, fields in self._tokens.items():
+            decides = tokens.meaningful(alias)
+            left = needed - decides
+            if alias <= words and decides and len(left) == 1 and not left & self._deciders:
+                for field in fields - {"partner"}:
+                    fits[field] = max(fits.get(field, 0), len(decides))
+        if not fits:
+            return _NO_MATCH
+        best = max(fits.values())
+        return _best({f for f, n in fits.items() if n == best}, PARTIAL, best)
 
     def _close_spelling(self, text: str) -> Match:
         words = text.split()
@@ -205,6 +231,54 @@ def _best(fields: set[str], confidence: str, weight: int) -> Match:
         return Match(next(iter(fields)), confidence, weight)
     return Match(None, confidence, weight, tied=tuple(sorted(fields)))
 
+
+# Words of a way to reach someone: "Owner Email" is not the owner, "Partner Website" not
+# the partner.
+CONTACT_WORDS: Final = frozenset(
+    {
+        "email",
+        "mail",
+        "phone",
+        "mobile",
+        "fax",
+        "website",
+        "web",
+        "url",
+        "site",
+        "address",
+        "street",
+        "city",
+        "zip",
+        "postcode",
+        "postal",
+        "linkedin",
+        "twitter",
+        "handle",
+    }
+)
+
+# Words that make a header about something beside its alias: "Tier Change" is not the
+# tier, "Previous Owner" not the owner.
+_OTHER_FIGURE_WORDS: Final = frozenset(
+    {
+        "change",
+        "changed",
+        "delta",
+        "growth",
+        "increase",
+        "decrease",
+        "variance",
+        "history",
+        "description",
+        "previous",
+        "prior",
+        "former",
+        "old",
+        "next",
+        "requested",
+        "proposed",
+    }
+)
 
 # Words of an identifier: "Account Number" is not the account, "Owner ID" not the owner.
 IDENTIFIER_WORDS: Final = frozenset(

@@ -70,6 +70,14 @@ ABBREVIATIONS: Final[dict[str, str]] = {
     "hrs": "hour",
     "qual": "qualified",
     "vs": "versus",
+    "prog": "program",
+    "progr": "program",
+    "ppl": "people",
+    "hc": "headcount",
+    # inflections the aliases do not spell
+    "started": "start",
+    "starting": "start",
+    "signed": "sign",
 }
 
 # Words that say what kind of value a header holds, not what it is about: left over

@@ -19,7 +19,16 @@ class TrackerWarning:
 
 
 # How a mapping was made (`Source.confidence`), least sure first.
-LEAST_SURE_FIRST = ("fallback", "values", "spelling", "contained", "token", "exact", "user")
+LEAST_SURE_FIRST = (
+    "fallback",
+    "values",
+    "spelling",
+    "partial",
+    "contained",
+    "token",
+    "exact",
+    "user",
+)
 
 
 @dataclass(frozen=True)

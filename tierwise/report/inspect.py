@@ -69,6 +69,7 @@ HOW_SURE: dict[str, str] = {
     "fallback": "a guess: no header names it",
     "values": "read from its values",
     "spelling": "header spelt close to an alias",
+    "partial": "an alias plus one word no alias knows",
     "contained": "an alias plus qualifier words",
     "token": "an alias's words, in another form",
     "exact": "an alias",

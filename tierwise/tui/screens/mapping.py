@@ -29,6 +29,7 @@ HOW_SURE = {
     "exact": "sure: an alias",
     "token": "sure: alias words",
     "contained": "likely: alias + qualifiers",
+    "partial": "check: alias + one word",
     "spelling": "check: near spelling",
     "values": "check: from its values",
     "fallback": "check: a guess",
