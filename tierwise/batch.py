@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tierwise import outputs
 from tierwise.errors import TierwiseError
+from tierwise.io.atomic import same_file
 from tierwise.pipeline import Evaluation, evaluate
 from tierwise.report.compare import Comparison
 
@@ -77,14 +78,23 @@ class FileResult:
         return score_report(self.ev, TOP if top is None else top)
 
 
-def expand(patterns: tuple[str, ...] | list[str]) -> list[Path]:
-    """Files and glob patterns -> the files, in order, each once; a pattern matching
-    nothing, or a missing file, is an error."""
+def expand(patterns: tuple[str, ...] | list[str]) -> tuple[list[Path], list[Path]]:
+    """Files and glob patterns -> the files, in order, each once, and the ones given
+    again (by any path or link) that are scored once. A glob skips Tierwise's own
+    outputs and Excel's `~$NAME` lock files; a pattern matching nothing, or a missing
+    file, is an error."""
     seen: dict[Path, None] = {}
+    again: list[Path] = []
     for pattern in patterns:
         if glob.has_magic(pattern):
             matches = sorted(Path(m) for m in glob.glob(pattern, recursive=True))
-            matches = [m for m in matches if m.is_file() and not outputs.OUTPUT_NAME.search(m.name)]
+            matches = [
+                m
+                for m in matches
+                if m.is_file()
+                and not outputs.OUTPUT_NAME.search(m.name)
+                and not m.name.startswith("~$")
+            ]
             if not matches:
                 raise TierwiseError(f"no tracker matches {pattern!r}")
         else:
@@ -93,8 +103,11 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[Path]:
                 raise TierwiseError(f"{pattern} does not exist or is not a file")
             matches = [path]
         for m in matches:
-            seen.setdefault(m, None)
-    return list(seen)
+            if any(same_file(m, s) for s in seen):
+                again.append(m)
+            else:
+                seen[m] = None
+    return list(seen), again
 
 
 def score_one(
@@ -102,9 +115,10 @@ def score_one(
     options: Options,
     output: Path | None,
     step: Callable[[str], None] | None = None,
+    fmt: str | None = None,
 ) -> FileResult:
-    """Score one tracker and write its output (if any) in the format its suffix names.
-    `step` hears each stage as it starts (reading, scoring, writing)."""
+    """Score one tracker and write its output (if any) as `fmt` (default: the format
+    its suffix names). `step` hears each stage as it starts (reading, scoring, writing)."""
     ev = options.evaluate(path, step=step)
     since = None
     if options.since is not None and output is not None:
@@ -115,7 +129,7 @@ def score_one(
         since = compare_to_file(ev, options.since, options.judge)
     if output is not None and step:
         step(f"writing {output.name}")
-    written = outputs.write(ev, output, since) if output is not None else ""
+    written = outputs.write(ev, output, fmt, since) if output is not None else ""
     partners = ev.scored.partners
     flagged = int((partners["flags"].list.len() > 0).sum()) if partners.height else 0
     failing = sum(not c.ok for c in ev.scored.portfolio.designated)

@@ -44,7 +44,12 @@ class _Command(click.Command):
 # terminal and drive it: an OSC sequence retitles it, others clear or rewrite the screen.
 # Text for people shows them as U+FFFD, except colour/bold (SGR) sequences, which the
 # reports use and which cannot do more than colour; JSON keeps them, as \u escapes.
-_UNSAFE = re.compile("(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates (U+202A-202E, U+2066-2069, and the marks U+200E,
+# U+200F, U+061C) are controls too: they reorder what follows on the line, so a name can
+# make the text after it read backwards ("Trojan Source").
+_UNSAFE = re.compile(
+    "(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def shown(text: str) -> str:
@@ -269,8 +274,9 @@ def rubric() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="Output file (one input) or folder (several). Default: NAME.tierwise.EXT beside each.",
+    type=click.Path(),  # text as typed: "DIR/" names a folder
+    help="Output file (one input), folder (DIR/, made when missing), or - for stdout "
+    "(csv/json). Default: NAME.tierwise.EXT beside each.",
 )
 @click.option(
     "--format",
@@ -311,9 +317,12 @@ def rubric() -> None:
     help="Partners listed in the report (default 50; 0 lists them all).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary per file.")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing workbook at -o that Tierwise did not write."
+)
 def score(
     files: tuple[str, ...],
-    output: Path | None,
+    output: str | None,
     fmt: str | None,
     as_json: bool,
     sheet: str | None,
@@ -326,6 +335,7 @@ def score(
     allow_large: bool,
     top: int | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Score partner trackers and write each one back annotated.
 
@@ -335,7 +345,7 @@ def score(
     several, a one-line summary each. Exits 1 if any file failed, after trying all.
     """
     from tierwise import batch
-    from tierwise.outputs import plan_outputs
+    from tierwise.outputs import STDOUT, output_format, plan_outputs
 
     options = batch.Options(
         sheet=parse_sheet(sheet),
@@ -351,10 +361,14 @@ def score(
             "--compare prints what changes between two rubrics and writes no file: "
             "drop -o/--format, or score with each rubric in its own run"
         )
-    paths = batch.expand(files)
+    paths, again = batch.expand(files)
+    for path in again:
+        echo_text(f"tierwise: {path} is given more than once: scored once", err=True)
+    write = fmt is not None or output is not None or not as_json
+    fmt = output_format(output, fmt)  # --format, else what -o's suffix names
     if since is not None and len(paths) != 1:
         raise TierwiseError("--since takes exactly one tracker")
-    if since is not None and (fmt in ("csv", "json") or (as_json and not (fmt or output))):
+    if since is not None and (fmt in ("csv", "json") or not write):
         raise TierwiseError(
             "--since adds a 'Tierwise Changes' sheet to the annotated workbook: "
             "write one (not --json alone, nor --format csv or json)"
@@ -368,8 +382,11 @@ def score(
         else:
             echo_text(outcome.report())
         return
-    write = fmt is not None or output is not None or not as_json
-    targets = plan_outputs(paths, output, fmt or "xlsx") if write else {}
+    if output == str(STDOUT) and as_json:
+        raise click.UsageError("-o - already prints the result: drop --json")
+    # Every -o problem (a folder, permissions, an input, a clash) fails here, before
+    # any tracker is read.
+    targets = plan_outputs(paths, output, fmt, force=force) if write else {}
     failed = 0
     docs = []
     show = sys.stderr.isatty() and len(paths) > 1 and not as_json
@@ -380,13 +397,15 @@ def score(
             try:
                 # One big tracker takes seconds: at a terminal, say which stage it is in.
                 with _status_line(len(paths) == 1) as status:
-                    done = batch.score_one(path, options, targets.get(path), status)
+                    done = batch.score_one(path, options, targets.get(path), status, fmt)
             except TierwiseError as err:
                 failed += 1
                 echo_text(f"tierwise: {_naming(path, str(err))}", err=True)
                 continue
             if as_json:
                 docs.append(done.json_parts)
+            elif targets.get(path) == STDOUT:  # stdout holds the CSV or JSON
+                echo_text(done.summary, err=True)
             elif len(paths) == 1 and not quiet:
                 echo_text(done.report(top))
                 echo_text(done.summary, err=True)
@@ -582,7 +601,10 @@ def brief(
 
 @main.command()
 @click.argument("file", type=InputFile())
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where ctrl+s saves.")
+@click.option(
+    "-o", "--output", type=click.Path(), help="Where ctrl+s saves (a file, or a folder DIR/)."
+)
+@click.option("--force", is_flag=True, help="Let ctrl+s replace a workbook Tierwise did not write.")
 @sheet_option
 @map_option
 @profile_option
@@ -591,7 +613,8 @@ def brief(
 @allow_large_option
 def triage(
     file: Path,
-    output: Path | None,
+    output: str | None,
+    force: bool,
     sheet: str | None,
     maps: tuple[str, ...],
     profile: str | None,
@@ -600,17 +623,27 @@ def triage(
     allow_large: bool,
 ) -> None:
     """Open the triage app on FILE: sort, filter, read why, decide tiers, save."""
+    from tierwise.io.target import check_target, in_folder, is_folder, name_too_long
+    from tierwise.outputs import default_output
     from tierwise.tui.app import TriageApp
+
+    target = None
+    if output is not None:  # a bad -o fails now, not when the session's work is done
+        target = in_folder(output, default_output(file).name) if is_folder(output) else output
+        target = check_target(target, [file], force=force)
+    elif name_too_long(default_output(file)):  # (a read-only folder: save as, later)
+        raise TierwiseError(f"the output's name would be too long for {file.name}: pass -o")
 
     app = TriageApp(
         file,
-        output=output,
+        output=target,
         sheet=parse_sheet(sheet),
         mapping=parse_map(maps),
         profile=profile,
         rubric_path=rubric,
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
+        force=force,
     )
     app.run()
     if app.failure:

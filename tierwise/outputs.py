@@ -9,6 +9,7 @@ one row of FORMATS and its writer here.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -34,45 +35,95 @@ SUFFIX: Final = ".tierwise"
 OUTPUT_NAME: Final = re.compile(r"\.tierwise(-\d+)?\.[^.]+$")
 
 
+STDOUT: Final = Path("-")  # `-o -`: CSV or JSON on standard output
+# Output suffix -> the format it names.
+SUFFIX_FORMATS: Final = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xltx": "xlsx",
+    ".xltm": "xlsx",
+    ".csv": "csv",
+    ".json": "json",
+}
+
+
 def default_output(path: Path, fmt: str = "xlsx") -> Path:
-    """Beside the input. xlsx: `NAME.tierwise.xlsx` (`.xlsm` and templates keep their
-    extension, so macros still open); an input that is itself `NAME.tierwise.xlsx` gets
-    `NAME.tierwise-2.xlsx`: the input is never the output. csv/json: NAME.tierwise.FMT."""
+    """Beside the input, a name no other input's output has.
+
+    `NAME.tierwise.xlsx` for `NAME.xlsx` (macro workbooks and templates keep their
+    extension, so macros still open), `NAME.tierwise.csv|json` with --format. Any other
+    input keeps its extension in the name (`partners.csv` -> `partners.csv.tierwise.xlsx`),
+    so `partners.csv` and `partners.xlsx` never write one file. An input that is itself
+    an output gets the next number: `NAME.tierwise.xlsx` -> `NAME.tierwise-2.xlsx` ->
+    `NAME.tierwise-3.xlsx`; the input is never the output, nor an earlier output."""
     from tierwise.io.annotate import OOXML
 
     path = Path(path)
-    base = re.sub(r"\.tierwise(-\d+)?$", "", path.stem)
-    if fmt != "xlsx":
-        return path.with_name(f"{base}{SUFFIX}.{fmt}")
     ext = path.suffix.lower()
-    ext = ext if ext.lstrip(".") in OOXML else ".xlsx"
-    candidate = path.with_name(f"{base}{SUFFIX}{ext}")
-    n = 2
-    while candidate == path or (candidate.exists() and same_file(candidate, path)):
-        candidate = path.with_name(f"{base}{SUFFIX}-{n}{ext}")
+    out_ext = f".{fmt}" if fmt != "xlsx" else (ext if ext.lstrip(".") in OOXML else ".xlsx")
+    canonical = ext == ".xlsx" or (fmt == "xlsx" and ext == out_ext)
+    base, n = path.stem, 1
+    earlier = re.fullmatch(r"(.+)\.tierwise(?:-(\d+))?", path.stem)
+    if canonical and earlier and ext == out_ext:
+        base, n = earlier.group(1), int(earlier.group(2) or 1) + 1
+    elif not canonical:
+        base = f"{path.stem}{ext}"  # the input's extension keeps the name its own
+    candidate = path.with_name(f"{base}{SUFFIX}{'' if n == 1 else f'-{n}'}{out_ext}")
+    while candidate == path or same_file(candidate, path):
         n += 1
+        candidate = path.with_name(f"{base}{SUFFIX}-{n}{out_ext}")
     return candidate
 
 
-def plan_outputs(paths: list[Path], output: Path | None, fmt: str) -> dict[Path, Path]:
-    """Where each input's result goes; refuses any plan that would overwrite an input
-    or write two inputs to one file."""
-    if output is not None and len(paths) > 1 and not output.is_dir():
-        raise TierwiseError(f"-o {output}: with several inputs, -o must be an existing folder")
+def output_format(output: str | Path | None, fmt: str | None) -> str:
+    """The format to write: --format, else what `-o`'s suffix names, else xlsx. An -o
+    suffix naming another format than --format is an error (they must agree)."""
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    named = SUFFIX_FORMATS.get(suffix)
+    if fmt is not None and named is not None and named != fmt:
+        raise TierwiseError(
+            f"-o {output} is a {suffix} file but --format is {fmt}: make them agree"
+        )
+    return fmt or named or "xlsx"
+
+
+def plan_outputs(
+    paths: list[Path], output: str | Path | None, fmt: str, *, force: bool = False
+) -> dict[Path, Path]:
+    """Where each input's result goes, checked before anything is read (a bad -o fails
+    at once): `-o DIR/` is a folder (made when missing), `-o -` is stdout (CSV or JSON,
+    one input), a link is followed, an existing workbook Tierwise did not write is
+    replaced only with `force`. Refuses any plan that would overwrite an input or write
+    two inputs to one file."""
+    from tierwise.io.target import check_target, in_folder, is_folder
+
+    folder = output is not None and is_folder(output)  # before a Path drops the slash
+    output = Path(output) if output is not None else None
+    if output == STDOUT:
+        if fmt == "xlsx":
+            raise TierwiseError("-o - writes CSV or JSON to stdout: add --format csv or json")
+        if len(paths) != 1:
+            raise TierwiseError("-o - takes one input; use -o FOLDER/ for several")
+        return {paths[0]: STDOUT}
+    if output is not None and len(paths) > 1 and not folder:
+        raise TierwiseError(
+            f"-o {output}: with several inputs, -o must be a folder (end it with /)"
+        )
     plan: dict[Path, Path] = {}
     for path in paths:
         if output is None:
             target = default_output(path, fmt)
-        elif output.is_dir():
-            target = output / default_output(path, fmt).name
+        elif folder:
+            target = in_folder(output, default_output(path, fmt).name)
         else:
             target = output
-        for other in paths:
-            if same_file(target, other):
-                hint = "pass -o with a new name" if output is None else "choose another -o"
-                raise TierwiseError(f"{target} is an input; Tierwise never overwrites one: {hint}")
+        hint = "pass -o with a new name" if output is None else "choose another -o"
+        try:
+            target = check_target(target, paths, force=force)
+        except TierwiseError as err:
+            raise TierwiseError(str(err).replace("choose another -o", hint)) from None
         if target in plan.values():
-            raise TierwiseError(f"two inputs would both be written to {target}; use -o FOLDER")
+            raise TierwiseError(f"two inputs would both be written to {target}; use -o FOLDER/")
         plan[path] = target
     return plan
 
@@ -123,8 +174,15 @@ def write_annotated(
 
 
 def _write_workbook(ev: Evaluation, output: Path, since: Review | None = None) -> str:
-    result = write_annotated(ev, output, since=since)
-    return "".join(f" ({n})" for n in result.notes)
+    from tierwise.io.working_copy import carry_forward
+
+    # An annotated workbook already there is the team's working copy: its decisions
+    # and Log rows go into the new output, never away.
+    kept = carry_forward(
+        ev.scored.partners, ev.tracker.decisions, Path(ev.tracker.source.file), output
+    )
+    result = write_annotated(ev, output, decisions=kept.decisions, log=kept.log, since=since)
+    return "".join(f" ({n})" for n in [*result.notes, kept.note] if n)
 
 
 def _write_csv(ev: Evaluation, output: Path) -> str:
@@ -133,7 +191,11 @@ def _write_csv(ev: Evaluation, output: Path) -> str:
     raw = ev.tracker.raw
     # The tracker's own columns, without Tierwise's from an earlier annotation.
     raw = raw.drop([c for c in raw.columns if c.startswith(columns.PREFIX)])
-    exports.write_csv(ev.scored.partners, ev.tracker.decisions, output, raw)
+    partners, decisions = ev.scored.partners, ev.tracker.decisions
+    if output == STDOUT:
+        exports.csv_to(sys.stdout.buffer, partners, decisions, raw, bom=False)
+    else:
+        exports.write_csv(partners, decisions, output, raw)
     return ""
 
 
@@ -141,7 +203,10 @@ def _write_json(ev: Evaluation, output: Path) -> str:
     from tierwise.io import exports
     from tierwise.report.document import result_json_parts
 
-    exports.write_json(result_json_parts(ev), output)
+    if output == STDOUT:
+        exports.json_to(sys.stdout.buffer, result_json_parts(ev))
+    else:
+        exports.write_json(result_json_parts(ev), output)
     return ""
 
 
@@ -152,13 +217,14 @@ FORMATS: Final[Mapping[str, Callable[[Evaluation, Path], str]]] = {
 }
 
 
-def write(ev: Evaluation, output: Path, since: Review | None = None) -> str:
-    """Write `ev` in the format `output`'s suffix names (a workbook unless .csv or
-    .json; `since` as for write_annotated); returns " -> OUTPUT" and any notes, for
-    the summary line."""
-    writer = FORMATS.get(output.suffix.lower())
+def write(ev: Evaluation, output: Path, fmt: str | None = None, since: Review | None = None) -> str:
+    """Write `ev` as `fmt` (default: the format `output`'s suffix names, a workbook
+    unless .csv or .json; `since` as for write_annotated); returns " -> OUTPUT" and any
+    notes, for the summary line. `STDOUT` writes CSV or JSON to standard output (and
+    returns "")."""
+    writer = FORMATS.get(f".{fmt}" if fmt else output.suffix.lower())
     notes = writer(ev, output) if writer else _write_workbook(ev, output, since)
-    return f" -> {output}{notes}"
+    return "" if output == STDOUT else f" -> {output}{notes}"
 
 
 def template_numbers(rubric: Rubric) -> dict[str, Any]:

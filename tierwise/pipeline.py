@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from tierwise.io.reader import read_tracker
+from tierwise.io.reader import read_tracker, setup_unusable
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import score
 from tierwise.scoring.result import Scored
@@ -96,6 +96,8 @@ def evaluate(
     if step:
         step(f"scoring {tracker.frame.height:,} partners")
     rubric = base
+    if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
+        raise setup_unusable(Path(path), ["rubric"])
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
     day = as_of or date.today()

@@ -88,7 +88,7 @@ def test_one_output_file_for_several_inputs_is_refused(tmp_path: Path) -> None:
     b = make_tracker(tmp_path / "b.xlsx")
     result = run(str(a), str(b), "-o", str(tmp_path / "both.xlsx"))
     assert result.exit_code == 1
-    assert "must be an existing folder" in result.output
+    assert "must be a folder" in result.output
 
 
 def test_json_is_one_document_on_stdout_and_writes_nothing(tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
     # The cross-sheet drop-down, the drawing and comment links, the filter, prefixes.
     assert b"<xm:f>Lists!$A$1:$A$3</xm:f>" in sheet
     assert b'<drawing r:id="rId1"/><legacyDrawing r:id="rId3"/>' in sheet
-    assert b'<autoFilter ref="A1:D4"/>' in sheet
+    assert b'<autoFilter ref="A1:O4"/>' in sheet  # widened over Tierwise's E:O
     assert b'mc:Ignorable="x14ac xr xr2 xr3"' in sheet
     assert b'mc:Ignorable="x15 xr xr6 xr10 xr2"' in new["xl/workbook.xml"]
     # Every original cell is unchanged: value, formula, cached value, type, style.
@@ -220,7 +220,7 @@ def test_csv_input_becomes_a_new_workbook(tmp_path: Path) -> None:
     src.write_text("Notes line\nPartner,Tier,Closed Revenue\nAcme,Strategic,100\n=cmd,Casual,5\n")
     ev = evaluate(src, as_of=AS_OF)
     out = default_output(src)
-    assert out == tmp_path / "partners.tierwise.xlsx"
+    assert out == tmp_path / "partners.csv.tierwise.xlsx"  # never partners.xlsx's output
     result = write_annotated(ev, out)
     assert any("CSV" in n for n in result.notes)
     wb = openpyxl.load_workbook(out)

@@ -123,7 +123,9 @@ def _annotate_one(path: Path, scratch: Path) -> tuple[str, str]:
         entry = pkg.sheet(ev.tracker.source.sheet)
         edited = {p.replace("\\", "/").lower() for p in pkg.shared_parts()}
         if entry is not None:
-            edited.add(entry.part.replace("\\", "/").lower())
+            # The partner sheet, and the tables on it (widened over Tierwise's columns).
+            for part in (entry.part, *pkg.related(entry.part, "table")):
+                edited.add(part.replace("\\", "/").lower())
     with zipfile.ZipFile(path) as a, zipfile.ZipFile(out) as b:
         new = {i.filename: i for i in b.infolist()}
         seen = set()

@@ -11,9 +11,12 @@ from lxml import etree
 
 from tests.io.richbook import parts, write_rich_workbook
 from tierwise.errors import TierwiseError
-from tierwise.io import package, xmlsafe
+from tierwise.io import sheetstream, xmlsafe
 from tierwise.io.atomic import write_atomically
-from tierwise.io.package import Package, SheetEdit, StyleBook, XfSpec, cell_xml, edit_sheet_stream
+from tierwise.io.cellxml import cell_xml
+from tierwise.io.package import Package
+from tierwise.io.sheetstream import SheetEdit, edit_sheet_stream
+from tierwise.io.styles import StyleBook, XfSpec
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -107,7 +110,7 @@ def _edit(rows: dict[int, list[tuple[int, object]]]) -> SheetEdit:
 def test_the_streamed_edit_changes_only_its_cells(
     prefix: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(package, "_CHUNK", chunk)
+    monkeypatch.setattr(sheetstream, "CHUNK", chunk)
     p = f"{prefix}:" if prefix else ""
     rows = (
         f'<{p}row r="1" spans="1:2"><{p}c r="A1" t="s"><{p}v>0</{p}v></{p}c>'
@@ -214,7 +217,7 @@ def test_cells_written_with_odd_spacing_are_still_replaced() -> None:
 @pytest.mark.parametrize("prefix", ["", "x:"])
 @pytest.mark.parametrize("from_column", [1, 3, 27, 28, 30, 703])
 def test_last_filled_column_sees_content_right_of_a_column(prefix: str, from_column: int) -> None:
-    from tierwise.io.package import last_filled_column
+    from tierwise.io.sheetstream import scan_sheet
 
     ns = f'xmlns{":x" if prefix else ""}="{MAIN}"'
     cells = [
@@ -229,7 +232,7 @@ def test_last_filled_column_sees_content_right_of_a_column(prefix: str, from_col
         f"</{prefix}sheetData></{prefix}worksheet>"
     ).encode()
     expected = 29 if from_column <= 29 else from_column - 1
-    assert last_filled_column(io.BytesIO(xml), from_column=from_column) == expected
-    assert last_filled_column(io.BytesIO(xml), frozenset({29}), from_column=from_column) == (
+    assert scan_sheet(io.BytesIO(xml), from_column=from_column).last_column == expected
+    assert scan_sheet(io.BytesIO(xml), frozenset({29}), from_column=from_column).last_column == (
         28 if from_column <= 28 else from_column - 1
     )

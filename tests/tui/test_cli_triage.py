@@ -67,3 +67,38 @@ def test_a_bad_file_name_is_printed_literally(tmp_path: Path, headless: list[Tri
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("tierwise: ")
     assert "[bold red]x\ufffd]0;owned\ufffd.xlsx" in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_o_problems_fail_before_the_app_starts(tmp_path: Path, headless: list[TriageApp]) -> None:
+    src = write_tracker(tmp_path / "tracker.xlsx")
+    unrelated = write_tracker(tmp_path / "budget.xlsx")
+    for bad, needle in (
+        (src, "never overwrites"),
+        (tmp_path / "missing" / "out.xlsx", "does not exist"),
+        (src / "out.xlsx", "is not a folder"),
+        (unrelated, "--force"),
+    ):
+        result = CliRunner().invoke(main, ["triage", str(src), "-o", str(bad)])
+        assert result.exit_code == 1, (bad, result.output)
+        assert result.stderr.count("\n") == 1 and needle in result.stderr, result.stderr
+    assert headless == []  # refused before any app was made
+
+
+def test_o_folder_slash_saves_inside_it(tmp_path: Path, headless: list[TriageApp]) -> None:
+    src = write_tracker(tmp_path / "tracker.xlsx")
+    folder = tmp_path / "triaged"
+    result = CliRunner().invoke(
+        main, ["triage", str(src), "-o", f"{folder}/", "--as-of", "2026-10-31"]
+    )
+    assert result.exit_code == 0, result.output
+    assert folder.is_dir() and headless[-1].output == folder / "tracker.tierwise.xlsx"
+
+
+def test_a_name_too_long_for_the_output_is_one_line(
+    tmp_path: Path, headless: list[TriageApp]
+) -> None:
+    src = write_tracker(tmp_path / ("p" * 245 + ".xlsx"))
+    result = CliRunner().invoke(main, ["triage", str(src)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert "too long" in result.stderr and "pass -o" in result.stderr
+    assert headless == []

@@ -7,6 +7,7 @@ header row, a frame of annotations), so it can be tested without the reader or t
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tempfile
@@ -23,6 +24,17 @@ from tierwise.errors import TierwiseError
 from tierwise.fields import DECISIONS, MOTIVATIONS
 from tierwise.io import columns as names
 from tierwise.io.atomic import same_file, write_atomically
+from tierwise.io.calcchain import drop_stale_entries
+from tierwise.io.cellxml import MAX_TEXT, cell_xml, xml_text
+from tierwise.io.extents import (
+    check_limits,
+    clear_start,
+    extend_defined_names,
+    extend_tables,
+    parse_area,
+    pivot_areas,
+    widened,
+)
 from tierwise.io.log import LogEntry, write_log
 from tierwise.io.package import (
     CT_NS,
@@ -31,22 +43,17 @@ from tierwise.io.package import (
     CT_WORKSHEET,
     DOC_REL_NS,
     MAIN_NS,
-    MAX_TEXT,
     MINIMAL_STYLES,
     REL_NS,
     RT_OFFICE_DOC,
     RT_STYLES,
     RT_WORKSHEET,
     Package,
-    SheetEdit,
-    StyleBook,
-    cell_xml,
-    edit_sheet_stream,
-    last_filled_column,
-    xml_text,
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
+from tierwise.io.sheetstream import SheetEdit, edit_sheet_stream, rows_in_order, scan_sheet
+from tierwise.io.styles import StyleBook
 from tierwise.io.tracker import Tracker, column_letter
 from tierwise.io.verify import verify_workbook
 
@@ -195,15 +202,31 @@ def annotate_package(
         if "decision" in values.columns and values["decision"].is_not_null().any():
             keep = set()
         # Never write over a user's cell: new columns go right of every filled cell,
-        # even in a column the reader saw no header for.
+        # even in a column the reader saw no header for, and clear of merged ranges
+        # and pivot tables.
         with pkg.open(entry.part) as fh:
-            used = last_filled_column(fh, frozenset(existing.values()), from_column=first_column)
-        placed = _place_columns(max(first_column, used + 1), existing)
+            scan = scan_sheet(fh, frozenset(existing.values()), from_column=first_column)
+        blocked = [a for a in map(parse_area, scan.merged) if a] + pivot_areas(pkg, entry)
+        start = clear_start(max(first_column, scan.last_column + 1), header_row, blocked)
+        placed = _place_columns(start, existing)
+        check_limits(placed.values(), values["row"].drop_nulls(), f"{src} ({sheet})")
         edit = _sheet_edit(values, header_row, placed, styles, keep=frozenset(keep))
+        # The user's table, autofilter and print area widen over Tierwise's columns, so
+        # a sort moves them with the rows.
+        autofilter = parse_area(scan.autofilter) if scan.autofilter else None
+        wider = widened(autofilter, header_row, placed.values()) if autofilter else None
+        edit.autofilter = str(wider) if wider else None
+        extend_tables(pkg, entry, header_row, placed)
+        drop_stale_entries(pkg, entry, edit.columns, edit.cells)
+        extend_defined_names(pkg, entry, header_row, placed.values(), edit.autofilter)
 
         def stream() -> Iterator[bytes]:
             with pkg.open(entry.part) as fh:
-                yield from edit_sheet_stream(fh, edit)
+                if scan.rows_in_order:
+                    yield from edit_sheet_stream(fh, edit)
+                else:
+                    ordered = rows_in_order(fh.read(), entry.part)
+                    yield from edit_sheet_stream(io.BytesIO(ordered), edit)
 
         pkg.put(entry.part, stream)
         for spec in sheets:
@@ -428,8 +451,14 @@ def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]
 # -- owned sheets -------------------------------------------------------------------
 
 
+# A cell holds at most 32,767 UTF-16 units; 16,000 characters stay under it even when
+# every one of them is outside the BMP.
+SETUP_CELL_CHARS: Final = 16_000
+
+
 def setup_sheet(sheet: str, header_row: int, mapping: Mapping[str, str], rubric: str) -> SheetSpec:
-    """The very hidden "Tierwise Setup" sheet: key / JSON value, as the reader parses it."""
+    """The very hidden "Tierwise Setup" sheet: key / JSON value, as the reader parses it.
+    A value too long for one cell (a big rubric) continues in the cells right of it."""
     spec = SheetSpec(names.SETUP_SHEET, landscape=False, fit_to_width=False)
     spec.set(1, 1, "key")
     spec.set(1, 2, "value")
@@ -442,7 +471,9 @@ def setup_sheet(sheet: str, header_row: int, mapping: Mapping[str, str], rubric:
     )
     for i, (key, value) in enumerate(rows, start=2):
         spec.set(i, 1, key)
-        spec.set(i, 2, json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict)))
+        text = json.dumps(value, ensure_ascii=False, sort_keys=isinstance(value, dict))
+        for n, at in enumerate(range(0, max(len(text), 1), SETUP_CELL_CHARS)):
+            spec.set(i, 2 + n, text[at : at + SETUP_CELL_CHARS])
     spec.col_widths = {1: 12, 2: 80}
     return spec
 
@@ -573,20 +604,15 @@ def write_annotated(
         log_entries = list(log)
         if fmt not in OOXML:
             sheet = _data_sheet_name(source.sheet or src.stem)
+            raw = tracker.raw
+            first = len([c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)])
+            first += 1
+            # Refused before a sheet bigger than a sheet can be is built.
+            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], [raw.height + 1], str(src))
             base = Path(scratch) / "data.xlsx"
-            moved = build_data_package(tracker.raw, sheet, base)
+            moved = build_data_package(raw, sheet, base)
             values = _move_rows(values, moved)
             header_row, existing = 1, {}
-            first = (
-                len(
-                    [
-                        c
-                        for c in tracker.raw.columns
-                        if c != "row" and not c.startswith(names.PREFIX)
-                    ]
-                )
-                + 1
-            )
             notes.append(f"input was {fmt.upper()}: wrote a new .xlsx holding its data")
         elif fmt in ("xlsm", "xltm") and out.suffix.lower() not in (".xlsm", ".xltm"):
             notes.append(

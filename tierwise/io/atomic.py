@@ -1,19 +1,30 @@
 """Write a file so that the target is either the old file or the new, checked one.
 
 The new content goes to a temporary file in the target's own folder (so the final
-rename is atomic on the same filesystem), is checked, and only then replaces the
-target. On any failure the target is untouched and the temporary file is removed.
+rename is atomic on the same filesystem), is checked, flushed to disk (fsync) and only
+then replaces the target. On any failure, and on SIGTERM, the target is untouched and
+the temporary file is removed. A run killed outright (SIGKILL, power loss) cannot clean
+up: its temporary file is named `.~tierwise-PID-...`, and the next write into the same
+folder removes the ones whose process is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Final
 
 from tierwise.errors import TierwiseError
+
+TEMP_PREFIX: Final = ".~tierwise-"
+_TEMP_NAME: Final = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -29,7 +40,7 @@ def write_atomically(
     write: Callable[[Path], None],
     verify: Callable[[Path], None] | None = None,
 ) -> None:
-    """Call `write(tmp)`, then `verify(tmp)`, then rename tmp over `target`.
+    """Call `write(tmp)`, then `verify(tmp)`, then fsync tmp and rename it over `target`.
 
     OS errors (read-only folder, full disk, ...) become one TierwiseError naming the target.
     """
@@ -37,23 +48,106 @@ def write_atomically(
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise TierwiseError(f"cannot write {target}: the folder {folder} does not exist")
+    remove_stale_temps(folder)
     try:
-        fd, name = tempfile.mkstemp(prefix=".~tierwise-", suffix=target.suffix, dir=folder)
+        fd, name = tempfile.mkstemp(
+            prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.suffix, dir=folder
+        )
     except OSError as err:
         raise _os_error(target, err) from None
     os.close(fd)
     tmp = Path(name)
     try:
-        write(tmp)
-        if verify is not None:
-            verify(tmp)
-        _keep_mode(target, tmp)
-        os.replace(tmp, target)
+        with _removed_on_sigterm(tmp):
+            write(tmp)
+            if verify is not None:
+                verify(tmp)
+            _keep_mode(target, tmp)
+            _fsync(tmp)
+            os.replace(tmp, target)
+            _fsync_folder(folder)
     except OSError as err:
         raise _os_error(target, err) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove temporary files left in `folder` by Tierwise runs that no longer exist
+    (killed mid-write); returns what was removed."""
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            m = _TEMP_NAME.match(entry.name)
+            if m is None or _alive(int(m.group(1))) or not entry.is_file(follow_symlinks=False):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _removed_on_sigterm(tmp: Path) -> Iterator[None]:
+    """While the block runs, SIGTERM first removes `tmp`, then does what it did before
+    (by default: ends the process). A write from another thread than the main one
+    relies on the next run's `remove_stale_temps`."""
+    before = signal.getsignal(signal.SIGTERM)
+    # Only the main thread may set handlers; one set outside Python (None) cannot be
+    # put back, so it is left alone.
+    if threading.current_thread() is not threading.main_thread() or before is None:
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        signal.signal(signal.SIGTERM, before)
+        if callable(before):
+            before(signum, frame)
+        elif before != signal.SIG_IGN:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not every system can open a folder (Windows).
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _keep_mode(target: Path, tmp: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 import polars as pl
 
@@ -79,14 +79,28 @@ def write_csv(
 ) -> None:
     """Write the ranked partners (with the tracker's own columns from `raw`, see
     `partners_table`) to `out` as UTF-8 CSV (with a BOM, so Excel reads accents)."""
-    table = partners_table(partners, decisions, raw)
 
     def write(tmp: Path) -> None:
         with tmp.open("wb") as fh:
-            fh.write(b"\xef\xbb\xbf")
-            table.write_csv(fh)
+            csv_to(fh, partners, decisions, raw)
 
     write_atomically(out, write)
+
+
+def csv_to(
+    fh: BinaryIO,
+    partners: pl.DataFrame,
+    decisions: pl.DataFrame,
+    raw: pl.DataFrame | None = None,
+    *,
+    bom: bool = True,
+) -> None:
+    """The CSV `write_csv` writes, to an open binary stream (stdout for `-o -`, where
+    no BOM is wanted)."""
+    if bom:
+        fh.write(b"\xef\xbb\xbf")
+    partners_table(partners, decisions, raw).write_csv(fh)
+    fh.flush()
 
 
 _C1: Final = re.compile(rb"\x7f|\xc2[\x80-\x9f]")  # DEL and U+0080-U+009F in UTF-8
@@ -106,8 +120,14 @@ def write_json(parts: Iterable[bytes], out: Path) -> None:
 
     def write(tmp: Path) -> None:
         with tmp.open("wb") as fh:
-            for part in parts:
-                fh.write(escape_c1(part))
-            fh.write(b"\n")
+            json_to(fh, parts)
 
     write_atomically(out, write)
+
+
+def json_to(fh: BinaryIO, parts: Iterable[bytes]) -> None:
+    """The JSON `write_json` writes, to an open binary stream (stdout for `-o -`)."""
+    for part in parts:
+        fh.write(escape_c1(part))
+    fh.write(b"\n")
+    fh.flush()

@@ -1,7 +1,9 @@
 """The "Tierwise Log" sheet: every triage decision saved into the workbook, append-only.
 
 Rows already in the log are kept byte for byte; new entries are added below them, so
-an executive can audit how the portfolio was decided.
+an executive can audit how the portfolio was decided. `read_log` reads the rows back,
+so that a new output of the same tracker carries an earlier output's rows forward: the
+Log is append-only across saves, sessions and re-scores, not only within one file.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from tierwise.io.columns import LOG_COLUMNS, LOG_SHEET
@@ -33,7 +36,7 @@ class LogEntry:
     """One saved triage decision: who moved which partner (worksheet `row`) from which
     tier to which, when, and why."""
 
-    when: datetime
+    when: datetime | str  # text only when read back from a cell that was not a date
     who: str
     partner: str
     row: int
@@ -42,9 +45,65 @@ class LogEntry:
     note: str
 
 
+def read_log(path: Path) -> list[LogEntry]:
+    """The rows of a workbook's "Tierwise Log" sheet, in order ([] when it has none).
+
+    A row whose When is not a date-time or whose Row is not a number (typed in by hand)
+    is kept with what can be read of it: the Log is never thinned on the way through."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        if LOG_SHEET not in reader.sheet_names:
+            return []
+        grid = reader.load_sheet(LOG_SHEET, header_row=None, dtypes="string").to_polars()
+    except Exception:  # an unreadable workbook has no Log we could keep
+        return []
+    entries = []
+    for cells in grid.iter_rows():
+        cells = (*cells, *([None] * len(LOG_COLUMNS)))[: len(LOG_COLUMNS)]
+        when, who, partner, row, before, after, note = (c or "" for c in cells)
+        if when == LOG_COLUMNS[0] and who == LOG_COLUMNS[1]:
+            continue  # the header row
+        if not any((when, who, partner, row, before, after, note)):
+            continue
+        entries.append(
+            LogEntry(
+                when=_when(when),
+                who=who,
+                partner=partner,
+                row=int(row) if row.isdigit() else 0,
+                from_tier=before or None,
+                to_tier=after or None,
+                note=note,
+            )
+        )
+    return entries
+
+
+def _when(text: str) -> datetime | str:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        return text
+
+
+def new_rows(kept: Sequence[LogEntry], earlier: Sequence[LogEntry]) -> list[LogEntry]:
+    """The rows of `earlier` (another output's Log) not already in `kept` (the Log the
+    new output starts from), in their order."""
+    if list(earlier[: len(kept)]) == list(kept):
+        return list(earlier[len(kept) :])
+    have = set(kept)
+    return [e for e in earlier if e not in have]
+
+
 def _entry_spec(spec: SheetSpec, row: int, entry: LogEntry) -> None:
     values: tuple[tuple[CellValue, str], ...] = (
-        (entry.when.replace(microsecond=0, tzinfo=None), "datetime"),
+        (
+            (entry.when.replace(microsecond=0, tzinfo=None), "datetime")
+            if isinstance(entry.when, datetime)
+            else (entry.when, "text")
+        ),
         (entry.who, "text"),
         (entry.partner, "text"),
         (entry.row, "int"),

@@ -5,8 +5,8 @@ library does not model (shapes, threaded comments, x14 extensions, cached values
 Tierwise edits the zip itself: every part it does not own is copied as it was; the
 few shared parts that must change (content types, workbook, workbook relationships,
 styles) are edited as small DOMs with lxml (which keeps namespace prefixes and
-mc:Ignorable); the partner sheet is streamed row by row (`sheetstream.py` style code in
-`edit_sheet_stream`), so a 100k-row sheet is never held as a DOM.
+mc:Ignorable); the partner sheet is streamed row by row (`sheetstream.edit_sheet_stream`),
+so a 100k-row sheet is never held as a DOM. Cell formats: `styles.py`; cell XML: `cellxml.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
 
@@ -23,7 +23,8 @@ from lxml import etree
 
 from tierwise.errors import TierwiseError
 from tierwise.io import xmlsafe
-from tierwise.io.tracker import column_letter, column_number, columns_from
+from tierwise.io.sheetstream import CELL_REF, CHUNK
+from tierwise.io.tracker import column_number
 
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS: Final = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -40,8 +41,24 @@ CT_RELS: Final = "application/vnd.openxmlformats-package.relationships+xml"
 CT_STYLES: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 CT_DRAWING: Final = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CT_CHART: Final = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+# Strict OOXML (ISO 29500) names: parts Tierwise writes into a Strict package use them.
+_STRICT_NAMES: Final = (
+    (MAIN_NS, STRICT_MAIN_NS),
+    (DOC_REL_NS, STRICT_REL_NS),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+        "http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        "http://purl.oclc.org/ooxml/drawingml/chart",
+    ),
+    (
+        "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "http://purl.oclc.org/ooxml/drawingml/main",
+    ),
+)
 
-_CHUNK: Final = 1 << 20
 # A sheet view's "this tab is selected" flag (Package.activate clears it).
 _TAB_SELECTED: Final = re.compile(
     rb"""(<(?:[\w.-]+:)?sheetView\b[^>]*?)\s+tabSelected\s*=\s*["'](?:1|true)["']"""
@@ -103,7 +120,7 @@ class Package:
         self.main_ns = etree.QName(self.workbook).namespace or MAIN_NS
         self.rel_ns = STRICT_REL_NS if self.main_ns == STRICT_MAIN_NS else DOC_REL_NS
         self.workbook_rels_part = rels_part_for(self.workbook_part)
-        self.workbook_rels = self._rels(self.workbook_part)
+        self.workbook_rels = self.rels_of(self.workbook_part)
         self._styles_part: str | None = None
         self._styles: etree._Element | None = None
 
@@ -142,7 +159,7 @@ class Package:
     def open(self, name: str) -> IO[bytes]:
         return self._zip.open(self._names[_key(name)])
 
-    def _rels(self, part: str) -> etree._Element:
+    def rels_of(self, part: str) -> etree._Element:
         rp = rels_part_for(part)
         if self.has(rp):
             return xmlsafe.parse(self.read(rp), rp)
@@ -159,7 +176,7 @@ class Package:
 
     def rel_targets(self, part: str, rels: etree._Element | None = None) -> dict[str, str]:
         """rId -> zip entry name of each internal relationship of `part`."""
-        rels = self._rels(part) if rels is None else rels
+        rels = self.rels_of(part) if rels is None else rels
         base = posixpath.dirname(part.replace("\\", "/"))
         out: dict[str, str] = {}
         for rel in rels:
@@ -169,6 +186,17 @@ class Package:
             info = self._names.get(_key(target))
             out[rel.get("Id", "")] = _slashed(info.filename) if info else target
         return out
+
+    def related(self, part: str, kind: str) -> list[str]:
+        """The parts `part` relates to with one relationship type (".../table")."""
+        rels = self.rels_of(part)
+        targets = self.rel_targets(part, rels)
+        found = (targets.get(r.get("Id", ""), "") for r in rels)
+        return [
+            t
+            for r, t in zip(rels, found, strict=True)
+            if str(r.get("Type", "")).endswith("/" + kind) and self.has(t)
+        ]
 
     def sheets(self) -> list[SheetEntry]:
         targets = self.rel_targets(self.workbook_part, self.workbook_rels)
@@ -195,8 +223,14 @@ class Package:
 
     # -- writing ---------------------------------------------------------------------
 
-    def put(self, name: str, data: bytes | Callable[[], Iterable[bytes]]) -> None:
-        """Replace or add a part (bytes, or a function returning chunks, for streaming)."""
+    def put(
+        self, name: str, data: bytes | Callable[[], Iterable[bytes]], *, as_is: bool = False
+    ) -> None:
+        """Replace or add a part (bytes, or a function returning chunks, for streaming).
+        In a Strict package, XML given as bytes is moved to the Strict namespaces
+        unless `as_is`."""
+        if self.main_ns == STRICT_MAIN_NS and isinstance(data, bytes) and not as_is:
+            data = to_strict(data)
         k = _key(name)
         self._removed.discard(k)
         self._new[k] = data
@@ -273,7 +307,7 @@ class Package:
                 number = int(el.get("r", "0") or 0)
                 if number == row:
                     for c in el.iterfind(f"{{{self.main_ns}}}c"):
-                        ref = _ATTR_R.search(b'r="%s"' % c.get("r", "").encode())
+                        ref = CELL_REF.search(b'r="%s"' % c.get("r", "").encode())
                         if not ref or not ref.group(1):
                             continue
                         col = column_number(ref.group(1))
@@ -382,7 +416,7 @@ class Package:
         current = self._new.get(k)
         if current is None:
             with self.open(part) as fh:
-                head = fh.read(_CHUNK)
+                head = fh.read(CHUNK)
             if not _TAB_SELECTED.search(head.split(b"sheetData", 1)[0]):
                 return  # the usual case: the part is copied as it was
 
@@ -393,7 +427,7 @@ class Package:
                 yield from current()
             else:
                 with self.open(part) as fh:
-                    yield from iter(lambda: fh.read(_CHUNK), b"")
+                    yield from iter(lambda: fh.read(CHUNK), b"")
 
         def unselected() -> Iterator[bytes]:
             head = b""
@@ -427,14 +461,15 @@ class Package:
 
     def save(self, out: Path) -> None:
         """Write the package: untouched parts copied as they were, in their order."""
-        self.put(self._ct_name, serialize(self.content_types, self._orig(self._ct_name)))
-        self.put(self.workbook_part, serialize(self.workbook, self._orig(self.workbook_part)))
-        self.put(
-            self.workbook_rels_part,
-            serialize(self.workbook_rels, self._orig(self.workbook_rels_part)),
-        )
-        if self._styles is not None and self._styles_part is not None:
-            self.put(self._styles_part, serialize(self._styles, self._orig(self._styles_part)))
+        # The shared parts keep the names they were written with (no Strict rewrite).
+        for name, root in (
+            (self._ct_name, self.content_types),
+            (self.workbook_part, self.workbook),
+            (self.workbook_rels_part, self.workbook_rels),
+            (self._styles_part, self._styles),
+        ):
+            if name is not None and root is not None:
+                self.put(name, serialize(root, self._orig(name)), as_is=True)
         written: set[str] = set()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
             for info in self._infos:
@@ -458,7 +493,7 @@ class Package:
     def _copy(self, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         copy = _fresh_info(info.filename, info)
         with self._zip.open(info) as src, zout.open(copy, "w", force_zip64=True) as dst:
-            while chunk := src.read(_CHUNK):
+            while chunk := src.read(CHUNK):
                 dst.write(chunk)
 
     @staticmethod
@@ -480,7 +515,7 @@ class Package:
             for chunk in data():
                 pending.append(chunk)
                 size += len(chunk)
-                if size >= _CHUNK:
+                if size >= CHUNK:
                     dst.write(b"".join(pending))
                     pending, size = [], 0
             dst.write(b"".join(pending))
@@ -491,6 +526,13 @@ def _fresh_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = like.external_attr if like else 0o600 << 16
     return info
+
+
+def to_strict(xml: bytes) -> bytes:
+    """An XML part written with transitional names, in the Strict namespaces."""
+    for transitional, strict in _STRICT_NAMES:
+        xml = xml.replace(transitional.encode(), strict.encode())
+    return xml
 
 
 def rels_part_for(part: str) -> str:
@@ -517,595 +559,3 @@ MINIMAL_STYLES: Final = (
     b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     b"</styleSheet>"
 )
-
-
-# -- styles -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class XfSpec:
-    """A cell format to add: font/fill/border as XML in the main namespace (None = the
-    workbook's default), a number format code (None = General), and alignment."""
-
-    bold: bool = False
-    italic: bool = False
-    size: float | None = None
-    color: str | None = None  # "FF595959"
-    fill: str | None = None  # solid fill colour "FFDDEBF7"
-    bottom_border: bool = False
-    num_fmt: str | None = None
-    wrap: bool = False
-    vertical: str | None = None  # "top", "center"
-    horizontal: str | None = None
-
-
-_BUILTIN_FORMATS: Final = {
-    "General": 0,
-    "0": 1,
-    "0.00": 2,
-    "#,##0": 3,
-    "#,##0.00": 4,
-    "0%": 9,
-    "0.00%": 10,
-}
-
-
-def _canon(el: etree._Element) -> tuple:
-    """A comparable form of an element: local name, attributes, children (order kept)."""
-    return (
-        etree.QName(el).localname,
-        tuple(sorted((etree.QName(k).localname, v) for k, v in el.attrib.items())),
-        tuple(_canon(c) for c in el if isinstance(c.tag, str)),
-    )
-
-
-class StyleBook:
-    """Adds cell formats to a stylesheet, reusing an identical one when it exists, so
-    existing indices never change and re-annotating adds nothing new."""
-
-    def __init__(self, styles: etree._Element) -> None:
-        self.root = styles
-        self.ns = etree.QName(styles).namespace or MAIN_NS
-        self._cache: dict[XfSpec, int] = {}
-
-    def _m(self, tag: str) -> str:
-        return f"{{{self.ns}}}{tag}"
-
-    def _section(self, tag: str, before: tuple[str, ...]) -> etree._Element:
-        el = self.root.find(self._m(tag))
-        if el is not None:
-            return el
-        el = etree.Element(self._m(tag))
-        el.set("count", "0")
-        for i, child in enumerate(self.root):
-            if isinstance(child.tag, str) and etree.QName(child).localname in before:
-                self.root.insert(i, el)
-                return el
-        self.root.append(el)
-        return el
-
-    def _add(self, section: etree._Element, item: etree._Element) -> int:
-        key = _canon(item)
-        children = [c for c in section if isinstance(c.tag, str)]
-        for i, child in enumerate(children):
-            if _canon(child) == key:
-                return i
-        section.append(item)
-        section.set("count", str(len(children) + 1))
-        return len(children)
-
-    def _num_fmt(self, code: str | None) -> int:
-        if code is None:
-            return 0
-        if code in _BUILTIN_FORMATS:
-            return _BUILTIN_FORMATS[code]
-        section = self._section("numFmts", ("fonts",))
-        used = []
-        for nf in section:
-            if not isinstance(nf.tag, str):
-                continue
-            if nf.get("formatCode") == code:
-                return int(nf.get("numFmtId", "0"))
-            used.append(int(nf.get("numFmtId", "0") or 0))
-        new_id = max([163, *used]) + 1
-        el = etree.SubElement(section, self._m("numFmt"))
-        el.set("numFmtId", str(new_id))
-        el.set("formatCode", code)
-        section.set("count", str(len(used) + 1))
-        return new_id
-
-    def _font(self, spec: XfSpec) -> int:
-        if not (spec.bold or spec.italic or spec.size or spec.color):
-            return 0
-        fonts = self._section("fonts", ("fills",))
-        base = next((c for c in fonts if isinstance(c.tag, str)), None)
-        font = etree.Element(self._m("font"))
-        # Keep the workbook's own default face and size so added cells look native.
-        name = base.find(self._m("name")) if base is not None else None
-        sz = base.find(self._m("sz")) if base is not None else None
-        family = base.find(self._m("family")) if base is not None else None
-        if spec.bold:
-            etree.SubElement(font, self._m("b")).set("val", "1")
-        if spec.italic:
-            etree.SubElement(font, self._m("i")).set("val", "1")
-        size = spec.size or (float(sz.get("val", "11")) if sz is not None else 11.0)
-        etree.SubElement(font, self._m("sz")).set("val", f"{size:g}")
-        if spec.color:
-            etree.SubElement(font, self._m("color")).set("rgb", spec.color)
-        etree.SubElement(font, self._m("name")).set(
-            "val", name.get("val", "Calibri") if name is not None else "Calibri"
-        )
-        if family is not None:
-            etree.SubElement(font, self._m("family")).set("val", family.get("val", "2"))
-        return self._add(fonts, font)
-
-    def _fill(self, spec: XfSpec) -> int:
-        if not spec.fill:
-            return 0
-        fill = etree.Element(self._m("fill"))
-        pattern = etree.SubElement(fill, self._m("patternFill"))
-        pattern.set("patternType", "solid")
-        etree.SubElement(pattern, self._m("fgColor")).set("rgb", spec.fill)
-        etree.SubElement(pattern, self._m("bgColor")).set("indexed", "64")
-        return self._add(self._section("fills", ("borders",)), fill)
-
-    def _border(self, spec: XfSpec) -> int:
-        if not spec.bottom_border:
-            return 0
-        border = etree.Element(self._m("border"))
-        for side in ("left", "right", "top", "bottom", "diagonal"):
-            el = etree.SubElement(border, self._m(side))
-            if side == "bottom":
-                el.set("style", "thin")
-                etree.SubElement(el, self._m("color")).set("rgb", "FF7F7F7F")
-        return self._add(self._section("borders", ("cellStyleXfs", "cellXfs")), border)
-
-    def xf(self, spec: XfSpec) -> int:
-        """The cellXfs index of a format like `spec` (appended if none matches)."""
-        if spec in self._cache:
-            return self._cache[spec]
-        num_fmt, font, fill, border = (
-            self._num_fmt(spec.num_fmt),
-            self._font(spec),
-            self._fill(spec),
-            self._border(spec),
-        )
-        xf = etree.Element(self._m("xf"))
-        xf.set("numFmtId", str(num_fmt))
-        xf.set("fontId", str(font))
-        xf.set("fillId", str(fill))
-        xf.set("borderId", str(border))
-        xf.set("xfId", "0")
-        for attr, on in (
-            ("applyNumberFormat", num_fmt),
-            ("applyFont", font),
-            ("applyFill", fill),
-            ("applyBorder", border),
-        ):
-            if on:
-                xf.set(attr, "1")
-        if spec.wrap or spec.vertical or spec.horizontal:
-            xf.set("applyAlignment", "1")
-            align = etree.SubElement(xf, self._m("alignment"))
-            if spec.horizontal:
-                align.set("horizontal", spec.horizontal)
-            if spec.vertical:
-                align.set("vertical", spec.vertical)
-            if spec.wrap:
-                align.set("wrapText", "1")
-        index = self._add(self._section("cellXfs", ("cellStyles", "dxfs")), xf)
-        self._cache[spec] = index
-        return index
-
-
-# -- streaming the partner sheet ------------------------------------------------------
-
-_ROOT: Final = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
-_ROW_START: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*?)(/?)>", re.S)
-_CELL: Final = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c\s*>)", re.S
-)
-_ATTR_R: Final = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
-_CELL_OPEN: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_CELL_REF_LETTERS: Final = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*["']([A-Z]{1,3})\d+["']"""
-)
-_ATTR_SPANS: Final = re.compile(rb"""\bspans\s*=\s*["'](\d+):(\d+)["']""")
-_DIMENSION: Final = re.compile(
-    rb"""(<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["'])([^"']*)(["'])"""
-)
-_COLS: Final = re.compile(
-    rb"<((?:[\w.-]+:)?)cols\b[^>]*>(.*?)</(?:[\w.-]+:)?cols\s*>|<(?:[\w.-]+:)?cols\b[^>]*/>", re.S
-)
-_COL: Final = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>(?:\s*</(?:[\w.-]+:)?col>)?", re.S)
-
-
-@dataclass
-class SheetEdit:
-    """What to change on the partner sheet.
-
-    cells: worksheet row -> [(column, cell XML without its prefix, made by `cell_xml`)],
-        sorted by column (one entry may hold the XML of several adjacent cells, starting
-        at `column`); every cell of `columns` in those rows is replaced or cleared.
-    columns: the 1-based columns Tierwise owns on this sheet.
-    widths: column -> width in characters, for <cols>.
-    heights: row -> height in points for rows whose wrapped text needs more than one
-        line; a row that sets its own height keeps it.
-    validation: a <dataValidation> element (unprefixed) added to the sheet's
-        <dataValidations>, unless one with the same sqref is there already.
-    """
-
-    cells: Mapping[int, list[tuple[int, bytes]]]
-    columns: frozenset[int]
-    widths: dict[int, float]
-    heights: Mapping[int, float] = field(default_factory=dict)
-    validation: bytes = b""
-
-
-def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
-    return re.compile(rb"<(?:[\w.-]+:)?" + local + rb"\b[^>]*?(/?)>", re.S).search(buf, start)
-
-
-def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
-    """Yield the partner sheet part with `edit` applied, copying every other byte."""
-    buf = b""
-    while True:
-        chunk = source.read(_CHUNK)
-        buf += chunk
-        start = _find_tag(buf, b"sheetData")
-        if start is not None or not chunk:
-            break
-    if start is None:
-        raise TierwiseError("the partner sheet has no sheetData element; the file is damaged")
-    root = _ROOT.search(buf)
-    prefix = (root.group(1) + b":") if root and root.group(1) else b""
-    head = _edit_head(buf[: start.start()], edit, prefix)
-    yield head
-    rows_wanted = sorted(edit.cells)
-    if start.group(1) == b"/":  # <sheetData/>: no rows at all
-        yield b"<" + prefix + b"sheetData>"
-        yield from (_new_row(r, edit.cells[r], prefix, edit.heights) for r in rows_wanted)
-        yield b"</" + prefix + b"sheetData>"
-        yield from _tail(buf[start.end() :], source, edit, prefix)
-        return
-    yield buf[start.start() : start.end()]
-    buf = buf[start.end() :]
-    end_re = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
-    row_end = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
-    pending = 0  # index into rows_wanted
-    last_row = 0
-    eof = False
-    pos = 0
-    while True:
-        m = _ROW_START.search(buf, pos)
-        # Look for the end of sheetData only up to the next row, or scanning would be
-        # quadratic in the number of rows.
-        end = end_re.search(buf, pos, m.start() if m is not None else len(buf))
-        if end is not None:
-            while pending < len(rows_wanted):
-                r = rows_wanted[pending]
-                yield _new_row(r, edit.cells[r], prefix, edit.heights)
-                pending += 1
-            yield from _tail(buf[pos:], source, edit, prefix)
-            return
-        closing = None
-        if m is not None and m.group(2) != b"/":
-            closing = row_end.search(buf, m.end())
-        if m is None or (m.group(2) != b"/" and closing is None):
-            if eof:
-                raise TierwiseError("the partner sheet ends inside a row; the file is damaged")
-            chunk = source.read(_CHUNK)
-            eof = not chunk
-            buf = buf[pos:] + chunk
-            pos = 0
-            continue
-        row_end_at = m.end() if closing is None else closing.end()
-        attrs = m.group(1)
-        r_match = re.search(rb"""\br\s*=\s*["'](\d+)["']""", attrs)
-        number = int(r_match.group(1)) if r_match else last_row + 1
-        last_row = number
-        while pending < len(rows_wanted) and rows_wanted[pending] < number:
-            yield buf[pos : m.start()]
-            pos = m.start()
-            r = rows_wanted[pending]
-            yield _new_row(r, edit.cells[r], prefix, edit.heights)
-            pending += 1
-        if pending < len(rows_wanted) and rows_wanted[pending] == number:
-            yield buf[pos : m.start()]
-            inner = b"" if closing is None else buf[m.end() : closing.start()]
-            attrs = _with_height(attrs, edit.heights.get(number))
-            yield _edit_row(
-                number, attrs, inner, edit.cells[number], edit.columns, prefix, max(edit.columns)
-            )
-            pending += 1
-        else:
-            yield buf[pos:row_end_at]
-        pos = row_end_at
-        if pos > _CHUNK:
-            buf = buf[pos:]
-            pos = 0
-    yield from iter(lambda: source.read(_CHUNK), b"")
-
-
-def last_filled_column(
-    source: IO[bytes], ignore: frozenset[int] = frozenset(), *, from_column: int = 1
-) -> int:
-    """The rightmost column holding a cell with content anywhere on a sheet (cells that
-    only carry formatting are self-closing and do not count), looking only at columns
-    from `from_column` on; `from_column - 1` when none there holds anything.
-
-    Only cells at or right of `from_column` are matched, so on a sheet whose cells all
-    lie left of it (the usual case: the reader knows the last column) the scan finds
-    nothing and builds nothing."""
-    letters: set[bytes] = set()
-    carry = b""
-    prefix: bytes | None = None
-    wanted = columns_from(from_column)
-    while True:
-        chunk = source.read(_CHUNK)
-        data = carry + chunk
-        cut = data.rfind(b">") + 1 if chunk else len(data)
-        data, carry = data[:cut], data[cut:]
-        if prefix is None:
-            root = _ROOT.search(data)
-            prefix = (root.group(1) + b":") if root and root.group(1) else b""
-        letters.update(_filled_letters(data, prefix, wanted))
-        if not chunk:
-            break
-    columns = {column_number(x) for x in letters} - ignore
-    return max(columns, default=from_column - 1)
-
-
-def _filled_letters(data: bytes, prefix: bytes, letters: bytes = b"[A-Za-z]{1,3}") -> set[bytes]:
-    # Excel and most writers put r first; a plain pattern then finds every cell fast.
-    # Anything else (r elsewhere, other spacing) takes the general, slower pattern.
-    total = data.count(b"<" + prefix + b"c ") + data.count(b"<" + prefix + b"c>")
-    if prefix and (b"<c " in data or b"<c>" in data):
-        total = -1
-    if total == data.count(b"<" + prefix + b'c r="'):
-        fast = b"<" + re.escape(prefix) + b'c r="(' + letters + rb')\d+"[^>]*(?<!/)>'
-        return set(re.findall(fast, data))
-    general = (
-        rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"'](" + letters + rb")\d+[\"'][^>]*(?<!/)>"
-    )
-    return set(re.findall(general, data))
-
-
-def _new_row(
-    number: int,
-    cells: list[tuple[int, bytes]],
-    prefix: bytes,
-    heights: Mapping[int, float] | None = None,
-) -> bytes:
-    body = b"".join(_prefixed(c, prefix) for _, c in cells)
-    attrs = _with_height(b' r="%d"' % number, (heights or {}).get(number))
-    return b"<%srow%s>%s</%srow>" % (prefix, attrs, body, prefix)
-
-
-def _with_height(attrs: bytes, points: float | None) -> bytes:
-    """A row's attributes with a height, unless none is wanted or the row sets its own."""
-    if not points or re.search(rb"\bht\s*=", attrs):
-        return attrs
-    return attrs.rstrip(b"/").rstrip() + b' ht="%s" customHeight="1"' % f"{points:g}".encode()
-
-
-# Worksheet children that come after <dataValidations> (ECMA-376 CT_Worksheet order).
-_AFTER_VALIDATIONS: Final = frozenset(
-    b"hyperlinks printOptions pageMargins pageSetup headerFooter rowBreaks colBreaks "
-    b"customProperties cellWatches ignoredErrors smartTags drawing legacyDrawing "
-    b"legacyDrawingHF drawingHF picture oleObjects controls webPublishItems tableParts "
-    b"extLst".split()
-)
-_TAG: Final = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>", re.S)
-_SQREF: Final = re.compile(rb"""\bsqref\s*=\s*["']([^"']*)["']""")
-
-
-def _tail(head: bytes, source: IO[bytes], edit: SheetEdit, prefix: bytes) -> Iterator[bytes]:
-    """The rest of the sheet after its rows, with `edit.validation` added (the part
-    after <sheetData> is small: settings, merges, validations, page set-up)."""
-    if not edit.validation:
-        yield head
-        yield from iter(lambda: source.read(_CHUNK), b"")
-        return
-    yield _add_validation(head + source.read(), edit.validation, prefix)
-
-
-def _add_validation(tail: bytes, validation: bytes, prefix: bytes) -> bytes:
-    element = re.sub(rb"<(/?)(dataValidation|formula1)\b", rb"<\1" + prefix + rb"\2", validation)
-    sqref = _SQREF.search(validation)
-    rows_end = re.search(rb"</(?:[\w.-]+:)?sheetData\s*>", tail)
-    depth = 0
-    for m in _TAG.finditer(tail, rows_end.end() if rows_end else 0):
-        closing, name, self_closing = m.group(1), m.group(3), m.group(4)
-        if closing:
-            depth -= 1
-            continue
-        if depth == 0 and name == b"dataValidations":
-            if self_closing:
-                wrapped = b"<%sdataValidations>%s</%sdataValidations>" % (prefix, element, prefix)
-                return tail[: m.start()] + wrapped + tail[m.end() :]
-            end = tail.find(b"dataValidations>", m.end())
-            end = tail.rfind(b"<", m.end(), end)
-            if sqref and any(
-                s.group(1) == sqref.group(1) for s in _SQREF.finditer(tail, m.end(), end)
-            ):
-                return tail  # added by an earlier annotation
-            opening = re.sub(rb"""\s+count\s*=\s*["']\d*["']""", b"", m.group(0))
-            return tail[: m.start()] + opening + tail[m.end() : end] + element + tail[end:]
-        if depth == 0 and (name in _AFTER_VALIDATIONS or name == b"worksheet"):
-            break
-        if not self_closing:
-            depth += 1
-    else:
-        m = None
-    at = m.start() if m is not None else tail.rfind(b"</")
-    wrapped = b"<%sdataValidations>%s</%sdataValidations>" % (prefix, element, prefix)
-    return tail[:at] + wrapped + tail[at:]
-
-
-def _prefixed(cell: bytes, prefix: bytes) -> bytes:
-    if not prefix:
-        return cell
-    return re.sub(rb"<(/?)(c|is|t|v|r|rPr)\b", rb"<\1" + prefix + rb"\2", cell)
-
-
-def _edit_row(
-    number: int,
-    attrs: bytes,
-    inner: bytes,
-    ours: list[tuple[int, bytes]],
-    owned: frozenset[int],
-    prefix: bytes,
-    span_end: int = 0,
-) -> bytes:
-    if ours and b"extLst" not in inner and b"<%sc>" % prefix not in inner:
-        # The usual case: cells are in column order and the last one lies left of
-        # Tierwise's columns, so ours simply follow it.
-        last_at = inner.rfind(b"<%sc " % prefix)
-        ref = _ATTR_R.search(inner, last_at, inner.find(b">", last_at)) if last_at >= 0 else None
-        no_cells = last_at < 0 and b"<%sc" % prefix not in inner
-        if no_cells or (ref and ref.group(1) and column_number(ref.group(1)) < ours[0][0]):
-            attrs = _widen_spans(attrs, ours, span_end)
-            body = inner.rstrip() + b"".join(_prefixed(x, prefix) for _, x in ours)
-            return b"<%srow%s>%s</%srow>" % (prefix, attrs.rstrip(b"/").rstrip(), body, prefix)
-    kept: list[tuple[int, bytes]] = []
-    col = 0
-    last = 0
-    for m in _CELL.finditer(inner):
-        ref = _ATTR_R.search(m.group(1))
-        col = column_number(ref.group(1)) if ref and ref.group(1) else col + 1
-        if col not in owned:
-            kept.append((col, m.group(0)))
-        last = m.end()
-    # Anything after the cells (a row's extLst) stays after them.
-    tail = inner[last:].strip()
-    merged = sorted(kept + [(c, _prefixed(x, prefix)) for c, x in ours], key=lambda t: t[0])
-    attrs = _widen_spans(attrs, ours, span_end)
-    body = b"".join(x for _, x in merged) + tail
-    return b"<%srow%s>%s</%srow>" % (prefix, attrs.rstrip(b"/").rstrip(), body, prefix)
-
-
-def _widen_spans(attrs: bytes, ours: list[tuple[int, bytes]], span_end: int = 0) -> bytes:
-    spans = _ATTR_SPANS.search(attrs)
-    if not spans or not ours:
-        return attrs
-    lo = min(int(spans.group(1)), ours[0][0])
-    hi = max(int(spans.group(2)), ours[-1][0], span_end)
-    return attrs[: spans.start()] + b'spans="%d:%d"' % (lo, hi) + attrs[spans.end() :]
-
-
-def _edit_head(head: bytes, edit: SheetEdit, prefix: bytes) -> bytes:
-    """Widen <dimension> to the new cells and give the new columns widths in <cols>."""
-    if edit.cells and edit.columns:
-        dim = _DIMENSION.search(head)
-        if dim is not None:
-            ref = _union_ref(dim.group(2).decode("ascii", "replace"), edit)
-            head = head[: dim.start(2)] + ref.encode() + head[dim.end(2) :]
-    if not edit.widths:
-        return head
-    cols = _COLS.search(head)
-    if cols is None:
-        block = b"<%scols>%s</%scols>" % (prefix, _cols_body([], edit, prefix), prefix)
-        return head + block
-    existing = [m.group(1) for m in _COL.finditer(cols.group(2) or b"")]
-    col_prefix = cols.group(1) if cols.group(1) is not None else prefix
-    block = b"<%scols>%s</%scols>" % (
-        col_prefix,
-        _cols_body(existing, edit, col_prefix),
-        col_prefix,
-    )
-    return head[: cols.start()] + block + head[cols.end() :]
-
-
-def _cols_body(existing: list[bytes], edit: SheetEdit, prefix: bytes) -> bytes:
-    ours = set(edit.widths)
-    ranges: list[tuple[int, bytes]] = []
-    for attrs in existing:
-        lo_m = re.search(rb"""\bmin\s*=\s*["'](\d+)["']""", attrs)
-        hi_m = re.search(rb"""\bmax\s*=\s*["'](\d+)["']""", attrs)
-        if not lo_m or not hi_m:
-            continue
-        lo, hi = int(lo_m.group(1)), int(hi_m.group(1))
-        if not any(lo <= c <= hi for c in ours):
-            ranges.append((lo, b"<%scol%s/>" % (prefix, attrs.rstrip(b"/").rstrip())))
-            continue
-        # Split the user's range around Tierwise's columns; its other columns keep it.
-        c = lo
-        while c <= hi:
-            if c in ours:
-                c += 1
-                continue
-            e = c
-            while e + 1 <= hi and e + 1 not in ours:
-                e += 1
-            part = re.sub(rb"""\bmin\s*=\s*["']\d+["']""", b'min="%d"' % c, attrs)
-            part = re.sub(rb"""\bmax\s*=\s*["']\d+["']""", b'max="%d"' % e, part)
-            ranges.append((c, b"<%scol%s/>" % (prefix, part.rstrip(b"/").rstrip())))
-            c = e + 1
-    for col, width in edit.widths.items():
-        ranges.append(
-            (
-                col,
-                b'<%scol min="%d" max="%d" width="%s" customWidth="1"/>'
-                % (prefix, col, col, f"{width:g}".encode()),
-            )
-        )
-    return b"".join(x for _, x in sorted(ranges, key=lambda t: t[0]))
-
-
-def _union_ref(ref: str, edit: SheetEdit) -> str:
-    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?", ref.strip().upper())
-    rows = list(edit.cells)
-    lo_c, hi_c = min(edit.columns), max(edit.columns)
-    lo_r, hi_r = min(rows), max(rows)
-    if m:
-        c1, r1 = column_number(m.group(1)), int(m.group(2))
-        c2, r2 = (column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-        lo_c, hi_c = min(lo_c, c1), max(hi_c, c2)
-        lo_r, hi_r = min(lo_r, r1), max(hi_r, r2)
-    return f"{column_letter(lo_c)}{lo_r}:{column_letter(hi_c)}{hi_r}"
-
-
-# -- cell XML ----------------------------------------------------------------------
-
-_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPED: Final = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-MAX_TEXT: Final = 32767
-
-
-def xml_text(text: str) -> str:
-    """Text escaped for an XML element or a double-quoted attribute (xml.sax.saxutils
-    would do, but importing it imports urllib.request: ~13 ms on every save)."""
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
-def escape_text(text: str) -> bytes:
-    """Text as an Excel string node: XML-escaped, illegal characters dropped, and a
-    literal `_x0041_` protected so Excel does not decode it."""
-    text = _ILLEGAL.sub("", text)[:MAX_TEXT]
-    text = _ESCAPED.sub(r"_x005F_\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
-
-
-def cell_xml(ref: str, value: object, style: int) -> bytes:
-    """One <c> element. Strings are inline strings, so text is never a formula and the
-    shared strings part stays as it was."""
-    s = b' s="%d"' % style if style else b""
-    r = ref.encode("ascii")
-    if value is None or value == "" or (isinstance(value, float) and value != value):
-        return b'<c r="%s"%s/>' % (r, s)
-    if isinstance(value, bool):
-        return b'<c r="%s"%s t="b"><v>%d</v></c>' % (r, s, int(value))
-    if isinstance(value, int | float):
-        if value in (float("inf"), float("-inf")):
-            return b'<c r="%s"%s/>' % (r, s)
-        return b'<c r="%s"%s><v>%s</v></c>' % (
-            r,
-            s,
-            repr(value).encode() if isinstance(value, float) else str(value).encode(),
-        )
-    text = str(value)
-    space = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
-    return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (r, s, space, escape_text(text))

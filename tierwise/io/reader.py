@@ -87,6 +87,9 @@ def read_tracker(
     warnings = [TrackerWarning("", w) for w in check.warnings]
     book = _CsvBook(path, check) if check.format in ("csv", "tsv") else _ExcelBook(path, check)
     setup = book.setup(warnings)
+    damaged = [k for k in setup.get("damaged", ()) if k != "rubric"]  # rubric: the caller's
+    if damaged and not mapping:
+        raise setup_unusable(path, damaged)
     rules = _rules(aliases, labels, user_profiles, setup)
     overrides = mapping or _stored_mapping(setup, warnings)
     # Headers the caller names count when looking for the header row, like aliases.
@@ -224,10 +227,9 @@ class _ExcelBook:
             return {}
         try:
             grid = self.load(self.names.index(columns.SETUP_SHEET)).grid
-        except TierwiseError as err:
-            warnings.append(TrackerWarning(columns.SETUP_SHEET, f"ignored: {err}"))
-            return {}
-        return _parse_setup(grid, warnings)
+        except TierwiseError:
+            return {"damaged": [columns.SETUP_SHEET]}
+        return _parse_setup(grid)
 
     def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
         """`body` (the grid from row `offset`) with Excel's error values written into
@@ -335,25 +337,39 @@ def _read_csv(path: Path, fmt: str) -> pl.DataFrame:
         raise TierwiseError(f"{path} could not be read as CSV ({err}); check the file") from None
 
 
-def _parse_setup(grid: pl.DataFrame, warnings: list[TrackerWarning]) -> dict:
+def _parse_setup(grid: pl.DataFrame) -> dict:
+    """key -> JSON value of each row (a long value continues in the cells right of it).
+    Keys whose value cannot be used are listed under "damaged", never dropped silently."""
     setup: dict = {}
+    damaged: list[str] = []
     if grid.width < 2:
         return setup
-    a, b = grid.columns[0], grid.columns[1]
-    for key, value in grid.select(a, b).slice(1).iter_rows():
+    for key, *cells in grid.slice(1).iter_rows():
         if key is None:
             continue
+        key = str(key).strip()
+        value = "".join(c for c in cells if c is not None)
         try:
-            setup[str(key).strip()] = json.loads(value) if value is not None else None
-        except (json.JSONDecodeError, TypeError):
-            warnings.append(
-                TrackerWarning(columns.SETUP_SHEET, f"stored {key!r} is not valid JSON; ignored")
-            )
-    if not isinstance(setup.get("mapping"), dict):
-        setup.pop("mapping", None)
-    if not isinstance(setup.get("header_row"), int):
-        setup.pop("header_row", None)
+            setup[key] = json.loads(value) if value else None
+        except json.JSONDecodeError:
+            damaged.append(key)
+    for key, kind in (("mapping", dict), ("header_row", int), ("sheet", str), ("rubric", str)):
+        if key in setup and not isinstance(setup[key], kind):
+            setup.pop(key)
+            damaged.append(key)
+    if damaged:
+        setup["damaged"] = damaged
     return setup
+
+
+def setup_unusable(path: Path, keys: Sequence[str]) -> TierwiseError:
+    """The error for a stored set-up that cannot be used: Tierwise never falls back to
+    its defaults behind the user's back."""
+    what = ", ".join(repr(k) for k in keys)
+    return TierwiseError(
+        f"{path}: the stored Tierwise set-up cannot be used (damaged: {what}); "
+        "give the set-up again (--rubric FILE, --map HEADER=FIELD) or score the original tracker"
+    )
 
 
 # --- choosing the sheet and the header ----------------------------------------------

@@ -1,7 +1,7 @@
 """SheetSpec -> worksheet XML, plus a drawing part and native chart parts.
 
 The named styles of sheetspec.STYLE_NAMES become cell formats appended to the
-workbook's stylesheet (through package.StyleBook, which reuses identical ones); the
+workbook's stylesheet (through styles.StyleBook, which reuses identical ones); the
 charts (the markup openpyxl's BarChart writes), the drawing that anchors them, and
 the relationships are written here.
 """
@@ -15,6 +15,7 @@ from typing import Final
 
 from lxml import etree
 
+from tierwise.io.cellxml import cell_xml, xml_text
 from tierwise.io.package import (
     CT_CHART,
     CT_DRAWING,
@@ -23,15 +24,11 @@ from tierwise.io.package import (
     RT_CHART,
     Package,
     SheetEntry,
-    StyleBook,
-    XfSpec,
-    cell_xml,
-    column_number,
     rels_part_for,
-    xml_text,
 )
 from tierwise.io.sheetspec import STYLE_NAMES, ChartSpec, SheetSpec
-from tierwise.io.tracker import column_letter, quote_sheet
+from tierwise.io.styles import StyleBook, XfSpec
+from tierwise.io.tracker import column_letter, column_number, quote_sheet
 
 _HEADER_FILL: Final = "FFDDEBF7"
 TIER_FILLS: Final = {

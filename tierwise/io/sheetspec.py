@@ -1,7 +1,7 @@
 """A sheet Tierwise adds to a workbook, described as data.
 
 Builders (the portfolio sheet, the log sheet) describe *what* goes where with named
-styles; the package writer (io/package.py) renders a SheetSpec into worksheet XML,
+styles; the sheet writer (io/render.py) renders a SheetSpec into worksheet XML,
 appends the named styles to the workbook's stylesheet, and adds chart parts. So the
 content of a sheet can be written and tested without knowing OOXML.
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -25,13 +26,30 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Input, Static
 
 from tierwise.errors import TierwiseError
+from tierwise.io.identity import Roster, refused_line
+from tierwise.io.working_copy import (
+    State,
+    WorkingCopy,
+    carry,
+    counted,
+    file_stamp,
+    read_copy,
+)
 from tierwise.tui.commands import TriageCommands
-from tierwise.tui.journal import Entry, Journal, RubricEntry
+from tierwise.tui.journal import (
+    Entry,
+    Journal,
+    RubricEntry,
+    adopt_side_journals,
+    place_entries,
+)
 from tierwise.tui.keymap import KEYS, bindings
+from tierwise.tui.lock import Lock
 from tierwise.tui.screens.choice import ChoiceScreen
 from tierwise.tui.screens.filters import FilterScreen
 from tierwise.tui.screens.help import HelpScreen
 from tierwise.tui.screens.note import NoteScreen
+from tierwise.tui.screens.save_as import SaveAsScreen
 from tierwise.tui.screens.sort import SortScreen
 from tierwise.tui.screens.warnings import WarningsScreen
 from tierwise.tui.session import Change, Filters, Sort, TriageSession
@@ -50,16 +68,11 @@ if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
     from tierwise.scoring.result import Portfolio
     from tierwise.scoring.rubric import Rubric
+    from tierwise.tui.merge import Conflict, Merge
 
 # Actions that only make sense on the main screen (not under a dialog).
 _MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
 WIDE = 150  # columns from which the detail and portfolio panes move to the right
-
-
-def file_stamp(path: Path) -> tuple[int, int]:
-    """What "changed on disk" is judged by: modification time and size."""
-    st = path.stat()
-    return (st.st_mtime_ns, st.st_size)
 
 
 def _now() -> str:
@@ -93,8 +106,10 @@ class TriageApp(App[None]):
         as_of: date | None = None,
         who: str | None = None,
         allow_large: bool = False,
+        force: bool = False,
     ) -> None:
         super().__init__()
+        self.force = force  # ctrl+s may replace a workbook Tierwise did not write
         self.path = Path(path)
         self._output = Path(output) if output else None
         self.sheet = sheet
@@ -121,6 +136,12 @@ class TriageApp(App[None]):
         self._quit_after_save = False
         self.rubric_unsaved = False  # a what-if rubric was applied and not saved yet
         self.saved: str | None = None  # what the last save wrote, for the CLI to repeat
+        self.lock: Lock | None = None
+        # What the output held, by partner identity, when this session last read or
+        # wrote it (None: nothing there): a save merges against it (tui/merge.py).
+        self._base: dict[str, State] | None = None
+        self._refused = ""  # why the last save was refused ("" once a save succeeds)
+        self._reloading = False  # reloading after the input changed: replay, then save
         self.mapping_unsaved = False  # a column mapping was changed and not saved yet
 
     def notify(
@@ -176,20 +197,25 @@ class TriageApp(App[None]):
 
     @property
     def output(self) -> Path:
-        """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input."""
+        """Where ctrl+s writes: -o OUT, else NAME.tierwise.xlsx beside the input (a
+        link there is followed to the file it names)."""
         if self._output is not None:
             return self._output
         from tierwise.outputs import default_output
 
-        return Path(default_output(self.path))
+        path = Path(default_output(self.path))
+        return Path(os.path.realpath(path)) if path.is_symlink() else path
 
     # -- loading -----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
+        from tierwise.io.atomic import same_file
         from tierwise.pipeline import evaluate
 
         try:
             stamp = file_stamp(self.path)
+            if stamp is None:
+                raise OSError("the file is gone")
             ev = evaluate(
                 self.path,
                 sheet=self.sheet,
@@ -199,6 +225,7 @@ class TriageApp(App[None]):
                 as_of=self.as_of,
                 allow_large=self.allow_large,
             )
+            out = self.output
         except TierwiseError as err:
             self.call_from_thread(self._load_failed, str(err))
             return
@@ -212,7 +239,12 @@ class TriageApp(App[None]):
             return
         from tierwise.review import past_of
 
-        self.call_from_thread(self.loaded, ev, stamp, past_of(ev))
+        try:  # what the output holds already; saving there later says if it is unreadable
+            copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
+        except (TierwiseError, OSError) as err:
+            copy = None
+            self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
+        self.call_from_thread(self.loaded, ev, stamp, copy, past_of(ev))
 
     def _load_failed(self, message: str) -> None:
         # The caller prints `failure` (the CLI: one line on stderr, control characters
@@ -221,22 +253,32 @@ class TriageApp(App[None]):
         self.exit(None, 1)
 
     def loaded(
-        self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None = None
+        self,
+        ev: Evaluation,
+        stamp: tuple[int, int],
+        copy: WorkingCopy | None = None,
+        past: pl.DataFrame | None = None,
     ) -> None:
-        """Show a freshly evaluated tracker (called on the UI thread); `past`: each
-        partner's history from the workbook's snapshots (review.past_of)."""
-        self.ev = ev
-        self._stamp = stamp
-        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions, past)
-        self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
-        self._count_flags(ev)
+        """Show a freshly evaluated tracker (called on the UI thread); `copy` is what
+        the output already holds (the working copy of an earlier session or score);
+        `past`: each partner's history from the workbook's snapshots (review.past_of)."""
+        if self._reloading and self.session is not None:
+            self._reloaded(ev, stamp, past)
+            return
+        self._base = copy.by_key() if copy is not None and copy.ours else None
+        self.session = self._use(ev, stamp, past)
         self.main_screen.query_one("#titlebar", Static).update(
             literal(
                 f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
                 f"saves to {self.output.name}"
             )
         )
-        self.journal = Journal(self.output)
+        self._take_lock()
+        if not os.access(self.output.parent, os.W_OK):
+            self.notify(
+                f"{self.output.parent} is not writable: ctrl+s will ask where to save.",
+                severity="warning",
+            )
         self.refresh_view()
         self._show_detail(self.table.selected)
         self.portfolio = ev.scored.portfolio
@@ -251,7 +293,19 @@ class TriageApp(App[None]):
                 title="Warnings",
                 severity="warning",
             )
-        self._offer_journal()
+        self._offer_copy(copy, then=self._offer_journal)
+
+    def _use(
+        self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None
+    ) -> TriageSession:
+        """Make `ev` (read at `stamp`, with each partner's `past`) the tracker shown, in
+        a new session."""
+        self.ev = ev
+        self._stamp = stamp
+        self.session = TriageSession(ev.scored.partners, ev.tracker.decisions, past)
+        self._raw_index = {r: i for i, r in enumerate(ev.tracker.raw["row"].to_list())}
+        self._count_flags(ev)
+        return self.session
 
     # -- the view ----------------------------------------------------------------------
     def refresh_view(self, keep: int | None = None) -> None:
@@ -685,6 +739,76 @@ class TriageApp(App[None]):
             self.session.dirty or self.rubric_unsaved or self.mapping_unsaved
         )
 
+    # -- the working copy and the lock -------------------------------------------------
+    def _take_lock(self) -> None:
+        """Lock the output and open its journal; a second session, while another one
+        holds the output, keeps a journal of its own (`journal_path(out, PID)`)."""
+        self.lock = Lock(self.output, self.who)
+        holder = self.lock.acquire()
+        if holder is None:
+            try:
+                adopt_side_journals(self.output)
+            except OSError as err:
+                self.notify(f"Cannot read an earlier session's journal: {err}", severity="error")
+        self.journal = Journal(self.output, "" if holder is None else str(os.getpid()))
+        if holder is not None:
+            self.notify(
+                f"{self.output.name} is open in another triage session: {holder}. "
+                "You can go on: each save merges the other session's decisions, "
+                "partner by partner, and asks when you both changed one.",
+                title="Another session",
+                severity="warning",
+                timeout=20,
+            )
+
+    def _release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+    def on_unmount(self) -> None:
+        self._release_lock()
+
+    def _offer_copy(self, copy: WorkingCopy | None, then: Callable[[], None]) -> None:
+        """Offer to continue from the annotated copy at the output (the decisions and
+        notes an earlier session or a person saved there); `then` runs after."""
+        session = self.session
+        if copy is None or not copy.ours or not copy.held or session is None:
+            then()
+            return
+        carried = carry(copy, session.table.select("row", "partner"))
+        if all(session.state(r) == st for r, st in carried.states.items()):
+            then()  # it holds what the tracker holds (its Log is kept at each save)
+            return
+        if carried.refused:
+            self.notify(
+                f"{refused_line(carried.refused)} from {copy.path.name}.",
+                title="Not carried over",
+                severity="warning",
+                timeout=20,
+            )
+
+        def done(choice: str | None) -> None:
+            if choice == "continue":
+                session.adopt(carried.states)
+                self.refresh_view()
+                self.refresh_portfolio()
+                self.notify(f"Continuing from {copy.path.name}: kept {copy.describe()}.")
+            then()
+
+        self.push_screen(
+            ChoiceScreen(
+                "Continue from the annotated copy",
+                f"{copy.path.name} already holds {copy.describe()} from earlier work. "
+                f"Continue from it? (If you start from {self.path.name} only, its "
+                "decisions are still kept when you save, except where you decide again.)",
+                [
+                    ("continue", f"Continue from {copy.path.name}", "primary"),
+                    ("original", f"Start from {self.path.name}", "default"),
+                ],
+            ),
+            done,
+        )
+
     # -- saving ------------------------------------------------------------------------
     def action_save(self) -> None:
         if self.session is None or self.ev is None:
@@ -692,40 +816,61 @@ class TriageApp(App[None]):
         if self.saving:
             self.notify("Already saving…")
             return
-        try:
-            changed = self._stamp is not None and file_stamp(self.path) != self._stamp
-        except OSError:
-            changed = True
-        if changed:
-            self.notify(
-                f"{self.path.name} changed on disk since it was opened: not saved. "
-                "Your decisions are kept in the journal; quit and reopen to apply them "
-                "to the new version.",
-                title="Save refused",
-                severity="error",
-                timeout=15,
+        if file_stamp(self.path) != self._stamp:
+            self._refuse(
+                f"{self.path.name} changed on disk since it was opened: not saved. Your "
+                "decisions are kept in the journal. Reload it and save your decisions "
+                "onto the new version (matched by partner name)?",
+                reload=True,
             )
-            self._quit_after_save = False
             return
         self.saving = True
         self.update_status()
-        log = self.session.log
-        self._save(self.ev, self.session.decisions_frame(), log, self.session.snapshot())
+        session = self.session
+        self._save(
+            self.ev,
+            session.snapshot(),
+            session.unsaved_rows(),
+            session.log,
+            None if self._base is None else dict(self._base),
+        )
 
     @work(thread=True, exclusive=True, group="save")
     def _save(
-        self, ev: Evaluation, decisions: pl.DataFrame, log: list[Change], state: dict
+        self,
+        ev: Evaluation,
+        state: dict[int, State],
+        mine: set[int],
+        log: list[Change],
+        base: dict[str, State] | None,
     ) -> None:
+        from tierwise.io.atomic import same_file
+        from tierwise.io.log import new_rows, read_log
+        from tierwise.io.working_copy import states_frame
         from tierwise.outputs import write_annotated
+        from tierwise.tui.merge import merge
 
+        out = self.output
         try:
+            copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
+            if copy is not None and not copy.ours and not self.force:
+                raise TierwiseError(f"{out} is a file Tierwise did not write")
+            merged = merge(state, mine, copy, base, ev.scored.partners.select("row", "partner"))
+            if merged.conflicts:
+                self.call_from_thread(self._resolve, merged.conflicts)
+                return
+            if merged.refused:
+                raise TierwiseError(
+                    f"{refused_line(merged.refused)} from {out.name}; saving here would drop it"
+                )
+            earlier = new_rows(read_log(self.path), copy.log) if copy is not None else []
             # `ev` carries the rubric in use (an applied what-if one included): the
             # writer records it in the workbook, and reopening it scores with it.
             write_annotated(
                 ev,
-                self.output,
-                decisions=decisions,
-                log=self._log_entries(log),
+                out,
+                decisions=states_frame(merged.states),
+                log=[*earlier, *self._log_entries(log)],
             )
         except (TierwiseError, OSError) as err:
             self.call_from_thread(self._save_failed, str(err))
@@ -733,7 +878,8 @@ class TriageApp(App[None]):
         except Exception as err:  # never lose the session to a writer bug: say it, keep going
             self.call_from_thread(self._save_failed, f"unexpected {type(err).__name__}: {err}")
             return
-        self.call_from_thread(self._saved, ev, log, state, decisions["decision"].count())
+        kept = f"kept {counted(len(earlier), 'earlier log row')}" if earlier else ""
+        self.call_from_thread(self._saved, ev, log, state, merged, kept)
 
     def _log_entries(self, log: list[Change]) -> list[LogEntry]:
         """One log entry per decision; a note typed right after a decision on the same
@@ -765,10 +911,16 @@ class TriageApp(App[None]):
             )
         return entries
 
-    def _saved(self, ev: Evaluation, log: list[Change], state: dict, count: int) -> None:
-        assert self.session is not None
+    def _saved(
+        self, ev: Evaluation, log: list[Change], state: dict, merged: Merge, kept: str
+    ) -> None:
+        session = self.session
+        assert session is not None
         self.saving = False
-        self.session.mark_saved(log, state)
+        self._refused = ""
+        session.mark_saved(log, state)
+        session.adopt(merged.taken)  # the other session's decisions, now in the file
+        self._base = merged.written()
         if self.ev is not None and ev.rubric is self.ev.rubric:
             self.rubric_unsaved = False
         if self.ev is not None and ev.tracker is self.ev.tracker:
@@ -776,33 +928,189 @@ class TriageApp(App[None]):
         if self.journal is not None:
             # Keep what the save did not cover: changes made while it ran, and a
             # previous session's changes (decisions, a rubric) not restored yet.
-            kept = [
-                e
-                for e in self.journal.final_states().values()
-                if e.row in self._raw_index and state.get(e.row, (None, "")) != (e.decision, e.note)
+            pending, refused = place_entries(self.journal.final_states(), ev.scored.partners)
+            unsaved = [
+                e for row, e in pending if state.get(row, (None, "")) != (e.decision, e.note)
             ]
             rubric = self.journal.rubric
             self.journal.rewrite(
-                kept, rubric if rubric and rubric.toml != ev.rubric.to_toml() else None
+                [*unsaved, *(e for e, _ in refused)],
+                rubric if rubric and rubric.toml != ev.rubric.to_toml() else None,
             )
         if self.output.resolve() == self.path.resolve():
             self._stamp = file_stamp(self.path)
+        count = sum(1 for d, _ in merged.states.values() if d)
         noun = "decision" if count == 1 else "decisions"
-        self.saved = f"Saved {count} {noun} to {self.output}"
+        notes = [kept] if kept else []
+        if merged.taken:
+            notes.append(f"{counted(len(merged.taken), 'decision')} from another session")
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        self.saved = f"Saved {count} {noun} to {self.output}{extra}"
         self.notify(self.saved, title="Saved")
+        if merged.taken:
+            self.refresh_view()
+            self.refresh_portfolio()
         self.update_status()
         if self._quit_after_save:
             self.exit()
 
     def _save_failed(self, message: str) -> None:
         self.saving = False
-        self._quit_after_save = False
-        self.notify(f"Not saved: {message}", title="Save failed", severity="error", timeout=15)
+        self._refuse(f"Not saved: {message}.")
+
+    def _resolve(self, conflicts: list[Conflict]) -> None:
+        """Both this session and the file changed these partners: ask, one at a time,
+        whose decision to keep; then save again."""
+        self.saving = False
         self.update_status()
+        session = self.session
+        assert session is not None
+
+        def ask(i: int) -> None:
+            if i == len(conflicts):
+                self.action_save()
+                return
+            c = conflicts[i]
+
+            def done(choice: str | None) -> None:
+                if choice == "theirs":
+                    session.adopt({c.row: c.theirs})
+                    self._changed_view(c.row)
+                elif choice == "mine" and self._base is not None:
+                    self._base[c.key] = c.theirs  # seen: no longer a conflict
+                elif choice == "mine":
+                    self._base = {c.key: c.theirs}
+                else:
+                    self._quit_after_save = False
+                    self.notify("Not saved: your decisions are kept in the journal.")
+                    return
+                ask(i + 1)
+
+            self.push_screen(
+                ChoiceScreen(
+                    "Changed in both sessions",
+                    f"{c.partner or f'Row {c.row}'} was changed in {self.output.name} "
+                    f"since you opened it.\nYours:   {_state_text(c.mine)}\n"
+                    f"Theirs:  {_state_text(c.theirs)}\nWhich one is kept?",
+                    [
+                        ("mine", "Keep mine", "primary"),
+                        ("theirs", "Keep theirs", "warning"),
+                        ("cancel", "Cancel the save", "default"),
+                    ],
+                ),
+                done,
+            )
+
+        ask(0)
+
+    def _changed_view(self, row: int) -> None:
+        """Redraw after a decision changed other than by a key (adopted from the file)."""
+        if self.session is None:
+            return
+        self.table.refresh_position(self.session.position(row))
+        self._show_detail(self.table.selected)
+        self.refresh_portfolio()
+        self.update_status()
+
+    def _refuse(self, why: str, reload: bool = False) -> None:
+        """A save that did not happen: say why and offer another way (save as, or
+        reload the changed input); the journal keeps every change meanwhile."""
+        self._refused = why
+        self._quit_after_save = False
+        self.update_status()
+        choices = [("save_as", "Save as…", "primary"), ("cancel", "Not now", "default")]
+        if reload:
+            choices.insert(0, ("reload", "Reload and save", "primary"))
+            choices[1] = ("save_as", "Reload and save as…", "default")
+
+        def done(choice: str | None) -> None:
+            if choice == "reload":
+                self._reload()
+            elif choice == "save_as":
+                self._ask_save_as(why, reload)
+
+        self.push_screen(ChoiceScreen("Save refused", why, choices), done)
+
+    def _ask_save_as(self, why: str, reload: bool = False) -> None:
+        from tierwise.io.target import check_target
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                path = check_target(path, [self.path])
+            except TierwiseError as err:
+                self.notify(str(err), title="Not there", severity="error")
+                self._ask_save_as(why, reload)
+                return
+            self._move_output(path)
+            if reload:
+                self._reload()
+            else:
+                self.action_save()
+
+        suggestion = self.output.with_name(self.output.stem + "-copy" + self.output.suffix)
+        if not os.access(self.output.parent, os.W_OK):
+            suggestion = Path.home() / self.output.name
+        self.push_screen(SaveAsScreen(why, suggestion), done)
+
+    def _move_output(self, path: Path) -> None:
+        """Save to `path` from now on; the journal and the lock move with it."""
+        old = self.journal
+        self._release_lock()
+        self._output = path
+        self._base = None  # nothing read from there yet
+        self._take_lock()
+        if old is not None and old.exists() and self.journal is not None:
+            try:
+                self.journal.rewrite([*self.journal.read(), *old.read()], old.rubric)
+                old.delete()
+            except OSError as err:
+                self.notify(f"The journal stays at {old.path}: {err}", severity="warning")
+                self.journal = old
+        self.main_screen.query_one("#titlebar", Static).update(
+            literal(f"{self.path.name} · saves to {path.name}")
+        )
+
+    def _reload(self) -> None:
+        """Read the changed input again; `_reloaded` puts this session's unsaved
+        changes back on their partners (by name) and saves."""
+        self._reloading = True
+        self.main_screen.query_one("#body").loading = True
+        self.load()
+
+    def _reloaded(self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None) -> None:
+        old = self.session
+        assert old is not None
+        self._reloading = False
+        self.main_screen.query_one("#body").loading = False
+        unsaved = [(r, old.partner(old.position(r))["partner"] or "") for r in old.unsaved_rows()]
+        states = {r: old.state(r) for r, _ in unsaved}
+        if self.rubric_unsaved and self.ev is not None:
+            ev = ev.rescored(self.ev.rubric)
+        saved = {r: s for r, s in old.snapshot().items() if r not in states and (s[0] or s[1])}
+        session = self._use(ev, stamp, past)
+        roster = Roster(ev.scored.partners)
+        placed, _ = roster.place_all(
+            (r, old.partner(old.position(r))["partner"] or "") for r in saved
+        )
+        session.adopt({placed[r]: saved[r] for r in saved if r in placed})
+        moved, refused = roster.place_all(unsaved)
+        for r, row in moved.items():
+            decision, note = states[r]
+            self._changed(session.decide(row, decision))
+            self._changed(session.set_note(row, note))
+        self.refresh_view()
+        self._show_portfolio(ev.scored.portfolio)
+        self.refresh_portfolio()
+        if refused:
+            self.notify(f"{refused_line(refused)}.", severity="warning", timeout=20)
+        self.action_save()
 
     # -- quitting and recovery ---------------------------------------------------------
     def action_quit_app(self) -> None:
         if not self.unsaved:
+            self._release_lock()
             self.exit()
             return
 
@@ -810,23 +1118,37 @@ class TriageApp(App[None]):
             if choice == "save":
                 self._quit_after_save = True
                 self.action_save()
+            elif choice == "save_as":
+                self._quit_after_save = True
+                changed = file_stamp(self.path) != self._stamp  # reload it first
+                self._ask_save_as(self._refused, reload=changed)
             elif choice == "discard":
                 if self.journal is not None:
                     self.journal.delete()
                 self.exit()
+            elif choice == "keep":  # after a refused save: the journal is all there is
+                self.exit()
 
-        self.push_screen(
-            ChoiceScreen(
-                "Unsaved changes",
-                f"You have unsaved {self._unsaved_what()}. Save them to {self.output.name}?",
-                [
-                    ("save", "Save and quit", "primary"),
-                    ("discard", "Quit without saving", "error"),
-                    ("cancel", "Cancel", "default"),
-                ],
-            ),
-            done,
-        )
+        if self._refused:
+            where = self.journal.path.name if self.journal else "the journal"
+            question = (
+                f"The last save was refused: {self._refused}\nYour unsaved "
+                f"{self._unsaved_what()} stay in {where} if you quit, and are offered "
+                "back next time."
+            )
+            choices = [
+                ("save_as", "Save as…", "primary"),
+                ("keep", "Quit, keep the journal", "warning"),
+                ("cancel", "Cancel", "default"),
+            ]
+        else:
+            question = f"You have unsaved {self._unsaved_what()}. Save them to {self.output.name}?"
+            choices = [
+                ("save", "Save and quit", "primary"),
+                ("discard", "Quit without saving", "error"),
+                ("cancel", "Cancel", "default"),
+            ]
+        self.push_screen(ChoiceScreen("Unsaved changes", question, choices), done)
 
     def _unsaved_what(self) -> str:
         what = []
@@ -843,15 +1165,12 @@ class TriageApp(App[None]):
 
     def _offer_journal(self) -> None:
         if self.journal is None or not self.journal.exists() or self.session is None:
-            return
+            return  # (a second session's own journal is new: nothing to offer)
         if self.ev is None:
             return
         session = self.session
-        pending = [
-            e
-            for e in self.journal.final_states().values()
-            if e.row in self._raw_index and session.state(e.row) != (e.decision, e.note)
-        ]
+        placed, refused = place_entries(self.journal.final_states(), self.ev.scored.partners)
+        pending = [(row, e) for row, e in placed if session.state(row) != (e.decision, e.note)]
         if self.journal.skipped:
             lines = "line was" if self.journal.skipped == 1 else "lines were"
             self.notify(
@@ -862,24 +1181,30 @@ class TriageApp(App[None]):
         rubric = self.journal.rubric
         if rubric is not None and rubric.toml == self.ev.rubric.to_toml():
             rubric = None  # the workbook was saved with it after all
-        if not pending and rubric is None:
+        if not pending and rubric is None and not refused:
             self.journal.delete()
             return
-        last = max([e.when for e in pending] + ([rubric.when] if rubric else []))
+        entries = [e for _, e in pending] + [e for e, _ in refused]
+        last = max([e.when for e in entries] + ([rubric.when] if rubric else []))
         journal = self.journal
         what = f"{len(pending)} change(s)" if pending else ""
         if rubric is not None:
             what += (" and " if what else "") + "an applied what-if rubric"
+        if refused:
+            what = (what + ". " if what else "") + (
+                f"{refused_line([r for _, r in refused], 'change')}: "
+                "it stays in the journal until you discard it"
+            )
 
         def done(choice: str | None) -> None:
             if choice == "restore":
-                journal.delete()
-                for e in pending:
-                    self._changed(session.decide(e.row, e.decision))
-                    self._changed(session.set_note(e.row, e.note))
+                journal.rewrite([e for e, _ in refused])
+                for row, e in pending:
+                    self._changed(session.decide(row, e.decision))
+                    self._changed(session.set_note(row, e.note))
                 if rubric is not None:
                     self._restore_rubric(rubric)
-                self.notify(f"Restored {what}. ctrl+s saves them.")
+                self.notify(f"Restored {len(pending)} change(s). ctrl+s saves them.")
             elif choice == "discard":
                 journal.delete()
 
@@ -896,3 +1221,9 @@ class TriageApp(App[None]):
             ),
             done,
         )
+
+
+def _state_text(state: State) -> str:
+    decision, note = state
+    text = decision or "no decision"
+    return f"{text}, note: {note}" if note else text

@@ -2,27 +2,59 @@
 
 It lives beside the output workbook (`OUT.tierwise-journal.jsonl`), is offered back on
 the next start if the app died before saving, and is deleted after a successful save.
-Each line is one JSON object: the partner's row and the state it was set to, so
-replaying the lines in order rebuilds the unsaved decisions (undo writes a line too).
+Each line is one JSON object: the partner's name and row and the state it was set to,
+so replaying the lines in order rebuilds the unsaved decisions (undo writes a line too).
+Lines belong to partners, not rows: the name says whose decision it is (the row is a
+hint), so a row inserted in the tracker before the journal is replayed moves nothing.
 A what-if rubric applied to the session is a line of its own (`{"rubric": TOML, ...}`):
 the last one is the rubric in use when the app stopped.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from tierwise.fields import DECISIONS
+from tierwise.io.identity import Refused, Roster, partner_key
 
 SUFFIX = ".tierwise-journal.jsonl"
 _LAST_ROW = 1_048_576  # the last worksheet row a spreadsheet can have
 
 
-def journal_path(output: Path) -> Path:
-    return output.with_name(output.name + SUFFIX)
+def journal_path(output: Path, side: str = "") -> Path:
+    """`OUT.tierwise-journal.jsonl`; a second session on the same output, while the
+    first holds it, journals to `OUT.tierwise-journal-SIDE.jsonl` instead."""
+    return output.with_name(
+        output.name + (SUFFIX.replace(".jsonl", f"-{side}.jsonl") if side else SUFFIX)
+    )
+
+
+def adopt_side_journals(output: Path) -> None:
+    """Append the journals of second sessions that ended (without saving) to the main
+    journal, so the next session offers them back like its own. A second session
+    still running keeps its own."""
+    from tierwise.tui.lock import alive
+
+    main = journal_path(output)
+    prefix, suffix = journal_path(output, "\0").name.split("\0")
+    for side in sorted(output.parent.glob(glob.escape(prefix) + "*" + glob.escape(suffix))):
+        pid = side.name[len(prefix) : -len(suffix)]
+        if side == main or (pid.isdigit() and alive(int(pid))):
+            continue
+        data = side.read_bytes()
+        fd = os.open(main, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            os.write(fd, data if data.endswith(b"\n") or not data else data + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        side.unlink()
 
 
 @dataclass(frozen=True)
@@ -43,8 +75,8 @@ class RubricEntry:
 class Journal:
     """Append-only, fsynced record of unsaved changes for one output file."""
 
-    def __init__(self, output: Path) -> None:
-        self.path = journal_path(output)
+    def __init__(self, output: Path, side: str = "") -> None:
+        self.path = journal_path(output, side)
         self.skipped = 0  # damaged lines left out by the last `read`
         self.rubric: RubricEntry | None = None  # the last rubric line `read` found
 
@@ -87,9 +119,11 @@ class Journal:
                 self.skipped += 1
         return entries
 
-    def final_states(self) -> dict[int, Entry]:
-        """The last entry per row: what the decisions were when the app stopped."""
-        return {e.row: e for e in self.read()}
+    def final_states(self) -> list[Entry]:
+        """The last entry per partner (by name; by row for a line without one): what
+        the decisions were when the app stopped."""
+        last = {partner_key(e.partner) or e.row: e for e in self.read()}
+        return list(last.values())
 
     def rewrite(self, entries: list[Entry], rubric: RubricEntry | None = None) -> None:
         """Keep only `entries` and `rubric` (atomically: a temporary file, fsynced, then
@@ -107,6 +141,23 @@ class Journal:
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def place_entries(
+    entries: list[Entry], partners: pl.DataFrame
+) -> tuple[list[tuple[int, Entry]], list[tuple[Entry, Refused]]]:
+    """Entries on the rows (of `partners`: `row`, `partner`) of the partners they were
+    made for, by name, the row a hint; the ones that cannot be placed, refused."""
+    roster = Roster(partners)
+    placed: list[tuple[int, Entry]] = []
+    refused: list[tuple[Entry, Refused]] = []
+    for e in entries:
+        where = roster.place(e.row, e.partner)
+        if isinstance(where, Refused):
+            refused.append((e, where))
+        else:
+            placed.append((where, e))
+    return placed, refused
 
 
 def _line(entry: Entry | RubricEntry) -> str:

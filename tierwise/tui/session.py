@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from tierwise.fields import ACTIONS, DECISIONS, TIERS
+from tierwise.io.working_copy import states_frame
 
 # Sort keys: tiers and decisions sort by rank, not alphabetically.
 _TIER_RANK = {t: i for i, t in enumerate((*TIERS, "exit"))}
@@ -186,15 +187,7 @@ class TriageSession:
         A cleared decision stays in the frame as null, so that writing it over an
         annotated workbook clears the decision saved there.
         """
-        rows = sorted(self._state)
-        return pl.DataFrame(
-            {
-                "row": rows,
-                "decision": [self._state[r][0] for r in rows],
-                "decision_note": [self._state[r][1] or None for r in rows],
-            },
-            schema={"row": pl.Int64, "decision": pl.String, "decision_note": pl.String},
-        )
+        return states_frame(self._state)
 
     @property
     def log(self) -> list[Change]:
@@ -251,6 +244,21 @@ class TriageSession:
     def snapshot(self) -> dict[int, tuple[str | None, str]]:
         """Every partner's (decision, note) now: what a save started now will write."""
         return dict(self._state)
+
+    def unsaved_rows(self) -> set[int]:
+        """Rows whose decision or note differs from what was last saved (or restored)."""
+        saved = self._saved
+        return {r for r, s in self._state.items() if s != saved.get(r, (None, ""))} | {
+            r for r, s in saved.items() if s != self._state.get(r, (None, ""))
+        }
+
+    def adopt(self, states: dict[int, tuple[str | None, str]]) -> None:
+        """Take `states` as saved (decisions read from the working copy, or another
+        session's merged in): not a change of this session, so not undoable nor logged."""
+        for row, state in states.items():
+            if row in self._pos_of_row:
+                self._apply(row, state)
+                self._saved[row] = state
 
     def mark_saved(
         self,
