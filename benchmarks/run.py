@@ -121,6 +121,28 @@ BASELINE_C = """
 import sys, polars as pl
 pl.read_excel(sys.argv[1], engine="calamine")
 """
+# The physical floor of issue 18: calamine's own read of every sheet (fastexcel, into
+# Arrow, no DataFrame), and a plain re-write of the package (every part inflated and
+# deflated again at zlib's default level).
+BASELINE_PANDAS = """
+import sys, pandas as pd
+pd.read_excel(sys.argv[1], sheet_name=None)
+"""
+BASELINE_RAW = """
+import sys, fastexcel
+book = fastexcel.read_excel(sys.argv[1])
+for name in book.sheet_names:
+    book.load_sheet(name, header_row=None)
+"""
+BASELINE_ZIP = """
+import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as out:
+    for info in src.infolist():
+        with src.open(info) as fh, out.open(info.filename, "w", force_zip64=True) as to:
+            while chunk := fh.read(1 << 20):
+                to.write(chunk)
+"""
 
 
 @dataclass(frozen=True)
@@ -159,6 +181,21 @@ def cases() -> list[Case]:
             lambda t, o: [PY, "-c", BASELINE_C, str(t)],
         ),
         Case(
+            "pandas",
+            "pandas `read_excel(sheet_name=None)`",
+            lambda t, o: [PY, "-c", BASELINE_PANDAS, str(t)],
+        ),
+        Case(
+            "R",
+            "calamine raw: fastexcel loads every sheet",
+            lambda t, o: [PY, "-c", BASELINE_RAW, str(t)],
+        ),
+        Case(
+            "Z",
+            "zip re-write: every part inflated and deflated",
+            lambda t, o: [PY, "-c", BASELINE_ZIP, str(t), str(o)],
+        ),
+        Case(
             "inspect", "`tierwise inspect --json`", lambda t, o: [*tw, "inspect", str(t), "--json"]
         ),
         Case(
@@ -187,6 +224,8 @@ class Series:
 
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
+    out_bytes: int | None = None  # size of the file it wrote (score -o), and of its input
+    in_bytes: int | None = None
 
     @property
     def seconds(self) -> float | None:
@@ -301,6 +340,8 @@ def measure(
                     log(f"  {size:>7,} {case.key:<14} FAILED {series.error}")
                     continue
                 series.samples.append(sample)
+                if case.key == "score_o" and out.exists():
+                    series.out_bytes, series.in_bytes = out.stat().st_size, tracker.stat().st_size
                 log(
                     f"  {size:>7,} {case.key:<14} round {round_no + 1}/{rounds}"
                     f" {sample.seconds:7.2f}s (cpu {sample.cpu:6.2f}s)"
@@ -543,11 +584,12 @@ def results_table(results: dict[tuple[str, int], Series], sizes: list[int]) -> l
         a = results.get(("A", size), Series())
         b = results.get(("B", size), Series())
         c = results.get(("C", size), Series())
+        r = results.get(("R", size), Series())
         lines += [
             f"**{size:,} partners**",
             "",
-            "| command | time (s) | ÷ A | ÷ B | ÷ C | CPU s | peak MB | ÷ B's peak | runs |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| command | time (s) | ÷ A | ÷ B | ÷ C | ÷ R | CPU s | peak MB | ÷ B's peak | runs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for case in cases():
             if not case.per_size:
@@ -556,11 +598,12 @@ def results_table(results: dict[tuple[str, int], Series], sizes: list[int]) -> l
             if s is None:
                 continue
             if s.error and not s.samples:
-                lines.append(f"| {labels[case.key]} | {s.error} | | | | | | | 0 |")
+                lines.append(f"| {labels[case.key]} | {s.error} | | | | | | | | 0 |")
                 continue
             lines.append(
                 f"| {labels[case.key]} | {_fmt_s(s.seconds)} | {_ratio(s.seconds, a.seconds)} | "
                 f"{_ratio(s.seconds, b.seconds)} | {_ratio(s.seconds, c.seconds)} | "
+                f"{_ratio(s.seconds, r.seconds)} | "
                 f"{_fmt_s(s.cpu)} | {_fmt_mb(s.peak_mb)} | {_ratio(s.peak_mb, b.peak_mb)} | "
                 f"{len(s.samples)}{' (then ' + s.error + ')' if s.error else ''} |"
             )
@@ -632,6 +675,55 @@ def targets(results: dict[tuple[str, int], Series], tui: dict) -> list[Target]:
     return found
 
 
+def floor_targets(results: dict[tuple[str, int], Series], size: int) -> list[Target]:
+    """Issue 18's targets at `size` (100k): Tierwise against the physical floor (calamine's
+    raw read R, the zip re-write Z), the output's size and peak memory."""
+
+    def get(key: str, at: int = size) -> Series:
+        return results.get((key, at), Series())
+
+    def ratio_target(name: str, key: str, bases: tuple[str, ...], limit: float) -> Target:
+        num, dens = get(key), [get(b) for b in bases]
+        if num.seconds is None or num.cpu is None or any(d.seconds is None for d in dens):
+            return Target(name, "not measured", f"≤ {limit}×", None)
+        den = sum(d.seconds or 0.0 for d in dens)
+        den_cpu = sum(d.cpu or 0.0 for d in dens)
+        r = num.seconds / den
+        shown = f"{r:.2f}× ({num.seconds:.2f} s / {den:.2f} s)"
+        return Target(name, shown, f"≤ {limit}×", r <= limit, _ratio(num.cpu, den_cpu))
+
+    n = f"{size // 1000}k"
+    found = [
+        ratio_target(
+            f"`score -o` ÷ (calamine raw + zip re-write) ({n})", "score_o", ("R", "Z"), 1.5
+        ),
+        ratio_target(f"`score --json` ÷ calamine raw ({n})", "score_json", ("R",), 1.6),
+        ratio_target(f"`inspect` ÷ calamine raw ({n})", "inspect", ("R",), 1.3),
+    ]
+    written = get("score_o")
+    name = f"`score -o` output size ÷ input size ({n})"
+    if written.out_bytes is None or not written.in_bytes:
+        found.append(Target(name, "not measured", "≤ 1.6×", None))
+    else:
+        r = written.out_bytes / written.in_bytes
+        shown = f"{r:.2f}× ({written.out_bytes / 1e6:.1f} MB / {written.in_bytes / 1e6:.1f} MB)"
+        found.append(Target(name, shown, "≤ 1.6×", r <= 1.6))
+    for key, label in (("score_json", "score --json"), ("score_o", "score -o")):
+        peak = get(key).peak_mb
+        name = f"`{label}` peak memory ({n})"
+        if peak is None:
+            found.append(Target(name, "not measured", "< 400 MB", None))
+            continue
+        found.append(Target(name, f"{peak:.0f} MB", "< 400 MB", peak < 400))
+        smaller = get(key, size // 10).peak_mb
+        if smaller:
+            name = f"`{label}` peak memory growth, {size // 10_000}k → {n}"
+            growth = peak / smaller
+            shown = f"{growth:.1f}× ({smaller:.0f} MB → {peak:.0f} MB)"
+            found.append(Target(name, shown, "< 10×", growth < 10))
+    return found
+
+
 def tui_targets(tui: dict) -> list[Target]:
     """Judge the triage app's numbers: first paint after scoring, and each key round."""
     limits = [
@@ -688,6 +780,17 @@ def render(
     for t in targets(results, tui):
         mark = {True: "met", False: "**missed**", None: "not measured"}[t.met]
         out.append(f"| {t.name} | {t.measured} | {t.limit} | {mark} | {t.cpu} |")
+    if 100_000 in sizes:
+        out += [
+            "",
+            "## Targets (issue 18: the physical floor, 100k)",
+            "",
+            "| target | measured (wall time) | limit | | same ratio on CPU s |",
+            "|---|---|---|---|---|",
+        ]
+        for t in floor_targets(results, 100_000):
+            mark = {True: "met", False: "**missed**", None: "not measured"}[t.met]
+            out.append(f"| {t.name} | {t.measured} | {t.limit} | {mark} | {t.cpu} |")
     out += ["", "## Times and peak memory", ""]
     out += results_table(results, sizes)
     out += ["## Triage app (50,000 partners, `benchmarks/bench_tui.py`)", ""]

@@ -81,6 +81,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("budget", "MDF ($)", "money"),
     ("owner", "Partner Manager", "text"),
     ("owner_team", "Owner Team", "text"),
+    ("relationship", "Relationship", "text"),
     ("notes", "Notes", "wrap"),
 )
 
@@ -590,7 +591,9 @@ def plants() -> list[Plant]:
         dict(
             flags=("STRATEGIC_IN_NAME_ONLY",),
             action="demote",
-            why="Platinum reseller: no sponsor, 0.5 FTE, idle for 180 days; access evidenced",
+            tier="tactical",
+            why="Platinum reseller: no sponsor, 0.5 FTE, idle for 180 days; not a strategic "
+            "type; $240k closed and 9 new logos, so it takes the fifth tactical initiative",
             partner="Crownpoint Resellers",
             partner_type="Reseller",
             designated_tier="Platinum",
@@ -615,9 +618,8 @@ def plants() -> list[Plant]:
         dict(
             flags=("STRATEGIC_IN_NAME_ONLY",),
             action="demote",
-            tier="tactical",
             why="Strategic integrator: no sponsor, 0.25 FTE, no activity for 199 days; ecosystem "
-            "evidenced, so it takes the fifth tactical initiative",
+            "evidenced but no business, and its initiative is not among the five strongest",
             partner="Vantage Point Integration",
             partner_type="Systems Integrator",
             designated_tier="Strategic",
@@ -1026,6 +1028,7 @@ MESSY_COLUMNS: tuple[tuple[str | None, str, str | None, str], ...] = (
     (None, "MDF budget", "budget", "money_num"),
     (None, "PAM", "owner", "text"),
     (None, "Owning team", "owner_team", "text"),
+    (None, "Relationship type", "relationship", "text"),
     (None, "Comments / next steps", "notes", "text"),
 )
 ABBREVIATIONS = {
@@ -1224,11 +1227,12 @@ Each partner carries only the evidence of its intended judgment:
   in the last 10 days, high scores) and five in name only (no sponsor, < 1 FTE, no
   activity for 150-270 days).
 - Tactical slots (10 partners, 5 initiatives) go by score: the good tactical partners
-  have two motivations evidenced and take 4 initiatives; Vantage Point Integration
-  (one motivation, no flag penalty for STRATEGIC_IN_NAME_ONLY) takes the fifth; the
-  other flagged single-motivation partners sit on further initiatives (Global
-  Alliances, Enterprise Alliance, FinServ Risk Platform, Public Sector Digital) and
-  drop to casual (demote).
+  have two motivations evidenced and take 4 initiatives; Crownpoint Resellers
+  (access and share evidenced, no flag penalty for STRATEGIC_IN_NAME_ONLY) takes the
+  fifth (FinServ Risk Platform); Vantage Point Integration (ecosystem only, no
+  business) and the other flagged single-motivation partners sit on further
+  initiatives (Global Alliances, Enterprise Alliance, Manufacturing IoT, Public Sector
+  Digital) and drop to casual (demote).
 - The brand-new partner started 47 days before AS_OF (grace period 120 days): "too
   early to judge", kept at its designated tier.
 
@@ -1238,8 +1242,27 @@ fails on the designated tiers (`CASUAL_OWNED_BY_FIELD` through Foxglove IT Solut
 a Bronze partner run by Alliances with FTE and MDF). Recommended: 2 strategic on one
 initiative (integrator + ISV), 10 tactical on 5 initiatives (Retail Analytics Co-sell,
 Mid-market Cloud Migration, Marketplace & Integrations, EMEA Channel Expansion,
-Manufacturing IoT), the rest casual: all seven checks pass on the recommended tiers,
-the FTE and MDF of the demoted and exited partners being the resources to reallocate.
+FinServ Risk Platform), the rest casual: all seven checks pass on the recommended
+tiers. No strategy is declared, so the strategic initiative (US Hospital Cloud
+Analytics, the clean pair's) is *proposed*, and every view says "declare it". The
+resources to reallocate are net of the tier norms (rubric `[resources]`): what the
+demoted, withdrawn and exited partners hold above their new tier's norm, less what
+Brambleway's promotion needs.
+
+## What the revised playbook (strategy first, evidence before verdicts) changed
+- Crownpoint Resellers and Vantage Point Integration swap places: within a motivation
+  the strongest piece of evidence now counts in full (more evidence never lowers a
+  motivation), and a strategic market partner is judged on business, so Crownpoint's
+  $240k closed and 9 new logos outrank Vantage Point's connectors with no revenue.
+  Crownpoint takes the fifth tactical initiative; Vantage Point drops to casual. Both
+  are still demoted from strategic for the same reasons.
+- Blank cells are unknown, not 0: the casual referrals' blank cycle and share-gain
+  cells are listed as `unknown`; no verdict rests on them, none changes.
+- A demotion frees only what sits above the new tier's norm (Crownpoint keeps its
+  0.5 FTE as a tactical partner) and promotions are costed, so the net reallocation
+  is smaller than the old "everything the demoted and exited partners hold".
+- A `Relationship` column (blank = go-to-market) was added, so the tracker still
+  covers every canonical field.
 
 ## The planted partners (`partner_tracker.xlsx`, worksheet rows)
 {table}

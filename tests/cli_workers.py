@@ -102,14 +102,20 @@ def run_commands(
     results: dict[int, Outcome] = {}
 
     def drive(indices: list[int]) -> None:
-        worker = _Worker(memory)
+        worker, used = _Worker(memory), False
         try:
             for i in indices:
                 outcome = worker.run(commands[i], timeout)
-                results[i] = outcome
-                if outcome.failure:
+                if "MemoryError" in outcome.stderr and used:
+                    # The cap is per process: what earlier commands left in this worker
+                    # is not this command's. Judge it again in a fresh worker, alone.
                     worker.close()
                     worker = _Worker(memory)
+                    outcome = worker.run(commands[i], timeout)
+                results[i], used = outcome, True
+                if outcome.failure:
+                    worker.close()
+                    worker, used = _Worker(memory), False
         finally:
             worker.close()
 

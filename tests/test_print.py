@@ -80,8 +80,9 @@ def test_the_portfolio_sheet_prints_on_one_page_with_every_text_whole(
 
 def test_budgets_print_with_their_currency(annotated_pages: list[str]) -> None:
     page = next(p for p in annotated_pages if "Partner portfolio:" in p)
-    total = next(line for line in page.splitlines() if line.strip().startswith("Total"))
-    assert "10.0" in total and "$1,060,000" in total
+    # The net reallocation table: freed, needed and net, FTE then budget in dollars.
+    net = next(line for line in page.splitlines() if line.strip().startswith("Net "))
+    assert "8.5" in net and "$1,010,000" in net
 
 
 def test_the_workbook_opens_on_the_portfolio_sheet(annotated: Path) -> None:
@@ -104,7 +105,8 @@ def test_the_template_prints_on_few_pages_with_no_word_broken(tmp_path: Path) ->
     out = tmp_path / "tracker.xlsx"
     assert CliRunner().invoke(main, ["template", str(out)]).exit_code == 0
     printed = pages(libreoffice_pdf(out, tmp_path))
-    assert len(printed) <= 3, len(printed)
+    # The tracker, the rules of engagement and the strategy sheet: two pages each at most.
+    assert len(printed) <= 6, len(printed)
     found = words("\n".join(printed))
     for _, header, *_ in COLUMNS:
         # "Marketplace", never "Marketplac" over "e"

@@ -105,7 +105,7 @@ def test_tidy_tracker_is_styled_like_an_ops_tracker() -> None:
     assert ws["A1"].value.startswith("Quillstone Software") and ws["A3"].value == "Partner"
     assert ws["A3"].font.b and ws["A3"].fill.fgColor.rgb.endswith("1F4E79")
     assert ws.freeze_panes == "B4"
-    assert ws.auto_filter.ref == "A3:AF43"
+    assert ws.auto_filter.ref == "A3:AG43"
     formulas = sorted(dv.formula1 for dv in ws.data_validations.dataValidation)
     assert formulas == ["=Lists!$A$2:$A$8", "=Lists!$B$2:$B$10"]
     lists = [c.value for c in wb["Lists"]["A"][1:]]

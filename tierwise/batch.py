@@ -8,7 +8,7 @@ writing of each format are tierwise.outputs'.
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -65,7 +65,7 @@ class FileResult:
     summary: str
 
     @property
-    def json_parts(self) -> list[bytes]:
+    def json_parts(self) -> Iterator[bytes]:
         """CONTRACT.md's JSON document, compact, in pieces (see result_json_parts)."""
         from tierwise.report.document import result_json_parts
 

@@ -70,7 +70,8 @@ FLAGS: Final = _table(
         "WB",
         "Why bother?",
         "We invest in it, yet it significantly advances none of the four motivations.",
-        "Exit if it still consumes people or budget; otherwise keep it casual.",
+        "Withdraw it to the field if it brings some business; exit if it brings none "
+        "and still consumes people or budget.",
     ),
 )
 
@@ -160,8 +161,9 @@ ACTIONS: Final = _table(
         "collect",
         "collect",
         "Collect evidence",
-        "Not enough evidence to judge: its motivations are mostly unknown.",
-        "Fill in the cells the why column names, then score again.",
+        "Not enough evidence to judge: its motivations are mostly unknown, or a move "
+        "would rest on blank cells.",
+        "Fill in the cells the todo column names, then score again.",
     ),
     Entry(
         "withdraw",

@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -62,7 +62,7 @@ def echo_json(doc: object) -> None:
     echo_json_parts([json.dumps(doc, ensure_ascii=False).encode()])
 
 
-def echo_json_parts(parts: list[bytes]) -> None:
+def echo_json_parts(parts: Iterable[bytes]) -> None:
     """Print a JSON document given as UTF-8 pieces, every control character escaped:
     compact and streamed for a pipe, indented when a person reads it at a terminal."""
     from tierwise.io.exports import escape_c1
@@ -73,6 +73,16 @@ def echo_json_parts(parts: list[bytes]) -> None:
     for part in parts:
         click.echo(escape_c1(part), nl=False)  # bytes go to the binary stream as they are
     click.echo(b"\n", nl=False)
+
+
+def _json_array(docs: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
+    """JSON documents given in pieces, as the pieces of one array of them."""
+    yield b"["
+    for i, parts in enumerate(docs):
+        if i:
+            yield b","
+        yield from parts
+    yield b"]"
 
 
 @contextmanager
@@ -415,10 +425,7 @@ def score(
         if len(paths) == 1:
             echo_json_parts(docs[0])
         else:
-            pieces = [b"["]
-            for i, parts in enumerate(docs):
-                pieces += [b","] * (i > 0) + parts
-            echo_json_parts([*pieces, b"]"])
+            echo_json_parts(_json_array(docs))
     if failed:
         raise click.exceptions.Exit(1)
 

@@ -45,6 +45,9 @@ FIELD_KINDS: Final[dict[str, str]] = {
     "owner": "text",
     "owner_team": "text",
     "notes": "text",
+    # gtm, supplier, subcontractor, technology, acquisition_candidate (blank = gtm): read
+    # as text, told apart by scoring from the rubric's [relationship] words.
+    "relationship": "text",
 }
 
 FIELDS: Final[tuple[str, ...]] = tuple(FIELD_KINDS)
@@ -80,7 +83,22 @@ PARTNER_TYPES: Final[tuple[str, ...]] = (
 )
 TIERS: Final[tuple[str, ...]] = ("strategic", "tactical", "casual")
 DECISIONS: Final[tuple[str, ...]] = ("strategic", "tactical", "casual", "exit")
-ACTIONS: Final[tuple[str, ...]] = ("keep", "promote", "demote", "exit", "fix")
+ACTIONS: Final[tuple[str, ...]] = (
+    "keep",
+    "promote",
+    "demote",
+    "exit",
+    "fix",
+    "collect",
+    "withdraw",
+)
+RELATIONSHIPS: Final[tuple[str, ...]] = (
+    "gtm",
+    "supplier",
+    "subcontractor",
+    "technology",
+    "acquisition_candidate",
+)
 FLAGS: Final[tuple[str, ...]] = (
     "EXEC_LUNCH",
     "PRESS_RELEASE",

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from tierwise.io.reader import read_tracker, setup_unusable
+from tierwise.io.strategy import read_strategy
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import score
 from tierwise.scoring.result import Scored
@@ -64,8 +65,18 @@ def header_rules(rubric: Rubric) -> dict:
 
 
 def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
-    # Decisions stored in an annotated workbook count in the recommended-tier checks.
-    return score(tracker.frame, rubric, as_of=as_of, decisions=tracker.decisions)
+    # Decisions stored in an annotated workbook count in the recommended-tier checks;
+    # the tracker's own headers name the cells to fill in `todo`.
+    headers = {f: h for h, f in tracker.source.mapping.items()}
+    return score(tracker.frame, rubric, as_of=as_of, decisions=tracker.decisions, headers=headers)
+
+
+def with_strategy_sheet(rubric: Rubric, declared: dict[str, str | list[str]]) -> Rubric:
+    """The rubric with what a "Strategy" sheet declares where the rubric's `[strategy]`
+    leaves it empty (a rubric file's declaration wins)."""
+    current = rubric.get("strategy")
+    changes = {f"strategy.{k}": v for k, v in declared.items() if not current.get(k)}
+    return rubric.with_values(changes) if changes else rubric
 
 
 def evaluate(
@@ -100,5 +111,6 @@ def evaluate(
         raise setup_unusable(Path(path), ["rubric"])
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
+    rubric = with_strategy_sheet(rubric, read_strategy(path))
     day = as_of or date.today()
     return Evaluation(tracker, rubric, day, _judge(tracker, rubric, day))

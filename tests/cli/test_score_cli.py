@@ -91,6 +91,25 @@ def test_json_has_the_contract_schema(tmp_path: Path) -> None:
     assert any("Champion" in w["message"] for w in doc["warnings"])
 
 
+@pytest.mark.parametrize("slice_size", [1, 2, 3, 100])
+def test_json_written_in_slices_is_the_same_document(
+    slice_size: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tierwise.report import document
+
+    path = str(make_tracker(tmp_path / "t.xlsx"))
+    whole = json.loads(run(path, "--json").stdout)
+    monkeypatch.setattr(document, "SLICE", slice_size)
+    sliced = run(path, "--json")
+    assert sliced.exit_code == 0, sliced.output
+    assert json.loads(sliced.stdout) == whole
+    assert sorted(p["partner"] for p in whole["partners"]) == sorted(r[0] for r in ROWS)
+    other = str(make_tracker(tmp_path / "u.xlsx"))
+    both = json.loads(run(path, other, "--json").stdout)  # an array of two documents
+    assert [d["source"]["file"] for d in both] == [path, other]
+    assert [d["partners"] for d in both] == [whole["partners"]] * 2
+
+
 def test_the_sample_report_reads_like_a_triage(tmp_path: Path) -> None:
     if not SAMPLE.exists():
         pytest.skip("samples/partner_tracker.xlsx has not been generated")
@@ -123,3 +142,17 @@ def test_the_report_lists_the_top_partners_and_says_how_many_more(tmp_path: Path
     assert len(everyone) == 40 and "more partners" not in out
     assert everyone[:5] == five  # the same ranking, cut
     assert run(str(copy), "--top", "-1").exit_code == 2
+
+
+@pytest.mark.parametrize("target", ["missing/out.xlsx", "missing/out.json"])
+def test_an_output_that_cannot_be_written_is_refused_before_reading(
+    target: str, tmp_path: Path
+) -> None:
+    # The input is not a spreadsheet at all: the error names the output, so the output
+    # was checked first (before seconds of reading and scoring a big tracker).
+    bad = tmp_path / "t.xlsx"
+    bad.write_text("not a workbook")
+    result = run(str(bad), "-o", str(tmp_path / target))
+    assert result.exit_code == 1
+    assert f"cannot write {tmp_path / target}" in result.output
+    assert not (tmp_path / "missing").exists()

@@ -91,7 +91,9 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
     # The cross-sheet drop-down, the drawing and comment links, the filter, prefixes.
     assert b"<xm:f>Lists!$A$1:$A$3</xm:f>" in sheet
     assert b'<drawing r:id="rId1"/><legacyDrawing r:id="rId3"/>' in sheet
-    assert b'<autoFilter ref="A1:O4"/>' in sheet  # widened over Tierwise's E:O
+    # widened over Tierwise's columns, from E
+    last = column_letter(4 + len(columns.ANNOTATION_COLUMNS))
+    assert f'<autoFilter ref="A1:{last}4"/>'.encode() in sheet
     assert b'mc:Ignorable="x14ac xr xr2 xr3"' in sheet
     assert b'mc:Ignorable="x15 xr xr6 xr10 xr2"' in new["xl/workbook.xml"]
     # Every original cell is unchanged: value, formula, cached value, type, style.
@@ -110,7 +112,7 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
     assert wb[columns.SETUP_SHEET].sheet_state == "veryHidden"
     assert wb[columns.HISTORY_SHEET].sheet_state == "veryHidden"
     ws = wb["Partners"]
-    headers = [ws.cell(1, c).value for c in range(1, 16)]
+    headers = [ws.cell(1, c).value for c in range(1, 5 + len(columns.ANNOTATION_COLUMNS))]
     assert headers == ["Partner", "Tier", "Revenue", "Double"] + [
         h for h, _ in columns.ANNOTATION_COLUMNS
     ]
@@ -147,7 +149,7 @@ def test_re_annotation_updates_in_place_and_is_idempotent(rich: Path, tmp_path: 
     assert _cells(a["xl/worksheets/sheet1.xml"]) == _cells(b["xl/worksheets/sheet1.xml"])
     assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
     assert a["xl/styles.xml"] == b["xl/styles.xml"]
-    assert _tierwise_cols(b["xl/worksheets/sheet1.xml"]) == set("EFGHIJKLMNO")
+    assert _tierwise_cols(b["xl/worksheets/sheet1.xml"]) == set("EFGHIJKLMNOPQR")
     wb = openpyxl.load_workbook(second)
     assert wb.sheetnames.count(columns.SETUP_SHEET) == 1
     assert wb["Partners"]["N2"].value == "tactical"
@@ -377,7 +379,7 @@ def test_columns_found_on_the_header_row_are_reused_and_typed_decisions_kept(
         first_column=2,
     )
     ws = openpyxl.load_workbook(twice)["P"]
-    assert ws.max_column == 12  # one set of columns, not two
+    assert ws.max_column == 1 + len(columns.ANNOTATION_COLUMNS)  # one set, not two
     assert (ws["B2"].value, ws["K1"].value, ws["K2"].value) == (20.0, "Tierwise: decision", "exit")
 
 
@@ -391,3 +393,26 @@ def test_the_set_up_is_remembered(rich: Path, tmp_path: Path) -> None:
     assert again.tracker.source.mapping["Double"] == "pipeline"
     assert again.rubric.get("flags.exec_lunch.min_target") == 12345
     assert again.tracker.setup["header_row"] == 1 and again.tracker.setup["sheet"] == "Partners"
+
+
+@pytest.mark.parametrize("where", ["F3", "E1", "D4"])
+def test_new_columns_go_right_of_a_cell_the_reader_sees_no_value_in(
+    where: str, tmp_path: Path
+) -> None:
+    # openpyxl writes a formula without a cached value: no value to the reader (its last
+    # column stays C), yet the user's cell; Tierwise's columns go right of it.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Partner", "Partner type", "Region"])
+    for name in ("Acme", "Globex", "Initech"):
+        ws.append([name, "Reseller", "EMEA"])
+    ws[where] = "=A2&B2"
+    src = tmp_path / "t.xlsx"
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    write_annotated(evaluate(src, as_of=AS_OF), out)
+    sheet = _parts(out)["xl/worksheets/sheet1.xml"]
+    first = chr(ord(where[0]) + 1)
+    assert _tierwise_cols(sheet) and min(_tierwise_cols(sheet)) == first
+    assert _cells(sheet)[where] == _cells(_parts(src)["xl/worksheets/sheet1.xml"])[where]

@@ -21,11 +21,12 @@ from tests.helpers_workbooks import run_cli
 from tierwise.errors import TierwiseError
 from tierwise.io import columns
 from tierwise.io.annotate import annotate_package, annotation_frame
+from tierwise.io.tracker import column_letter
 from tierwise.outputs import write_annotated
 from tierwise.pipeline import evaluate
 
 PARTNERS = ["Acme", "Globex", "Initech", "Umbrella", "Hooli"]
-TIERWISE = [h for h, _ in columns.ANNOTATION_COLUMNS]  # 11 columns: D..N here
+TIERWISE = [h for h, _ in columns.ANNOTATION_COLUMNS]  # from column D
 LO_SORT = Path(__file__).with_name("lo_sort.py")
 
 
@@ -60,29 +61,35 @@ def _decisions_by_partner(path: Path) -> dict[str, tuple[str, str]]:
     }
 
 
+# The tracker's three columns, then Tierwise's: the last column every range must reach.
+LAST = column_letter(3 + len(TIERWISE))
+WIDENED = f"A1:{LAST}6"
+
+
 def test_a_table_widens_over_tierwise_columns(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     _annotate_with_decisions(_tracker(tmp_path / "t.xlsx", table=True), out)
     ws = openpyxl.load_workbook(out)["Partners"]
     table = ws.tables["PartnerTable"]
-    assert table.ref == "A1:N6"
-    assert table.autoFilter.ref == "A1:N6"
+    assert table.ref == WIDENED
+    assert table.autoFilter.ref == WIDENED
     assert [c.name for c in table.tableColumns] == ["Partner", "Type", "Tier", *TIERWISE]
-    assert len({c.id for c in table.tableColumns}) == 14
+    assert len({c.id for c in table.tableColumns}) == 3 + len(TIERWISE)
     # The table's column names are its header cells, as Excel requires.
-    assert [ws.cell(1, c).value for c in range(1, 15)] == [c.name for c in table.tableColumns]
-    assert ws.print_area == "'Partners'!$A$1:$N$6"
+    names = [ws.cell(1, c).value for c in range(1, 4 + len(TIERWISE))]
+    assert names == [c.name for c in table.tableColumns]
+    assert ws.print_area == f"'Partners'!$A$1:${LAST}$6"
 
 
 def test_the_sheet_autofilter_and_its_hidden_name_widen(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     _annotate_with_decisions(_tracker(tmp_path / "t.xlsx", autofilter=True), out)
     wb = openpyxl.load_workbook(out)
-    assert wb["Partners"].auto_filter.ref == "A1:N6"
-    assert wb["Partners"].print_area == "'Partners'!$A$1:$N$6"
+    assert wb["Partners"].auto_filter.ref == WIDENED
+    assert wb["Partners"].print_area == f"'Partners'!$A$1:${LAST}$6"
     again = tmp_path / "again.xlsx"
     _annotate_with_decisions(out, again)  # re-annotating changes nothing more
-    assert openpyxl.load_workbook(again)["Partners"].auto_filter.ref == "A1:N6"
+    assert openpyxl.load_workbook(again)["Partners"].auto_filter.ref == WIDENED
 
 
 def test_columns_go_clear_of_a_merged_range(tmp_path: Path) -> None:

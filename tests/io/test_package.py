@@ -146,6 +146,43 @@ def test_the_streamed_edit_changes_only_its_cells(
         assert not any(tag in out for tag in (b"<c ", b"<row", b"<is>", b"<t>", b"<v>", b"<col "))
 
 
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_cells_written_before_are_replaced_where_they_stand(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A sheet annotated before: Tierwise's columns C:D end most rows; one row has a
+    # cell of the user's right of them, one lacks Tierwise's first cell.
+    monkeypatch.setattr(sheetstream, "CHUNK", chunk)
+    rows = "".join(
+        f'<row r="{r}" spans="1:4"><c r="A{r}"><v>{r}</v></c>{cells}</row>'
+        for r, cells in (
+            (2, '<c r="C2"><v>1</v></c><c r="D2" t="inlineStr"><is><t>old</t></is></c>'),
+            (3, '<c r="C3"><v>1</v></c><c r="D3"/><c r="F3"><v>6</v></c>'),
+            (4, '<c r="D4" t="inlineStr"><is><t>old</t></is></c>'),
+            (5, '<c r="B5"><v>2</v></c><c r="C5"/>'),
+        )
+    )
+    edit = _edit({r: [(3, r * 10), (4, "new")] for r in (2, 3, 4, 5)})
+    out = b"".join(edit_sheet_stream(io.BytesIO(_sheet("", rows)), edit))
+    root = xmlsafe.parse(out)
+    ns = {"m": MAIN}
+    for row in root.iterfind(".//m:row", ns):
+        r = row.get("r")
+        refs = [c.get("r") for c in row]
+        values = {c.get("r"): "".join(c.itertext()) for c in row}
+        assert values[f"C{r}"] == str(int(r) * 10) and values[f"D{r}"] == "new"
+        assert (
+            refs
+            == {
+                "2": ["A2", "C2", "D2"],
+                "3": ["A3", "C3", "D3", "F3"],
+                "4": ["A4", "C4", "D4"],
+                "5": ["A5", "B5", "C5", "D5"],
+            }[r]
+        )
+    assert b"old" not in out and b'<c r="F3"><v>6</v></c>' in out
+
+
 def test_an_empty_sheet_data_gets_rows() -> None:
     data = f'<worksheet xmlns="{MAIN}"><sheetData/></worksheet>'.encode()
     out = b"".join(edit_sheet_stream(io.BytesIO(data), _edit({1: [(3, "x")]})))

@@ -13,6 +13,7 @@ from tierwise.cli import main
 from tierwise.errors import TierwiseError
 from tierwise.fields import FIELDS, PARTNER_TYPES
 from tierwise.io.reader import read_tracker
+from tierwise.io.strategy import STRATEGY_SHEET, read_strategy
 from tierwise.io.template import EXAMPLE_MARK, RULES_SHEET, TRACKER_SHEET
 from tierwise.outputs import write_template
 from tierwise.scoring.rubric import load_rubric
@@ -131,7 +132,11 @@ def test_refuses_to_overwrite_unless_forced(template: Path) -> None:
         write_template(template, load_rubric())
     assert template.read_bytes() == b"keep me"
     write_template(template, load_rubric(), force=True)
-    assert openpyxl.load_workbook(template).sheetnames == [TRACKER_SHEET, RULES_SHEET]
+    assert openpyxl.load_workbook(template).sheetnames == [
+        TRACKER_SHEET,
+        STRATEGY_SHEET,
+        RULES_SHEET,
+    ]
 
 
 def test_leaves_no_temporary_file_behind(template: Path) -> None:
@@ -153,3 +158,22 @@ def test_cli_writes_then_refuses_then_forces(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "--force" in again.output
     forced = runner.invoke(main, ["template", str(out), "--force"])
     assert forced.exit_code == 0
+
+
+def test_the_strategy_sheet_reads_back_what_it_declares(tmp_path: Path) -> None:
+    rubric = load_rubric().with_values(
+        {
+            "strategy.strategic_initiative": "US Hospital Cloud",
+            "strategy.tactical_initiatives": ["Retail Co-sell", "EMEA Channel", "IoT"],
+        }
+    )
+    path = tmp_path / "declared.xlsx"
+    write_template(path, rubric)
+    assert read_strategy(path) == {
+        "strategic_initiative": "US Hospital Cloud",
+        "tactical_initiatives": ["Retail Co-sell", "EMEA Channel", "IoT"],
+    }
+    # the blank template declares nothing: Tierwise will propose
+    blank = tmp_path / "blank.xlsx"
+    write_template(blank, load_rubric())
+    assert read_strategy(blank) == {}

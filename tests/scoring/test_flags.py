@@ -96,13 +96,28 @@ def test_vague_agenda_vague_words_with_nothing_specific() -> None:
     flags, reasons = flags_of(objective="Strategic alliance to leverage synergies")
     assert "VAGUE_AGENDA" in flags
     assert "'Strategic alliance to leverage synergies' is vague" in reasons
-    # the same words with a named market, a number or a date are specific enough
+    # the same words with a named market, a customer count or a target are specific enough
     for specific in (
         "Leverage synergies in UK retail",
         "Synergy: 20 joint logos",
-        "Win-win plan agreed for March",
+        "Win-win: $2M closed together",
+        "Grow together to 15% of the pipeline",
     ):
         assert "VAGUE_AGENDA" not in flags_of(objective=specific)[0], specific
+    # a year, a month or a stray number does not make vague text specific
+    for vague in (
+        "Leverage synergies and grow together in 2027",
+        "Win-win plan agreed for March",
+        "Strategic alliance, phase 2",
+    ):
+        assert "VAGUE_AGENDA" in flags_of(objective=vague)[0], vague
+
+
+def test_vague_agenda_a_vague_partner_agenda_counts_as_vague() -> None:
+    flags, reasons = flags_of(partner_agenda="Win-win")
+    assert "VAGUE_AGENDA" in flags
+    assert "Partner agenda 'Win-win' is vague" in reasons
+    assert "VAGUE_AGENDA" not in flags_of(partner_agenda="Resell us to 40 DACH banks")[0]
 
 
 def test_vague_agenda_blank_partner_agenda_for_an_invested_tier() -> None:
@@ -178,7 +193,9 @@ def test_a_partner_with_every_field_blank() -> None:
     assert blank["flags"] == []
     assert blank["recommended_tier"] == "casual" and blank["action"] == "keep"
     assert blank["score"] == 0
-    assert blank["share"] == 0 and blank["access"] == 0  # assessed columns, no evidence
+    # assessed columns, but nothing known for this partner: unknown, not 0
+    assert blank["share"] is None and blank["access"] is None
+    assert blank["evidence"] == 0 and "closed_revenue" in blank["unknown"]
 
 
 def test_flags_cost_score_points() -> None:

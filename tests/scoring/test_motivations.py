@@ -12,13 +12,19 @@ def test_access_grows_with_new_logos_sourced_share_and_new_markets() -> None:
     result = scored(
         [
             {"partner": "Opener", "new_logos": 10, "sourced_share": 50, "new_markets": 3},
-            {"partner": "Half", "new_logos": 5, "sourced_share": 25, "new_markets": 1.5},
-            {"partner": "Blank"},
+            {"partner": "Logos", "new_logos": 5, "sourced_share": None, "new_markets": None},
+            {"partner": "More", "new_logos": 5, "sourced_share": 25, "new_markets": 1.5},
+            {"partner": "Blank", "new_logos": None, "sourced_share": None, "new_markets": None},
+            {"partner": "Zero", "new_logos": 0, "sourced_share": 0, "new_markets": 0},
         ]
     )
     assert partner(result, "Opener")["access"] == 100
-    assert partner(result, "Half")["access"] == 50
-    assert partner(result, "Blank")["access"] == 0  # a blank cell is no evidence
+    # the strongest piece counts in full; each further piece closes part of the gap
+    assert partner(result, "Logos")["access"] == 50
+    assert 50 < partner(result, "More")["access"] < 100
+    assert partner(result, "Blank")["access"] is None  # a blank cell is unknown, not 0
+    assert partner(result, "Blank")["unknown"] == ["new_logos", "sourced_share", "new_markets"]
+    assert partner(result, "Zero")["access"] == 0
     assert "Access 100: 10 new logos, 50% partner-sourced, 3 new markets opened" in why(
         result, "Opener"
     )
@@ -40,12 +46,16 @@ def test_speed_compares_the_cycle_with_the_direct_baseline() -> None:
             {"partner": "Quarter", "cycle_days": 90, "baseline_cycle_days": 120},
             {"partner": "Slower", "cycle_days": 150, "baseline_cycle_days": 120},
             {"partner": "Unknown", "baseline_cycle_days": 120},
+            {"partner": "No deals", "baseline_cycle_days": 120, "deals_won": 0},
         ]
     )
     assert partner(result, "Halves")["speed"] == 100
     assert partner(result, "Quarter")["speed"] == 50
     assert partner(result, "Slower")["speed"] == 0
-    assert partner(result, "Unknown")["speed"] == 0
+    assert partner(result, "Unknown")["speed"] is None  # blank cycle: unknown
+    # no deals closed: no cycle was shortened (an implied zero, not an unknown)
+    assert partner(result, "No deals")["speed"] == 0
+    assert "no deals, so no cycle to compare" in why(result, "No deals")
     assert "cycle 60 days vs 120 direct (50% shorter)" in why(result, "Halves")
     assert "25% longer" in why(result, "Slower")
 
@@ -67,7 +77,7 @@ def test_ecosystem_counts_integrations_certifications_and_the_marketplace() -> N
         ]
     )
     assert partner(result, "Built-in")["ecosystem"] == 100
-    assert partner(result, "Listed")["ecosystem"] == 25
+    assert partner(result, "Listed")["ecosystem"] == 100  # the listing counts in full
     assert "on the marketplace" in why(result, "Listed")
 
 
@@ -91,26 +101,25 @@ def test_share_needs_a_specified_target_market() -> None:
     assert "Share capped at 25: no target market" in why(result, "Blank")
 
 
-def test_share_attainment_is_closed_revenue_against_the_target() -> None:
+def test_share_weighs_attainment_and_the_size_of_the_business() -> None:
+    dach = {"target_market": "DACH"}
     result = scored(
         [
-            {
-                "partner": "Half",
-                "target_market": "DACH",
-                "revenue_target": 2e6,
-                "closed_revenue": 1e6,
-            },
-            {
-                "partner": "Over",
-                "target_market": "DACH",
-                "revenue_target": 1e6,
-                "closed_revenue": 3e6,
-            },
+            {"partner": "Half", **dach, "revenue_target": 4e5, "closed_revenue": 2e5},
+            {"partner": "Over", **dach, "revenue_target": 1e6, "closed_revenue": 3e6},
+            {"partner": "Big", **dach, "revenue_target": 15e6, "closed_revenue": 12e6},
+            {"partner": "Small", **dach, "revenue_target": 1e6, "closed_revenue": 1.8e6},
+            {"partner": "No target", **dach, "revenue_target": None, "closed_revenue": 3e3},
+            {"partner": "Tiny", **dach, "revenue_target": 1e6, "closed_revenue": 3e3},
         ]
     )
-    assert partner(result, "Half")["share"] == 50
     assert partner(result, "Over")["share"] == 100
-    assert "Share 50: $1M closed of a $2M target" in why(result, "Half")
+    assert 50 <= partner(result, "Half")["share"] < 100
+    assert "$200k closed of a $400k target (50%)" in why(result, "Half")
+    # a $12M partner is never below a $1.8M one, whatever their targets
+    assert partner(result, "Big")["share"] >= partner(result, "Small")["share"]
+    # no loophole for a blank target: $3k is small with or without one
+    assert partner(result, "No target")["share"] < 1 and partner(result, "Tiny")["share"] < 1
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,7 @@ ROWS = [
 
 def test_recommended_checks_assume_moved_down_partners_hand_back_resources() -> None:
     result = scored(ROWS)
-    assert partner(result, "Hanger")["action"] == "exit"
+    assert partner(result, "Hanger")["action"] == "withdraw"  # one logo: some business
     designated = check(result, "STRATEGIC_PARTNER_TYPES")
     recommended = check(result, "STRATEGIC_PARTNER_TYPES", "recommended")
     assert not designated.ok and recommended.ok

@@ -53,21 +53,22 @@ def test_tactical_slots_cap_partners_and_initiatives() -> None:
     tactical = result.partners.filter(result.partners["recommended_tier"] == "tactical")
     assert tactical.height == RUBRIC.get("tiers.tactical_partners_max")
     assert tactical["initiative"].n_unique() <= RUBRIC.get("tiers.tactical_initiatives_max")
-    assert "the tactical slots" in why(result, "P13") or "the tactical slots" in why(result, "P06")
+    left = result.partners.filter(result.partners["recommended_tier"] == "casual")
+    for name in left["partner"]:
+        assert "its initiative is not among the 5 strongest" in why(result, name)
 
 
-def test_ties_are_broken_by_evidence_then_row() -> None:
-    # All three score 50 on access; Broad shows it with two pieces of evidence.
-    result = scored(
-        [
-            {"partner": "Logos", "new_logos": 10, "sourced_share": 0, "new_markets": 0},
-            {"partner": "Broad", "new_logos": 5, "sourced_share": 50, "new_markets": 0},
-            {"partner": "Logos again", "new_logos": 10, "sourced_share": 0, "new_markets": 0},
-        ]
-    )
-    assert result.partners["score"].to_list() == [50.0, 50.0, 50.0]
-    assert result.partners["partner"].to_list() == ["Broad", "Logos", "Logos again"]
-    assert result.partners["evidence"].to_list() == [2, 1, 1]
+def test_ties_are_broken_by_business_then_name_never_by_position() -> None:
+    rows = [
+        {"partner": "Zed", "new_logos": 5, "pipeline": 1e5, "sourced_share": 0},
+        {"partner": "Broad", "new_logos": 5, "pipeline": 0, "sourced_share": 0},
+        {"partner": "Alpha", "new_logos": 5, "pipeline": 0, "sourced_share": 0},
+    ]
+    result = scored(rows)
+    assert set(result.partners["score"].to_list()) == {50.0}
+    assert result.partners["partner"].to_list() == ["Zed", "Alpha", "Broad"]
+    again = scored(rows[::-1])
+    assert again.partners["partner"].to_list() == ["Zed", "Alpha", "Broad"]
 
 
 def test_no_strategic_partner_at_all() -> None:
@@ -88,19 +89,25 @@ def test_everyone_strategic_is_demoted_to_the_slots() -> None:
     assert recommended.count("strategic") == 2
     assert result.partners["action"].to_list().count("demote") == 4
     assert "Demote strategic → tactical" in why(result, "P5")
+    # the demotion names the partners that hold the slots
+    assert "the strategic slots go to P0 and P1" in why(result, "P5")
 
 
-def test_actions_exit_promote_demote_fix_keep() -> None:
-    weak = {"new_logos": 1, "pipeline": 0}
+def test_actions_exit_withdraw_collect_promote_demote_fix_keep() -> None:
+    nothing = {"new_logos": 0, "pipeline": 0, "closed_revenue": 0}
+    little = {"new_logos": 1, "pipeline": 0, "closed_revenue": 0}
     result = scored(
         [
             strong("Keep", 10, designated_tier="Strategic", exec_sponsor="CRO", fte=2),
-            strong("Promote", 9, designated_tier="Bronze", exec_sponsor="x"),
-            {"partner": "Exit", "designated_tier": "Gold", "fte": 1, **weak},
-            {"partner": "Demote", "designated_tier": "Gold", **weak},
-            strong("Fix", 10, designated_tier="Strategic", exec_sponsor=None, fte=2),
-            {"partner": "Casual", "designated_tier": "Bronze", **weak},
-            {"partner": "Untiered", **weak},
+            strong("Promote", 9, designated_tier="Bronze", exec_sponsor="x", pipeline=5e5),
+            {"partner": "Exit", "designated_tier": "Gold", "fte": 1, **nothing},
+            {"partner": "Withdraw", "designated_tier": "Gold", "fte": 1, **little},
+            {"partner": "Collect", "designated_tier": "Gold", "fte": 1, "new_logos": None},
+            strong("Demote", 8, designated_tier="Strategic", exec_sponsor="CRO", fte=2),
+            strong("Third", 9, designated_tier="Strategic", exec_sponsor="CRO", fte=2),
+            strong("Fix", 10, designated_tier="Gold", exec_sponsor=None, objective="Synergy"),
+            {"partner": "Casual", "designated_tier": "Bronze", **little},
+            {"partner": "Untiered", **little},
         ]
     )
     actions = {p["partner"]: p["action"] for p in result.partners.to_dicts()}
@@ -108,14 +115,24 @@ def test_actions_exit_promote_demote_fix_keep() -> None:
         "Keep": "keep",
         "Promote": "promote",
         "Exit": "exit",
+        "Withdraw": "withdraw",
+        "Collect": "collect",
         "Demote": "demote",
+        "Third": "keep",
         "Fix": "fix",
         "Casual": "keep",
         "Untiered": "keep",
     }
-    assert "Exit: free 1 FTE for partners that serve us" in why(result, "Exit")
+    assert partner(result, "Exit")["todo"] == "End the partnership and free 1 FTE"
+    assert partner(result, "Withdraw")["todo"] == (
+        "Stop investing (1 FTE); hand it to the field as a casual partner"
+    )
+    assert partner(result, "Collect")["todo"] == "Fill in closed revenue and new logos"
     assert "Promote casual → tactical" in why(result, "Promote")  # strategic slots full
-    assert "Fix STRATEGIC_IN_NAME_ONLY before trusting the strategic tier" in why(result, "Fix")
+    assert "the strategic slots go to Keep and Third" in why(result, "Demote")
+    assert partner(result, "Fix")["todo"] == (
+        "Rewrite the objective as a named market, a customer count or a target"
+    )
     assert "Keep at strategic" in why(result, "Keep")
 
 

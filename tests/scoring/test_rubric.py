@@ -106,3 +106,13 @@ def test_tierwise_rubric_prints_the_default() -> None:
     assert result.exit_code == 0
     assert result.output == default_rubric_text()
     assert tomllib.loads(result.output)["thresholds"]["significant"] == 50
+
+
+def test_a_key_an_earlier_version_had_still_loads_and_is_dropped(tmp_path: Path) -> None:
+    """A rubric written for the previous release (or stored in a workbook it annotated)
+    that set `text.date_words` still loads; the key is gone from the result."""
+    path = tmp_path / "old.toml"
+    path.write_text('[text]\ndate_words = ["q1", "fy"]\n', "utf-8")
+    rubric = load_rubric(path)
+    assert "date_words" not in rubric.data["text"]
+    assert "date_words" not in rubric.to_toml()

@@ -32,14 +32,22 @@ PLANTED: dict[int, tuple[str, set[str], str, str, tuple[str, ...]]] = {
     15: ("Pinecrest Data Consulting", set(), "tactical", "keep", ()),
     18: ("Silverline Analytics", set(), "tactical", "keep", ()),
     20: ("Ironbridge Consulting", {"STRATEGIC_IN_NAME_ONLY", "WHY_BOTHER"}, "casual", "exit", ()),
+    # Revised playbook: Crownpoint's access evidence now outscores Vantage Point's
+    # ecosystem (samples/README.md), so it takes the fifth tactical initiative.
     23: (
         "Crownpoint Resellers",
         {"STRATEGIC_IN_NAME_ONLY"},
+        "tactical",
+        "demote",
+        ("no executive sponsor", "0.5 FTE", "(180 days)", "not a strategic type"),
+    ),
+    24: (
+        "Vantage Point Integration",
+        {"STRATEGIC_IN_NAME_ONLY"},
         "casual",
         "demote",
-        ("no executive sponsor", "0.5 FTE", "(180 days)"),
+        ("its initiative is not among the 5 strongest",),
     ),
-    24: ("Vantage Point Integration", {"STRATEGIC_IN_NAME_ONLY"}, "tactical", "demote", ()),
     25: ("Marlowe Digital Services", {"WHY_BOTHER"}, "casual", "exit", ()),
     26: ("Halcyon Software", {"WHY_BOTHER"}, "casual", "exit", ("1 FTE", "$90k budget")),
     27: ("Redfern Solutions", {"STRATEGIC_IN_NAME_ONLY", "WHY_BOTHER"}, "casual", "exit", ()),
@@ -122,11 +130,21 @@ def test_every_check_fails_as_designated_and_passes_as_recommended(ev: Evaluatio
     assert casual.rows == (4,) and "Foxglove IT Solutions" in casual.detail
 
 
-def test_resources_to_reallocate_are_those_of_demoted_and_exited_partners(ev: Evaluation) -> None:
-    moved = [p for p in judgments(ev).values() if p["action"] in ("demote", "exit")]
+def test_resources_to_reallocate_are_net_of_the_tier_norms(ev: Evaluation) -> None:
+    norms = ev.rubric.get("resources")
+    moved = [p for p in judgments(ev).values() if p["action"] in ("demote", "withdraw", "exit")]
+
+    def freed(p: dict, what: str) -> float:
+        stays = 0.0 if p["action"] == "exit" else norms[f"{p['recommended_tier']}_{what}"]
+        return max(0.0, (p[what] or 0.0) - stays)
+
     r = ev.scored.portfolio.reallocate
-    assert r.fte == pytest.approx(sum(p["fte"] or 0 for p in moved))
-    assert r.budget == pytest.approx(sum(p["budget"] or 0 for p in moved))
+    assert r.fte == pytest.approx(sum(freed(p, "fte") for p in moved))
+    assert r.budget == pytest.approx(sum(freed(p, "budget") for p in moved))
+    # Crownpoint (strategic -> tactical, 0.5 FTE) keeps the tactical norm: frees nothing
+    assert freed(judgments(ev)[23], "fte") == 0
+    assert r.needed["fte"] > 0  # Brambleway's promotion needs the tactical norm
+    assert r.net["fte"] == pytest.approx(r.fte - r.needed["fte"])
     assert r.fte > 0 and set(r.by_tier) <= {"strategic", "tactical", "casual", "none"}
 
 

@@ -103,12 +103,14 @@ async def test_the_whatif_screen_shows_settings_in_words_with_the_key_as_hint(
         await settle(pilot)
         screen = await open_whatif(pilot)
         labels = [str(label.render()) for label in screen.query(Label)]
-        assert "Penalty for Exec lunch" in labels
+        assert "Penalty for Press-release partnering" in labels
         assert not any("." in text and "_" in text for text in labels)  # no raw keys
-        screen.query_one(f"#{input_id('score.penalty_exec_lunch')}").focus()
+        key = "score.penalty_press_release"
+        screen.query_one(f"#{input_id(key)}").focus()
         await pilot.pause()
         hint = str(screen.query_one("#whatif-hint").render())
-        assert hint.startswith("score.penalty_exec_lunch (rubric in use: 15")
+        in_use = app.ev.rubric.get(key)
+        assert hint.startswith(f"{key} (rubric in use: {in_use:g}")
 
 
 async def test_what_the_tracker_cannot_judge_is_never_a_tick_or_a_zero(tmp_path: Path) -> None:

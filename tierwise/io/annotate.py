@@ -7,6 +7,7 @@ header row, a frame of annotations), so it can be tested without the reader or t
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -52,9 +53,16 @@ from tierwise.io.package import (
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sheetspec import SheetSpec
-from tierwise.io.sheetstream import SheetEdit, edit_sheet_stream, rows_in_order, scan_sheet
+from tierwise.io.sheetstream import (
+    NeedsScan,
+    SheetEdit,
+    SheetScan,
+    edit_sheet_stream,
+    rows_in_order,
+    scan_sheet,
+)
 from tierwise.io.styles import StyleBook
-from tierwise.io.tracker import Tracker, column_letter
+from tierwise.io.tracker import SheetTails, Tracker, column_letter
 from tierwise.io.verify import verify_workbook
 
 __all__ = ["LogEntry", "WriteResult", "annotate_package", "write_annotated"]
@@ -66,12 +74,15 @@ WIDTHS: Final = {
     "score": 10,
     "recommended_tier": 14,
     "action": 12,
+    "todo": 40,
     "flags": 30,
     "why": 60,
     "share": 10,
     "access": 10,
     "speed": 10,
     "ecosystem": 11,
+    "evidence": 11,
+    "borderline": 12,
     "decision": 12,
     "decision_note": 36,
 }
@@ -102,6 +113,8 @@ def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> 
             cols.append(pl.col("flags").cast(pl.List(pl.String)).list.join(", ").alias(name))
         elif name == "why":
             cols.append(pl.col("why").cast(pl.List(pl.String)).list.join("\n").alias(name))
+        elif name == "borderline":
+            cols.append(pl.when(pl.col(name)).then(pl.lit(name)).alias(name))
         else:
             cols.append(pl.col(name))
     frame = partners.select(pl.col("row").cast(pl.Int64), *cols)
@@ -144,11 +157,11 @@ def _cell_style(name: str, value: object, styles: dict[str, int]) -> int:
         return styles.get(f"tier_{value}", styles["text"]) if value else styles["text"]
     if name == "flags":
         return styles["flag"] if value else styles["text"]
-    if name in ("why", "decision_note"):
+    if name in ("why", "decision_note", "todo"):
         return styles["wrap"]
     if name in MOTIVATIONS:
         return styles["int"]
-    if name == "score":
+    if name in ("score", "evidence"):
         return styles["number"]
     return styles["text"]
 
@@ -168,6 +181,7 @@ def annotate_package(
     sheets: Sequence[SheetSpec] = (),
     hidden_sheets: Sequence[SheetSpec] = (),
     log: Sequence[LogEntry] = (),
+    tails: SheetTails | None = None,
 ) -> dict[str, int]:
     """Copy the package `src` to `out` with Tierwise's columns on `sheet`.
 
@@ -177,8 +191,47 @@ def annotate_package(
     existing: "Tierwise: ..." header -> column already on the sheet (updated in place).
     sheets / hidden_sheets: sheets to add or replace (hidden ones are very hidden).
     log: entries appended to the "Tierwise Log" sheet.
+    tails: the sheets' merged cells and autofilters, as the reader's safety check found
+        them. The sheet is then not scanned before the write: the write checks, as it
+        streams, that no column from `first_column` on holds the user's content (and
+        that rows come in order), and is made again after a scan when one does.
     Returns header -> column used. Writes `out` directly (callers make it atomic).
     """
+    once = functools.partial(
+        _annotate_once,
+        src,
+        out,
+        sheet=sheet,
+        header_row=header_row,
+        values=values,
+        first_column=first_column,
+        existing=existing,
+        sheets=sheets,
+        hidden_sheets=hidden_sheets,
+        log=log,
+    )
+    if tails is not None:
+        try:
+            return once(tails)
+        except NeedsScan:
+            pass
+    return once(None)
+
+
+def _annotate_once(
+    src: Path,
+    out: Path,
+    tails: SheetTails | None,
+    *,
+    sheet: str,
+    header_row: int,
+    values: pl.DataFrame,
+    first_column: int,
+    existing: Mapping[str, int] | None,
+    sheets: Sequence[SheetSpec],
+    hidden_sheets: Sequence[SheetSpec],
+    log: Sequence[LogEntry],
+) -> dict[str, int]:
     with Package(src) as pkg:
         entry = pkg.sheet(sheet)
         if entry is None or not entry.part or not pkg.has(entry.part):
@@ -204,13 +257,19 @@ def annotate_package(
         # Never write over a user's cell: new columns go right of every filled cell,
         # even in a column the reader saw no header for, and clear of merged ranges
         # and pivot tables.
-        with pkg.open(entry.part) as fh:
-            scan = scan_sheet(fh, frozenset(existing.values()), from_column=first_column)
+        tail = tails.get(src, entry.part) if tails is not None else None
+        if tail is None:
+            with pkg.open(entry.part) as fh:
+                scan = scan_sheet(fh, frozenset(existing.values()), from_column=first_column)
+        else:
+            scan = SheetScan(first_column - 1, tail.merged, tail.autofilter, rows_in_order=True)
         blocked = [a for a in map(parse_area, scan.merged) if a] + pivot_areas(pkg, entry)
         start = clear_start(max(first_column, scan.last_column + 1), header_row, blocked)
         placed = _place_columns(start, existing)
         check_limits(placed.values(), values["row"].drop_nulls(), f"{src} ({sheet})")
         edit = _sheet_edit(values, header_row, placed, styles, keep=frozenset(keep))
+        if tail is not None:
+            edit.free_from, edit.ignore = first_column, frozenset(existing.values())
         # The user's table, autofilter and print area widen over Tierwise's columns, so
         # a sort moves them with the rows.
         autofilter = parse_area(scan.autofilter) if scan.autofilter else None
@@ -345,7 +404,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
     """Tierwise's cells per worksheet row, made in batches as the sheet streams past
     (rows are asked for in ascending order), so memory does not grow with the rows."""
 
-    _BATCH = 5000
+    _BATCH = 25_000
 
     def __init__(
         self,
@@ -380,15 +439,17 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
         part = self._frame.slice(start, self._BATCH).select(
             "row", *[e.alias(f"_{i}") for i, (_, e) in enumerate(self._groups)]
         )
-        cols = [c for c, _ in self._groups]
-        self._batch = {
-            r: [(c, x.encode("utf-8")) for c, x in zip(cols, xmls, strict=True)]
-            for r, *xmls in part.iter_rows()
-        }
+        xmls = [
+            [(c, x) for x in part[f"_{i}"].cast(pl.Binary).to_list()]
+            for i, (c, _) in enumerate(self._groups)
+        ]
+        self._batch = dict(
+            zip(part["row"].to_list(), map(list, zip(*xmls, strict=True)), strict=True)
+        )
 
 
 _ILLEGAL_RE: Final = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{FFFE}\\x{FFFF}]"
-NUMERIC: Final = frozenset({"score", *MOTIVATIONS})
+NUMERIC: Final = frozenset({"score", "evidence", *MOTIVATIONS})
 
 
 def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]) -> pl.Expr:
@@ -427,9 +488,8 @@ def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]
     clean = text.str.replace_all(_ILLEGAL_RE, "").str.slice(0, MAX_TEXT)
     escaped = (
         clean.str.replace_all(r"_(x[0-9A-Fa-f]{4}_)", "_x005F_${1}")
-        .str.replace_all("&", "&amp;", literal=True)
-        .str.replace_all("<", "&lt;", literal=True)
-        .str.replace_all(">", "&gt;", literal=True)
+        # One pass for the three (the replacements hold none of the patterns).
+        .str.replace_many(["&", "<", ">"], ["&amp;", "&lt;", "&gt;"])
     )
     space = (
         pl.when(clean.str.contains("\n", literal=True) | (clean != clean.str.strip_chars()))
@@ -633,6 +693,7 @@ def write_annotated(
                 sheets=sheets,
                 hidden_sheets=hidden,
                 log=log_entries,
+                tails=source.sheet_tails if base == src else None,
             )
 
         write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet], original=base))

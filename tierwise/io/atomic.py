@@ -11,6 +11,7 @@ folder removes the ones whose process is gone.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
@@ -35,6 +36,22 @@ def same_file(a: Path, b: Path) -> bool:
         return Path(a).resolve() == Path(b).resolve()
 
 
+def check_writable(target: Path) -> Path:
+    """The folder `target` would be written in; raises TierwiseError when it is missing
+    or not writable, or `target` is a folder. Cheap: callers check before any work."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise TierwiseError(f"cannot write {target}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise TierwiseError(f"cannot write {target}: it is a folder")
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        raise _os_error(target, OSError(errno.EROFS, os.strerror(errno.EROFS)))
+    if not os.access(folder, os.W_OK):
+        raise _os_error(target, OSError(errno.EACCES, os.strerror(errno.EACCES)))
+    return folder
+
+
 def write_atomically(
     target: Path,
     write: Callable[[Path], None],
@@ -45,9 +62,7 @@ def write_atomically(
     OS errors (read-only folder, full disk, ...) become one TierwiseError naming the target.
     """
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise TierwiseError(f"cannot write {target}: the folder {folder} does not exist")
+    folder = check_writable(target)
     remove_stale_temps(folder)
     try:
         fd, name = tempfile.mkstemp(

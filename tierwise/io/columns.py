@@ -19,6 +19,11 @@ ANNOTATION_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("Tierwise: ecosystem", "ecosystem"),
     ("Tierwise: decision", "decision"),
     ("Tierwise: decision note", "decision_note"),
+    # Added by the revised playbook: after the decision columns, so the columns of a
+    # workbook annotated before keep their places.
+    ("Tierwise: todo", "todo"),
+    ("Tierwise: evidence", "evidence"),
+    ("Tierwise: borderline", "borderline"),
 )
 DECISION_HEADER: Final = "Tierwise: decision"
 DECISION_NOTE_HEADER: Final = "Tierwise: decision note"

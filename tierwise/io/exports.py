@@ -34,6 +34,9 @@ CSV_COLUMNS = (
     "why",
     "decision",
     "decision_note",
+    "todo",
+    "evidence",
+    "borderline",
 )
 
 

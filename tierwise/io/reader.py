@@ -137,6 +137,7 @@ def read_tracker(
         scales=scales,
         profile=mapped.profile,
         declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
+        sheet_tails=check.sheet_tails,
     )
     return Tracker(frame, raw, source, warnings, decisions, setup)
 

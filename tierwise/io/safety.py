@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Final
 
 from tierwise.errors import TierwiseError
-from tierwise.io.tracker import column_number, columns_from
+from tierwise.io.sheetstream import read_tail
+from tierwise.io.tracker import SheetTail, SheetTails, column_number, columns_from, part_key
 
 # Zip bomb caps, read from the zip directory before anything is inflated.
 MAX_TOTAL_UNCOMPRESSED: Final = 1 << 30  # 1 GiB across all entries
@@ -51,6 +52,7 @@ class FileCheck:
     format: str
     renamed: bool = False
     warnings: list[str] = field(default_factory=list)
+    sheet_tails: SheetTails | None = None  # from the extent check of an OOXML package
 
 
 def _large(path: Path, what: str) -> TierwiseError:
@@ -127,10 +129,12 @@ def _check_zip(path: Path, ext: str, allow_large: bool) -> FileCheck:
             fmt = _zip_format(zf, {i.filename.replace("\\", "/").lower() for i in infos})
             if fmt is None:
                 raise not_a_spreadsheet(path)
+            tails = None
             if fmt == "xlsx":
                 fmt = ext if ext in OOXML_FORMATS else "xlsx"
                 if not allow_large:
-                    _check_sheet_extents(path, zf, infos)
+                    stamp = SheetTails.stamp_of(path)
+                    tails = SheetTails(stamp, _check_sheet_extents(path, zf, infos))
             elif fmt == "ods" and not allow_large:
                 _check_ods_extents(path, zf)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as err:
@@ -143,7 +147,7 @@ def _check_zip(path: Path, ext: str, allow_large: bool) -> FileCheck:
     natural = {"xlsb": ("xlsb",), "ods": ("ods",)}.get(fmt, OOXML_FORMATS)
     renamed = ext not in natural
     warnings = [f"{path.name} is really an .{fmt} file; read as such"] if renamed else []
-    return FileCheck(fmt, renamed=renamed, warnings=warnings)
+    return FileCheck(fmt, renamed=renamed, warnings=warnings, sheet_tails=tails)
 
 
 def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], allow_large: bool) -> None:
@@ -228,14 +232,21 @@ def _quick_bound(data: bytes) -> int | None:
     return rows * width
 
 
-def _check_sheet_extents(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+def _check_sheet_extents(
+    path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> dict[str, SheetTail]:
     """Refuse a sheet whose cell references span an absurd rectangle (calamine allocates
-    all of it). No XML is parsed here: cell references are found by pattern."""
+    all of it). No XML is parsed here: cell references are found by pattern. Returns the
+    tails (merged cells, autofilter) of the sheets it read whole, by part name."""
+    tails: dict[str, SheetTail] = {}
     for info in infos:
         if not _is_worksheet(info.filename):
             continue
         if info.file_size <= _IN_MEMORY:
             data = zf.read(info)
+            tail = read_tail(data)
+            if tail is not None:
+                tails[part_key(info.filename)] = tail
             bound = _quick_bound(data)
             if bound is not None and bound <= MAX_CELLS:
                 continue
@@ -243,6 +254,7 @@ def _check_sheet_extents(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.Zi
         else:
             refs = _streamed_refs(zf, info)
         _check_refs(path, info.filename, refs)
+    return tails
 
 
 def _streamed_refs(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[tuple[bytes, bytes]]:

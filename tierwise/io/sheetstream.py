@@ -8,11 +8,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Final
 
-from lxml import etree
-
 from tierwise.errors import TierwiseError
-from tierwise.io import xmlsafe
-from tierwise.io.tracker import column_letter, column_number, columns_from
+from tierwise.io.tracker import SheetTail, column_letter, column_number, columns_from
 
 CHUNK: Final = 1 << 20
 _ROOT: Final = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
@@ -31,6 +28,9 @@ _COLS: Final = re.compile(
 _COL: Final = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>(?:\s*</(?:[\w.-]+:)?col>)?", re.S)
 _ROW_NUMBER: Final = re.compile(rb"""<(?:[\w.-]+:)?row\b(?:[^>]*?\br\s*=\s*["'](\d+)["'])?""")
 _MERGE_REF: Final = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_ROW_END: Final = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
+_ROW_R: Final = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
+_SHEETDATA_END: Final = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
 _AUTOFILTER: Final = re.compile(
     rb"""(<(?:[\w.-]+:)?autoFilter\b[^>]*?\bref\s*=\s*["'])([^"']*)["']"""
 )
@@ -50,6 +50,9 @@ class SheetEdit:
         line; a row that sets its own height keeps it.
     validation: a <dataValidation> element (unprefixed) added to the sheet's
         <dataValidations>, unless one with the same sqref is there already.
+    free_from: when set, columns from this one on were taken to hold no user content
+        but in `ignore` (Tierwise's own; placed without a scan): the edit checks it as it
+        streams, and raises NeedsScan when they do.
     """
 
     cells: Mapping[int, list[tuple[int, bytes]]]
@@ -58,6 +61,8 @@ class SheetEdit:
     autofilter: str | None = None
     heights: Mapping[int, float] = field(default_factory=dict)
     validation: bytes = b""
+    free_from: int = 0
+    ignore: frozenset[int] = frozenset()
 
 
 def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
@@ -65,7 +70,12 @@ def _find_tag(buf: bytes, local: bytes, start: int = 0) -> re.Match | None:
 
 
 def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
-    """Yield the partner sheet part with `edit` applied, copying every other byte."""
+    """Yield the partner sheet part with `edit` applied, copying every other byte.
+
+    The rows are read in chunks of whole rows; each chunk is spliced in one pass over
+    its row boundaries (`_Splicer`). With `edit.free_from` set, a chunk holding user
+    content in a column from it on (other than `edit.columns`), or rows out of order,
+    raises `NeedsScan`: the placement was made without a scan of the sheet."""
     buf = b""
     while True:
         chunk = source.read(CHUNK)
@@ -77,73 +87,203 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         raise TierwiseError("the partner sheet has no sheetData element; the file is damaged")
     root = _ROOT.search(buf)
     prefix = (root.group(1) + b":") if root and root.group(1) else b""
-    head = _edit_head(buf[: start.start()], edit, prefix)
-    yield head
-    rows_wanted = sorted(edit.cells)
+    yield _edit_head(buf[: start.start()], edit, prefix)
+    splicer = _Splicer(edit, prefix)
     if start.group(1) == b"/":  # <sheetData/>: no rows at all
         yield b"<" + prefix + b"sheetData>"
-        yield from (_new_row(r, edit.cells[r], prefix, edit.heights) for r in rows_wanted)
+        yield splicer.rest()
         yield b"</" + prefix + b"sheetData>"
         yield _edit_tail(buf[start.end() :] + source.read(), edit, prefix)
         return
     yield buf[start.start() : start.end()]
     buf = buf[start.end() :]
-    end_re = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
-    row_end = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
-    pending = 0  # index into rows_wanted
-    last_row = 0
+    row_close = b"</" + prefix + b"row>"
     eof = False
-    pos = 0
     while True:
-        m = _ROW_START.search(buf, pos)
-        # Look for the end of sheetData only up to the next row, or scanning would be
-        # quadratic in the number of rows.
-        end = end_re.search(buf, pos, m.start() if m is not None else len(buf))
+        at = buf.find(b"sheetData")
+        end = _SHEETDATA_END.search(buf, max(at - 64, 0)) if at >= 0 else None
         if end is not None:
-            while pending < len(rows_wanted):
-                r = rows_wanted[pending]
-                yield _new_row(r, edit.cells[r], prefix, edit.heights)
-                pending += 1
-            yield buf[pos : end.end()]
+            yield splicer.splice(buf[: end.start()])
+            yield splicer.rest()
             # What follows the rows (merged cells, autofilter, page set-up...) is small.
-            yield _edit_tail(buf[end.end() :] + source.read(), edit, prefix)
+            yield _edit_tail(buf[end.start() :] + source.read(), edit, prefix)
             return
-        closing = None
-        if m is not None and m.group(2) != b"/":
-            closing = row_end.search(buf, m.end())
-        if m is None or (m.group(2) != b"/" and closing is None):
-            if eof:
-                raise TierwiseError("the partner sheet ends inside a row; the file is damaged")
-            chunk = source.read(CHUNK)
-            eof = not chunk
-            buf = buf[pos:] + chunk
-            pos = 0
-            continue
-        row_end_at = m.end() if closing is None else closing.end()
-        attrs = m.group(1)
-        r_match = re.search(rb"""\br\s*=\s*["'](\d+)["']""", attrs)
-        number = int(r_match.group(1)) if r_match else last_row + 1
-        last_row = number
-        while pending < len(rows_wanted) and rows_wanted[pending] < number:
-            yield buf[pos : m.start()]
-            pos = m.start()
-            r = rows_wanted[pending]
-            yield _new_row(r, edit.cells[r], prefix, edit.heights)
-            pending += 1
-        if pending < len(rows_wanted) and rows_wanted[pending] == number:
-            yield buf[pos : m.start()]
-            inner = b"" if closing is None else buf[m.end() : closing.start()]
-            attrs = _with_height(attrs, edit.heights.get(number))
-            yield _edit_row(
-                number, attrs, inner, edit.cells[number], edit.columns, prefix, max(edit.columns)
+        cut = buf.rfind(row_close) + len(row_close) if len(buf) > CHUNK or eof else 0
+        if cut >= len(row_close):
+            yield splicer.splice(buf[:cut])
+            buf = buf[cut:]
+        elif eof:
+            raise TierwiseError("the partner sheet ends inside a row; the file is damaged")
+        chunk = source.read(CHUNK)
+        eof = not chunk
+        buf += chunk
+
+
+class NeedsScan(Exception):
+    """The streamed edit met a sheet its placement did not expect (user content in
+    Tierwise's new columns, or rows out of order): place the columns after a scan."""
+
+
+class _Splicer:
+    """Tierwise's cells spliced into chunks of whole rows, in one pass over each chunk's
+    row boundaries: the usual row (its cells in order, all left of Tierwise's) takes the
+    new cells just before its end tag; any other row goes through `_edit_row`."""
+
+    def __init__(self, edit: SheetEdit, prefix: bytes) -> None:
+        self.edit = edit
+        self.prefix = prefix
+        self.wanted = sorted(edit.cells)
+        self.pending = 0  # index into wanted
+        self.last_row = 0
+        self.span_end = max(edit.columns, default=0)
+        self.row_tag = b"<" + prefix + b"row"
+        self.row_close = b"</" + prefix + b"row>"
+        self.cell_r = b"<" + prefix + b'c r="'
+        self.fast_row = re.compile(b"<" + re.escape(prefix) + rb'row r="(\d+)"[^>]*?(/?)>', re.S)
+        self.guard = columns_from(edit.free_from) if edit.free_from else None
+        self.columns: dict[bytes, int] = {}
+        # Tierwise's columns as one block (lo, hi), and the start of its first cell's tag.
+        owned = sorted(edit.columns)
+        whole = bool(owned) and owned == list(range(owned[0], owned[-1] + 1))
+        self.block = (owned[0], owned[-1]) if whole else None
+        self.block_ref = self.cell_r + column_letter(owned[0]).encode() if whole else b""
+
+    def rest(self) -> bytes:
+        """New rows for the wanted rows not met yet."""
+        out = [self._new_row(r) for r in self.wanted[self.pending :]]
+        self.pending = len(self.wanted)
+        return b"".join(out)
+
+    def splice(self, region: bytes) -> bytes:
+        if self.guard is not None:
+            taken = {self._column(x) for x in _filled_letters(region, self.prefix, self.guard)}
+            if taken - self.edit.ignore:
+                raise NeedsScan
+        rows = list(self.fast_row.finditer(region))
+        tag = self.row_tag
+        if (
+            len(rows) != region.count(tag)
+            or region.count(self.row_close) != sum(1 for m in rows if not m.group(2))
+            or b"extLst" in region
+            or b"<" + self.prefix + b"c>" in region
+        ):
+            return self._general(region)
+        out: list[bytes] = []
+        pos = 0
+        cells = self.edit.cells
+        row_close, cell_r, any_cell = self.row_close, self.cell_r, b"<" + self.prefix + b"c"
+        for m in rows:
+            number = int(m.group(1))
+            pos, wanted = self._reach(number, region, pos, m.start(), out)
+            if not wanted:
+                continue
+            ours = cells[number]
+            start, end = m.span()
+            attrs = _with_height(
+                region[start + len(tag) : end - 1 - len(m.group(2))], self.edit.heights.get(number)
             )
-            pending += 1
-        else:
-            yield buf[pos:row_end_at]
-        pos = row_end_at
-        if pos > CHUNK:
-            buf = buf[pos:]
-            pos = 0
+            # A row's end tag is the first after its start (rows do not nest).
+            inner_end = end if m.group(2) else region.find(row_close, end)
+            close = inner_end + len(row_close) if not m.group(2) else end
+            out.append(region[pos:start])
+            pos = close
+            # The column of the row's last cell (cells come in column order); 0 when
+            # it has none, -1 when some cell is written another way (no r= first).
+            last_at = region.rfind(cell_r, end, inner_end)
+            if last_at < 0:
+                last = 0 if region.find(any_cell, end, inner_end) < 0 else -1
+            elif region.find(any_cell, last_at + 1, inner_end) >= 0:
+                last = -1
+            else:
+                at = last_at + len(cell_r)
+                letters = region[at : region.find(b'"', at, inner_end)].rstrip(b"0123456789")
+                last = self._column(letters) if letters else -1
+            # The usual row: all its cells left of ours, which follow them. A row
+            # annotated before: Tierwise's block of columns ends it, and is replaced.
+            keep_to = inner_end if 0 <= last < ours[0][0] else -1
+            if keep_to < 0 and self.block is not None and 0 < last <= self.block[1]:
+                keep_to = region.find(b'%s%d"' % (self.block_ref, number), end, inner_end)
+            if keep_to >= 0:
+                body = b"".join(_prefixed(x, self.prefix) for _, x in ours)
+                if b"spans" in attrs:
+                    attrs = _widen_spans(attrs, ours, self.span_end)
+                row = b"%s%s>%s%s%s" % (tag, attrs, region[end:keep_to], body, row_close)
+            else:
+                row = _edit_row(
+                    number,
+                    attrs,
+                    region[end:inner_end],
+                    ours,
+                    self.edit.columns,
+                    self.prefix,
+                    self.span_end,
+                )
+            out.append(row)
+        out.append(region[pos:])
+        return b"".join(out)
+
+    def _reach(
+        self, number: int, region: bytes, pos: int, at: int, out: list[bytes]
+    ) -> tuple[int, bool]:
+        """Meet row `number`, whose tag starts at `at`: the wanted rows before it go
+        out first, as new rows. Returns where copying resumes, and whether the row is
+        wanted (it is then taken)."""
+        if number <= self.last_row and self.guard is not None:
+            raise NeedsScan
+        self.last_row = number
+        wanted = self.wanted
+        while self.pending < len(wanted) and wanted[self.pending] < number:
+            out += [region[pos:at], self._new_row(wanted[self.pending])]
+            pos = at
+            self.pending += 1
+        if self.pending < len(wanted) and wanted[self.pending] == number:
+            self.pending += 1
+            return pos, True
+        return pos, False
+
+    def _column(self, letters: bytes) -> int:
+        found = self.columns.get(letters)
+        if found is None:
+            found = self.columns[letters] = column_number(letters)
+        return found
+
+    def _new_row(self, number: int) -> bytes:
+        return _new_row(number, self.edit.cells[number], self.prefix, self.edit.heights)
+
+    def _general(self, region: bytes) -> bytes:
+        """Any layout: each row found by pattern, its cells merged with Tierwise's."""
+        out: list[bytes] = []
+        cells = self.edit.cells
+        pos = 0
+        while (m := _ROW_START.search(region, pos)) is not None:
+            closing = None if m.group(2) == b"/" else _ROW_END.search(region, m.end())
+            if closing is None and m.group(2) != b"/":
+                raise TierwiseError("the partner sheet ends inside a row; the file is damaged")
+            row_end = m.end() if closing is None else closing.end()
+            attrs = m.group(1)
+            r_match = _ROW_R.search(attrs)
+            number = int(r_match.group(1)) if r_match else self.last_row + 1
+            pos, wanted = self._reach(number, region, pos, m.start(), out)
+            if wanted:
+                attrs = _with_height(attrs, self.edit.heights.get(number))
+                inner = b"" if closing is None else region[m.end() : closing.start()]
+                out.append(region[pos : m.start()])
+                out.append(
+                    _edit_row(
+                        number,
+                        attrs,
+                        inner,
+                        cells[number],
+                        self.edit.columns,
+                        self.prefix,
+                        self.span_end,
+                    )
+                )
+            else:
+                out.append(region[pos:row_end])
+            pos = row_end
+        out.append(region[pos:])
+        return b"".join(out)
 
 
 def _edit_tail(tail: bytes, edit: SheetEdit, prefix: bytes) -> bytes:
@@ -264,6 +404,20 @@ def scan_sheet(
     return SheetScan(max(columns, default=from_column - 1), merged, autofilter, in_order)
 
 
+def read_tail(part: bytes) -> SheetTail | None:
+    """The merged cells and autofilter of a whole sheet part (they follow its rows);
+    None when it has no end of sheetData."""
+    at = part.rfind(b"sheetData")
+    if at < 0:
+        return None
+    tail = part[at:]
+    found = _AUTOFILTER.search(tail)
+    return SheetTail(
+        [m.decode("ascii", "replace") for m in _MERGE_REF.findall(tail)],
+        found.group(2).decode("ascii", "replace") if found else None,
+    )
+
+
 def _row_numbers(data: bytes, prefix: bytes, last_row: int) -> list[int]:
     """The numbers of the rows starting in `data` (a row without r= follows the last)."""
     # Excel and most writers put r first; a plain pattern then finds every row fast.
@@ -280,6 +434,10 @@ def _row_numbers(data: bytes, prefix: bytes, last_row: int) -> list[int]:
 def rows_in_order(part: bytes, where: str) -> bytes:
     """A sheet part whose <row> elements are out of order, with them sorted (stable), so
     the streamed edit meets each row where it expects it."""
+    from lxml import etree  # only here: the safety check imports this module, lxml-free
+
+    from tierwise.io import xmlsafe
+
     root = xmlsafe.parse(part, where)
     data = root.find(f"{{{etree.QName(root).namespace}}}sheetData")
     if data is None:

@@ -3,9 +3,11 @@
 The tracker sheet has the canonical columns under friendly headers (each maps back to
 its field through the default aliases), a note on every header saying what to enter,
 drop-downs for tier, partner type and marketplace, and one example row. A second sheet,
-"Rules of engagement", states what each tier gets and owes (PLAYBOOK.md). Every number
-either sheet states comes from the rubric in force, passed in as plain data: the values
-of RUBRIC_KEYS (tierwise.outputs.write_template reads them from a rubric).
+"Strategy", declares the strategic and tactical initiatives (read back by
+tierwise.io.strategy); a third, "Rules of engagement", states what each tier gets and
+owes (PLAYBOOK.md). Every number a sheet states comes from the rubric in force, passed
+in as plain data: the values of RUBRIC_KEYS (tierwise.outputs.write_template reads them
+from a rubric).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tierwise import catalogue
 from tierwise.errors import TierwiseError
 from tierwise.fields import FLAGS, TIERS
 from tierwise.io.atomic import write_atomically
+from tierwise.io.strategy import STRATEGY_SHEET
 
 TRACKER_SHEET: Final = "Partners"
 RULES_SHEET: Final = "Rules of engagement"
@@ -50,6 +53,12 @@ RUBRIC_KEYS: Final = (
     "flags.press_release.days_after_announcement",
     "thresholds.significant",
     "thresholds.grace_days",
+    "recommend.strategic_min_score",
+    "recommend.tactical_min_score",
+    "recommend.promote_margin",
+    "strategy.strategic_initiative",
+    "strategy.tactical_initiatives",
+    "strategy.dominance_markets",
 )
 _KEY: Final = re.compile(r"\{([a-z_.]+)\}")
 
@@ -67,6 +76,13 @@ TYPE_CHOICES: Final = (
     "Other",
 )
 YES_NO: Final = ("Yes", "No")
+RELATIONSHIP_CHOICES: Final = (
+    "Go-to-market",
+    "Supplier",
+    "Subcontractor",
+    "Technology",
+    "Acquisition candidate",
+)
 
 
 # field -> (header, what to enter, example value, number format, width)
@@ -334,6 +350,15 @@ COLUMNS: Final[tuple[tuple[str, str, str, str | float | date | None, str | None,
         12,
     ),
     (
+        "relationship",
+        "Relationship",
+        "Go-to-market (blank) for a partner we sell with; or Supplier, Subcontractor, "
+        "Technology or Acquisition candidate: those are listed, never judged for exit.",
+        "Go-to-market",
+        None,
+        14,
+    ),
+    (
         "notes",
         "Notes",
         "Anything else worth knowing: context, next steps, risks.",
@@ -362,6 +387,7 @@ def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = Fals
         raise TierwiseError(f"folder {path.parent} does not exist; create it first")
     wb = Workbook()
     _tracker_sheet(wb.worksheets[0], numbers)
+    _strategy_sheet(wb.create_sheet(STRATEGY_SHEET), numbers)
     _rules_sheet(wb.create_sheet(RULES_SHEET), numbers)
     # Beside the target, renamed into place, with the permissions a normal save gives.
     write_atomically(path, lambda tmp: wb.save(tmp))
@@ -404,6 +430,46 @@ def _tracker_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     _drop_down(ws, "designated_tier", TIER_CHOICES, "Pick Strategic, Tactical or Casual")
     _drop_down(ws, "partner_type", TYPE_CHOICES, "Pick a partner type from the list")
     _drop_down(ws, "marketplace", YES_NO, "Yes or No")
+    _drop_down(ws, "relationship", RELATIONSHIP_CHOICES, "Pick a kind of relationship")
+
+
+def _title(ws: Worksheet, title: str, intro: str, last: str, height: float) -> None:
+    """A sheet's title in A1 and its introduction in A2, merged across to `last`."""
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
+    ws["A2"] = intro
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"A2:{last}2")
+    ws.row_dimensions[2].height = height
+
+
+def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
+    """The company's strategy, declared before any partner is chosen (PLAYBOOK.md
+    section 4), in the rows tierwise.io.strategy reads back."""
+    declared = {k.split(".")[1]: v for k, v in numbers.items() if k.startswith("strategy.")}
+    _title(
+        ws,
+        STRATEGY_SHEET,
+        "Our goals first, then the market-dominance strategy, and only then partners. "
+        "Name the one strategic initiative and the 3-5 tactical ones exactly as the "
+        "Initiative column writes them (one per cell); Tierwise fills the slots from them. "
+        "Left blank, Tierwise proposes the strategic initiative and says so.",
+        "F",
+        60,
+    )
+    rows = (
+        ("Strategic initiative", [declared["strategic_initiative"]]),
+        (catalogue.CHECKS["TACTICAL_INITIATIVES"].name, list(declared["tactical_initiatives"])),
+        ("Dominance markets", list(declared["dominance_markets"])),
+    )
+    for r, (label, values) in enumerate(rows, start=4):
+        head = ws.cell(row=r, column=1, value=label)
+        head.font, head.fill = Font(bold=True), RULE_FILL
+        for c, value in enumerate([v for v in values if v], start=2):
+            ws.cell(row=r, column=c, value=value)
+    ws.column_dimensions["A"].width = 24
+    for letter in "BCDEF":
+        ws.column_dimensions[letter].width = 30
 
 
 def _drop_down(ws: Worksheet, field: str, choices: tuple[str, ...], error: str) -> None:
@@ -483,33 +549,45 @@ def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
         (
             "Moves up when",
             "(top tier)",
-            "It is the strongest eligible partner on the strategic initiative and a "
-            "strategic slot is free.",
-            "Its evidence on a motivation clears the tactical bar and a tactical slot "
-            "(partners and initiatives) is free.",
+            "It is on the strategic initiative (Strategy sheet), brings business, and its "
+            f"score clears the strategic bar of {t('recommend.strategic_min_score'):g} by "
+            f"{t('recommend.promote_margin'):g}: on merit, never because a slot is free.",
+            "Its evidence clears the tactical bar of "
+            f"{t('recommend.tactical_min_score'):g} by {t('recommend.promote_margin'):g} "
+            "and it is on a tactical initiative: on merit, never because a slot is free.",
         ),
         (
             "Moves down or out when",
             f"No sponsor, under {t('flags.strategic_in_name_only.min_fte'):g} FTE, idle for "
             f"{t('flags.strategic_in_name_only.max_days_inactive')} days, or a low score: it is "
-            "strategic in name only. Demote to tactical or casual.",
+            "strategic in name only. Demote to tactical or casual; a demotion names the "
+            "partners holding the slots.",
             f"No motivation reaches {t('thresholds.significant'):g}/100 after "
-            f"{t('thresholds.grace_days')} days: ask 'why bother?'. Exit if it still "
-            "consumes FTE or budget; otherwise casual.",
+            f"{t('thresholds.grace_days')} days: ask 'why bother?'. Withdraw (stop "
+            "investing, hand it to the field) if it brings some business; exit (end it) "
+            "if it brings no revenue, deals or logos and still costs FTE or budget.",
             "Exit when it consumes resources with nothing to show for them.",
         ),
+        (
+            "Never on unknowns",
+            "A blank cell is unknown, not 0. Where the move would rest on blanks, the "
+            "action is collect: fill the named cells first.",
+            "Same as strategic. A partner too new to judge keeps its tier but never "
+            "takes a slot from a partner with evidence.",
+            "Suppliers, subcontractors, technology alliances and acquisition candidates "
+            "are listed, never exited as go-to-market partners.",
+        ),
     ]
-    ws["A1"] = "Rules of engagement"
-    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
-    ws["A2"] = (
+    _title(
+        ws,
+        RULES_SHEET,
         "Partnering serves our own agenda: increase share in a specified market, gain "
         "access to customers we cannot reach alone, accelerate sales cycles, or build "
         "power in our ecosystem. A partner that significantly advances none of these is "
-        "not worth the investment."
+        "not worth the investment.",
+        "D",
+        48,
     )
-    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A2:D2")
-    ws.row_dimensions[2].height = 48
     for col, text in enumerate(("", "Strategic", "Tactical", "Casual"), start=1):
         cell = ws.cell(row=4, column=col, value=text or None)
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL

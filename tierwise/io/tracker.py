@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -32,6 +34,43 @@ LEAST_SURE_FIRST = (
 
 
 @dataclass(frozen=True)
+class SheetTail:
+    """What follows a sheet's rows that placing Tierwise's columns needs: the ranges of
+    its merged cells ("B2:D2") and of its autofilter."""
+
+    merged: list[str]
+    autofilter: str | None
+
+
+@dataclass(frozen=True)
+class SheetTails:
+    """The tails of a workbook's sheets, by part name, as the safety check read them
+    (it inflates every sheet anyway), so the writer need not read a sheet twice."""
+
+    stamp: tuple[int, int]  # the file's size and modification time then
+    parts: dict[str, SheetTail]
+
+    @staticmethod
+    def stamp_of(path: str | Path) -> tuple[int, int]:
+        st = os.stat(path)
+        return st.st_size, st.st_mtime_ns
+
+    def get(self, path: str | Path, part: str) -> SheetTail | None:
+        """The tail of `part`, if the file at `path` is still the one that was read."""
+        try:
+            if self.stamp_of(path) != self.stamp:
+                return None
+        except OSError:
+            return None
+        return self.parts.get(part_key(part))
+
+
+def part_key(name: str) -> str:
+    """A zip part name as compared: forward slashes, no leading one, lower case."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+@dataclass(frozen=True)
 class Source:
     """Where the partners were read from, and how (the `source` member of the JSON result)."""
 
@@ -58,6 +97,8 @@ class Source:
     scales: dict[str, float] = field(default_factory=dict)
     profile: str = ""  # the mapping profile used ("salesforce-account"), if any
     declined: list[str] = field(default_factory=list)  # headers the user kept unmapped
+    # The sheets' merged cells and autofilters, from the safety check (None: not known).
+    sheet_tails: SheetTails | None = None
 
     def user_mapping(self) -> dict[str, str]:
         """What the user (or a profile, or the stored set-up) decided: {header: field},

@@ -29,7 +29,6 @@ from tierwise.io.columns import PORTFOLIO_SHEET
 from tierwise.io.sheetspec import ChartSpec, SheetSpec
 from tierwise.io.tracker import column_letter
 from tierwise.pipeline import Evaluation
-from tierwise.report.numbers import fte
 from tierwise.scoring import portfolio_after
 from tierwise.scoring.portfolio import after_tiers
 from tierwise.scoring.recommend import level
@@ -41,7 +40,16 @@ if TYPE_CHECKING:
 
 # Action list order: what frees or moves the most first.
 # Exits and demotions free people and budget, so they rank together by what they free.
-ACTION_RANK: Final[dict[str, int]] = {"exit": 0, "demote": 0, "promote": 1, "fix": 2, "keep": 3}
+ACTION_RANK: Final[dict[str, int]] = {
+    "exit": 0,
+    "withdraw": 0,
+    "demote": 0,
+    "promote": 1,
+    "collect": 2,
+    "fix": 2,
+    "keep": 3,
+}
+REALLOCATION_TITLE: Final = "Resources to reallocate (net of the tier norms)"
 ACTION_ROWS: Final = 10  # the action list is cut here to keep the page to one sheet of paper
 MOTIVE_CHART_MIN_ROWS: Final = 8  # four columns under a title stay legible in 8 rows
 
@@ -116,6 +124,7 @@ def build_portfolio_sheet(
     )
     spec.set(2, 1, subtitle, "muted")
     spec.merges.append(f"A2:{column_letter(LAST_COL)}2")
+    _text(spec, 3, 1, portfolio.strategy.words(), "muted")
 
     row = _checks(spec, 4, portfolio, ev.rubric, after_name, since)
     row = _flags(spec, row + 2, partners, portfolio.flags_not_assessed)
@@ -248,23 +257,21 @@ def _coverage(spec: SheetSpec, row: int, partners: pl.DataFrame, rubric: Rubric)
 
 
 def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio) -> int:
-    # Short enough to stay left of the tier chart beside it.
-    spec.set(row, 1, "Resources to reallocate", "subtitle")
-    _header(spec, row + 1, {1: "Freed from (designated tier)", 2: "FTE", 3: "Budget"})
+    """Freed, needed and net (by the rubric's tier norms)."""
+    spec.set(row, 1, REALLOCATION_TITLE, "subtitle")
+    _header(spec, row + 1, {1: "", 2: "FTE", 3: "Budget"})
     realloc = portfolio.reallocate
     r = row + 2
-    for tier in (*TIERS, "none"):
-        amounts = realloc.by_tier.get(tier)
-        if not amounts:
-            continue
-        spec.set(r, 1, tier.capitalize() if tier != "none" else "No tier recorded")
-        spec.set(r, 2, fte(amounts.get("fte", 0.0)), "number")
-        spec.set(r, 3, amounts.get("budget", 0.0), "money")
+    for label, amounts in (
+        ("Freed", realloc.freed),
+        ("Needed", realloc.needed),
+        ("Net", realloc.net),
+    ):
+        spec.set(r, 1, label, "subtitle")
+        spec.set(r, 2, amounts["fte"], "number")
+        spec.set(r, 3, amounts["budget"], "money")
         r += 1
-    spec.set(r, 1, "Total", "subtitle")
-    spec.set(r, 2, fte(realloc.fte), "number")
-    spec.set(r, 3, realloc.budget, "money")
-    return r
+    return r - 1
 
 
 def _unassessed(portfolio: Portfolio) -> list[str]:

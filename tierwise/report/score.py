@@ -10,8 +10,7 @@ import click
 
 from tierwise import catalogue
 from tierwise.fields import FLAGS, MOTIVATIONS
-from tierwise.report.numbers import budget_text, fte_text
-from tierwise.scoring.result import Check
+from tierwise.scoring.result import Check, amount_words
 
 if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
@@ -68,7 +67,7 @@ def _partner_lines(p: dict, rank: int) -> list[str]:
     cells = (
         f"{rank:>3}  {name:<{NAME_WIDTH}} {tiers:<{TIER_WIDTH}}"
         f" {click.style(f'{action:<7}', fg=ACTION_COLOURS[action])}"
-        f" {p['score']:5.0f} "
+        f" {p['score']:5.0f}{'~' if p['borderline'] else ' '}"
         + " ".join(_motivation(p[m]) for m in MOTIVATIONS)
         + ("  " + click.style(flags, fg="yellow") if flags else "")
     )
@@ -77,6 +76,8 @@ def _partner_lines(p: dict, rank: int) -> list[str]:
     for reason in p["why"] or []:
         if reason.startswith(flagged) or (flagged and reason.startswith(("Exit", "Demote"))):
             lines.extend(_wrap(catalogue.in_words(reason), 8))
+    if action != "keep" and p["todo"]:
+        lines.extend(_wrap("→ " + p["todo"], 8))
     return lines
 
 
@@ -99,14 +100,11 @@ def _check_lines(designated: Check, recommended: Check) -> list[str]:
 
 def _reallocation(ev: Evaluation) -> list[str]:
     r = ev.scored.portfolio.reallocate
-    if not r.fte and not r.budget:
-        return ["  Nothing to reallocate: no partner is recommended for demotion or exit."]
-    total = f"  {fte_text(r.fte)} and {budget_text(r.budget)} budget"
-    parts = [
-        f"{tier}: {fte_text(v['fte'])}, {budget_text(v['budget'])}" for tier, v in r.by_tier.items()
-    ]
+    if not any((*r.freed.values(), *r.needed.values())):
+        return ["  Nothing to reallocate: no partner is moved, and none needs more."]
+    parts = [f"{tier}: {amount_words(v)} freed" for tier, v in r.by_tier.items()]
     return [
-        total + " now on partners recommended for demotion or exit",
+        *_wrap(r.words() + " (by the tier norms of the rubric)", 2),
         *_wrap("; ".join(parts), 4),
     ]
 
@@ -114,12 +112,13 @@ def _reallocation(ev: Evaluation) -> list[str]:
 def legend() -> str:
     """What the report's columns and abbreviations mean."""
     return (
-        "Tier: designated → recommended. Motivations 0-100 (– = not assessed): "
+        "Tier: designated → recommended. Score~ = borderline (within a few points of a bar). "
+        "Motivations 0-100 (– = not assessed or not known): "
         + ", ".join(
             f"{catalogue.MOTIVATIONS[m].label} {catalogue.MOTIVATIONS[m].name.lower()}"
             for m in MOTIVATIONS
         )
-        + ". Flags: "
+        + ". → what to do. Flags: "
         + ", ".join(f"{catalogue.FLAGS[code].label} {catalogue.FLAGS[code].name}" for code in FLAGS)
         + "."
     )
@@ -142,6 +141,7 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
     lines = [
         _heading(f"Tierwise · {src.file}")
         + f" · sheet {src.sheet} · as of {ev.as_of.isoformat()} · {partners.height} partners",
+        *_wrap(ev.scored.portfolio.strategy.words(), 0),
         "",
         _heading(
             f"{'#':>3}  {'Partner':<{NAME_WIDTH}} {'Tier':<{TIER_WIDTH}}"

@@ -125,7 +125,7 @@ def compare_quarters(old: Side, new: Side, threshold: float = THRESHOLD) -> Quar
     listed = ["row", "partner", "designated_tier", "recommended_tier", "score", "flags"]
     added = b.filter(pl.col("row").is_in(matching.added.to_list())).select(listed)
     removed = a.filter(pl.col("row").is_in(matching.removed.to_list())).select(listed)
-    who = [pl.col("partner_new").alias("partner"), "old_row", "row"]
+    who: list[pl.Expr | str] = [pl.col("partner_new").alias("partner"), "old_row", "row"]
     # A tier that changed, or a label that did ("Gold" to "Silver": tactical both times).
     relabelled = (
         pl.col("label").str.strip_chars().str.to_lowercase()

@@ -6,6 +6,7 @@ slot-filling (recommend.py) and the checks (portfolio.py) work on the small resu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import polars as pl
@@ -17,8 +18,10 @@ from tierwise.scoring.motivations import (
     STEADY,
     assessed,
     evidence_count,
+    evidence_share,
     motivation_columns,
     stated_columns,
+    unknown_cells,
 )
 from tierwise.scoring.portfolio import (
     after_tiers,
@@ -28,14 +31,17 @@ from tierwise.scoring.portfolio import (
     slim,
 )
 from tierwise.scoring.recommend import RANK_ORDER, actions, recommend
+from tierwise.scoring.relationship import relationship_kind
 from tierwise.scoring.result import Portfolio, Scored, ScoreWarning
 from tierwise.scoring.rubric import Rubric
+from tierwise.scoring.strategy import Strategy
 from tierwise.scoring.words import (
     UNIT_SEPARATOR,
     is_blank,
     normalised,
     number_text,
     quoted,
+    sentence,
     text_list,
 )
 
@@ -56,6 +62,12 @@ OUTPUT_COLUMNS = (
     "initiative",
     "owner_team",
     "evidence",
+    "todo",
+    "borderline",
+    "unknown",
+    "relationship",
+    "closed_revenue",
+    "pipeline",
 )
 
 
@@ -89,12 +101,12 @@ def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
     return frame.lazy().select(columns), present
 
 
-def _stage_basics(lf: pl.LazyFrame, r: Rubric, present: frozenset[str], as_of: date):
-    blank = r.get("text.blank_words")
+def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_of: date):
+    blank = rubric.get("text.blank_words")
     market = pl.col("target_market")
     if "target_market" in present:
         unspecified = is_blank(market, blank) | normalised(market).is_in(
-            [w.lower() for w in r.get("text.unspecified_markets")]
+            [w.lower() for w in rubric.get("text.unspecified_markets")]
         )
     else:
         unspecified = pl.lit(False)
@@ -102,15 +114,24 @@ def _stage_basics(lf: pl.LazyFrame, r: Rubric, present: frozenset[str], as_of: d
     age = (pl.lit(as_of) - started).dt.total_days()
     label_blank = is_blank(pl.col("designated_tier"), blank)
     return lf.with_columns(
-        tier=pl.when(label_blank).then(None).otherwise(_tier(r)),
-        _unknown_label=~label_blank & _tier(r).is_null(),
+        tier=pl.when(label_blank).then(None).otherwise(_tier(rubric)),
+        _unknown_label=~label_blank & _tier(rubric).is_null(),
         _unspecified=unspecified.fill_null(True),
         _started=started,
         _age=age,
-        _in_grace=(age < r.get("thresholds.grace_days")).fill_null(False),
+        _in_grace=(age < rubric.get("thresholds.grace_days")).fill_null(False),
+        _gtm=relationship_kind(rubric) == "gtm",
     ).with_columns(
-        *motivation_columns(r, present, pl.col("_unspecified")),
-        evidence=evidence_count(present),
+        *motivation_columns(rubric, present, pl.col("_unspecified")),
+        relationship=relationship_kind(rubric),
+        evidence=evidence_share(present),
+        _filled=evidence_count(present),
+        _business=pl.col("closed_revenue").fill_null(0.0) + pl.col("pipeline").fill_null(0.0),
+        # What a partner has brought (pipeline is a promise, not business brought).
+        _brings=pl.any_horizontal(
+            [pl.col(c).fill_null(0.0) > 0 for c in ("closed_revenue", "deals_won", "new_logos")]
+        ),
+        unknown=unknown_cells(rubric, present),
         _invests=(
             pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
             | (pl.col("fte").fill_null(0.0) > 0)
@@ -121,22 +142,26 @@ def _stage_basics(lf: pl.LazyFrame, r: Rubric, present: frozenset[str], as_of: d
     )
 
 
-def _combined(r: Rubric, which: dict[str, bool]) -> pl.Expr:
-    """Motivations into one value: mostly the strongest, the rest a weighted mean."""
+def _combined(rubric: Rubric, which: dict[str, bool], suffix: str = "") -> pl.Expr:
+    """Motivations into one value: mostly the strongest, the rest a weighted mean over
+    the assessed motivations. On what is known: an unknown motivation adds nothing (so
+    a blank never raises a score), null when none is known; with `suffix` "_high", the
+    best cases (an open motivation counts 100)."""
     names = [m for m in MOTIVATIONS if which[m]]
     if not names:
-        return pl.lit(0.0)
-    best_share = float(r.get("score.best_motivation_weight"))
-    weights = {m: float(r.get(f"score.weights.{m}")) for m in names}
+        return pl.lit(None, pl.Float64)
+    cols = {m: pl.col(f"_{m}_high" if suffix else m) for m in names}
+    best_share = float(rubric.get("score.best_motivation_weight"))
+    weights = {m: float(rubric.get(f"score.weights.{m}")) for m in names}
     total = sum(weights.values())
-    best = pl.max_horizontal([pl.col(m) for m in names])
+    best = pl.max_horizontal(list(cols.values()))
     if total <= 0:
         return best.round(STEADY)
-    mean = pl.sum_horizontal([pl.col(m) * w for m, w in weights.items()]) / total
+    mean = pl.sum_horizontal([c.fill_null(0.0) * weights[m] for m, c in cols.items()]) / total
     return (best_share * best + (1 - best_share) * mean).round(STEADY)
 
 
-def _why_motivations(r: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
+def _why_motivations(rubric: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
     out = []
     for m in MOTIVATIONS:
         if which[m]:
@@ -147,7 +172,7 @@ def _why_motivations(r: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
                 + pl.col(f"_{m}_words")
             )
     if which["share"]:
-        cap = r.get("motivations.share.unspecified_market_cap")
+        cap = rubric.get("motivations.share.unspecified_market_cap")
         market = (
             pl.when(pl.col("target_market").is_null())
             .then(pl.lit("no target market"))
@@ -157,11 +182,14 @@ def _why_motivations(r: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
                 + pl.lit(" is not a specific market")
             )
         )
-        out.append(
-            pl.when(pl.col("_unspecified")).then(pl.lit(f"Share capped at {cap:g}: ") + market)
-        )
+        capped = pl.col("_unspecified") & pl.col("share").is_not_null()
+        out.append(pl.when(capped).then(pl.lit(f"Share capped at {cap:g}: ") + market))
     for m in MOTIVATIONS:
-        level = number_text(pl.col(m), 0) if which[m] else pl.lit("not assessed")
+        level = (
+            pl.coalesce(number_text(pl.col(m), 0), pl.lit("unknown"))
+            if which[m]
+            else pl.lit("not assessed")
+        )
         out.append(
             pl.when(pl.col("stated").list.contains(m)).then(
                 pl.lit(f"Objective states {m}, not evidenced ({m} ") + level + pl.lit(")")
@@ -170,7 +198,7 @@ def _why_motivations(r: Rubric, which: dict[str, bool]) -> list[pl.Expr]:
     return out
 
 
-def _notes(r: Rubric, present: frozenset[str], which: dict[str, bool]) -> list[str]:
+def _notes(rubric: Rubric, present: frozenset[str], which: dict[str, bool]) -> list[str]:
     """What the tracker does not record, and which rules that disables."""
     notes: list[str] = []
     for m in MOTIVATIONS:
@@ -245,65 +273,100 @@ def flags_not_assessed(present: frozenset[str], which: dict[str, bool]) -> tuple
 
 
 def score(
-    frame: pl.DataFrame, rubric: Rubric, *, as_of: date, decisions: pl.DataFrame | None = None
+    frame: pl.DataFrame,
+    rubric: Rubric,
+    *,
+    as_of: date,
+    decisions: pl.DataFrame | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Scored:
     """Score every partner of a tracker frame (see Scored for the columns) as of `as_of`.
 
     `decisions` (row, decision, decision_note) replace the recommended tiers in the
     recommended-portfolio checks and the reallocation; they never change a score.
+    `headers` (field -> the tracker's header) names the cells in the `todo` words.
     """
-    r = rubric
     lf, present = _complete(frame)
-    which = assessed(r, present)
+    which = assessed(rubric, present)
     any_motivation = any(which.values())
     best_name, best_value = rules.best_motivation(which)
-    lf = _stage_basics(lf, r, present, as_of).with_columns(
-        _value=_combined(r, which), _best=best_name, _best_value=best_value
+    names = [m for m in MOTIVATIONS if which[m]]
+    best_high = pl.max_horizontal([pl.col(f"_{m}_high") for m in names]) if names else None
+    lf = _stage_basics(lf, rubric, present, as_of).with_columns(
+        _value=_combined(rubric, which),
+        _value_high=_combined(rubric, which, "_high"),
+        _best=best_name,
+        _best_value=best_value,
+        _best_high=best_high if best_high is not None else pl.lit(None, pl.Float64),
+        _known_share=_known_share(which),
     )
     fired = {
-        "EXEC_LUNCH": rules.exec_lunch(r, present),
-        "PRESS_RELEASE": rules.press_release(r, present, as_of),
-        "VAGUE_AGENDA": rules.vague_agenda(r, present),
-        "STRATEGIC_IN_NAME_ONLY": rules.strategic_in_name_only(r, present, as_of, any_motivation),
+        "EXEC_LUNCH": rules.exec_lunch(rubric, present),
+        "PRESS_RELEASE": rules.press_release(rubric, present, as_of),
+        "VAGUE_AGENDA": rules.vague_agenda(rubric, present),
+        "STRATEGIC_IN_NAME_ONLY": rules.strategic_in_name_only(
+            rubric, present, as_of, any_motivation
+        ),
     }
-    bother, bother_why, early = rules.why_bother(r, any_motivation)
-    fired["WHY_BOTHER"] = (bother, bother_why)
+    bother, bother_why, early = rules.why_bother(rubric, any_motivation)
+    fired["WHY_BOTHER"] = rules.Rule(bother, bother_why, rules.NO_WHY)
     fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
-    penalties = {code: float(r.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
-    penalty = pl.sum_horizontal(
-        [fired_col[code].cast(pl.Float64) * pen for code, pen in penalties.items()]
-    )
+    penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
+    cap = float(rubric.get("score.penalty_cap"))
+    paid = [fired_col[code].cast(pl.Float64) * pen for code, pen in penalties.items()]
+    sure = [
+        (fired_col[code] & ~rule.shaky.fill_null(False)).cast(pl.Float64) * penalties[code]
+        for code, rule in fired.items()
+    ]
+    penalty = pl.min_horizontal(pl.sum_horizontal(paid), pl.lit(cap))
+    penalty_high = pl.min_horizontal(pl.sum_horizontal(sure), pl.lit(cap))
     cut = [
         pl.when(fired_col[code]).then(pl.lit(f"{pen:g} for {code}"))
         for code, pen in penalties.items()
         if pen > 0
     ]
+    capped = pl.when(pl.sum_horizontal(paid) > cap).then(pl.lit(f" (capped at {cap:g})"))
     lf = (
         lf.with_columns(
             _early=early,
-            **{f"_{code}": fires.fill_null(False) for code, (fires, _) in fired.items()},
+            **{f"_{code}": rule.fires.fill_null(False) for code, rule in fired.items()},
         )
         .with_columns(
-            score=(pl.col("_value") - penalty).clip(0.0, 100.0).round(STEADY).round(1),
+            score=_less(pl.col("_value").fill_null(0.0), penalty),
+            # With no motivation assessed at all, anything is possible.
+            _score_high=_less(pl.col("_value_high").fill_null(100.0), penalty_high),
             flags=text_list([pl.when(fired_col[code]).then(pl.lit(code)) for code in FLAGS]),
             _why_bother=fired_col["WHY_BOTHER"],
-            _penalties=pl.concat_str(cut or [pl.lit("")], separator=", ", ignore_nulls=True),
+            _penalties=pl.concat_str(
+                [pl.concat_str(cut or [pl.lit("")], separator=", ", ignore_nulls=True), capped],
+                ignore_nulls=True,
+            ),
             **{
-                f"_why_{code}": pl.when(fired_col[code]).then(why)
-                for code, (_, why) in fired.items()
+                f"_why_{code}": pl.when(fired_col[code]).then(rule.why)
+                for code, rule in fired.items()
             },
+            _remedy=sentence(
+                pl.concat_str(
+                    [pl.when(fired_col[code]).then(rule.todo) for code, rule in fired.items()],
+                    separator="; ",
+                    ignore_nulls=True,
+                )
+            ),
         )
-        .with_columns(stated_columns(r, present))
-        .with_columns(_why_head=_why_head(r, which))
+        .with_columns(stated_columns(rubric, present))
+        .with_columns(_why_head=_why_head(rubric, which))
     )
 
     # Only what the slot-filling, actions and the result need: sorting and filtering
     # carry every column along, and the tracker's text columns are done with.
-    needed = [c for c in OUTPUT_COLUMNS if c not in ("recommended_tier", "action", "why")]
-    needed += ["tier", "_unknown_label", "_why_head", "_investment", "_resources"]
-    needed += ["_why_bother", "_in_grace"]
+    skip = ("recommended_tier", "action", "why", "todo", "borderline")
+    needed = [c for c in OUTPUT_COLUMNS if c not in skip]
+    needed += ["tier", "_unknown_label", "_why_head", "_investment", "_resources", "_remedy"]
+    needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
+    needed += ["_business", "_best_value", "_brings", "_invests"]
     data = lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]).collect()
-    data = actions(recommend(data, r, present))
+    data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
+    data = actions(data, rubric, present, headers or {})
     data = data.with_columns(why=text_list(["_why_head", "_tier_why", "_action_why"]))
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
@@ -316,7 +379,7 @@ def score(
         .iter_rows()
     ]
     partners = data.select(OUTPUT_COLUMNS)
-    notes = _notes(r, present, which)
+    notes = _notes(rubric, present, which)
     if warnings:
         labels = sorted({w.message.split("'")[1] for w in warnings})
         shown = ", ".join(f"'{x}'" for x in labels[:5]) + (" ..." if len(labels) > 5 else "")
@@ -326,19 +389,32 @@ def score(
         )
     after = after_tiers(slim(partners), decisions)
     portfolio = Portfolio(
-        designated=check_portfolio(partners, "designated_tier", r),
-        recommended=checks_after(after, r),
-        reallocate=reallocation(after),
+        designated=check_portfolio(partners, "designated_tier", rubric),
+        recommended=checks_after(after, rubric),
+        reallocate=reallocation(after, rubric),
         notes=notes,
         flags_not_assessed=flags_not_assessed(present, which),
+        strategy=strategy,
     )
     return Scored(partners, portfolio, warnings)
 
 
-def _why_head(r: Rubric, which: dict[str, bool]) -> pl.Expr:
+def _less(value: pl.Expr, penalty: pl.Expr) -> pl.Expr:
+    return (value - penalty).clip(0.0, 100.0).round(STEADY).round(1)
+
+
+def _known_share(which: dict[str, bool]) -> pl.Expr:
+    """The share of the assessed motivations known for the partner (null: none assessed)."""
+    names = [m for m in MOTIVATIONS if which[m]]
+    if not names:
+        return pl.lit(None, pl.Float64)
+    return pl.sum_horizontal([pl.col(m).is_not_null().cast(pl.Float64) for m in names]) / len(names)
+
+
+def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:
     """The reasons before the tier and action (score, evidence, stated intent, flags),
     joined by the unit separator so `text_list` can append the rest and split once."""
-    grace = r.get("thresholds.grace_days")
+    grace = rubric.get("thresholds.grace_days")
     if any(which.values()):
         head = (
             pl.lit("Score ")
@@ -366,5 +442,5 @@ def _why_head(r: Rubric, which: dict[str, bool]) -> pl.Expr:
         )
         for code in FLAGS
     ]
-    parts = [head, *_why_motivations(r, which), early, *flag_why]
+    parts = [head, *_why_motivations(rubric, which), early, *flag_why]
     return pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)

@@ -4,13 +4,15 @@ Booleans first and words the reason only where its flag fired.
 
 A rule whose columns the tracker does not have never fires (see `not_assessed`).
 Expects the columns `prepare` in engine.py adds: `tier`, `_unspecified`, `_in_grace`,
-`_started`, `_invests`, `_value` (motivations combined, before penalties), `_best`.
+`_started`, `_invests`, `_gtm`, `_value` and `_value_high` (motivations combined,
+before penalties, on what is known and at best), `_best`, `_best_value`, `_best_high`.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
@@ -29,6 +31,20 @@ if TYPE_CHECKING:
 
 FALSE = pl.lit(False)
 NO_WHY = pl.lit(None, pl.String)
+
+
+class Rule(NamedTuple):
+    """A flag rule: where it fires, the reason in words, and what to do about it.
+    `shaky`: where it fires only because cells are blank (the best case, which decides
+    whether a move rests on unknowns, does not pay its penalty)."""
+
+    fires: pl.Expr
+    why: pl.Expr
+    todo: pl.Expr
+    shaky: pl.Expr = FALSE
+
+
+NEVER = Rule(FALSE, NO_WHY, NO_WHY)
 
 
 def _days_since(column: str, as_of: date) -> pl.Expr:
@@ -50,13 +66,13 @@ def _joined(reasons: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
     return pl.when(pl.any_horizontal(holds)).then(pl.concat_str(parts, ignore_nulls=True))
 
 
-def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
+def exec_lunch(rubric: Rubric, present: frozenset[str]) -> Rule:
     """A big joint target with almost nothing behind it."""
     backing_cols = [c for c in ("pipeline", "closed_revenue") if c in present]
     if "revenue_target" not in present or not backing_cols:
-        return FALSE, NO_WHY
-    rule = r.get("flags.exec_lunch")
-    blank = r.get("text.blank_words")
+        return NEVER
+    rule = rubric.get("flags.exec_lunch")
+    blank = rubric.get("text.blank_words")
     target = pl.col("revenue_target").fill_null(0.0)
     backing = pl.sum_horizontal([pl.col(c).fill_null(0.0) for c in backing_cols])
     fires = (target >= rule["min_target"]) & (backing < rule["max_backing"] * target)
@@ -77,19 +93,19 @@ def exec_lunch(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
         origin = pl.col("origin")
         signs.append(
             (
-                contains_any(origin, r.get("text.executive_origins")),
+                contains_any(origin, rubric.get("text.executive_origins")),
                 pl.lit("origin ") + quoted(origin, 40) + pl.lit(" reads like an executive meeting"),
             )
         )
     extra = _joined(signs)
     why = pl.concat_str([head, pl.lit("; ") + extra], ignore_nulls=True)
-    return fires, why
+    return Rule(fires, why, pl.lit("Reset the lunch number to what the pipeline supports"))
 
 
-def press_release(r: Rubric, present: frozenset[str], as_of: date) -> tuple[pl.Expr, pl.Expr]:
+def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
     """Announced, with no specific target market or nothing to show since."""
     if "announced" not in present and "announced_on" not in present:
-        return FALSE, NO_WHY
+        return NEVER
     announced = pl.col("announced").fill_null(False) | pl.col("announced_on").is_not_null()
     on = pl.col("announced_on")
     when_text = (
@@ -104,11 +120,13 @@ def press_release(r: Rubric, present: frozenset[str], as_of: date) -> tuple[pl.E
         days = _days_since("announced_on", as_of)
         quiet = (
             announced
-            & days.fill_null(-1).ge(r.get("flags.press_release.days_after_announcement"))
+            & days.fill_null(-1).ge(rubric.get("flags.press_release.days_after_announcement"))
             & nothing
         )
+        # "Nothing sold" read from blanks: the flag stands, but no move rests on it.
+        shaky = quiet & ~no_market & pl.any_horizontal([pl.col(c).is_null() for c in results])
     else:
-        quiet, days = FALSE, pl.lit(0)
+        quiet, days, shaky = FALSE, pl.lit(0), FALSE
     fires = no_market | quiet
     reasons = [
         pl.when(no_market).then(pl.lit("no target market")),
@@ -117,57 +135,96 @@ def press_release(r: Rubric, present: frozenset[str], as_of: date) -> tuple[pl.E
         ),
     ]
     why = pl.concat_str(reasons, separator="; ", ignore_nulls=True)
-    return fires, when_text + pl.lit("; ") + why
+    todo = _joined(
+        [
+            (no_market, pl.lit("Name the target market")),
+            (quiet, pl.lit("build pipeline behind the announcement")),
+        ]
+    )
+    return Rule(fires, when_text + pl.lit("; ") + why, todo, shaky)
 
 
-def vague_agenda(r: Rubric, present: frozenset[str]) -> tuple[pl.Expr, pl.Expr]:
-    """Vague intent with nothing specific; or an invested partner whose own agenda is blank."""
+def specific(rubric: Rubric, text: pl.Expr) -> pl.Expr:
+    """Text that names a market, a customer count or a target ("20 logos", "$2M", "15%").
+    A year, a month or a stray number does not make vague text specific."""
+    units = sorted({u.lower() for u in rubric.get("text.specific_units")}, key=len, reverse=True)
+    unit = "|".join(re.escape(u) + (r"\b" if u[-1].isalnum() else "") for u in units)
+    number = r"\d[\d,.]*\s*(?:[a-z\-]+\s+){0,2}?"
+    counted = rf"(?i)(?:[$€£]\s*\d|{number}(?:{unit}))" if unit else r"[$€£]\s*\d"
+    return text.str.contains(counted).fill_null(False) | contains_any(
+        text, rubric.get("text.market_words")
+    )
+
+
+def vague_agenda(rubric: Rubric, present: frozenset[str]) -> Rule:
+    """Vague intent with nothing specific; or an invested partner whose own agenda is
+    blank or itself vague."""
     texts = [c for c in ("objective", "market_need") if c in present]
+    phrases = rubric.get("text.vague_phrases")
     vague, vague_why = FALSE, NO_WHY
     if texts:
         text = pl.concat_str([pl.col(c) for c in texts], separator=" | ", ignore_nulls=True)
-        specific = (
-            text.str.contains(r"\d").fill_null(False)
-            | contains_any(text, r.get("text.market_words"))
-            | contains_any(text, r.get("text.date_words"))
-        )
-        vague = contains_any(text, r.get("text.vague_phrases")) & ~specific
+        vague = contains_any(text, phrases) & ~specific(rubric, text)
         label = "Objective" if texts == ["objective"] else "Agenda"
         vague_why = pl.when(vague).then(
             pl.lit(f"{label} ")
             + quoted(text)
-            + pl.lit(" is vague: no named market, number or date")
+            + pl.lit(" is vague: no named market, customer count or target")
         )
     blank_agenda, agenda_why = FALSE, NO_WHY
     if "partner_agenda" in present and "designated_tier" in present:
-        blank_agenda = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False) & is_blank(
-            pl.col("partner_agenda"), r.get("text.blank_words")
-        )
-        agenda_why = pl.when(blank_agenda).then(
-            pl.lit("Partner agenda left blank for a ")
-            + pl.col("tier")
-            + pl.lit(" partner: we do not know what they want")
+        agenda = pl.col("partner_agenda")
+        invested = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
+        blank = invested & is_blank(agenda, rubric.get("text.blank_words"))
+        hollow = invested & ~blank & contains_any(agenda, phrases) & ~specific(rubric, agenda)
+        blank_agenda = blank | hollow
+        agenda_why = (
+            pl.when(blank)
+            .then(
+                pl.lit("Partner agenda left blank for a ")
+                + pl.col("tier")
+                + pl.lit(" partner: we do not know what they want")
+            )
+            .when(hollow)
+            .then(
+                pl.lit("Partner agenda ")
+                + quoted(agenda, 40)
+                + pl.lit(" is vague: we do not know what they want")
+            )
         )
     fires = vague | blank_agenda
     why = pl.concat_str([vague_why, agenda_why], separator="; ", ignore_nulls=True)
-    return fires, why
+    todo = _joined(
+        [
+            (
+                vague,
+                pl.lit("Rewrite the objective as a named market, a customer count or a target"),
+            ),
+            (blank_agenda, pl.lit("get the partner's agenda in writing")),
+        ]
+    )
+    return Rule(fires, why, todo)
 
 
 def strategic_in_name_only(
-    r: Rubric, present: frozenset[str], as_of: date, any_motivation: bool
-) -> tuple[pl.Expr, pl.Expr]:
+    rubric: Rubric, present: frozenset[str], as_of: date, any_motivation: bool
+) -> Rule:
     """Labelled strategic, but the attention or the value does not match."""
     if "designated_tier" not in present:
-        return FALSE, NO_WHY
-    rule = r.get("flags.strategic_in_name_only")
+        return NEVER
+    rule = rubric.get("flags.strategic_in_name_only")
     reasons: list[tuple[pl.Expr, pl.Expr]] = []
+    remedies: list[str] = []  # what to do about each reason, in the same order
     if "exec_sponsor" in present:
-        no_sponsor = is_blank(pl.col("exec_sponsor"), r.get("text.blank_words"))
+        no_sponsor = is_blank(pl.col("exec_sponsor"), rubric.get("text.blank_words"))
         reasons.append((no_sponsor, pl.lit("no executive sponsor")))
+        remedies.append("Name an executive sponsor")
     if "fte" in present:
         fte = pl.col("fte").fill_null(0.0)
         reasons.append((fte < rule["min_fte"], number_text(fte) + pl.lit(" FTE")))
+        remedies.append(f"staff it with at least {rule['min_fte']:g} FTE")
     if "last_activity" in present:
+        remedies.append("hold a joint business review")
         idle = _days_since("last_activity", as_of)
         reasons.append(
             (
@@ -184,22 +241,29 @@ def strategic_in_name_only(
             )
         )
     if any_motivation:
-        low = (pl.col("_value") < r.get("thresholds.strategic_low_score")) & ~pl.col("_in_grace")
-        reasons.append((low, pl.lit("motivations worth only ") + number_text(pl.col("_value"), 0)))
+        # On what is known only: a partner whose evidence is still open is not called low.
+        bar = rubric.get("thresholds.strategic_low_score")
+        low = (pl.col("_value_high") < bar).fill_null(False) & ~pl.col("_in_grace")
+        worth = number_text(pl.col("_value").fill_null(0.0), 0)
+        reasons.append((low, pl.lit("motivations worth only ") + worth))
+        remedies.append("decide whether it still earns the strategic label")
     if not reasons:
-        return FALSE, NO_WHY
+        return NEVER
     signs = [cond for cond, _ in reasons]
     fires = (pl.col("tier") == "strategic").fill_null(False) & pl.any_horizontal(signs)
-    return fires, pl.lit("Strategic label but ") + _joined(reasons)
+    todo = _joined([(cond, pl.lit(remedy)) for cond, remedy in zip(signs, remedies, strict=True)])
+    return Rule(fires, pl.lit("Strategic label but ") + _joined(reasons), todo)
 
 
-def why_bother(r: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """No significant motivation for a partner we invest in: (fires, why, too early)."""
+def why_bother(rubric: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """No significant motivation for a partner we invest in: (fires, why, too early).
+    Never on unknowns: while a motivation's evidence is open, its best case could be
+    significant, and the partner is not judged (see `collect`)."""
     if not any_motivation:
         return FALSE, NO_WHY, FALSE
-    bar = r.get("thresholds.significant")
-    weak = pl.col("_best_value") < bar
-    invested = pl.col("_invests")
+    bar = rubric.get("thresholds.significant")
+    weak = (pl.col("_best_high") < bar).fill_null(False)
+    invested = pl.col("_invests") & pl.col("_gtm")
     fires = weak & invested & ~pl.col("_in_grace")
     early = weak & invested & pl.col("_in_grace")
     why = (

@@ -3,10 +3,12 @@ tiers, the resources to reallocate, and the checks after triage decisions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from tierwise.scoring.recommend import level
-from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored
+from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, amounts
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.words import (
     and_join,
@@ -216,17 +218,20 @@ def _everyone_strategic(frame: pl.DataFrame, strategic: pl.DataFrame, rubric: Ru
 
 def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
     """`partners` plus `_after`: the decided tier where a decision exists, else the
-    recommended one ("exit" where the recommendation is to exit)."""
+    recommended one ("exit" where the recommendation is to exit), and `_moves`: whether
+    resources follow (a decision, or an action that moves; `collect` waits)."""
     after = pl.when(pl.col("action") == OUT).then(pl.lit(OUT)).otherwise("recommended_tier")
+    moves = pl.col("action").is_in(["promote", "demote", "withdraw", "exit"])
     if decisions is not None and decisions.height:
         chosen = decisions.select(
             pl.col("row").cast(pl.Int64), pl.col("decision").cast(pl.String).alias("_decision")
         ).unique("row", keep="last")
         partners = partners.join(chosen, on="row", how="left")
         after = pl.coalesce(pl.col("_decision"), after)
-        partners = partners.with_columns(_after=after).drop("_decision")
+        moves = moves | pl.col("_decision").is_not_null()
+        partners = partners.with_columns(_after=after, _moves=moves).drop("_decision")
     else:
-        partners = partners.with_columns(_after=after)
+        partners = partners.with_columns(_after=after, _moves=moves)
     return partners
 
 
@@ -246,30 +251,78 @@ def slim(partners: pl.DataFrame) -> pl.DataFrame:
 
 
 def _moved_down() -> pl.Expr:
-    return (pl.col("_after") == OUT) | (level(pl.col("_after")) < level(pl.col("designated_tier")))
+    """Out, a tier down, or withdrawn (investment stopped, whatever the label said)."""
+    after = pl.col("_after")
+    withdrawn = (pl.col("action") == "withdraw") & (after == "casual")
+    return (after == OUT) | (level(after) < level(pl.col("designated_tier"))) | withdrawn
 
 
-def reallocation(partners: pl.DataFrame) -> Reallocation:
-    """FTE and budget on partners moved down or out (needs `_after`), by designated tier."""
-    moved = partners.filter(_moved_down())
-    fte = moved["fte"].fill_null(0.0)
-    budget = moved["budget"].fill_null(0.0)
+def _norm(rubric: Rubric, tier: pl.Expr, what: str) -> pl.Expr:
+    norms = rubric.get("resources")
+    table = {t: float(norms[f"{t}_{what}"]) for t in ("strategic", "tactical", "casual")}
+    return tier.replace_strict(table, default=0.0, return_dtype=pl.Float64)
+
+
+def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
+    """Net resources by the tier norms (needs `_after` and `_moves`, see `after_tiers`).
+
+    A move down frees what the partner has (its tier's norm where unrecorded) above the
+    norm of its new tier (an exit frees all). A promotion needs its new tier's norm above
+    what it has; so do the strategic partners kept and the flagged partners kept at a
+    tier (a fix). `collect` moves nothing until the evidence is in."""
+    after, designated = pl.col("_after"), pl.col("designated_tier")
+    exits = after == OUT
+    down = pl.col("_moves") & _moved_down()
+    up = pl.col("_moves") & ~exits & (level(after) > level(designated))
+    stays = ~pl.col("_moves") & (after == designated)
+    needy = up | (stays & ((after == "strategic") | (pl.col("action") == "fix")))
+    new_tier = pl.when(exits).then(pl.lit(None, pl.String)).otherwise(after)
+    columns = {}
+    for what in ("fte", "budget"):
+        has = pl.col(what)
+        norm_after = _norm(rubric, new_tier, what).fill_null(0.0)
+        norm_after = pl.when(exits).then(0.0).otherwise(norm_after)
+        held = has.fill_null(_norm(rubric, designated.fill_null("casual"), what))
+        columns[f"_freed_{what}"] = pl.when(down).then((held - norm_after).clip(0.0)).otherwise(0.0)
+        columns[f"_needed_{what}"] = (
+            pl.when(needy).then((norm_after - has.fill_null(0.0)).clip(0.0)).otherwise(0.0)
+        )
+    frame = partners.with_columns(**columns)
     by_tier: dict[str, dict[str, float]] = {}
     grouped = (
-        moved.with_columns(_tier=pl.col("designated_tier").fill_null("none"))
+        frame.filter(down)
+        .with_columns(_tier=designated.fill_null("none"))
         .group_by("_tier")
-        .agg(fte=pl.col("fte").fill_null(0.0).sum(), budget=pl.col("budget").fill_null(0.0).sum())
+        .agg(pl.col("_freed_fte").sum(), pl.col("_freed_budget").sum())
         .sort("_tier")
     )
     for tier, f, b in grouped.iter_rows():
         if f or b:
-            by_tier[tier] = {"fte": round(f, 2), "budget": round(b, 2)}
-    return Reallocation(round(float(fte.sum()), 2), round(float(budget.sum()), 2), by_tier)
+            by_tier[tier] = amounts(f, b)
+    totals = frame.select(pl.col("^_(freed|needed)_.*$").sum()).row(0, named=True)
+    freed = amounts(totals["_freed_fte"], totals["_freed_budget"])
+    return Reallocation(
+        freed["fte"],
+        freed["budget"],
+        by_tier,
+        amounts(totals["_needed_fte"], totals["_needed_budget"]),
+    )
+
+
+# Checks a recommendation may leave short, and why it cannot do better.
+_COUNTED = frozenset(
+    {"STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS", "TACTICAL_INITIATIVES", "TACTICAL_PARTNERS"}
+)
+_SHORT = (
+    "cannot pass on this tracker: too few partners clear the bar on evidence "
+    "(promotions are on merit, never to fill a slot)"
+)
 
 
 def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
     """Checks on `_after`; partners moved down are assumed to have handed their people,
-    budget and ownership back (that is what the reallocation line counts)."""
+    budget and ownership back (that is what the reallocation line counts). A check the
+    recommendation cannot pass says why."""
     released = partners.with_columns(
         [
             pl.when(_moved_down()).then(None).otherwise(pl.col(c)).alias(c)
@@ -277,7 +330,14 @@ def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
             if c in partners.columns
         ]
     )
-    return check_portfolio(released, "_after", rubric)
+    checks = check_portfolio(released, "_after", rubric)
+    out = []
+    for c in checks:
+        low, actual = c.low, c.actual
+        if c.code in _COUNTED and low is not None and actual is not None and actual < low:
+            c = replace(c, detail=f"{c.detail}; {_SHORT}")
+        out.append(c)
+    return out
 
 
 def portfolio_after(scored: Scored, decisions: pl.DataFrame, rubric: Rubric) -> Portfolio:
@@ -286,7 +346,8 @@ def portfolio_after(scored: Scored, decisions: pl.DataFrame, rubric: Rubric) -> 
     return Portfolio(
         designated=scored.portfolio.designated,
         recommended=checks_after(after, rubric),
-        reallocate=reallocation(after),
+        reallocate=reallocation(after, rubric),
         notes=list(scored.portfolio.notes),
         flags_not_assessed=scored.portfolio.flags_not_assessed,
+        strategy=scored.portfolio.strategy,
     )

@@ -1,21 +1,42 @@
-"""From scores to a recommendation (PLAYBOOK.md section 4): fill the strategic slots,
-then the tactical ones, everyone else casual; then one action per partner.
+"""From scores to a recommendation (PLAYBOOK.md section 4): strategy first, evidence
+before verdicts. The strategic slots go to partners on the strategic initiative, the
+tactical slots to partners on the tactical initiatives, everyone else is casual; then
+one action per partner, with what to do in plain words.
 
-Ranking is by score, then evidence, then worksheet row, so the result never depends
-on the order rows arrive in.
+Slots are claimed in this order, each group by rank: partners holding the tier on
+evidence, partners holding it whose evidence is still open (no move rests on unknowns),
+promotions on merit (above the bar by a margin, never to fill a slot), and last the
+partners too new to judge (they never take a slot from a partner with evidence).
+
+Ranking is by score, then business (closed revenue and pipeline), evidence, name and
+worksheet row, so the result never depends on the order rows arrive in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 import polars as pl
 
+from tierwise.scoring.relationship import relied_on
 from tierwise.scoring.rubric import Rubric
-from tierwise.scoring.words import number_text, or_join
+from tierwise.scoring.strategy import Strategy, initiative_key, key, strategic_candidates
+from tierwise.scoring.words import (
+    and_join,
+    fmt_money,
+    fmt_number,
+    number_text,
+    or_join,
+    sentence,
+)
 
-RANK_ORDER = (["score", "evidence", "row"], [True, True, False])
+RANK_ORDER = (
+    ["score", "_business", "_filled", "partner", "row"],
+    [True, True, True, False, False],
+)
 TIER_LEVEL = {"strategic": 3, "tactical": 2, "casual": 1}
+_CLAIM_ORDER = ["_claim", *RANK_ORDER[0]]
+_CLAIM_DESC = [False, *RANK_ORDER[1]]
 
 
 def level(tier: pl.Expr) -> pl.Expr:
@@ -23,134 +44,317 @@ def level(tier: pl.Expr) -> pl.Expr:
     return tier.replace_strict(TIER_LEVEL, default=1, return_dtype=pl.Int64)
 
 
-def _first_n(frame: pl.DataFrame, n: int) -> set[int]:
-    return set(frame.head(max(n, 0))["row"].to_list())
+def hold_bar(rubric: Rubric) -> pl.Expr:
+    """The score a partner needs to keep its designated tier (null for casual)."""
+    rec = rubric.get("recommend")
+    return (
+        pl.when(pl.col("tier") == "strategic")
+        .then(pl.lit(float(rec["strategic_min_score"])))
+        .when(pl.col("tier") == "tactical")
+        .then(pl.lit(float(rec["tactical_min_score"])))
+    )
 
 
-def recommend(ranked: pl.DataFrame, r: Rubric, present: frozenset[str]) -> pl.DataFrame:
-    """Add `recommended_tier` and `_tier_why` to partners already sorted by RANK_ORDER.
+def _claim(holder: pl.Expr, bar: float, margin: float, merit: pl.Expr) -> pl.Expr:
+    """0 holds on evidence, 1 holds while its evidence is open, 2 promotion on merit,
+    3 holds while too new to judge; null: no claim."""
+    return (
+        pl.when(holder & (pl.col("score") >= bar))
+        .then(0)
+        .when(holder & (pl.col("_score_high") >= bar) & ~pl.col("_in_grace"))
+        .then(1)
+        .when(~holder & (pl.col("score") >= bar + margin) & merit)
+        .then(2)
+        .when(holder & pl.col("_in_grace"))
+        .then(3)
+    )
 
-    Needs row, score, partner_type, initiative, tier, _why_bother, _in_grace.
-    """
-    tiers, rec = r.get("tiers"), r.get("recommend")
-    # New partners are too early to judge: they keep first claim on the tier they were
-    # given (still within the caps), whatever their score so far.
-    slim = ranked.select("row", "score", "partner_type", "initiative", "tier", "_why_bother")
-    invested = ranked["tier"].is_in(["strategic", "tactical"]).fill_null(False)
-    slim = slim.with_columns(_held=ranked["_in_grace"] & invested)
-    held_first: dict[str, Any] = {"by": "_held", "descending": True, "maintain_order": True}
-    open_ = slim.filter(~pl.col("_why_bother"))
-    held_strategic = pl.col("_held") & (pl.col("tier") == "strategic")
-    eligible = open_.filter((pl.col("score") >= rec["strategic_min_score"]) | held_strategic)
-    if "partner_type" in present:
-        eligible = eligible.filter(pl.col("partner_type").is_in(tiers["strategic_types"]))
-    if "initiative" in present:
-        # A strategic partner serves THE strategic initiative: it must have one.
-        eligible = eligible.filter(pl.col("initiative").is_not_null())
-    eligible = eligible.with_columns(_held=held_strategic).sort(**held_first)
-    strategic: set[int] = set()
-    if eligible.height:
-        if "initiative" in present:
-            # One strategic initiative: the lead partner's; the second slot must share it.
-            lead = eligible["initiative"][0]
-            eligible = eligible.filter(pl.col("initiative") == lead)
-        strategic = _first_n(eligible, tiers["strategic_partners_max"])
 
-    candidates = open_.filter(
-        ~pl.col("row").is_in(list(strategic))
-        & ((pl.col("score") >= rec["tactical_min_score"]) | pl.col("_held"))
-    ).sort(**held_first)
-    if "initiative" in present:
-        # At most N tactical initiatives: those of the strongest candidates.
-        named = candidates.filter(pl.col("initiative").is_not_null())["initiative"]
-        allowed = named.unique(maintain_order=True).head(tiers["tactical_initiatives_max"])
-        candidates = candidates.filter(
-            pl.col("initiative").is_null() | pl.col("initiative").is_in(allowed.to_list())
-        )
-    tactical = _first_n(candidates, tiers["tactical_partners_max"])
-    kept = slim.filter(
-        pl.col("_held")
-        & (
-            ((pl.col("tier") == "strategic") & pl.col("row").is_in(list(strategic)))
-            | ((pl.col("tier") == "tactical") & pl.col("row").is_in(list(tactical)))
+def _names(frame: pl.DataFrame, limit: int = 3) -> str:
+    names = frame["partner"].fill_null("an unnamed partner").to_list()
+    more = len(names) - limit
+    return and_join(names[:limit] + ([f"{more} more"] if more > 0 else []))
+
+
+def recommend(
+    ranked: pl.DataFrame, rubric: Rubric, present: frozenset[str], strategy: Strategy
+) -> tuple[pl.DataFrame, Strategy]:
+    """Add `recommended_tier` and `_tier_why` to ranked partners; return them with the
+    strategy completed by the tactical initiatives chosen."""
+    tiers, rec = rubric.get("tiers"), rubric.get("recommend")
+    strategic_bar, tactical_bar = rec["strategic_min_score"], rec["tactical_min_score"]
+    margin = rec["promote_margin"]
+    has_initiative = "initiative" in present
+    on_strategic = pl.lit(True)
+    if has_initiative:
+        wanted = strategy.strategic_initiative
+        on_strategic = pl.lit(False)
+        if wanted:
+            on_strategic = (initiative_key(pl.col("initiative")) == key(wanted)).fill_null(False)
+    business = pl.lit(True)
+    if {"closed_revenue", "pipeline"} & present:
+        # A market-dominance partner is promoted on business, not on connectors alone.
+        business = pl.col("_business") > 0
+
+    candidates = strategic_candidates(rubric, ranked, present).with_columns(
+        _claim=_claim(
+            (pl.col("tier") == "strategic").fill_null(False), strategic_bar, margin, business
         )
     )
-    held_rows = set(kept["row"].to_list())
-
-    strategic_bar = rec["strategic_min_score"]
-    tactical_bar = rec["tactical_min_score"]
-    types = or_join(list(tiers["strategic_types"]))
-    score = number_text(pl.col("score"), 0)
-    on_initiative = (
-        pl.when(pl.col("initiative").is_not_null())
-        .then(pl.lit(" on '") + pl.col("initiative") + pl.lit("'"))
-        .otherwise(pl.lit(""))
+    strategic = (
+        candidates.filter(on_strategic & pl.col("_claim").is_not_null())
+        .sort(_CLAIM_ORDER, descending=_CLAIM_DESC)
+        .head(tiers["strategic_partners_max"])
     )
+    taken = strategic["row"].implode()
+
+    holder_t = pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
+    open_t = ranked.filter(
+        pl.col("_gtm") & ~pl.col("_why_bother") & ~pl.col("row").is_in(taken)
+    ).with_columns(_claim=_claim(holder_t, tactical_bar, margin, pl.lit(True)))
+    open_t = open_t.filter(pl.col("_claim").is_not_null()).sort(
+        _CLAIM_ORDER, descending=_CLAIM_DESC
+    )
+    names = list(strategy.tactical_initiatives)
+    if has_initiative:
+        if strategy.tactical_declared:
+            allowed = initiative_key(pl.col("initiative")).is_in([key(n) for n in names])
+        else:
+            named = open_t.filter(pl.col("initiative").is_not_null())
+            firsts = named.unique(initiative_key(pl.col("initiative")), keep="first")
+            firsts = firsts.sort(_CLAIM_ORDER, descending=_CLAIM_DESC)
+            names = firsts.head(tiers["tactical_initiatives_max"])["initiative"].to_list()
+            allowed = pl.col("initiative").is_null() | initiative_key(pl.col("initiative")).is_in(
+                [key(n) for n in names]
+            )
+        open_t = open_t.filter(allowed.fill_null(False))
+    else:
+        allowed = pl.lit(True)
+    tactical = open_t.head(tiers["tactical_partners_max"])
+
+    claims = pl.concat([strategic.select("row", "_claim"), tactical.select("row", "_claim")])
+    frame = ranked.join(claims, on="row", how="left", maintain_order="left")
+    in_strategic = pl.col("row").is_in(strategic["row"].implode())
+    in_tactical = pl.col("row").is_in(tactical["row"].implode())
     tier_expr = (
-        pl.when(pl.col("row").is_in(list(strategic)))
+        pl.when(~pl.col("_gtm"))
+        .then(pl.col("tier").fill_null("casual"))
+        .when(in_strategic)
         .then(pl.lit("strategic"))
-        .when(pl.col("row").is_in(list(tactical)))
+        .when(in_tactical)
         .then(pl.lit("tactical"))
         .otherwise(pl.lit("casual"))
     )
-    not_strategic_type = pl.lit(False)
-    if "partner_type" in present:
-        eligible_type = pl.col("partner_type").is_in(tiers["strategic_types"]).fill_null(False)
-        not_strategic_type = (pl.col("tier") == "strategic").fill_null(False) & ~eligible_type
-    why = (
-        pl.when(pl.col("row").is_in(list(held_rows)))
-        .then(pl.lit("Kept ") + pl.col("tier") + pl.lit(": too early to judge, and a slot is free"))
-        .when(pl.col("row").is_in(list(strategic)))
-        .then(
-            pl.lit("Recommended strategic: among the strongest eligible partners (score ")
-            + score
-            + pl.lit(f" ≥ {strategic_bar:g})")
-            + on_initiative
+    words = _Words(rubric, present, strategy, on_strategic, allowed)
+    why = words.tier_why(strategic, tactical, in_strategic, in_tactical)
+    return (
+        frame.with_columns(recommended_tier=tier_expr, _tier_why=why).drop("_claim"),
+        strategy.with_tactical(names),
+    )
+
+
+class _Words:
+    """The reasons for a recommended tier, in the words a VP of Partnerships uses."""
+
+    def __init__(
+        self,
+        rubric: Rubric,
+        present: frozenset[str],
+        strategy: Strategy,
+        on_strategic: pl.Expr,
+        allowed: pl.Expr,
+    ) -> None:
+        self.rubric, self.present, self.strategy = rubric, present, strategy
+        self.on_strategic, self.allowed = on_strategic, allowed.fill_null(False)
+        rec = rubric.get("recommend")
+        self.s_bar, self.t_bar = rec["strategic_min_score"], rec["tactical_min_score"]
+        self.margin = rec["promote_margin"]
+
+    def _initiative(self) -> pl.Expr:
+        return pl.when(pl.col("initiative").is_not_null()).then(
+            pl.lit(" on '") + pl.col("initiative") + pl.lit("'")
         )
-        .when(pl.col("row").is_in(list(tactical)))
-        .then(
-            pl.lit("Recommended tactical: score ")
-            + score
-            + pl.lit(f" clears the tactical bar of {tactical_bar:g}")
+
+    def kept(self, tier: str, bar: float) -> pl.Expr:
+        score = number_text(pl.col("score"), 0)
+        how = self.strategy.how if self.strategy.strategic_initiative else ""
+        where = pl.concat_str(
+            [self._initiative(), pl.lit(f" ({how})") if tier == "strategic" and how else None],
+            ignore_nulls=True,
         )
-        .when(pl.col("_why_bother"))
-        .then(pl.lit("Recommended casual: it serves no motivation significantly"))
-        .when(pl.col("score") < tactical_bar)
-        .then(
-            pl.lit("Recommended casual: score ")
-            + score
-            + pl.lit(f" is under the tactical bar of {tactical_bar:g}")
-        )
-        .otherwise(
-            pl.lit(
-                "Recommended casual: the tactical slots "
-                f"({tiers['tactical_partners_max']} partners, "
-                f"{tiers['tactical_initiatives_max']} initiatives) go to stronger partners"
+        return (
+            pl.when(pl.col("_claim") == 0)
+            .then(pl.lit(f"Recommended {tier}: score ") + score + pl.lit(f" ≥ {bar:g}") + where)
+            .when(pl.col("_claim") == 1)
+            .then(
+                pl.lit(f"Kept {tier} while its evidence is collected: with the blanks filled it ")
+                + pl.lit(f"could clear the {tier} bar of {bar:g}")
+            )
+            .when(pl.col("_claim") == 2)
+            .then(
+                pl.lit(f"Recommended {tier}: score ")
+                + score
+                + pl.lit(f" clears the {tier} bar of {bar:g} by the promotion margin of ")
+                + pl.lit(f"{self.margin:g}")
+                + where
+            )
+            .otherwise(
+                pl.lit(f"Kept {tier}: too early to judge, and a {tier} slot is free after the ")
+                + pl.lit("partners with evidence")
             )
         )
-    )
-    type_why = pl.when(not_strategic_type).then(
-        pl.lit("A ")
-        + pl.col("partner_type").fill_null("partner of unknown type")
-        + pl.lit(f" is not a strategic type ({types})")
-    )
-    return ranked.with_columns(
-        recommended_tier=tier_expr,
-        _tier_why=pl.concat_str([why, type_why], separator=". ", ignore_nulls=True),
-    )
+
+    def tier_why(
+        self,
+        strategic: pl.DataFrame,
+        tactical: pl.DataFrame,
+        in_strategic: pl.Expr,
+        in_tactical: pl.Expr,
+    ) -> pl.Expr:
+        tiers = self.rubric.get("tiers")
+        score = number_text(pl.col("score"), 0)
+        designated = pl.col("tier")
+        was_strategic = (designated == "strategic").fill_null(False)
+        invested = designated.is_in(["strategic", "tactical"]).fill_null(False)
+        types = list(tiers["strategic_types"])
+        wrong_type = pl.lit(False)
+        if "partner_type" in self.present:
+            wrong_type = ~pl.col("partner_type").is_in(types).fill_null(False)
+        initiative = self.strategy.strategic_initiative
+        label = self.strategy.how
+        off_strategy = pl.lit(False)
+        if "initiative" in self.present and initiative:
+            off_strategy = ~self.on_strategic
+        # Why not strategic (for a partner labelled strategic that is not kept there).
+        not_strategic = (
+            pl.when(wrong_type)
+            .then(
+                pl.lit("a ")
+                + pl.col("partner_type").fill_null("partner of unknown type")
+                + pl.lit(f" is not a strategic type ({or_join(types)})")
+            )
+            .when(off_strategy)
+            .then(
+                pl.lit(f"the strategic initiative is '{initiative}' ({label}); it is")
+                + pl.when(pl.col("initiative").is_null())
+                .then(pl.lit(" on no initiative"))
+                .otherwise(pl.lit(" on '") + pl.col("initiative") + pl.lit("'"))
+            )
+            .when(pl.col("_score_high") < self.s_bar)
+            .then(
+                pl.lit("score ") + score + pl.lit(f" is under the strategic bar of {self.s_bar:g}")
+            )
+            .otherwise(pl.lit(f"the strategic slots go to {_names(strategic) or 'no one'}"))
+        )
+        if "initiative" in self.present and self.strategy.tactical_declared:
+            outside = pl.lit("its initiative is not one of the declared tactical initiatives")
+        else:
+            limit = tiers["tactical_initiatives_max"]
+            outside = pl.lit(f"its initiative is not among the {limit} strongest")
+        weakest = tactical.tail(2)
+        cap = f"{tiers['tactical_partners_max']} partners"
+        full = pl.lit(f"the tactical slots ({cap}) go to stronger partners, the last being ")
+        full = full + pl.lit(_names(weakest) or "no one")
+        under = pl.lit("score ") + score + pl.lit(f" is under the tactical bar of {self.t_bar:g}")
+        not_tactical = (
+            pl.when(pl.col("_why_bother"))
+            .then(pl.lit("it serves no motivation significantly"))
+            .when(invested & pl.col("_in_grace") & (pl.col("score") < self.t_bar))
+            .then(
+                pl.lit("too early to judge, but the tactical slots are held by partners with ")
+                + pl.lit("evidence, the last being ")
+                + pl.lit(_names(weakest) or "no one")
+            )
+            .when(invested & (pl.col("_score_high") < self.t_bar))
+            .then(under)
+            .when(~invested & (pl.col("score") < self.t_bar))
+            .then(under)
+            .when(~invested & (pl.col("score") < self.t_bar + self.margin))
+            .then(
+                pl.lit("score ")
+                + score
+                + pl.lit(
+                    f" clears the tactical bar of {self.t_bar:g} but not by the promotion "
+                    f"margin of {self.margin:g}: promoted on merit, never to fill a slot"
+                )
+            )
+            .when(~self.allowed)
+            .then(outside)
+            .otherwise(full)
+        )
+        kind = pl.col("relationship").str.replace("_", " ")
+        listed = pl.lit("Listed, not judged: a ") + kind + pl.lit(" relationship, not go-to-market")
+        return (
+            pl.when(~pl.col("_gtm"))
+            .then(listed)
+            .when(in_strategic)
+            .then(self.kept("strategic", self.s_bar))
+            .when(in_tactical)
+            .then(
+                pl.concat_str(
+                    [
+                        self.kept("tactical", self.t_bar),
+                        pl.when(was_strategic).then(pl.lit(". Not strategic: ") + not_strategic),
+                    ],
+                    ignore_nulls=True,
+                )
+            )
+            .when(was_strategic)
+            .then(
+                pl.lit("Recommended casual. Not strategic: ")
+                + not_strategic
+                + pl.lit("; not tactical: ")
+                + not_tactical
+            )
+            .otherwise(sentence(pl.lit("Recommended casual: ") + not_tactical))
+        )
 
 
-def actions(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add `action` and `_action_why`: exit, promote/demote, fix, keep (first wins)."""
+def actions(
+    frame: pl.DataFrame, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]
+) -> pl.DataFrame:
+    # Needs what `recommend` needs plus recommended_tier, flags, fte, budget, unknown,
+    # relationship, _invests, _brings, _known_share, _best_value, _resources, _remedy.
+    """Add `action`, `todo`, `borderline` and `_action_why`: exit > withdraw > collect >
+    promote/demote > fix > keep (the first that applies)."""
+    rec, norms = rubric.get("recommend"), rubric.get("resources")
     fte, budget = pl.col("fte").fill_null(0.0), pl.col("budget").fill_null(0.0)
     designated = pl.col("tier").fill_null("casual")
-    up = level(pl.col("recommended_tier")) > level(pl.col("tier"))
-    down = level(pl.col("recommended_tier")) < level(pl.col("tier"))
-    exit_ = pl.col("_why_bother") & ((fte > 0) | (budget > 0))
+    after = pl.col("recommended_tier")
+    up = level(after) > level(pl.col("tier"))
+    down = level(after) < level(pl.col("tier"))
+    resourced = (fte > 0) | (budget > 0)
+    brings = pl.col("_brings")
+    gtm = pl.col("_gtm")
+    exit_ = gtm & pl.col("_why_bother") & resourced & ~brings
+    withdraw = gtm & pl.col("_why_bother") & ~exit_ & (resourced | (level(pl.col("tier")) > 1))
+    any_assessed = pl.col("_known_share").is_not_null()
+    stake = pl.col("_invests") | up | down
+    # Moved down only because the known score is under the bar its best case clears.
+    bar = hold_bar(rubric)
+    on_unknowns = down & ((pl.col("score") < bar) & (pl.col("_score_high") >= bar)).fill_null(False)
+    thin = (pl.col("_known_share").fill_null(0.0) < rec["min_known_motivations"]) & stake
+    # A strategic partner with no initiative recorded cannot be on the strategic one:
+    # that is a blank to fill, not a verdict.
+    no_initiative = pl.lit(False)
+    if "initiative" in present:
+        no_initiative = down & (pl.col("tier") == "strategic") & pl.col("initiative").is_null()
+    collect = gtm & (
+        (~pl.col("_in_grace") & (on_unknowns | thin))
+        | (~any_assessed & (up | down))
+        | (~any_assessed & stake & ~pl.col("_in_grace"))
+        | no_initiative.fill_null(False)
+    )
     flagged = pl.col("flags").list.len() > 0
     action = (
-        pl.when(exit_)
+        pl.when(~gtm)
+        .then(pl.lit("keep"))
+        .when(exit_)
         .then(pl.lit("exit"))
+        .when(withdraw)
+        .then(pl.lit("withdraw"))
+        .when(collect)
+        .then(pl.lit("collect"))
         .when(up)
         .then(pl.lit("promote"))
         .when(down)
@@ -159,22 +363,132 @@ def actions(frame: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("fix"))
         .otherwise(pl.lit("keep"))
     )
-    move = designated + pl.lit(" → ") + pl.col("recommended_tier")
-    why = (
-        pl.when(exit_)
-        .then(pl.lit("Exit: free ") + pl.col("_resources") + pl.lit(" for partners that serve us"))
-        .when(up)
-        .then(pl.lit("Promote ") + move)
-        .when(down)
-        .then(pl.lit("Demote ") + move)
-        .when(flagged)
+    frame = frame.with_columns(action=action)
+    move = designated + pl.lit(" → ") + after
+    frame = frame.with_columns(
+        unknown=pl.when(no_initiative.fill_null(False))
+        .then(pl.concat_list(pl.lit(["initiative"]), pl.col("unknown")))
+        .otherwise(pl.col("unknown"))
+    )
+    # The cells to fill, worded for the few partners that collect only (list work is slow).
+    collecting = frame.filter(pl.col("action") == "collect")
+    frame = frame.join(
+        collecting.select("row", _fill=_fill_words(headers, present)),
+        on="row",
+        how="left",
+        maintain_order="left",
+    )
+    fill = pl.col("_fill")
+    resources = pl.col("_resources").fill_null("its dedicated resources")
+    norm_fte = after.replace_strict(
+        {t: fmt_number(norms[f"{t}_fte"]) for t in TIER_LEVEL}, default="0"
+    )
+    norm_budget = after.replace_strict(
+        {t: fmt_money(norms[f"{t}_budget"]) for t in TIER_LEVEL}, default="$0"
+    )
+    a = pl.col("action")
+    todo = (
+        pl.when(~gtm & relied_on(rubric))
         .then(
-            pl.lit("Fix ")
-            + pl.col("flags").list.join(", ")
-            + pl.lit(" before trusting the ")
-            + designated
-            + pl.lit(" tier")
+            pl.lit("Consider acquiring or outsourcing: we rely on it (") + resources + pl.lit(")")
+        )
+        .when(~gtm)
+        .then(
+            pl.lit("Nothing to judge: listed as a ") + pl.col("relationship").str.replace("_", " ")
+        )
+        .when(a == "exit")
+        .then(pl.lit("End the partnership and free ") + resources)
+        .when(a == "withdraw")
+        .then(
+            pl.lit("Stop investing (")
+            + resources
+            + pl.lit("); hand it to the field as a casual partner")
+        )
+        .when(a == "collect")
+        .then(fill)
+        .when(a == "promote")
+        .then(
+            pl.lit("Promote to ")
+            + after
+            + pl.lit(": give it an owner and the tier's resources (")
+            + norm_fte
+            + pl.lit(" FTE, ")
+            + norm_budget
+            + pl.lit(")")
+        )
+        .when(a == "demote")
+        .then(
+            pl.when(after == "casual")
+            .then(pl.lit("Move to casual: hand it to the field"))
+            .otherwise(pl.lit("Move to ") + after + pl.lit(", with the tier's resources"))
+        )
+        .when(a == "fix")
+        .then(pl.col("_remedy").fill_null(pl.lit("Clear the flags")))
+        .when(pl.col("_in_grace") & (level(pl.col("tier")) > 1))
+        .then(pl.lit("Judge it when it has a quarter of evidence"))
+        .otherwise(pl.lit("Keep at ") + designated)
+    )
+    why = (
+        pl.when(a == "exit")
+        .then(pl.lit("Exit: it brings no revenue, deals or logos, and costs ") + resources)
+        .when(a == "withdraw")
+        .then(pl.lit("Withdraw: it brings some business but not enough to justify ") + resources)
+        .when(a == "collect")
+        .then(pl.lit("Collect before judging: ") + fill)
+        .when(a == "promote")
+        .then(pl.lit("Promote ") + move)
+        .when(a == "demote")
+        .then(pl.lit("Demote ") + move)
+        .when(a == "fix")
+        .then(
+            pl.lit("Fix before trusting the ") + designated + pl.lit(" tier: ") + pl.col("_remedy")
         )
         .otherwise(pl.lit("Keep at ") + designated)
     )
-    return frame.with_columns(action=action, _action_why=why)
+    return frame.with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric)).drop(
+        "_fill"
+    )
+
+
+def _fill_words(headers: Mapping[str, str], present: frozenset[str]) -> pl.Expr:
+    """ "Fill in Closed Revenue and Share Gain" from `unknown`, by the tracker's headers."""
+    labels = {f: headers.get(f, f.replace("_", " ")) for f in present}
+    named = pl.col("unknown").list.eval(pl.element().replace_strict(labels, default=pl.element()))
+    count = named.list.len()
+    listed = (
+        pl.when(count == 1)
+        .then(named.list.first())
+        .otherwise(named.list.head(count - 1).list.join(", ") + pl.lit(" and ") + named.list.last())
+    )
+    return (
+        pl.when(count > 0)
+        .then(pl.lit("Fill in ") + listed)
+        .otherwise(
+            pl.lit("Record evidence for it: revenue, new logos, sales cycle or integrations")
+        )
+    )
+
+
+def _borderline(rubric: Rubric) -> pl.Expr:
+    """Within the rubric's margin of a bar that decides this partner: the bar to keep its
+    designated tier, the bar to be promoted one tier, or (for a withdrawal or an exit)
+    the significance threshold."""
+    rec = rubric.get("recommend")
+    m = rec["borderline_margin"]
+    s_bar, t_bar, pm = rec["strategic_min_score"], rec["tactical_min_score"], rec["promote_margin"]
+    sig = rubric.get("thresholds.significant")
+    score = pl.col("score")
+    tier = pl.col("tier")
+
+    def near(value: pl.Expr, bar: float) -> pl.Expr:
+        return ((value - bar).abs() < m).fill_null(False)
+
+    keep = (
+        pl.when(tier == "strategic")
+        .then(near(score, s_bar))
+        .when(tier == "tactical")
+        .then(near(score, t_bar) | near(score, s_bar + pm))
+        .otherwise(near(score, t_bar + pm))
+    ).fill_null(near(score, t_bar + pm))
+    out = pl.col("action").is_in(["exit", "withdraw"]) & near(pl.col("_best_value"), sig)
+    return (keep | out) & pl.col("_gtm")

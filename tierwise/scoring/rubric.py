@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from tierwise.errors import TierwiseError
 
@@ -76,6 +76,10 @@ class Rubric:
 
 # Tables whose keys are the user's own names (checked by whoever reads them).
 _OPEN_TABLES = ("profiles.",)
+# Keys an earlier version had and no rule reads any more: accepted and dropped, so a
+# rubric file or a workbook's stored set-up written then still loads. ("text.date_words":
+# a date no longer makes vague text specific, whatever its words.)
+_RETIRED: Final = frozenset({"text.date_words"})
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any], path: str = "") -> dict[str, Any]:
@@ -132,6 +136,13 @@ def load_rubric(path: str | Path | None = None, *, overrides_toml: str | None = 
         over = _parse(text, str(path))
     elif overrides_toml:
         over = _parse(overrides_toml, "the rubric stored in the workbook")
+    for dotted in _RETIRED:
+        *tables, leaf = dotted.split(".")
+        node: Any = over
+        for part in tables:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(leaf, None)
     return Rubric(_merge(data, over), over)
 
 

@@ -69,6 +69,13 @@ def money_text(value: pl.Expr) -> pl.Expr:
     return sign + number_text(scaled, 1) + suffix
 
 
+def sentence(text: pl.Expr) -> pl.Expr:
+    """The text with its first letter upper-cased (null stays null, "" becomes null)."""
+    return pl.when(text.str.len_chars() > 0).then(
+        text.str.slice(0, 1).str.to_uppercase() + text.str.slice(1)
+    )
+
+
 def quoted(text: pl.Expr, limit: int = 60) -> pl.Expr:
     """'text' in quotes, cut at `limit` characters."""
     text = text.str.replace_all("\n", " ", literal=True)
@@ -122,6 +129,8 @@ UNIT_SEPARATOR = "\x1f"  # never typed in a cell, so safe to split on
 def text_list(parts: Sequence[pl.Expr | str]) -> pl.Expr:
     """The non-null strings of `parts` as a List(String), in order. (Joining and splitting
     is several times faster than concat_list + drop_nulls on wide lists of strings.)"""
+    if not parts:
+        return pl.lit([], pl.List(pl.String))
     joined = pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)
     return (
         pl.when(joined.str.len_bytes() == 0)

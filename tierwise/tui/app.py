@@ -224,6 +224,7 @@ class TriageApp(App[None]):
                 rubric_path=self.rubric_path,
                 as_of=self.as_of,
                 allow_large=self.allow_large,
+                step=lambda text: self.call_from_thread(self._loading, text),
             )
             out = self.output
         except TierwiseError as err:
@@ -245,6 +246,11 @@ class TriageApp(App[None]):
             copy = None
             self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
         self.call_from_thread(self.loaded, ev, stamp, copy, past_of(ev))
+
+    def _loading(self, step: str) -> None:
+        """Say on the status line what the load is doing ("Scoring 100,000 partners…")."""
+        status = self.main_screen.query_one("#status", Static)
+        status.update(literal(f"{step[:1].upper()}{step[1:]}…"))
 
     def _load_failed(self, message: str) -> None:
         # The caller prints `failure` (the CLI: one line on stderr, control characters
@@ -623,11 +629,19 @@ class TriageApp(App[None]):
             return
         from tierwise.tui.screens.whatif import WhatIfScreen
 
-        def done(rubric: Rubric | None) -> None:
-            if rubric is not None:
-                self.apply_rubric(rubric)
+        self.push_screen(WhatIfScreen(self.ev, self.path), self._apply_chosen)
 
-        self.push_screen(WhatIfScreen(self.ev, self.path), done)
+    def action_strategy(self) -> None:
+        if self.ev is None:
+            return
+        from tierwise.tui.screens.strategy import StrategyScreen
+
+        self.push_screen(StrategyScreen(self.ev), self._apply_chosen)
+
+    def _apply_chosen(self, rubric: Rubric | None) -> None:
+        """A screen's chosen rubric (what-if, strategy), applied; None: nothing."""
+        if rubric is not None:
+            self.apply_rubric(rubric)
 
     def _restore_rubric(self, entry: RubricEntry) -> None:
         from tierwise.scoring.rubric import load_rubric

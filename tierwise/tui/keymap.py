@@ -97,6 +97,13 @@ KEYS: tuple[Key, ...] = (
         "File",
         help="Adjust weights and thresholds live, then apply them",
     ),
+    Key(
+        "S",
+        "strategy",
+        "Strategy",
+        "File",
+        help="Declare the strategic and tactical initiatives, then re-score",
+    ),
     Key("w", "warnings", "Warnings", "File", help="What the reader could not use"),
     Key(
         "M",

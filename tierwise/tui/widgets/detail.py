@@ -128,7 +128,14 @@ def detail_content(
     out.add(
         f"{out.tier(p.get('designated_tier'))} → {out.tier(p.get('recommended_tier'))}"
         f"  action [b]{v(p.get('action') or '')}[/]  score [b]{p.get('score') or 0:.1f}[/]"
+        + ("  [$warning]borderline[/]" if p.get("borderline") else "")
     )
+    if p.get("todo"):
+        out.add(f"[$text-muted]to do:[/] [b]{v(p['todo'])}[/]")
+    if p.get("evidence") is not None:
+        unknown = ", ".join(p.get("unknown") or [])
+        blanks = f" · blank: {v(unknown)}" if unknown else ""
+        out.add(f"[$text-muted]evidence: {p['evidence']:.0%} of its cells hold a value{blanks}[/]")
     _history(out, p)
     if p.get("decision") or p.get("decision_note"):
         out.add(f"Decision: {out.tier(p.get('decision'))}")

@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from tierwise import catalogue
 from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
-from tierwise.report.numbers import budget_text, fte_text
 from tierwise.scoring.result import Check, Portfolio
+from tierwise.tui.text import literal
 
 
 def _num(value: float | None) -> str:
@@ -119,13 +119,8 @@ class PortfolioPanel(OptionList):
             options.append(Option(text, id=f"flag:{flag}"))
         options.append(None)
         re = portfolio.reallocate
-        options.append(
-            Option(
-                f"Reallocate [b]{fte_text(re.fte)}[/], [b]{budget_text(re.budget)}[/] budget",
-                id="reallocate",
-                disabled=True,
-            )
-        )
+        options.append(Option(literal(re.words()), id="reallocate", disabled=True))
+        options.append(Option(literal(portfolio.strategy.words()), id="strategy", disabled=True))
         options.append(Option(LEGEND, id="legend", disabled=True))
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
