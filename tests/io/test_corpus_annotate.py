@@ -218,10 +218,10 @@ def test_every_readable_corpus_workbook_annotates_losslessly() -> None:
     with ThreadPoolExecutor(WORKERS) as pool:
         for part in pool.map(_run, chunks):
             results.update(part)
-    # The memory cap is per process: a file that ran out of memory after others in the
-    # same worker is judged again alone.
-    for path, (_, detail) in list(results.items()):
-        if "MemoryError" in detail:
+    # The memory cap is per process: a file that ran out of memory (or whose worker died)
+    # after others in the same worker is judged again alone.
+    for path, (outcome, detail) in list(results.items()):
+        if "MemoryError" in detail or "memory allocation" in detail or "died" in outcome:
             results.update(_run([path]))
     counts = Counter(outcome for outcome, _ in results.values())
     print(f"\ncorpus: {len(files)} files")
