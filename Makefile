@@ -29,8 +29,12 @@ lock:
 	mv $(LOCK).tmp $(LOCK)
 	touch $(STAMP)
 
+# The samples' reference date (make_samples.py's AS_OF, stated in samples/README.md): the
+# demo judges them as of that day, so its judgments never drift with the calendar.
+SAMPLE_AS_OF := $(shell sed -n 's/^\*\*AS_OF = \([0-9-]*\)\*\*.*/\1/p' samples/README.md)
+
 run: $(STAMP)
-	$(BIN)/tierwise triage $(SAMPLE)
+	$(BIN)/tierwise triage $(SAMPLE) --as-of $(SAMPLE_AS_OF)
 
 test: $(STAMP)
 	$(BIN)/ruff format --check .

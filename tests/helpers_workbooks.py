@@ -182,3 +182,15 @@ def libreoffice_pdf(workbook: Path, outdir: Path) -> Path:
     pdf = outdir / f"{workbook.stem}.pdf"
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), proc.stdout
     return pdf
+
+
+def bare_tracker(path: Path) -> Path:
+    """Names and tiers only: no evidence, no initiatives, so most flags and several
+    checks cannot be judged ("not assessed")."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    for name, tier in (("Acme", "Gold"), ("Globex", "Registered")):
+        ws.append([name, tier])
+    wb.save(path)
+    return path

@@ -9,6 +9,7 @@ spells a catalogue sentence itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -205,3 +206,12 @@ MOTIVATIONS: Final = _table(
 )
 
 ALL: Final = {**FLAGS, **CHECKS, **ACTIONS, **MOTIVATIONS}
+
+_FLAG_CODE: Final = re.compile(r"\b(" + "|".join(FLAGS) + r")\b")
+
+
+def in_words(text: str) -> str:
+    """A reason for people: each flag code as its plain name ("Fix STRATEGIC_IN_NAME_ONLY
+    before ..." -> "Fix Strategic in name only before ..."). The workbook's why column
+    and the JSON keep the codes; views that show a reason to a reader use this."""
+    return _FLAG_CODE.sub(lambda m: FLAGS[m.group(1)].name, text)

@@ -108,6 +108,37 @@ def _fail(message: str) -> click.exceptions.Exit:
     return click.exceptions.Exit(1)
 
 
+def _colour() -> bool | None:
+    """click.echo's `color`: never with NO_COLOR set (no-color.org), else only at a
+    terminal (click strips the styles from a pipe)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def echo_text(text: str, *, err: bool = False) -> None:
+    """Print text for people: control characters made harmless, colours as `_colour`."""
+    click.echo(shown(text), err=err, color=_colour())
+
+
+class _MissingFile(click.ClickException):
+    """A file argument that is not there: exit 1 like any file Tierwise cannot read (a
+    usage error, exit 2, is a wrong option or argument, not a missing file)."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"tierwise: {shown(self.message)}", err=True)
+
+
+class InputFile(click.ParamType):
+    """An existing file to read; a missing one is `_MissingFile` (exit 1)."""
+
+    name = "file"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        path = Path(str(value))
+        if not path.is_file():
+            raise _MissingFile(f"{path} does not exist or is not a file")
+        return path
+
+
 class _Group(click.Group):
     command_class = _Command
 
@@ -165,7 +196,7 @@ profile_option = click.option(
 )
 rubric_option = click.option(
     "--rubric",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="A rubric TOML merged over the default (see `tierwise rubric`).",
 )
 allow_large_option = click.option(
@@ -190,7 +221,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @sheet_option
 @map_option
 @profile_option
@@ -226,7 +257,7 @@ def inspect(
         }
         echo_json(doc)
     else:
-        click.echo(shown(inspect_report(tracker)), color=None)
+        echo_text(inspect_report(tracker))
 
 
 @main.command()
@@ -276,14 +307,14 @@ def rubric() -> None:
 @rubric_option
 @click.option(
     "--compare",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     metavar="B.toml",
     help="Also score with this rubric and show what changes against --rubric (or the default).",
 )
 @as_of_option
 @click.option(
     "--since",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     metavar="OLD",
     help='Add a "Tierwise Changes" sheet: what changed since OLD (last quarter\'s tracker).',
 )
@@ -335,9 +366,14 @@ def score(
         allow_large=allow_large,
         since=since,
     )
+    if compare is not None and (output is not None or fmt is not None):
+        raise click.UsageError(
+            "--compare prints what changes between two rubrics and writes no file: "
+            "drop -o/--format, or score with each rubric in its own run"
+        )
     paths, again = batch.expand(files)
     for path in again:
-        click.echo(shown(f"tierwise: {path} is given more than once: scored once"), err=True)
+        echo_text(f"tierwise: {path} is given more than once: scored once", err=True)
     write = fmt is not None or output is not None or not as_json
     fmt = output_format(output, fmt)  # --format, else what -o's suffix names
     if since is not None and len(paths) != 1:
@@ -354,7 +390,7 @@ def score(
         if as_json:
             echo_json(outcome.to_json())
         else:
-            click.echo(shown(outcome.report()))
+            echo_text(outcome.report())
         return
     if output == str(STDOUT) and as_json:
         raise click.UsageError("-o - already prints the result: drop --json")
@@ -374,25 +410,29 @@ def score(
                     done = batch.score_one(path, options, targets.get(path), status, fmt)
             except TierwiseError as err:
                 failed += 1
-                where = "" if str(err).startswith(str(path)) else f"{path}: "
-                click.echo(shown(f"tierwise: {where}{err}"), err=True)
+                echo_text(f"tierwise: {_naming(path, str(err))}", err=True)
                 continue
             if as_json:
                 docs.append(done.json_parts)
             elif targets.get(path) == STDOUT:  # stdout holds the CSV or JSON
-                click.echo(shown(done.summary), err=True)
+                echo_text(done.summary, err=True)
             elif len(paths) == 1 and not quiet:
-                click.echo(shown(done.report(top)))
-                click.echo(shown(done.summary), err=True)
+                echo_text(done.report(top))
+                echo_text(done.summary, err=True)
             else:
-                click.echo(shown(done.summary))
-    if as_json:
-        if len(paths) == 1 and docs:
+                echo_text(done.summary)
+    if as_json and docs:  # a failed run prints nothing on stdout: its errors are on stderr
+        if len(paths) == 1:
             echo_json_parts(docs[0])
         else:
             echo_json_parts(_json_array(docs))
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _naming(path: Path, message: str) -> str:
+    """`message` naming `path` once: prefixed with it unless it already names it."""
+    return message if str(path) in message or path.name in message else f"{path}: {message}"
 
 
 old_as_of_option = click.option(
@@ -423,8 +463,8 @@ threshold_option = click.option(
 
 
 @main.command()
-@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("old", type=InputFile())
+@click.argument("new", type=InputFile())
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option(
     "-o",
@@ -493,16 +533,16 @@ def diff(
     if as_json:
         echo_json(diff_json(review))
     else:
-        click.echo(shown(diff_report(review, top)))
+        echo_text(diff_report(review, top))
     if output is not None:
         click.echo(shown(f"Wrote {output}"), err=as_json)
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @click.option(
     "--since",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=InputFile(),
     metavar="OLD",
     help="Say what changed since this tracker (default: the workbook's last saved scoring).",
 )
@@ -567,7 +607,7 @@ def brief(
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=InputFile())
 @click.option(
     "-o", "--output", type=click.Path(), help="Where ctrl+s saves (a file, or a folder DIR/)."
 )
@@ -614,7 +654,9 @@ def triage(
     )
     app.run()
     if app.failure:
-        raise TierwiseError(app.failure)
+        raise TierwiseError(_naming(file, app.failure))
+    if app.saved:
+        echo_text(app.saved)  # what the last save wrote, once the screen is gone
     sys.exit(app.return_code or 0)
 
 
@@ -634,6 +676,21 @@ def template(out: Path, force: bool, rubric: Path | None) -> None:
 
     write_template(out, load_rubric(rubric), force=force)
     click.echo(f"Wrote {out}")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL.
+
+    bash: eval "$(tierwise completion bash)" in ~/.bashrc; zsh: the same in ~/.zshrc;
+    fish: tierwise completion fish > ~/.config/fish/completions/tierwise.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    assert cls is not None  # every choice is one of click's shells
+    click.echo(cls(main, {}, "tierwise", "_TIERWISE_COMPLETE").source())
 
 
 if __name__ == "__main__":

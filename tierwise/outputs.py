@@ -186,12 +186,16 @@ def _write_workbook(ev: Evaluation, output: Path, since: Review | None = None) -
 
 
 def _write_csv(ev: Evaluation, output: Path) -> str:
-    from tierwise.io import exports
+    from tierwise.io import columns, exports
 
+    raw = ev.tracker.raw
+    # The tracker's own columns, without Tierwise's from an earlier annotation.
+    raw = raw.drop([c for c in raw.columns if c.startswith(columns.PREFIX)])
+    partners, decisions = ev.scored.partners, ev.tracker.decisions
     if output == STDOUT:
-        exports.csv_to(sys.stdout.buffer, ev.scored.partners, ev.tracker.decisions, bom=False)
+        exports.csv_to(sys.stdout.buffer, partners, decisions, raw, bom=False)
     else:
-        exports.write_csv(ev.scored.partners, ev.tracker.decisions, output)
+        exports.write_csv(partners, decisions, output, raw)
     return ""
 
 

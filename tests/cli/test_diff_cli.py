@@ -189,9 +189,11 @@ def test_out_over_old_is_refused(tmp_path: Path) -> None:
     assert old.read_bytes() == before
 
 
-def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["diff", str(tmp_path / "nope.xlsx"), str(Q4)])
-    assert result.exit_code == 2
+def test_a_missing_file_exits_1_like_every_command(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.xlsx"
+    result = CliRunner().invoke(main, ["diff", str(missing), str(Q4)])
+    assert result.exit_code == 1  # issue 17: 1 for a missing file everywhere, 2 for usage
+    assert result.stderr == f"tierwise: {missing} does not exist or is not a file\n"
 
 
 def test_score_since_adds_the_changes_sheet_and_rescoring_replaces_it(

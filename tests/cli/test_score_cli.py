@@ -55,8 +55,8 @@ def test_the_report_ranks_partners_with_tiers_actions_flags_and_reasons(tmp_path
     contoso = ranked[2]
     assert "strategic → casual" in contoso and "exit" in contoso
     assert "EL VA SN WB" in contoso and "PR" not in contoso.split()
-    assert "EXEC_LUNCH: Pipeline and closed $0 against a $200M target (0%)" in text
-    assert "STRATEGIC_IN_NAME_ONLY: Strategic label but no executive sponsor, 0.2 FTE" in text
+    assert "Exec lunch: Pipeline and closed $0 against a $200M target (0%)" in text
+    assert "Strategic in name only: Strategic label but no executive sponsor, 0.2 FTE" in text
     for code in ("STRATEGIC_PARTNERS", "EVERYONE_STRATEGIC", "CASUAL_OWNED_BY_FIELD"):
         assert code in out
     assert "Resources to reallocate" in out and "0.2 FTE and $50k budget" in text
@@ -119,7 +119,7 @@ def test_the_sample_report_reads_like_a_triage(tmp_path: Path) -> None:
     out = result.output
     text = " ".join(out.split())
     assert "Meridian Global Technologies" in out
-    assert "EXEC_LUNCH: Pipeline and closed $150k against a $200M target" in text
+    assert "Exec lunch: Pipeline and closed $150k against a $200M target" in text
     assert "recommended ✓" in out and "designated  ✗" in out
     assert "What the tracker does not tell us" not in out  # it records every field
 

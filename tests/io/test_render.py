@@ -78,7 +78,7 @@ def test_every_named_style_renders(tmp_path: Path) -> None:
     assert rows["muted"].font.color.rgb == "FF595959"
     assert (rows["int"].value, rows["int"].number_format) == (7, "0")
     assert rows["number"].number_format == "0.0"
-    assert rows["money"].number_format == "#,##0"
+    assert rows["money"].number_format == '"$"#,##0'  # with its currency (issue 17)
     assert (rows["percent"].value, rows["percent"].number_format) == (0.45, "0%")
     assert rows["date"].value == datetime(2026, 3, 31)
     assert rows["date"].number_format == "yyyy-mm-dd"

@@ -24,7 +24,7 @@ def _reviewed_then_edited(tracker: Path, tmp_path: Path) -> Path:
     )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(saved)
-    ws = wb.active
+    ws = wb["Partners"]  # the annotated workbook opens on its portfolio sheet
     tier = [c.value for c in ws[1]].index("Tier")
     for row in ws.iter_rows(min_row=2):
         if row[0].value == "Globex Consulting":

@@ -27,7 +27,7 @@ def test_main_screen_80x24(snap_compare, fixed_tracker: Path) -> None:
 
 
 def test_main_screen_wide(snap_compare, fixed_tracker: Path) -> None:
-    assert snap_compare(make_app(fixed_tracker), terminal_size=(160, 40), run_before=settle)
+    assert snap_compare(make_app(fixed_tracker), terminal_size=(160, 45), run_before=settle)
 
 
 def test_after_decisions_and_a_note(snap_compare, fixed_tracker: Path) -> None:

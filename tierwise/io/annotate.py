@@ -350,7 +350,54 @@ def _sheet_edit(
         for h, name in names.ANNOTATION_COLUMNS
         if h in placed
     }
-    return SheetEdit(cells=cells, columns=frozenset(placed.values()), widths=widths)
+    return SheetEdit(
+        cells=cells,
+        columns=frozenset(placed.values()),
+        widths=widths,
+        heights=_why_heights(frame) if "why" in frame.columns and "Tierwise: why" in placed else {},
+        validation=_decision_list(placed, header_row),
+    )
+
+
+_LINE_PT: Final = 15.0  # one line of 11 pt text
+# The tracker stays a table to scan: a row grows to at most four lines of the why (the
+# score and its strongest reasons); the cell holds the rest, and nothing overprints.
+_MAX_ROW_PT: Final = 4 * _LINE_PT
+
+
+def _why_heights(frame: pl.DataFrame) -> dict[int, float]:
+    """Rows tall enough for their wrapped "Tierwise: why", up to `_MAX_ROW_PT` (on
+    screen and printed, no line runs into the next row)."""
+    # A unit of column width is one "0" of Calibri 11; text averages a fifth narrower.
+    per_line = int(WIDTHS["why"] * 1.25)
+    lines = frame.select(
+        "row",
+        pl.col("why")
+        .fill_null("")
+        .str.split("\n")
+        .list.eval(((pl.element().str.len_chars() - 1) // per_line + 1).clip(1))
+        .list.sum()
+        .alias("lines"),
+    ).filter(pl.col("lines") > 1)
+    return {
+        int(row): min(_MAX_ROW_PT, n * _LINE_PT) for row, n in lines.iter_rows() if row is not None
+    }
+
+
+def _decision_list(placed: Mapping[str, int], header_row: int) -> bytes:
+    """A drop-down of the decisions on the "Tierwise: decision" column, below its header
+    (a warning, not a refusal, for anything else typed there)."""
+    col = placed.get(names.DECISION_HEADER)
+    if col is None:
+        return b""
+    letter = column_letter(col)
+    return (
+        b'<dataValidation type="list" errorStyle="warning" allowBlank="1" '
+        b'showErrorMessage="1" errorTitle="Not a Tierwise decision" '
+        b'error="Pick strategic, tactical, casual or exit, or leave it blank." '
+        b'sqref="%s%d:%s1048576"><formula1>"%s"</formula1></dataValidation>'
+        % (letter.encode(), header_row + 1, letter.encode(), ",".join(DECISIONS).encode())
+    )
 
 
 class RowCells(Mapping[int, list[tuple[int, bytes]]]):

@@ -47,11 +47,22 @@ def neutralise(text: str | None) -> str | None:
     return text
 
 
-def partners_table(partners: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
-    """The ranked partners with their decisions, lists joined, text neutralised."""
+def partners_table(
+    partners: pl.DataFrame, decisions: pl.DataFrame, raw: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The ranked partners with their decisions, lists joined, text neutralised.
+
+    `raw` (`row` plus the tracker's own columns, as shown) puts the tracker's columns
+    between `row` and Tierwise's, so the CSV holds the whole tracker, judged; a tracker
+    header spelt like one of Tierwise's columns gets " (tracker)" after it."""
     table = partners.join(
         decisions.select("row", "decision", "decision_note"), on="row", how="left"
     )
+    own: list[str] = []
+    if raw is not None:
+        renamed = {c: f"{c} (tracker)" if c in CSV_COLUMNS else c for c in raw.columns[1:]}
+        own = list(renamed.values())
+        table = table.join(raw.rename(renamed), on="row", how="left")
     for name in CSV_COLUMNS:
         if name not in table.columns:
             table = table.with_columns(pl.lit(None, dtype=pl.String).alias(name))
@@ -59,30 +70,39 @@ def partners_table(partners: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFr
     table = table.with_columns(
         pl.col(name).list.join(sep) for name, sep in joined.items() if name in partners.columns
     )
-    text = [c for c in CSV_COLUMNS if table.schema[c] == pl.String]
-    return table.select(CSV_COLUMNS).with_columns(
+    columns = [CSV_COLUMNS[0], *own, *CSV_COLUMNS[1:]]
+    text = [c for c in columns if table.schema[c] == pl.String]
+    return table.select(columns).with_columns(
         pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text
     )
 
 
-def write_csv(partners: pl.DataFrame, decisions: pl.DataFrame, out: Path) -> None:
-    """Write the ranked partners to `out` as UTF-8 CSV (with a BOM, so Excel reads accents)."""
+def write_csv(
+    partners: pl.DataFrame, decisions: pl.DataFrame, out: Path, raw: pl.DataFrame | None = None
+) -> None:
+    """Write the ranked partners (with the tracker's own columns from `raw`, see
+    `partners_table`) to `out` as UTF-8 CSV (with a BOM, so Excel reads accents)."""
 
     def write(tmp: Path) -> None:
         with tmp.open("wb") as fh:
-            csv_to(fh, partners, decisions)
+            csv_to(fh, partners, decisions, raw)
 
     write_atomically(out, write)
 
 
 def csv_to(
-    fh: BinaryIO, partners: pl.DataFrame, decisions: pl.DataFrame, *, bom: bool = True
+    fh: BinaryIO,
+    partners: pl.DataFrame,
+    decisions: pl.DataFrame,
+    raw: pl.DataFrame | None = None,
+    *,
+    bom: bool = True,
 ) -> None:
     """The CSV `write_csv` writes, to an open binary stream (stdout for `-o -`, where
     no BOM is wanted)."""
     if bom:
         fh.write(b"\xef\xbb\xbf")
-    partners_table(partners, decisions).write_csv(fh)
+    partners_table(partners, decisions, raw).write_csv(fh)
     fh.flush()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -57,6 +57,11 @@ _STRICT_NAMES: Final = (
         "http://schemas.openxmlformats.org/drawingml/2006/main",
         "http://purl.oclc.org/ooxml/drawingml/main",
     ),
+)
+
+# A sheet view's "this tab is selected" flag (Package.activate clears it).
+_TAB_SELECTED: Final = re.compile(
+    rb"""(<(?:[\w.-]+:)?sheetView\b[^>]*?)\s+tabSelected\s*=\s*["'](?:1|true)["']"""
 )
 
 
@@ -384,6 +389,58 @@ class Package:
                     el.attrib.pop("state", None)
                 else:
                     el.set("state", state)
+
+    def activate(self, entry: SheetEntry) -> None:
+        """Open the workbook on `entry`'s tab: the workbook view's activeTab, and every
+        other sheet's tabSelected flag cleared (their only change), so that no two
+        sheets open grouped, where one edit would change both."""
+        sheets = self.sheets()
+        index = next(i for i, s in enumerate(sheets) if s.rel_id == entry.rel_id)
+        ns = self.main_ns
+        views = self.workbook.find(f"{{{ns}}}bookViews")
+        if views is None:
+            views = etree.Element(f"{{{ns}}}bookViews")
+            self.workbook.find(f"{{{ns}}}sheets").addprevious(views)
+        view = views.find(f"{{{ns}}}workbookView")
+        if view is None:
+            view = etree.SubElement(views, f"{{{ns}}}workbookView")
+        view.set("activeTab", str(index))
+        if int(view.get("firstSheet", "0") or 0) > index:
+            view.set("firstSheet", str(index))
+        for other in sheets:
+            if other.rel_id != entry.rel_id and other.part and self.has(other.part):
+                self._unselect_tab(other.part)
+
+    def _unselect_tab(self, part: str) -> None:
+        k = _key(part)
+        current = self._new.get(k)
+        if current is None:
+            with self.open(part) as fh:
+                head = fh.read(CHUNK)
+            if not _TAB_SELECTED.search(head.split(b"sheetData", 1)[0]):
+                return  # the usual case: the part is copied as it was
+
+        def chunks() -> Iterator[bytes]:
+            if isinstance(current, bytes):
+                yield current
+            elif current is not None:
+                yield from current()
+            else:
+                with self.open(part) as fh:
+                    yield from iter(lambda: fh.read(CHUNK), b"")
+
+        def unselected() -> Iterator[bytes]:
+            head = b""
+            source = chunks()
+            for chunk in source:
+                head += chunk
+                if b"sheetData" in head:
+                    break
+            before, sep, after = head.partition(b"sheetData")
+            yield _TAB_SELECTED.sub(rb"\1", before) + sep + after
+            yield from source
+
+        self.put(part, unselected)
 
     def drop_sheet_children(self, entry: SheetEntry) -> None:
         """Remove an owned sheet's relationships part and the drawings/charts behind it."""

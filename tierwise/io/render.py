@@ -47,7 +47,7 @@ NAMED_STYLES: Final[dict[str, XfSpec]] = {
     "header": XfSpec(bold=True, fill=_HEADER_FILL, bottom_border=True, wrap=True, vertical="top"),
     "int": XfSpec(num_fmt="0", vertical="top"),
     "number": XfSpec(num_fmt="0.0", vertical="top"),
-    "money": XfSpec(num_fmt="#,##0", vertical="top"),
+    "money": XfSpec(num_fmt='"$"#,##0', vertical="top"),
     "percent": XfSpec(num_fmt="0%", vertical="top"),
     "date": XfSpec(num_fmt="yyyy-mm-dd", vertical="top"),
     "datetime": XfSpec(num_fmt="yyyy-mm-dd hh:mm", vertical="top"),
@@ -100,7 +100,9 @@ def sheet_rows_xml(spec: SheetSpec, styles: dict[str, int], date1904: bool) -> b
             )
             for c in sorted(row)
         )
-        out.append(b'<row r="%d">%s</row>' % (r, cells))
+        height = spec.row_heights.get(r)
+        attrs = b' ht="%s" customHeight="1"' % f"{height:g}".encode() if height else b""
+        out.append(b'<row r="%d"%s>%s</row>' % (r, attrs, cells))
     return b"".join(out)
 
 
@@ -134,7 +136,8 @@ def worksheet_xml(
     if pr:
         parts.append(b"<sheetPr>%s</sheetPr>" % pr)
     parts.append(b'<dimension ref="%s"/>' % _extent(spec).encode())
-    parts.append(b'<sheetViews><sheetView workbookViewId="0">')
+    selected = b' tabSelected="1"' if spec.active else b""
+    parts.append(b'<sheetViews><sheetView%s workbookViewId="0">' % selected)
     if spec.freeze and spec.freeze.upper() != "A1":
         letters = "".join(ch for ch in spec.freeze if ch.isalpha())
         digits = "".join(ch for ch in spec.freeze if ch.isdigit())
@@ -309,4 +312,6 @@ def put_sheet(
     pkg.put(
         entry.part, worksheet_xml(spec, styles, date1904=pkg.date1904(), drawing_rid=drawing_rid)
     )
+    if spec.active:
+        pkg.activate(entry)
     return entry

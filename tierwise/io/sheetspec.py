@@ -75,6 +75,8 @@ class SheetSpec:
     fit_to_width: bool = True  # print on one page wide
     fit_to_height: int = 0  # 0: as many pages tall as needed; 1: one page
     tab_color: str | None = None  # "1F4E79"
+    row_heights: dict[int, float] = field(default_factory=dict)  # 1-based row -> points
+    active: bool = False  # the tab the workbook opens on
 
     def set(self, row: int, col: int, value: CellValue, style: str = "text") -> None:
         self.cells.setdefault(row, {})[col] = Cell(value, style)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Final
 
 from tierwise.errors import TierwiseError
@@ -46,6 +46,10 @@ class SheetEdit:
     columns: the 1-based columns Tierwise owns on this sheet.
     widths: column -> width in characters, for <cols>.
     autofilter: the new range of the sheet's autofilter (None: left as it is).
+    heights: row -> height in points for rows whose wrapped text needs more than one
+        line; a row that sets its own height keeps it.
+    validation: a <dataValidation> element (unprefixed) added to the sheet's
+        <dataValidations>, unless one with the same sqref is there already.
     free_from: when set, columns from this one on were taken to hold no user content
         but in `ignore` (Tierwise's own; placed without a scan): the edit checks it as it
         streams, and raises NeedsScan when they do.
@@ -55,6 +59,8 @@ class SheetEdit:
     columns: frozenset[int]
     widths: dict[int, float]
     autofilter: str | None = None
+    heights: Mapping[int, float] = field(default_factory=dict)
+    validation: bytes = b""
     free_from: int = 0
     ignore: frozenset[int] = frozenset()
 
@@ -87,7 +93,7 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
         yield b"<" + prefix + b"sheetData>"
         yield splicer.rest()
         yield b"</" + prefix + b"sheetData>"
-        yield _edit_tail(buf[start.end() :] + source.read(), edit)
+        yield _edit_tail(buf[start.end() :] + source.read(), edit, prefix)
         return
     yield buf[start.start() : start.end()]
     buf = buf[start.end() :]
@@ -100,7 +106,7 @@ def edit_sheet_stream(source: IO[bytes], edit: SheetEdit) -> Iterator[bytes]:
             yield splicer.splice(buf[: end.start()])
             yield splicer.rest()
             # What follows the rows (merged cells, autofilter, page set-up...) is small.
-            yield _edit_tail(buf[end.start() :] + source.read(), edit)
+            yield _edit_tail(buf[end.start() :] + source.read(), edit, prefix)
             return
         cut = buf.rfind(row_close) + len(row_close) if len(buf) > CHUNK or eof else 0
         if cut >= len(row_close):
@@ -173,7 +179,9 @@ class _Splicer:
                 continue
             ours = cells[number]
             start, end = m.span()
-            attrs = region[start + len(tag) : end - 1 - len(m.group(2))]
+            attrs = _with_height(
+                region[start + len(tag) : end - 1 - len(m.group(2))], self.edit.heights.get(number)
+            )
             # A row's end tag is the first after its start (rows do not nest).
             inner_end = end if m.group(2) else region.find(row_close, end)
             close = inner_end + len(row_close) if not m.group(2) else end
@@ -240,7 +248,7 @@ class _Splicer:
         return found
 
     def _new_row(self, number: int) -> bytes:
-        return _new_row(number, self.edit.cells[number], self.prefix)
+        return _new_row(number, self.edit.cells[number], self.prefix, self.edit.heights)
 
     def _general(self, region: bytes) -> bytes:
         """Any layout: each row found by pattern, its cells merged with Tierwise's."""
@@ -257,6 +265,7 @@ class _Splicer:
             number = int(r_match.group(1)) if r_match else self.last_row + 1
             pos, wanted = self._reach(number, region, pos, m.start(), out)
             if wanted:
+                attrs = _with_height(attrs, self.edit.heights.get(number))
                 inner = b"" if closing is None else region[m.end() : closing.start()]
                 out.append(region[pos : m.start()])
                 out.append(
@@ -277,13 +286,61 @@ class _Splicer:
         return b"".join(out)
 
 
-def _edit_tail(tail: bytes, edit: SheetEdit) -> bytes:
+def _edit_tail(tail: bytes, edit: SheetEdit, prefix: bytes) -> bytes:
+    """The rest of the sheet after its rows (settings, merges, validations, page set-up)
+    with the autofilter widened and `edit.validation` added."""
+    if edit.validation:
+        tail = _add_validation(tail, edit.validation, prefix)
     if edit.autofilter is None:
         return tail
     found = _AUTOFILTER.search(tail)
     if found is None:
         return tail
     return tail[: found.start(2)] + edit.autofilter.encode() + tail[found.end(2) :]
+
+
+# Worksheet children that come after <dataValidations> (ECMA-376 CT_Worksheet order).
+_AFTER_VALIDATIONS: Final = frozenset(
+    b"hyperlinks printOptions pageMargins pageSetup headerFooter rowBreaks colBreaks "
+    b"customProperties cellWatches ignoredErrors smartTags drawing legacyDrawing "
+    b"legacyDrawingHF drawingHF picture oleObjects controls webPublishItems tableParts "
+    b"extLst".split()
+)
+_TAG: Final = re.compile(rb"<(/?)((?:[A-Za-z_][\w.-]*:)?)([A-Za-z_][\w.-]*)\b[^>]*?(/?)>", re.S)
+_SQREF: Final = re.compile(rb"""\bsqref\s*=\s*["']([^"']*)["']""")
+
+
+def _add_validation(tail: bytes, validation: bytes, prefix: bytes) -> bytes:
+    element = re.sub(rb"<(/?)(dataValidation|formula1)\b", rb"<\1" + prefix + rb"\2", validation)
+    sqref = _SQREF.search(validation)
+    rows_end = re.search(rb"</(?:[\w.-]+:)?sheetData\s*>", tail)
+    depth = 0
+    for m in _TAG.finditer(tail, rows_end.end() if rows_end else 0):
+        closing, name, self_closing = m.group(1), m.group(3), m.group(4)
+        if closing:
+            depth -= 1
+            continue
+        if depth == 0 and name == b"dataValidations":
+            if self_closing:
+                wrapped = b"<%sdataValidations>%s</%sdataValidations>" % (prefix, element, prefix)
+                return tail[: m.start()] + wrapped + tail[m.end() :]
+            end = tail.find(b"dataValidations>", m.end())
+            end = tail.rfind(b"<", m.end(), end)
+            if sqref and any(
+                s.group(1) == sqref.group(1) for s in _SQREF.finditer(tail, m.end(), end)
+            ):
+                return tail  # added by an earlier annotation
+            opening = re.sub(rb"""\s+count\s*=\s*["']\d*["']""", b"", m.group(0))
+            return tail[: m.start()] + opening + tail[m.end() : end] + element + tail[end:]
+        if depth == 0 and (name in _AFTER_VALIDATIONS or name == b"worksheet"):
+            break
+        if not self_closing:
+            depth += 1
+    else:
+        m = None
+    at = m.start() if m is not None else tail.rfind(b"</")
+    wrapped = b"<%sdataValidations>%s</%sdataValidations>" % (prefix, element, prefix)
+    return tail[:at] + wrapped + tail[at:]
 
 
 @dataclass
@@ -409,9 +466,22 @@ def _filled_letters(data: bytes, prefix: bytes, letters: bytes = b"[A-Za-z]{1,3}
     return set(re.findall(general, data))
 
 
-def _new_row(number: int, cells: list[tuple[int, bytes]], prefix: bytes) -> bytes:
+def _new_row(
+    number: int,
+    cells: list[tuple[int, bytes]],
+    prefix: bytes,
+    heights: Mapping[int, float] | None = None,
+) -> bytes:
     body = b"".join(_prefixed(c, prefix) for _, c in cells)
-    return b'<%srow r="%d">%s</%srow>' % (prefix, number, body, prefix)
+    attrs = _with_height(b' r="%d"' % number, (heights or {}).get(number))
+    return b"<%srow%s>%s</%srow>" % (prefix, attrs, body, prefix)
+
+
+def _with_height(attrs: bytes, points: float | None) -> bytes:
+    """A row's attributes with a height, unless none is wanted or the row sets its own."""
+    if not points or re.search(rb"\bht\s*=", attrs):
+        return attrs
+    return attrs.rstrip(b"/").rstrip() + b' ht="%s" customHeight="1"' % f"{points:g}".encode()
 
 
 def _prefixed(cell: bytes, prefix: bytes) -> bytes:

@@ -12,9 +12,7 @@ from a rubric).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -31,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tierwise import catalogue
 from tierwise.errors import TierwiseError
 from tierwise.fields import FLAGS, TIERS
+from tierwise.io.atomic import write_atomically
 from tierwise.io.strategy import STRATEGY_SHEET
 
 TRACKER_SHEET: Final = "Partners"
@@ -390,14 +389,8 @@ def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = Fals
     _tracker_sheet(wb.worksheets[0], numbers)
     _strategy_sheet(wb.create_sheet(STRATEGY_SHEET), numbers)
     _rules_sheet(wb.create_sheet(RULES_SHEET), numbers)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise TierwiseError(f"could not write {path}: {err.strerror or err}") from None
+    # Beside the target, renamed into place, with the permissions a normal save gives.
+    write_atomically(path, lambda tmp: wb.save(tmp))
 
 
 def _stated(note: str, numbers: Mapping[str, Any]) -> str:
@@ -421,10 +414,18 @@ def _tracker_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
         sample.font = Font(italic=True, color="7F6000")
         if fmt:
             sample.number_format = fmt
-        ws.column_dimensions[get_column_letter(col)].width = width
+        # Wide enough for the header's longest word in bold: never broken mid-word.
+        longest = max(len(word) for word in header.split())
+        ws.column_dimensions[get_column_letter(col)].width = max(width, longest * 1.2 + 2)
     ws.row_dimensions[1].height = 45
     last = get_column_letter(len(COLUMNS))
     ws.freeze_panes = "B2"
+    # Printed landscape, two pages wide, the header row and the partner column on each.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 2, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:A"
     ws.auto_filter.ref = f"A1:{last}2"
     _drop_down(ws, "designated_tier", TIER_CHOICES, "Pick Strategic, Tactical or Casual")
     _drop_down(ws, "partner_type", TYPE_CHOICES, "Pick a partner type from the list")

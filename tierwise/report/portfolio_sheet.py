@@ -1,4 +1,4 @@
-"""The "Tierwise Portfolio" sheet: a one-page landscape summary a biz-dev lead hands upward.
+"""The "Tierwise Portfolio" sheet: a one-page summary a biz-dev lead hands upward.
 
 Built as a SheetSpec (what goes where, with named styles); io/render.py turns it into
 worksheet XML and native charts. Layout, top to bottom, all within columns A-J: the
@@ -8,13 +8,15 @@ resources to reallocate (A-C), the tier chart beside them (D-F), and motivation 
 with its chart (G-J); then what the tracker does not record (when it lacks evidence),
 then the action list by impact.
 
-The charts sit inside the tables' width rather than in a column of their own, so the
-page is about as wide as it is tall for a landscape sheet: printed on one page it keeps
-a readable scale instead of shrinking to fit a wide strip.
+The charts sit inside the tables' width rather than in a column of their own, and every
+text is whole (wrapped, its row as tall as it needs, never cut with "…"), so the page is
+taller than it is wide: printed portrait on one page it keeps a readable scale instead
+of shrinking to fit.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -67,8 +69,9 @@ WIDTHS: Final[dict[int, float]] = {
 LAST_COL: Final = 10
 TIER_CHART_COLS: Final = (4, 6)  # D-F, right of the tier and reallocation tables
 MOTIVE_CHART_COLS: Final = (7, 10)  # G-J, under the motivation coverage table
-# How many characters fit in a merged text span before it would be clipped.
-_SPAN_CHARS: Final = {1: 130, 6: 62, 4: 96}
+# Text spans (first, last column) whose text wraps onto as many lines as it needs.
+_SPANS: Final = {1: (1, LAST_COL), 4: (4, LAST_COL), 6: (6, LAST_COL)}
+_LINE_PT: Final = 15.0  # one line of 11 pt text
 # Excel's default row (15 pt) and its column widths in pixels at 96 dpi (Calibri 11:
 # 7 px a character plus 5 px of padding). Charts are sized from these, the narrowest
 # likely rendering, so they never spill onto a table; wider fonts only add margin.
@@ -100,9 +103,14 @@ def build_portfolio_sheet(
     partners = after_tiers(ev.scored.partners, decisions if decided else None)
     after_name = "Decided" if decided else "Recommended"
 
-    # One landscape page: the layout is sized so that this prints at a readable scale.
+    # One portrait page: the layout is sized so that this prints at a readable scale.
     spec = SheetSpec(
-        PORTFOLIO_SHEET, tab_color="1F4E79", landscape=True, fit_to_width=True, fit_to_height=1
+        PORTFOLIO_SHEET,
+        tab_color="1F4E79",
+        landscape=False,
+        fit_to_width=True,
+        fit_to_height=1,
+        active=True,  # the tab the workbook opens on: what an executive sees first
     )
     spec.col_widths = dict(WIDTHS)
     source = ev.tracker.source
@@ -116,11 +124,10 @@ def build_portfolio_sheet(
     )
     spec.set(2, 1, subtitle, "muted")
     spec.merges.append(f"A2:{column_letter(LAST_COL)}2")
-    spec.set(3, 1, _clip(portfolio.strategy.words(), _SPAN_CHARS[1]), "muted")
-    spec.merges.append(f"A3:{column_letter(LAST_COL)}3")
+    _text(spec, 3, 1, portfolio.strategy.words(), "muted")
 
     row = _checks(spec, 4, portfolio, ev.rubric, after_name, since)
-    row = _flags(spec, row + 2, partners)
+    row = _flags(spec, row + 2, partners, portfolio.flags_not_assessed)
     # The middle band: tier counts over reallocation on the left, the tier chart beside
     # them, coverage over its chart on the right.
     band = row + 2
@@ -129,8 +136,9 @@ def build_portfolio_sheet(
     end_realloc = _reallocation(spec, end_tiers + 2, portfolio)
     motive_chart_at = end_motives + 1
     band_end = max(end_realloc, motive_chart_at + MOTIVE_CHART_MIN_ROWS - 1)
-    row = _notes(spec, band_end + 2, portfolio.notes)
-    _actions(spec, row + 2, partners, decisions if decided else None)
+    row = _notes(spec, band_end + 2, _unassessed(portfolio) + list(portfolio.notes))
+    row = _actions(spec, row + 2, partners, decisions if decided else None)
+    _legend(spec, row + 2)
 
     first, last = TIER_CHART_COLS
     spec.charts.append(
@@ -184,7 +192,7 @@ def _checks(
     recommended = {c.code: c for c in portfolio.recommended}
     limits = check_limits(rubric)
     for i, code in enumerate(CHECKS, start=row + 2):
-        spec.set(i, 1, catalogue.CHECKS[code].name)
+        _text(spec, i, 1, catalogue.CHECKS[code].name, span=False)
         for col, check in ((2, designated.get(code)), (3, recommended.get(code))):
             text, style = mark(check)
             spec.set(i, col, text, style)
@@ -196,21 +204,24 @@ def _checks(
             )
             spec.set(i, 5, text, style)
         detail = designated[code].detail if code in designated else ""
-        spec.set(i, 6, _clip(detail, _SPAN_CHARS[6]))
-        spec.merges.append(f"F{i}:J{i}")
+        _text(spec, i, 6, detail)
     return row + 1 + len(CHECKS)
 
 
-def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame) -> int:
+def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence[str]) -> int:
     spec.set(row, 1, "The four mistakes, and why bother", "subtitle")
-    _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "", 4: "What it means (the playbook)"})
+    _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "Code", 4: "What it means (the playbook)"})
     spec.merges.append(f"D{row + 1}:J{row + 1}")
     counts = flag_counts(partners)
     for i, code in enumerate(FLAGS, start=row + 2):
-        spec.set(i, 1, code, "flag" if counts[code] else "text")
-        spec.set(i, 2, counts[code], "int")
-        spec.set(i, 4, _clip(catalogue.FLAGS[code].meaning, _SPAN_CHARS[4]), "text")
-        spec.merges.append(f"D{i}:J{i}")
+        entry = catalogue.FLAGS[code]
+        spec.set(i, 1, entry.name, "flag" if counts[code] else "text")
+        if code in unjudged:  # the tracker lacks its columns: not a zero
+            spec.set(i, 2, "not assessed", "muted")
+        else:
+            spec.set(i, 2, counts[code], "int")
+        spec.set(i, 3, entry.label, "muted")
+        _text(spec, i, 4, entry.meaning)
     return row + 1 + len(FLAGS)
 
 
@@ -263,17 +274,39 @@ def _reallocation(spec: SheetSpec, row: int, portfolio: Portfolio) -> int:
     return r - 1
 
 
+def _unassessed(portfolio: Portfolio) -> list[str]:
+    """One line naming the flags and checks the tracker cannot support, if any."""
+    names = [
+        f"{catalogue.FLAGS[code].name} ({catalogue.FLAGS[code].label})"
+        for code in portfolio.flags_not_assessed
+    ] + [catalogue.CHECKS[c.code].name for c in portfolio.designated if not c.assessed]
+    return [f"Not assessed: {', '.join(names)}."] if names else []
+
+
 def _notes(spec: SheetSpec, row: int, notes: Sequence[str]) -> int:
-    """Up to three notes on what the tracker lacks, across the page; returns the last
-    row used (row - 2 when there is nothing to say, so no gap is left)."""
-    shown = list(notes[:3])
-    if not shown:
+    """What the tracker lacks, each note whole across the page; returns the last row
+    used (row - 2 when there is nothing to say, so no gap is left)."""
+    if not notes:
         return row - 2
     spec.set(row, 1, "What the tracker does not record", "subtitle")
-    for i, note in enumerate(shown, start=row + 1):
-        spec.set(i, 1, _clip(note, _SPAN_CHARS[1]))
-        spec.merges.append(f"A{i}:{column_letter(LAST_COL)}{i}")
-    return row + len(shown)
+    for i, note in enumerate(notes, start=row + 1):
+        _text(spec, i, 1, note)
+    return row + len(notes)
+
+
+def _legend(spec: SheetSpec, row: int) -> None:
+    """What the sheet's marks and the partner sheet's codes mean."""
+    codes = ", ".join(f"{e.label} = {e.code}" for e in catalogue.FLAGS.values())
+    _text(
+        spec,
+        row,
+        1,
+        "PASS / FAIL: the check on the designated tiers and on the "
+        "recommended (or decided) ones; not assessed: the tracker lacks the columns to "
+        f"judge it. Flag codes on the partner sheet: {codes}. Money in the tracker's "
+        "currency, shown as $.",
+        "muted",
+    )
 
 
 def _actions(
@@ -290,13 +323,12 @@ def _actions(
     spec.merges.append(f"F{row + 1}:J{row + 1}")
     r = row + 2
     for p in shown.iter_rows(named=True):
-        spec.set(r, 1, p["partner"])
+        _text(spec, r, 1, p["partner"] or "", span=False)
         spec.set(r, 2, p["from"] or "none", _tier_style(p["from"]))
         spec.set(r, 3, p["to"], _tier_style(p["to"]))
         spec.set(r, 4, p["action"], "flag" if p["action"] in ("exit", "fix") else "text")
         spec.set(r, 5, p["resources"])
-        spec.set(r, 6, _clip(p["reason"], _SPAN_CHARS[6]))
-        spec.merges.append(f"F{r}:J{r}")
+        _text(spec, r, 6, catalogue.in_words(p["reason"] or ""))
         r += 1
     if table.height > shown.height:
         more = table.height - shown.height
@@ -318,7 +350,7 @@ def mark(check: Check | None) -> tuple[str, str]:
     """A check as a printable mark and its named style: "PASS 2" / "FAIL 7"."""
     if check is None:
         return "-", "muted"
-    if check.detail.startswith("Not assessed"):
+    if not check.assessed:
         return "not assessed", "muted"
     word, style = ("PASS", "pass") if check.ok else ("FAIL", "fail")
     if check.actual is None:
@@ -487,13 +519,22 @@ def _tier_style(tier: str | None) -> str:
     return f"tier_{tier}" if tier in (*TIERS, "exit") else "text"
 
 
-def _clip(text: str, limit: int) -> str:
-    """One line that fits its span: cut at a word boundary with an ellipsis."""
+def _text(
+    spec: SheetSpec, row: int, col: int, text: str, style: str = "wrap", *, span: bool = True
+) -> None:
+    """`text` whole, wrapped, in the merged span starting at `col` (or in its own cell
+    when not `span`), its row as tall as the lines need (never cut with an ellipsis)."""
+    first, last = _SPANS[col] if span else (col, col)
     text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    spec.set(row, col, text, style)
+    if last > first:
+        spec.merges.append(f"{column_letter(first)}{row}:{column_letter(last)}{row}")
+    # A unit of column width is one "0" of Calibri 11; its average text character is
+    # a fifth narrower: 1.25 characters a unit leaves the row a little to spare.
+    per_line = int(sum(WIDTHS[c] for c in range(first, last + 1)) * 1.25)
+    lines = len(textwrap.wrap(text, per_line)) or 1
+    if lines > 1:
+        spec.row_heights[row] = max(spec.row_heights.get(row, 0.0), lines * _LINE_PT)
 
 
 def _decision_count(decisions: pl.DataFrame | None) -> int:

@@ -75,16 +75,23 @@ def _partner_lines(p: dict, rank: int) -> list[str]:
     flagged = tuple(f"{code}: " for code in p["flags"] or [])
     for reason in p["why"] or []:
         if reason.startswith(flagged) or (flagged and reason.startswith(("Exit", "Demote"))):
-            lines.extend(_wrap(reason, 8))
+            lines.extend(_wrap(catalogue.in_words(reason), 8))
     if action != "keep" and p["todo"]:
         lines.extend(_wrap("→ " + p["todo"], 8))
     return lines
 
 
+def check_mark(check: Check) -> str:
+    """✓ passes, ✗ fails, – not assessed (the tracker lacks its columns): never a tick."""
+    if not check.assessed:
+        return click.style("–", dim=True)
+    return click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
+
+
 def _check_lines(designated: Check, recommended: Check) -> list[str]:
-    lines = [f"  {designated.code}"]
+    lines = [f"  {catalogue.CHECKS[designated.code].name} ({designated.code})"]
     for label, check in (("designated ", designated), ("recommended", recommended)):
-        mark = click.style("✓", fg="green") if check.ok else click.style("✗", fg="red")
+        mark = check_mark(check)
         for i, line in enumerate(textwrap.wrap(check.detail, WIDTH - 20) or [""]):
             lead = f"    {label} {mark} " if i == 0 else " " * 20
             lines.append(lead + line)
@@ -100,6 +107,29 @@ def _reallocation(ev: Evaluation) -> list[str]:
         *_wrap(r.words() + " (by the tier norms of the rubric)", 2),
         *_wrap("; ".join(parts), 4),
     ]
+
+
+def legend() -> str:
+    """What the report's columns and abbreviations mean."""
+    return (
+        "Tier: designated → recommended. Score~ = borderline (within a few points of a bar). "
+        "Motivations 0-100 (– = not assessed or not known): "
+        + ", ".join(
+            f"{catalogue.MOTIVATIONS[m].label} {catalogue.MOTIVATIONS[m].name.lower()}"
+            for m in MOTIVATIONS
+        )
+        + ". → what to do. Flags: "
+        + ", ".join(f"{catalogue.FLAGS[code].label} {catalogue.FLAGS[code].name}" for code in FLAGS)
+        + "."
+    )
+
+
+def not_assessed(ev: Evaluation) -> list[str]:
+    """The flags and checks the tracker cannot support, in plain words with their code."""
+    portfolio = ev.scored.portfolio
+    flags = [catalogue.FLAGS[code] for code in portfolio.flags_not_assessed]
+    checks = [catalogue.CHECKS[c.code] for c in portfolio.designated if not c.assessed]
+    return [f"{e.name} ({e.code})" for e in (*flags, *checks)]
 
 
 def score_report(ev: Evaluation, top: int = TOP) -> str:
@@ -127,21 +157,21 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
     lines += [
         "",
     ]
-    legend = (
-        "Tier: designated → recommended. Score~ = borderline (within a few points of a bar). "
-        "Motivations 0-100 (– = not assessed or not known): share, access, speed, ecosystem. "
-        "→ what to do. Flags: "
-        + ", ".join(f"{catalogue.FLAGS[code].label} {code}" for code in FLAGS)
-        + "."
-    )
-    lines += [*_wrap(legend, 2)]
+    lines += [*_wrap(legend(), 2)]
     portfolio = ev.scored.portfolio
-    lines += ["", _heading("Portfolio checks (designated vs recommended)")]
+    lines += [
+        "",
+        _heading("Portfolio checks (designated vs recommended)"),
+        "  ✓ passes · ✗ fails · – not assessed (the tracker lacks the columns)",
+    ]
     for designated, recommended in zip(portfolio.designated, portfolio.recommended, strict=True):
         lines.extend(_check_lines(designated, recommended))
     lines += ["", _heading("Resources to reallocate"), *_reallocation(ev)]
-    if portfolio.notes:
-        lines += ["", _heading("What the tracker does not tell us")]
+    unjudged = not_assessed(ev)
+    if portfolio.notes or unjudged:
+        lines += ["", _heading("What the tracker does not record")]
+        if unjudged:
+            lines.extend(_wrap("- Not assessed: " + ", ".join(unjudged) + ".", 2))
         for note in portfolio.notes:
             lines.extend(_wrap("- " + note, 2))
     warnings = ev.warnings

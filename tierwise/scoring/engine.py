@@ -256,6 +256,22 @@ def _notes(rubric: Rubric, present: frozenset[str], which: dict[str, bool]) -> l
     return notes
 
 
+def flags_not_assessed(present: frozenset[str], which: dict[str, bool]) -> tuple[str, ...]:
+    """The flags none of whose rules can run on these columns (see `_notes` for why)."""
+
+    def missing(*cols: str) -> bool:
+        return not any(c in present for c in cols)
+
+    out = {
+        "EXEC_LUNCH": missing("revenue_target") or missing("pipeline", "closed_revenue"),
+        "PRESS_RELEASE": missing("announced", ANNOUNCED_ON),
+        "VAGUE_AGENDA": missing("objective", "market_need") and missing("partner_agenda"),
+        "STRATEGIC_IN_NAME_ONLY": missing("designated_tier"),
+        "WHY_BOTHER": not any(which.values()),
+    }
+    return tuple(code for code in FLAGS if out[code])
+
+
 def score(
     frame: pl.DataFrame,
     rubric: Rubric,
@@ -373,6 +389,7 @@ def score(
         recommended=checks_after(after, rubric),
         reallocate=reallocation(after, rubric),
         notes=notes,
+        flags_not_assessed=flags_not_assessed(present, which),
         strategy=strategy,
     )
     return Scored(partners, portfolio, warnings)

@@ -52,7 +52,7 @@ def _rows(frame: pl.DataFrame) -> tuple[int, ...]:
 
 
 def _not_assessed(code: str, what: str) -> Check:
-    return Check(code, True, f"Not assessed: the tracker records no {what}")
+    return Check(code, True, f"Not assessed: the tracker records no {what}", assessed=False)
 
 
 def _initiatives(code: str, tier: pl.DataFrame, name: str, low: int, high: int) -> Check:
@@ -348,5 +348,6 @@ def portfolio_after(scored: Scored, decisions: pl.DataFrame, rubric: Rubric) -> 
         recommended=checks_after(after, rubric),
         reallocate=reallocation(after, rubric),
         notes=list(scored.portfolio.notes),
+        flags_not_assessed=scored.portfolio.flags_not_assessed,
         strategy=scored.portfolio.strategy,
     )

@@ -17,6 +17,8 @@ class Check:
     `actual` is what was counted and `low`/`high` the limits it is held to (None where
     a side is open), so the TUI can draw "Strategic partners 5 / max 2" as a gauge.
     `rows` are the worksheet rows of the partners behind a failure (for drill-down).
+    `assessed` is False when the tracker lacks the columns to judge it: then it neither
+    passes nor fails, and every view says "not assessed" (never a tick).
     """
 
     code: str
@@ -26,9 +28,15 @@ class Check:
     low: float | None = None
     high: float | None = None
     rows: tuple[int, ...] = ()
+    assessed: bool = True
 
     def to_json(self) -> dict:
-        return {"code": self.code, "ok": self.ok, "detail": self.detail}
+        return {
+            "code": self.code,
+            "ok": self.ok,
+            "assessed": self.assessed,
+            "detail": self.detail,
+        }
 
 
 def amounts(fte: float, budget: float) -> dict[str, float]:
@@ -89,6 +97,9 @@ class Portfolio:
     # Portfolio-level warnings: what the tracker does not record ("No pipeline column:
     # EXEC_LUNCH and PRESS_RELEASE not assessed"), unknown labels summarised, ...
     notes: list[str] = field(default_factory=list)
+    # Flags the tracker lacks every column for: they cannot fire, so their count is not
+    # a zero but "not assessed" (the notes say which columns are missing).
+    flags_not_assessed: tuple[str, ...] = ()
     strategy: Strategy = field(default_factory=Strategy)
 
     def to_json(self) -> dict:
@@ -98,6 +109,7 @@ class Portfolio:
             "reallocate": self.reallocate.to_json(),
             "strategy": self.strategy.to_json(),
             "notes": list(self.notes),
+            "flags_not_assessed": list(self.flags_not_assessed),
         }
 
 

@@ -135,6 +135,7 @@ class TriageApp(App[None]):
         self._flag_counts: Counter[str] = Counter()
         self._quit_after_save = False
         self.rubric_unsaved = False  # a what-if rubric was applied and not saved yet
+        self.saved: str | None = None  # what the last save wrote, for the CLI to repeat
         self.lock: Lock | None = None
         # What the output held, by partner identity, when this session last read or
         # wrote it (None: nothing there): a save merges against it (tui/merge.py).
@@ -336,7 +337,9 @@ class TriageApp(App[None]):
         parts.append(f"{session.decided} decided")
         if self.search_text:
             where = f"{self.match_index + 1}/{len(self.matches)}" if self.matches else "none"
-            parts.append(f'search "{self.search_text}" {where} (n/N, Esc ends)')
+            parts.append(
+                f'search "{self.search_text}" {where} (F3/shift+F3 next/previous, Esc ends)'
+            )
         if self.rubric_unsaved:
             parts.append("rubric: what-if applied")
         if self.mapping_unsaved:
@@ -407,7 +410,9 @@ class TriageApp(App[None]):
         if ev is not None and ev is not self.ev:
             return  # computed for the rubric in use before a what-if was applied
         self.portfolio = portfolio
-        self.main_screen.query_one("#portfolio", PortfolioPanel).show(portfolio, self._flag_counts)
+        cap = self.ev.rubric.get("tiers.strategic_partners_max") if self.ev else None
+        panel = self.main_screen.query_one("#portfolio", PortfolioPanel)
+        panel.show(portfolio, self._flag_counts, cap)
 
     @on(PortfolioPanel.DrillDown)
     def drill_down(self, event: PortfolioPanel.DrillDown) -> None:
@@ -485,12 +490,6 @@ class TriageApp(App[None]):
         pos = self.session.position(row)
         if pos in self.table.view:
             self.table.cursor = self.table.view.index(pos)
-
-    def action_note_or_next(self) -> None:
-        if self.search_text:
-            self.action_next_match()
-        else:
-            self.action_note()
 
     def action_note(self) -> None:
         selected = self._selected_row()
@@ -610,7 +609,10 @@ class TriageApp(App[None]):
         self.table.focus()
 
     def action_focus_portfolio(self) -> None:
-        self.main_screen.query_one("#portfolio", PortfolioPanel).focus()
+        panel = self.main_screen.query_one("#portfolio", PortfolioPanel)
+        panel.focus()
+        if panel.highlighted is None and panel.option_count:
+            panel.highlighted = 0  # so that Enter at once shows the first check's partners
 
     # -- screens -----------------------------------------------------------------------
     def action_help(self) -> None:
@@ -957,7 +959,8 @@ class TriageApp(App[None]):
         if merged.taken:
             notes.append(f"{counted(len(merged.taken), 'decision')} from another session")
         extra = f" ({'; '.join(notes)})" if notes else ""
-        self.notify(f"Saved {count} {noun} to {self.output}{extra}", title="Saved")
+        self.saved = f"Saved {count} {noun} to {self.output}{extra}"
+        self.notify(self.saved, title="Saved")
         if merged.taken:
             self.refresh_view()
             self.refresh_portfolio()

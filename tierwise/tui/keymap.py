@@ -19,25 +19,38 @@ class Key:
     display: str | None = None  # how the help screen writes the keys
     help: str = ""  # longer text for the help screen and command palette
     palette: bool = True  # offered in the command palette
+    rank: int = 9  # footer keys: the lower, the surer to stay in a narrow footer
 
 
 KEYS: tuple[Key, ...] = (
-    Key("s", "decide('strategic')", "Strategic", "Decide", True, help="Decide: strategic tier"),
-    Key("t", "decide('tactical')", "Tactical", "Decide", True, help="Decide: tactical tier"),
-    Key("c", "decide('casual')", "Casual", "Decide", True, help="Decide: casual tier"),
-    Key("x", "decide('exit')", "Exit", "Decide", True, help="Decide: exit the partnership"),
-    Key("backspace,delete", "decide('')", "Clear", "Decide", help="Clear the decision"),
-    Key("u", "undo", "Undo", "Decide", True, help="Undo the last change"),
-    Key("U,ctrl+y", "redo", "Redo", "Decide", display="U ctrl+y", help="Redo what was undone"),
     Key(
-        "n",
-        "note_or_next",
+        "s",
+        "decide('strategic')",
+        "Strategic",
+        "Decide",
+        True,
+        help="Decide: strategic tier",
+        rank=2,
+    ),
+    Key(
+        "t", "decide('tactical')", "Tactical", "Decide", True, help="Decide: tactical tier", rank=2
+    ),
+    Key("c", "decide('casual')", "Casual", "Decide", True, help="Decide: casual tier", rank=2),
+    Key("x", "decide('exit')", "Exit", "Decide", True, help="Decide: exit the partnership", rank=2),
+    Key("backspace,delete", "decide('')", "Clear", "Decide", help="Clear the decision"),
+    Key("u", "undo", "Undo", "Decide", True, help="Undo the last change", rank=4),
+    Key("U,ctrl+y", "redo", "Redo", "Decide", display="U ctrl+y", help="Redo what was undone"),
+    # n is always the note, never "next match": a search must not turn a note into a move.
+    Key(
+        "n,e",
+        "note",
         "Note",
         "Decide",
         True,
-        help="Add or edit the decision note (while a search is active: next match)",
+        display="n e",
+        help="Add or edit the decision note",
+        rank=3,
     ),
-    Key("e", "note", "Edit note", "Decide", help="Add or edit the decision note, always"),
     Key(
         "slash",
         "search",
@@ -46,9 +59,19 @@ KEYS: tuple[Key, ...] = (
         True,
         display="/",
         help="Search partners by name; Enter jumps to the first match",
+        rank=3,
     ),
-    Key("N", "prev_match", "Prev match", "Find", help="Previous search match"),
-    Key("f", "filters", "Filter", "Find", True, help="Filter by tier, decision, action, flag"),
+    Key("f3", "next_match", "Next match", "Find", display="F3", help="Next search match"),
+    Key("shift+f3", "prev_match", "Prev match", "Find", display="shift+F3", help="Previous match"),
+    Key(
+        "f",
+        "filters",
+        "Filter",
+        "Find",
+        True,
+        help="Filter by tier, decision, action, flag",
+        rank=4,
+    ),
     Key("m", "toggle_mismatches", "Mismatches", "Find", help="Only designated ≠ recommended"),
     Key("o", "sort_menu", "Sort", "Find", help="Sort by a column"),
     Key("O", "reverse_sort", "Reverse sort", "Find", help="Reverse the sort order"),
@@ -66,7 +89,7 @@ KEYS: tuple[Key, ...] = (
         "Find",
         help="Go to the portfolio checks; Enter on a check or flag shows its partners",
     ),
-    Key("ctrl+s", "save", "Save", "File", True, help="Save the annotated workbook"),
+    Key("ctrl+s", "save", "Save", "File", True, help="Save the annotated workbook", rank=1),
     Key(
         "R",
         "whatif",
@@ -89,8 +112,8 @@ KEYS: tuple[Key, ...] = (
         "File",
         help="Which field each column is read as, and how sure; change one and re-score",
     ),
-    Key("question_mark", "help", "Help", "App", True, display="?", help="Show every key"),
-    Key("q", "quit_app", "Quit", "App", True, help="Quit (asks first when unsaved)"),
+    Key("question_mark", "help", "Help", "App", True, display="?", help="Show every key", rank=0),
+    Key("q", "quit_app", "Quit", "App", True, help="Quit (asks first when unsaved)", rank=0),
 )
 
 TABLE_KEYS: tuple[tuple[str, str], ...] = (

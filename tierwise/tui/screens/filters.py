@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select
 
+from tierwise import catalogue
 from tierwise.fields import ACTIONS, DECISIONS, FLAGS, TIERS
 from tierwise.tui.session import UNDECIDED, Filters
 
@@ -20,6 +21,16 @@ _CHOICES: dict[str, list[str]] = {
     "action": list(ACTIONS),
     "flag": list(FLAGS),
 }
+
+
+def _shown(kind: str, value: str) -> str:
+    """A choice in words: flags by badge and plain name, actions by plain name."""
+    if kind == "flag":
+        entry = catalogue.FLAGS[value]
+        return f"{entry.label} {entry.name}"
+    if kind == "action":
+        return catalogue.ACTIONS[value].name
+    return value
 
 
 class FilterScreen(ModalScreen[Filters | None]):
@@ -38,7 +49,7 @@ class FilterScreen(ModalScreen[Filters | None]):
                 with Horizontal(classes="field"):
                     yield Label(name.capitalize(), classes="label")
                     yield Select(
-                        [(v, v) for v in values],
+                        [(_shown(name, v), v) for v in values],
                         value=getattr(self._current, name) or Select.NULL,
                         prompt="any",
                         id=f"filter-{name}",

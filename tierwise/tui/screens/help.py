@@ -12,12 +12,13 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tierwise import catalogue
 from tierwise.tui.keymap import KEYS, TABLE_KEYS
 
 NOTES = """\
 [b]Search and notes[/]: `/` searches partner names; Enter jumps to the first match and
-returns to the table. While a search is active, `n` / `N` go to the next / previous
-match; Escape ends the search, and `n` edits the note again (`e` always edits it).
+returns to the table. F3 / shift+F3 go to the next / previous match; Escape ends the
+search. `n` (or `e`) always edits the note, search or not.
 [b]Drill-down[/]: `p` (or tab) goes to the portfolio panel; Enter on a failing check or
 a flag shows only the partners behind it. Escape clears the drill-down, then filters.
 [b]What-if rubric[/] (`R`): edit weights and thresholds and watch the tiers move;
@@ -39,9 +40,20 @@ def help_markup() -> str:
         lines.append(f"  [b]{escape(shown):<16}[/] {escape(key.help or key.description)}")
     lines.append("\n[b $accent]Table[/]")
     lines.extend(f"  [b]{escape(k):<16}[/] {escape(v)}" for k, v in TABLE_KEYS)
+    lines.append("\n[b $accent]Legend[/]")
+    lines.extend(f"  [b]{escape(k):<16}[/] {escape(v)}" for k, v in legend())
     lines.append("")
     lines.append(NOTES)
     return "\n".join(lines).lstrip("\n")
+
+
+def legend() -> list[tuple[str, str]]:
+    """The table's abbreviations (flag badges, the SAPE bars) and the panel's marks."""
+    rows = [(e.label, f"{e.name} ({e.code}): {e.meaning}") for e in catalogue.FLAGS.values()]
+    bars = ", ".join(f"{e.name.lower()}" for e in catalogue.MOTIVATIONS.values())
+    rows.append(("SAPE", f"one bar per motivation, 0-100: {bars}; – not assessed"))
+    rows.append(("✓ ✗ n/a", "a check passes, fails, or is not assessed (columns missing)"))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):

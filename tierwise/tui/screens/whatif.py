@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -63,6 +63,25 @@ def knobs(data: dict[str, Any], prefix: str = "") -> list[tuple[str, float]]:
     return sorted(found, key=rank)[:_MAX_KNOBS]
 
 
+def plain_label(key: str) -> str:
+    """A rubric setting in words ("score.penalty_exec_lunch" -> "Penalty for Exec
+    lunch"); the dotted key stays the hint (tooltip, and the line under the inputs)."""
+    parts = key.split(".")
+    last = parts[-1]
+    words = last.replace("_", " ")
+    flag = catalogue.FLAGS.get(last.removeprefix("penalty_").upper())
+    if last.startswith("penalty_") and flag is not None:
+        return f"Penalty for {flag.name}"
+    if parts[:2] == ["score", "weights"]:
+        return f"Weight of {catalogue.MOTIVATIONS[last].name.lower()}"
+    if parts[0] == "motivations" and len(parts) > 2:
+        return f"{catalogue.MOTIVATIONS[parts[1]].name}: {words}"
+    section = {"thresholds": "Threshold", "tiers": "Tiers", "recommend": "Recommend"}
+    if parts[0] in section:
+        return f"{section[parts[0]]}: {words}"
+    return words[:1].upper() + words[1:]
+
+
 def input_id(key: str) -> str:
     return "knob-" + key.replace(".", "--")
 
@@ -98,9 +117,16 @@ class WhatIfScreen(ModalScreen["Rubric | None"]):
                 with VerticalScroll(id="whatif-inputs"):
                     for key, value in self.defaults.items():
                         with Horizontal(classes="field"):
-                            yield Label(literal(key), classes="label")
-                            yield Input(_num(value), id=input_id(key), type="number", compact=True)
+                            label = Label(literal(plain_label(key)), classes="label")
+                            label.tooltip = key
+                            yield label
+                            field = Input(
+                                _num(value), id=input_id(key), type="number", compact=True
+                            )
+                            field.tooltip = key
+                            yield field
                 yield Static(id="whatif-result")
+            yield Static(id="whatif-hint", markup=False)
             with Horizontal(id="whatif-save"):
                 # As it can be shown: a file name may hold control characters.
                 yield PlainInput(printable(self._default_path), id="whatif-path", compact=True)
@@ -112,6 +138,12 @@ class WhatIfScreen(ModalScreen["Rubric | None"]):
         first = self.query("#whatif-inputs Input")
         if first:
             first.first().focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Under the inputs: the focused setting's rubric key and its value in use."""
+        key = next((k for k in self.defaults if input_id(k) == event.widget.id), None)
+        hint = "" if key is None else f"{key} (rubric in use: {_num(self.defaults[key])})"
+        self.query_one("#whatif-hint", Static).update(hint)
 
     def values(self) -> dict[str, Any]:
         """The settings the user changed, typed like the defaults."""
@@ -195,12 +227,19 @@ class WhatIfScreen(ModalScreen["Rubric | None"]):
                 lines.append(f"    [$text-muted]and {moved - _SHOWN_MOVES} more[/]")
         lines.append("")
         lines.append("[b]Checks on the recommended tiers[/]")
+        cap = (rubric or self.ev.rubric).get("tiers.strategic_partners_max")
         for check in scored.portfolio.recommended:
-            colour, mark = ("$success", "✓") if check.ok else ("$error", "✗")
+            colour, mark = (
+                ("$text-muted", "–")
+                if not check.assessed
+                else ("$success", "✓")
+                if check.ok
+                else ("$error", "✗")
+            )
             actual = "" if check.actual is None else f"{check.actual:g}"
             lines.append(
                 f"  [{colour}]{mark}[/] {catalogue.CHECKS[check.code].label:<20}"
-                f"{actual:>4} [$text-muted]{limits(check)}[/]"
+                f"{actual:>4} [$text-muted]{limits(check, cap)}[/]"
             )
         if rubric is not None and rubric is not self.ev.rubric:
             lines.append("")

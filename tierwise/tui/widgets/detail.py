@@ -155,12 +155,15 @@ def detail_content(
         out.add("[b]Flags[/]")
         for flag in flags:
             words = catalogue.FLAGS[flag]
-            out.add(f" [b $warning]{v(flag)}[/] [i]{v(words.meaning)}[/]")
+            out.add(
+                f" [b $warning]{v(words.label)} {v(words.name)}[/] [$text-muted]({v(flag)})[/]"
+                f" [i]{v(words.meaning)}[/]"
+            )
             out.add(f"   [$text-muted]what to do:[/] {v(words.todo)}")
             reason = next((w for w in why if w.startswith(flag + ":")), None)
             if reason is not None:
                 why.remove(reason)
-                out.add(f"   {v(reason.removeprefix(flag + ':').strip())}")
+                out.add(f"   {v(catalogue.in_words(reason.removeprefix(flag + ':').strip()))}")
             cells = [refs[f] for f in FLAG_FIELDS.get(flag, ()) if f in refs]
             if cells:
                 # "Partners!G3 H3 I3": the sheet once, then the cells
@@ -170,7 +173,7 @@ def detail_content(
         out.add()
         out.add("[b]Why[/]")
         for line in why:
-            out.add(f" • {v(line)}")
+            out.add(f" • {v(catalogue.in_words(line))}")
     if fields:
         out.add()
         out.add("[b]Tracker[/]")

@@ -40,7 +40,7 @@ class Column:
     right: bool = False
 
 
-# The partner column takes what is left; the others have fixed widths.
+# The partner column takes what is left (see layout_columns); the others have fixed widths.
 COLUMNS: tuple[Column, ...] = (
     Column("partner", "Partner", 12, 0),
     Column("designated_tier", "Tier", 9, 1),
@@ -77,8 +77,15 @@ _DISPLAY = (
 SORT_KEY = {"motivations": "score"}  # clicking the bars header sorts by score
 
 
-def layout_columns(width: int) -> list[Column]:
-    """The columns that fit `width`, in display order, the partner column stretched."""
+NAMES_FIRST = 3  # columns of a higher priority number give way to whole partner names
+
+
+def layout_columns(width: int, want: int = 0) -> list[Column]:
+    """The columns that fit `width`, in display order, the partner column stretched.
+
+    `want` is the longest partner name: columns less important than the flags (type,
+    row) give way until names of that length show whole, then the partner column takes
+    every column that is left."""
     chosen: list[Column] = []
     used = 0
     for col in sorted(COLUMNS, key=lambda c: c.priority):
@@ -92,13 +99,16 @@ def layout_columns(width: int) -> list[Column]:
     if {"share", "access", "speed", "ecosystem"} <= keys:
         chosen = [c for c in chosen if c.key != "motivations"]
         used -= 5
+    base = COLUMNS[0].width
+    while chosen and width - used < want - base and chosen[-1].priority > NAMES_FIRST:
+        used -= chosen.pop().width + 1
     spare = max(0, width - used)
     out = []
     for key in _DISPLAY:
         for col in chosen:
             if col.key == key:
                 if key == "partner":
-                    col = Column(col.key, col.title, col.width + min(spare, 26), col.priority)
+                    col = Column(col.key, col.title, col.width + spare, col.priority)
                 out.append(col)
     return out
 
@@ -158,12 +168,17 @@ class PartnerTable(ScrollView, can_focus=True):
         self.view: list[int] = []
         self.sort = Sort()
         self._columns: list[Column] = layout_columns(80)
+        self._longest = 0  # the longest partner name of the session
         self._cells: dict[int, list[tuple[str, str]]] = {}
 
     # -- data --------------------------------------------------------------------------
     def set_view(self, session: TriageSession, view: list[int], *, keep: int | None) -> None:
         """Show `view`; keep the cursor on position `keep` if it is still there."""
-        self.session = session
+        if session is not self.session:
+            names = session.table["partner"].str.len_chars()
+            self._longest = int(names.max() or 0) if len(names) else 0  # type: ignore[arg-type]
+            self.session = session
+            self._relayout()
         self.view = view
         self._cells.clear()
         target = 0
@@ -192,12 +207,15 @@ class PartnerTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.view) + 1)
 
     def on_resize(self) -> None:
-        columns = layout_columns(self.scrollable_content_region.width)
+        self._relayout()
+        self._resize_virtual()
+        self._scroll_to_cursor()
+
+    def _relayout(self) -> None:
+        columns = layout_columns(self.scrollable_content_region.width, self._longest)
         if columns != self._columns:
             self._columns = columns
             self._cells.clear()  # cached cells follow the columns
-        self._resize_virtual()
-        self._scroll_to_cursor()
 
     # -- cursor ------------------------------------------------------------------------
     def validate_cursor(self, value: int) -> int:

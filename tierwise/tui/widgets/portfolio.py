@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tierwise import catalogue
-from tierwise.fields import CHECKS, FLAGS
+from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
 from tierwise.scoring.result import Check, Portfolio
 from tierwise.tui.text import literal
 
@@ -22,7 +22,14 @@ def _num(value: float | None) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.2g}"
 
 
-def limits(check: Check) -> str:
+def limits(check: Check, strategic_max: float | None = None) -> str:
+    """The check's limits in short: "1-2", "max 0", "≤25% ≤2". The share labelled
+    strategic is also held to the strategic partners' cap (`strategic_max`), which the
+    check does not carry: without it a share under its cap could read as failing."""
+    if check.code == "EVERYONE_STRATEGIC" and check.high is not None:
+        if strategic_max is None:
+            return f"max {_num(check.high)}%"
+        return f"≤{_num(check.high)}% ≤{_num(strategic_max)}"
     if check.low is not None and check.high is not None:
         if check.low == check.high:
             return f"need {_num(check.low)}"
@@ -35,11 +42,23 @@ def limits(check: Check) -> str:
 
 
 def gauge(check: Check) -> str:
-    """'[$error]5[/] / max 2' style: the count coloured by whether it passes."""
+    """'[$error]5[/] / max 2' style: the count coloured by whether it passes; a check
+    the tracker cannot support reads "n/a", never a tick."""
+    if not check.assessed:
+        return "[$text-muted] n/a[/]"
     colour = "$success" if check.ok else "$error"
     mark = "✓" if check.ok else "✗"
     actual = _num(check.actual) if check.actual is not None else ""
     return f"[{colour}]{mark}{actual:>3}[/]"
+
+
+# What the panel's and the table's marks mean (the flags above read in full).
+LEGEND = (
+    "[$text-muted]✓ passes ✗ fails n/a not assessed · "
+    + "SAPE bars: "
+    + ", ".join(catalogue.MOTIVATIONS[m].name.lower() for m in MOTIVATIONS)
+    + "[/]"
+)
 
 
 class PortfolioPanel(OptionList):
@@ -59,7 +78,13 @@ class PortfolioPanel(OptionList):
         self._checks: dict[str, tuple[Check | None, Check | None]] = {}
         self.border_title = "Portfolio"
 
-    def show(self, portfolio: Portfolio, flag_counts: Counter[str]) -> None:
+    def show(
+        self,
+        portfolio: Portfolio,
+        flag_counts: Counter[str],
+        strategic_max: float | None = None,
+    ) -> None:
+        """`strategic_max`: the rubric's cap on strategic partners (see `limits`)."""
         highlighted = self.highlighted
         designated = {c.code: c for c in portfolio.designated}
         after = {c.code: c for c in portfolio.recommended}
@@ -78,19 +103,25 @@ class PortfolioPanel(OptionList):
             right = gauge(a) if a else " " * 4
             options.append(
                 Option(
-                    f"{name:<19}{left} → {right} [$text-muted]{limits(ref)}[/]",
+                    f"{name:<19}{left} → {right} [$text-muted]{limits(ref, strategic_max)}[/]",
                     id=f"check:{code}",
                 )
             )
         options.append(None)
         for flag in FLAGS:
-            n = flag_counts.get(flag, 0)
-            colour = "$warning" if n else "$text-muted"
-            options.append(Option(f"[{colour}]{n:>4}[/] {flag}", id=f"flag:{flag}"))
+            entry = catalogue.FLAGS[flag]
+            if flag in portfolio.flags_not_assessed:
+                text = f"[$text-muted]   – {entry.label} {entry.name}: not assessed[/]"
+            else:
+                n = flag_counts.get(flag, 0)
+                colour = "$warning" if n else "$text-muted"
+                text = f"[{colour}]{n:>4}[/] {entry.label} {entry.name}"
+            options.append(Option(text, id=f"flag:{flag}"))
         options.append(None)
         re = portfolio.reallocate
         options.append(Option(literal(re.words()), id="reallocate", disabled=True))
         options.append(Option(literal(portfolio.strategy.words()), id="strategy", disabled=True))
+        options.append(Option(LEGEND, id="legend", disabled=True))
         self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
@@ -100,7 +131,8 @@ class PortfolioPanel(OptionList):
         option_id = event.option.id or ""
         kind, _, key = option_id.partition(":")
         if kind == "flag":
-            self.post_message(self.DrillDown(f"flag {key}", None, key))
+            entry = catalogue.FLAGS[key]
+            self.post_message(self.DrillDown(f"{entry.name} ({entry.label})", None, key))
         elif kind == "check":
             d, a = self._checks.get(key, (None, None))
             # Prefer the failure after decisions: that is what is still to fix.
