@@ -66,7 +66,7 @@ class FileResult:
 
     @property
     def json_parts(self) -> Iterator[bytes]:
-        """CONTRACT.md's JSON document, compact, in pieces (see result_json_parts)."""
+        """docs/CONTRACT.md's JSON document, compact, in pieces (see result_json_parts)."""
         from tierwise.report.document import result_json_parts
 
         return result_json_parts(self.ev)

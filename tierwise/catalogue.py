@@ -1,6 +1,6 @@
 """The words for every code Tierwise shows: flags, portfolio checks, actions, motivations.
 
-fields.py fixes the codes (CONTRACT.md); this module says what each one means, once.
+fields.py fixes the codes (docs/CONTRACT.md); this module says what each one means, once.
 Every view (the terminal report, the portfolio sheet, the template, the TUI) reads its
 labels and sentences from here: a new code needs one entry here, and
 tests/test_catalogue.py fails while any code of fields.py has none, or while a view

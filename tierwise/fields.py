@@ -1,4 +1,4 @@
-"""The canonical partner fields (CONTRACT.md) and the polars type each one is read into.
+"""The canonical partner fields (docs/CONTRACT.md) and the polars type each one is read into.
 
 This module is shared by io (which parses cells into these types) and scoring (which
 reads them). Absent fields are simply not columns of the tracker frame: scoring treats

@@ -1,4 +1,4 @@
-"""Slot-filling (PLAYBOOK.md section 4): strategic slots, tactical slots, everyone else
+"""Slot-filling (docs/PLAYBOOK.md section 4): strategic slots, tactical slots, everyone else
 casual; one action per partner; ties broken by evidence, then row."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The names Tierwise writes into workbooks (CONTRACT.md, "Annotated workbook")."""
+"""The names Tierwise writes into workbooks (docs/CONTRACT.md, "Annotated workbook")."""
 
 from __future__ import annotations
 

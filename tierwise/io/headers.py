@@ -58,7 +58,7 @@ def header_keys(header: str) -> list[str]:
     return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
 
 
-# How a mapping was made, strongest first (CONTRACT.md `source.confidence`).
+# How a mapping was made, strongest first (docs/CONTRACT.md `source.confidence`).
 EXACT, TOKEN, CONTAINED, PARTIAL = "exact", "token", "contained", "partial"
 SPELLING, VALUES, FALLBACK, USER = "spelling", "values", "fallback", "user"
 _RANK: Final = {USER: 6, EXACT: 5, TOKEN: 4, CONTAINED: 3, PARTIAL: 2, SPELLING: 1}
@@ -467,7 +467,7 @@ class Mapped:
     """Headers mapped to fields: how each was mapped, what was left, and why."""
 
     mapping: dict[str, str]  # header as written -> field, in sheet order
-    confidence: dict[str, str]  # header -> EXACT, TOKEN, ... (CONTRACT.md)
+    confidence: dict[str, str]  # header -> EXACT, TOKEN, ... (docs/CONTRACT.md)
     unmapped: list[str]
     notes: list[str]  # ties, columns beaten to a field, company facts left unmapped
     order: list[str] = dataclasses.field(default_factory=list)  # every header, in sheet order

@@ -5,7 +5,7 @@ its field through the default aliases), a note on every header saying what to en
 drop-downs for tier, partner type and marketplace, and one example row. A second sheet,
 "Strategy", declares the strategic and tactical initiatives (read back by
 tierwise.io.strategy); a third, "Rules of engagement", states what each tier gets and
-owes (PLAYBOOK.md). Every number a sheet states comes from the rubric in force, passed
+owes (docs/PLAYBOOK.md). Every number a sheet states comes from the rubric in force, passed
 in as plain data: the values of RUBRIC_KEYS (tierwise.outputs.write_template reads them
 from a rubric).
 """
@@ -444,7 +444,7 @@ def _title(ws: Worksheet, title: str, intro: str, last: str, height: float) -> N
 
 
 def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
-    """The company's strategy, declared before any partner is chosen (PLAYBOOK.md
+    """The company's strategy, declared before any partner is chosen (docs/PLAYBOOK.md
     section 4), in the rows tierwise.io.strategy reads back."""
     declared = {k.split(".")[1]: v for k, v in numbers.items() if k.startswith("strategy.")}
     _title(

@@ -91,7 +91,7 @@ class Source:
     # "Tierwise: score" -> 1-based column. Empty on a tracker never annotated.
     tierwise_columns: dict[str, int] = field(default_factory=dict)
     # header -> how its mapping was made: "user", "exact", "token", "contained",
-    # "spelling", "values" or "fallback" (CONTRACT.md `source.confidence`)
+    # "spelling", "values" or "fallback" (docs/CONTRACT.md `source.confidence`)
     confidence: dict[str, str] = field(default_factory=dict)
     # header -> what its money figures were multiplied by ("Target ($k)" -> 1000)
     scales: dict[str, float] = field(default_factory=dict)

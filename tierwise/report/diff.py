@@ -1,5 +1,5 @@
 """`tierwise diff OLD NEW`: what changed between two quarters, as a terminal report and
-as CONTRACT.md's JSON members (added, removed, tier_changes, score_changes,
+as docs/CONTRACT.md's JSON members (added, removed, tier_changes, score_changes,
 flags_raised, flags_cleared, decisions, plus resources, ambiguous and checks)."""
 
 from __future__ import annotations

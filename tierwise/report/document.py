@@ -1,4 +1,4 @@
-"""The JSON document of an evaluation (`score --json`, `score -f json`; CONTRACT.md)."""
+"""The JSON document of an evaluation (`score --json`, `score -f json`; docs/CONTRACT.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ SLICE: Final = 10_000
 
 
 def partners_json(ev: Evaluation) -> Iterator[bytes]:
-    """The `partners` array of CONTRACT.md's JSON document, as compact UTF-8 JSON in
+    """The `partners` array of docs/CONTRACT.md's JSON document, as compact UTF-8 JSON in
     pieces of SLICE partners, so it is never held whole.
 
     polars serialises it (a Python loop over 100k partners' dicts, then `json.dumps`,
@@ -60,7 +60,7 @@ def partners_json(ev: Evaluation) -> Iterator[bytes]:
 
 
 def result_json_parts(ev: Evaluation) -> Iterator[bytes]:
-    """The whole result as CONTRACT.md's JSON document (compact, in its key order), in
+    """The whole result as docs/CONTRACT.md's JSON document (compact, in its key order), in
     pieces to write one after another: at 100k partners the partners array alone is
     ~90 MB, and is never held whole, nor copied into one string with the rest."""
 

@@ -1,4 +1,4 @@
-"""The four partnering mistakes and WHY_BOTHER (PLAYBOOK.md section 3): each rule gives
+"""The four partnering mistakes and WHY_BOTHER (docs/PLAYBOOK.md section 3): each rule gives
 (fires, reason): a Boolean expression and the reason in words. The engine computes the
 Booleans first and words the reason only where its flag fired.
 

@@ -1,4 +1,4 @@
-"""The four motivations (PLAYBOOK.md section 1), each 0-100 from evidence columns.
+"""The four motivations (docs/PLAYBOOK.md section 1), each 0-100 from evidence columns.
 
 A piece of evidence scores linearly up to the rubric's `full_*` value. Within a
 motivation the strongest piece counts in full and each further piece closes part of

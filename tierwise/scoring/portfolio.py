@@ -1,4 +1,4 @@
-"""Tier discipline (PLAYBOOK.md section 2): the seven portfolio checks on one set of
+"""Tier discipline (docs/PLAYBOOK.md section 2): the seven portfolio checks on one set of
 tiers, the resources to reallocate, and the checks after triage decisions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""From scores to a recommendation (PLAYBOOK.md section 4): strategy first, evidence
+"""From scores to a recommendation (docs/PLAYBOOK.md section 4): strategy first, evidence
 before verdicts. The strategic slots go to partners on the strategic initiative, the
 tactical slots to partners on the tactical initiatives, everyone else is casual; then
 one action per partner, with what to do in plain words.

@@ -1,4 +1,4 @@
-"""What kind of relationship a partner is (PLAYBOOK.md section 4): go-to-market, or one
+"""What kind of relationship a partner is (docs/PLAYBOOK.md section 4): go-to-market, or one
 of the other vehicles (supplier, subcontractor, technology, acquisition candidate) that
 are listed but never judged for a go-to-market exit."""
 

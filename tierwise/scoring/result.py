@@ -12,7 +12,7 @@ from tierwise.scoring.words import fmt_money, fmt_number
 
 @dataclass(frozen=True)
 class Check:
-    """One tier-discipline check (PLAYBOOK.md section 2) on one set of tiers.
+    """One tier-discipline check (docs/PLAYBOOK.md section 2) on one set of tiers.
 
     `actual` is what was counted and `low`/`high` the limits it is held to (None where
     a side is open), so the TUI can draw "Strategic partners 5 / max 2" as a gauge.

@@ -1,4 +1,4 @@
-"""The company's strategy before partner selection (PLAYBOOK.md section 4): the one
+"""The company's strategy before partner selection (docs/PLAYBOOK.md section 4): the one
 strategic initiative, the tactical initiatives and the dominance markets, as declared in
 the rubric's `[strategy]` (or the tracker's "Strategy" sheet), else proposed."""
 

@@ -23,7 +23,7 @@ from tierwise.tui.text import literal, literal_text
 # Values shown beside each header.
 SAMPLES = 3
 NOT_MAPPED = "-"  # the option that keeps a column unmapped
-# How each mapping was made, in words (CONTRACT.md `source.confidence`).
+# How each mapping was made, in words (docs/CONTRACT.md `source.confidence`).
 HOW_SURE = {
     "user": "yours",
     "exact": "sure: an alias",

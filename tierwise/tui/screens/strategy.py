@@ -1,4 +1,4 @@
-"""Declare the strategy (PLAYBOOK.md section 4): the one strategic initiative, the
+"""Declare the strategy (docs/PLAYBOOK.md section 4): the one strategic initiative, the
 tactical initiatives and the dominance markets. Strategy comes before partner selection:
 once declared, the slots follow it, and every view stops saying "proposed".
 

@@ -12,7 +12,7 @@ from tierwise import catalogue
 from tierwise.fields import MOTIVATIONS
 from tierwise.tui.text import markup
 
-# The tracker fields each flag reads (PLAYBOOK.md section 3): their cells are shown
+# The tracker fields each flag reads (docs/PLAYBOOK.md section 3): their cells are shown
 # under the flag so the reviewer can go and check them.
 FLAG_FIELDS: dict[str, tuple[str, ...]] = {
     "EXEC_LUNCH": (
