@@ -2,10 +2,11 @@
 (fires, reason): a Boolean expression and the reason in words. The engine computes the
 Booleans first and words the reason only where its flag fired.
 
-A rule whose columns the tracker does not have never fires (see `not_assessed`).
-Expects the columns `prepare` in engine.py adds: `tier`, `_unspecified`, `_in_grace`,
-`_started`, `_invests`, `_gtm`, `_value` and `_value_high` (motivations combined,
-before penalties, on what is known and at best), `_best`, `_best_value`, `_best_high`.
+A rule whose columns the tracker does not have never fires (see
+`engine.flags_not_assessed`). Expects the columns engine.py adds before the rules run
+(`_stage_basics`, then `score`): `tier`, `_unspecified`, `_in_grace`, `_started`,
+`_invests`, `_gtm`, `_value` and `_value_high` (motivations combined, before penalties,
+on what is known and at best), `_best`, `_best_value`, `_best_high`.
 """
 
 from __future__ import annotations
