@@ -33,6 +33,7 @@ SHARED_EDITS = {
     "xl/_rels/workbook.xml.rels",
     "xl/styles.xml",
     "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",  # appended to: see _old_strings_kept
 }
 
 
@@ -61,6 +62,15 @@ def _tierwise_cols(xml: bytes) -> set[str]:
     return out
 
 
+def _old_strings_kept(old: bytes, new: bytes) -> None:
+    """The shared strings were only appended to: every old string keeps its index, as
+    written (rich text and phonetic runs included), and the counts add up."""
+    before, after = xmlsafe.parse(old), xmlsafe.parse(new)
+    kept = [etree.tostring(x, method="c14n") for x in after][: len(before)]
+    assert kept == [etree.tostring(x, method="c14n") for x in before]
+    assert int(after.get("uniqueCount")) == len(after) > len(before)
+
+
 @pytest.fixture
 def rich(tmp_path: Path) -> Path:
     return write_rich_workbook(tmp_path / "tracker.xlsx")
@@ -84,9 +94,9 @@ def test_everything_the_user_had_is_still_there(rich: Path, tmp_path: Path) -> N
         "xl/media/image1.png",
         "xl/threadedComments/threadedComment1.xml",
         "xl/persons/person.xml",
-        "xl/sharedStrings.xml",
     ):
         assert new[name] == old[name]
+    _old_strings_kept(old["xl/sharedStrings.xml"], new["xl/sharedStrings.xml"])
     sheet = new["xl/worksheets/sheet1.xml"]
     # The cross-sheet drop-down, the drawing and comment links, the filter, prefixes.
     assert b"<xm:f>Lists!$A$1:$A$3</xm:f>" in sheet

@@ -52,6 +52,7 @@ from tierwise.io.package import (
     Package,
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
+from tierwise.io.sharedstrings import SharedStrings, si_expr
 from tierwise.io.sheetspec import SheetSpec
 from tierwise.io.sheetstream import (
     NeedsScan,
@@ -267,7 +268,10 @@ def _annotate_once(
         start = clear_start(max(first_column, scan.last_column + 1), header_row, blocked)
         placed = _place_columns(start, existing)
         check_limits(placed.values(), values["row"].drop_nulls(), f"{src} ({sheet})")
-        edit = _sheet_edit(values, header_row, placed, styles, keep=frozenset(keep))
+        strings = SharedStrings(pkg)
+        edit = _sheet_edit(
+            values, header_row, placed, styles, keep=frozenset(keep), strings=strings
+        )
         if tail is not None:
             edit.free_from, edit.ignore = first_column, frozenset(existing.values())
         # The user's table, autofilter and print area widen over Tierwise's columns, so
@@ -288,6 +292,7 @@ def _annotate_once(
                     yield from edit_sheet_stream(io.BytesIO(ordered), edit)
 
         pkg.put(entry.part, stream)
+        strings.save()
         for spec in sheets:
             put_sheet(pkg, spec, styles)
         for spec in hidden_sheets:
@@ -318,8 +323,10 @@ def _sheet_edit(
     placed: dict[str, int],
     styles: dict[str, int],
     keep: frozenset[str] = frozenset(),
+    strings: SharedStrings | None = None,
 ) -> SheetEdit:
-    """The cells to write; columns whose header is in `keep` are not touched at all."""
+    """The cells to write; columns whose header is in `keep` are not touched at all.
+    With `strings`, texts go to the shared strings (but the decisions people edit)."""
     placed = {h: c for h, c in placed.items() if h not in keep}
     ordered = sorted((placed[h], name) for h, name in names.ANNOTATION_COLUMNS if h in placed)
     header = {name: h for h, name in names.ANNOTATION_COLUMNS}
@@ -337,7 +344,13 @@ def _sheet_edit(
     frame = values.filter(pl.col("row").is_not_null() & (pl.col("row") != header_row))
     frame = frame.unique("row", keep="last").sort("row")
     contiguous = [c for c, _ in ordered] == list(range(ordered[0][0], ordered[-1][0] + 1))
-    exprs = [_cell_expr(col, name, values, styles) for col, name in ordered]
+    if strings is not None:
+        frame = _share_texts(frame, [n for _, n in ordered if n in SHARED], strings)
+    # In a run of adjacent cells only the first needs its reference: the others follow.
+    exprs = [
+        _cell_expr(col, name, frame, styles, ref=not contiguous or i == 0)
+        for i, (col, name) in enumerate(ordered)
+    ]
     # Adjacent columns are written as one run of cells per row (one string, not eleven).
     groups = (
         [(ordered[0][0], pl.concat_str(exprs))]
@@ -450,13 +463,56 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
 
 _ILLEGAL_RE: Final = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{FFFE}\\x{FFFF}]"
 NUMERIC: Final = frozenset({"score", "evidence", *MOTIVATIONS})
+# Texts written as shared strings: all but the decisions, which people type over.
+SHARED: Final = frozenset(name for _, name in names.ANNOTATION_COLUMNS if name not in NUMERIC) - {
+    "decision",
+    "decision_note",
+}
 
 
-def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]) -> pl.Expr:
-    """The XML of one Tierwise cell per row, as a whole-column expression (the same
-    cells `cell_xml` writes: inline strings, never formulas)."""
+def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings) -> pl.DataFrame:
+    """`frame` with `_sst_NAME`, the shared string index of each text in `shared`."""
+    shared = [n for n in shared if n in frame.columns]
+    if not shared:
+        return frame
+    items = frame.select(
+        si_expr(_escaped(pl.col(n).cast(pl.String))).alias(f"_si_{n}") for n in shared
+    )
+    found = strings.indices(pl.concat([items[c] for c in items.columns]))
+    for n in shared:
+        frame = frame.with_columns(items[f"_si_{n}"]).join(
+            found.rename({"si": f"_si_{n}", "index": f"_sst_{n}"}),
+            on=f"_si_{n}",
+            how="left",
+            maintain_order="left",
+        )
+    return frame.drop(f"_si_{n}" for n in shared)
+
+
+def _escaped(text: pl.Expr) -> pl.Expr:
+    """Text as an Excel string node holds it (the polars twin of cellxml.escape_text);
+    null for no text."""
+    clean = text.str.replace_all(_ILLEGAL_RE, "").str.slice(0, MAX_TEXT)
+    escaped = (
+        clean.str.replace_all(r"_(x[0-9A-Fa-f]{4}_)", "_x005F_${1}")
+        # One pass for the three (the replacements hold none of the patterns).
+        .str.replace_many(["&", "<", ">"], ["&amp;", "&lt;", "&gt;"])
+    )
+    return pl.when(text.is_null() | (text == "")).then(None).otherwise(escaped)
+
+
+def _cell_expr(
+    col: int, name: str, values: pl.DataFrame, styles: dict[str, int], *, ref: bool = True
+) -> pl.Expr:
+    """The XML of one Tierwise cell per row, as a whole-column expression (the cells
+    `cell_xml` writes, never formulas; a text is a shared string when `values` holds
+    its index, `_sst_NAME`). Without `ref`, the cell has no r= (it follows the last)."""
     source = pl.col(name) if name in values.columns else pl.lit(None)
-    ref = pl.concat_str(pl.lit(f'<c r="{column_letter(col)}'), pl.col("row").cast(pl.String))
+    start = (
+        pl.concat_str(pl.lit(f'<c r="{column_letter(col)}'), pl.col("row").cast(pl.String))
+        if ref
+        else None
+    )
     if name in ("recommended_tier", "decision"):
         style = source.cast(pl.String).replace_strict(
             {t: styles[f"tier_{t}"] for t in DECISIONS},
@@ -472,40 +528,41 @@ def _cell_expr(col: int, name: str, values: pl.DataFrame, styles: dict[str, int]
         )
     else:
         style = pl.lit(_cell_style(name, None, styles))
-    s_attr = (
-        pl.when(style != 0)
-        .then(pl.concat_str(pl.lit('" s="'), style.cast(pl.String), pl.lit('"')))
-        .otherwise(pl.lit('"'))
+    s_attr = pl.when(style != 0).then(
+        pl.concat_str(pl.lit(' s="'), style.cast(pl.String), pl.lit('"'))
     )
-    empty = pl.concat_str(ref, s_attr, pl.lit("/>"))
+    # `<c r="A5" s="3"` (or `<c s="3"` without a reference), as one expression.
+    opening = pl.concat_str(
+        pl.lit('"') if start is not None else pl.lit("<c"),
+        s_attr.otherwise(pl.lit("")),
+    )
+    if start is not None:
+        opening = pl.concat_str(start, opening)
+    empty = pl.concat_str(opening, pl.lit("/>"))
     if name in NUMERIC:
         number = source.cast(pl.Float64)
-        full = pl.concat_str(
-            ref, s_attr, pl.lit("><v>"), number.cast(pl.String), pl.lit("</v></c>")
-        )
+        full = pl.concat_str(opening, pl.lit("><v>"), number.cast(pl.String), pl.lit("</v></c>"))
         return pl.when(number.is_not_null() & number.is_finite()).then(full).otherwise(empty)
     text = source.cast(pl.String)
-    clean = text.str.replace_all(_ILLEGAL_RE, "").str.slice(0, MAX_TEXT)
-    escaped = (
-        clean.str.replace_all(r"_(x[0-9A-Fa-f]{4}_)", "_x005F_${1}")
-        # One pass for the three (the replacements hold none of the patterns).
-        .str.replace_many(["&", "<", ">"], ["&amp;", "&lt;", "&gt;"])
-    )
+    if f"_sst_{name}" in values.columns:
+        index = pl.col(f"_sst_{name}").cast(pl.String)
+        full = pl.concat_str(opening, pl.lit(' t="s"><v>'), index, pl.lit("</v></c>"))
+        return pl.when(index.is_null()).then(empty).otherwise(full)
+    escaped = _escaped(text)
     space = (
-        pl.when(clean.str.contains("\n", literal=True) | (clean != clean.str.strip_chars()))
+        pl.when(escaped.str.contains("\n", literal=True) | (escaped != escaped.str.strip_chars()))
         .then(pl.lit(' xml:space="preserve"'))
         .otherwise(pl.lit(""))
     )
     full = pl.concat_str(
-        ref,
-        s_attr,
+        opening,
         pl.lit(' t="inlineStr"><is><t'),
         space,
         pl.lit(">"),
         escaped,
         pl.lit("</t></is></c>"),
     )
-    return pl.when(text.is_null() | (text == "")).then(empty).otherwise(full)
+    return pl.when(escaped.is_null()).then(empty).otherwise(full)
 
 
 # -- owned sheets -------------------------------------------------------------------

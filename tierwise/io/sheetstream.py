@@ -189,15 +189,17 @@ class _Splicer:
             pos = close
             # The column of the row's last cell (cells come in column order); 0 when
             # it has none, -1 when some cell is written another way (no r= first).
+            # Cells without r= after the last with one (Tierwise's own run of cells
+            # is written so) follow it: counting every "<c" there is never too few.
             last_at = region.rfind(cell_r, end, inner_end)
             if last_at < 0:
                 last = 0 if region.find(any_cell, end, inner_end) < 0 else -1
-            elif region.find(any_cell, last_at + 1, inner_end) >= 0:
-                last = -1
             else:
                 at = last_at + len(cell_r)
                 letters = region[at : region.find(b'"', at, inner_end)].rstrip(b"0123456789")
                 last = self._column(letters) if letters else -1
+                if last > 0:
+                    last += region.count(any_cell, last_at + 1, inner_end)
             # The usual row: all its cells left of ours, which follow them. A row
             # annotated before: Tierwise's block of columns ends it, and is replaced.
             keep_to = inner_end if 0 <= last < ours[0][0] else -1
