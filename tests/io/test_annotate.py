@@ -159,6 +159,7 @@ def test_re_annotation_updates_in_place_and_is_idempotent(rich: Path, tmp_path: 
     assert _cells(a["xl/worksheets/sheet1.xml"]) == _cells(b["xl/worksheets/sheet1.xml"])
     assert a["xl/worksheets/sheet1.xml"] == b["xl/worksheets/sheet1.xml"]
     assert a["xl/styles.xml"] == b["xl/styles.xml"]
+    assert a["xl/sharedStrings.xml"] == b["xl/sharedStrings.xml"]  # no text added twice
     assert _tierwise_cols(b["xl/worksheets/sheet1.xml"]) == set("EFGHIJKLMNOPQR")
     wb = openpyxl.load_workbook(second)
     assert wb.sheetnames.count(columns.SETUP_SHEET) == 1

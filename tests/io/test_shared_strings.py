@@ -1,0 +1,96 @@
+"""Tierwise's texts written as shared strings: appended to the workbook's table, the
+strings already there kept at their indices, read back as written by every reader."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import fastexcel
+import openpyxl
+import polars as pl
+from lxml import etree
+
+from tests.io.richbook import write_rich_workbook
+from tierwise.io import xmlsafe
+from tierwise.io.annotate import annotate_package, build_data_package
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+WHY = "Score 80: strongest motivation share 90\n  R&D <joint> plan, literally _x0041_ "
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _values() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "row": [2, 3],
+            "score": [80.0, 20.0],
+            "recommended_tier": ["strategic", "exit"],
+            "action": ["keep", "keep"],
+            "flags": ["Revenue", None],  # a text the table holds already
+            "why": [WHY, "Score 20"],
+        }
+    )
+
+
+def _read_back(path: Path, sheet: str, first: int) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    rows = ws.iter_rows(min_row=2, max_row=3, min_col=first, max_col=first + 4)
+    return [tuple(c.value for c in row) for row in rows]
+
+
+EXPECTED = [(80, "strategic", "keep", "Revenue", WHY), (20, "exit", "keep", None, "Score 20")]
+
+
+def test_texts_are_appended_to_the_table_and_read_back_as_written(tmp_path: Path) -> None:
+    src, out = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
+    annotate_package(src, out, sheet="Partners", header_row=1, values=_values(), first_column=5)
+    old, new = _parts(src), _parts(out)
+    before = xmlsafe.parse(old["xl/sharedStrings.xml"])
+    after = xmlsafe.parse(new["xl/sharedStrings.xml"])
+    # Old strings keep their places, as written; a text already there is reused.
+    assert [etree.tostring(si) for si in after][: len(before)] == [
+        etree.tostring(si) for si in before
+    ]
+    texts = ["".join(si.itertext()) for si in after]
+    assert texts.count("Revenue") == 1 and texts.count("keep") == 1
+    assert int(after.get("uniqueCount")) == len(after) == len(before) + 5
+    sheet = new["xl/worksheets/sheet1.xml"]
+    assert b"inlineStr" not in sheet.split(b'r="E2"')[1].split(b"</row>")[0]
+    # Only the first of Tierwise's run of cells needs its reference.
+    assert re.search(rb'<c r="E2"[^>]*><v>80(\.0)?</v></c><c s="\d+" t="s"><v>\d+</v>', sheet)
+    assert _read_back(out, "Partners", 5) == EXPECTED
+    frame = fastexcel.read_excel(out).load_sheet("Partners").to_polars()
+    assert frame.row(0)[4:9] == (80.0, "strategic", "keep", "Revenue", WHY)
+
+
+def test_a_workbook_without_a_table_gets_one(tmp_path: Path) -> None:
+    raw = pl.DataFrame({"row": [1, 2, 3], "Partner": ["Partner", "Acme", "Beta"]})
+    src, out = tmp_path / "data.xlsx", tmp_path / "out.xlsx"
+    build_data_package(raw.slice(1), "Deals", src)
+    assert not any("sharedStrings" in n for n in _parts(src))
+    annotate_package(src, out, sheet="Deals", header_row=1, values=_values(), first_column=2)
+    parts = _parts(out)
+    assert b'PartName="/xl/sharedStrings.xml"' in parts["[Content_Types].xml"]
+    assert b'Target="sharedStrings.xml"' in parts["xl/_rels/workbook.xml.rels"]
+    assert _read_back(out, "Deals", 2) == EXPECTED
+
+
+def test_a_prefixed_table_is_appended_to_with_its_prefix(tmp_path: Path) -> None:
+    src, out = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
+    parts = _parts(src)
+    sst = parts["xl/sharedStrings.xml"]
+    sst = re.sub(rb"<(/?)(sst|si|t)\b", rb"<\1x:\2", sst).replace(b"xmlns=", b"xmlns:x=")
+    with zipfile.ZipFile(src, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, sst if name == "xl/sharedStrings.xml" else data)
+    annotate_package(src, out, sheet="Partners", header_row=1, values=_values(), first_column=5)
+    table = xmlsafe.parse(_parts(out)["xl/sharedStrings.xml"])
+    assert all(el.tag == f"{{{MAIN}}}si" for el in table)
+    assert int(table.get("uniqueCount")) == len(table)
+    assert _read_back(out, "Partners", 5) == EXPECTED
