@@ -12,7 +12,9 @@ so a 100k-row sheet is never held as a DOM. Cell formats: `styles.py`; cell XML:
 from __future__ import annotations
 
 import posixpath
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -520,16 +522,51 @@ class Package:
             dst._compressor = zlib_ng.compressobj(  # type: ignore[attr-defined]
                 STREAM_LEVEL, zlib_ng.DEFLATED, -15
             )
-            # Rows stream in as many small pieces: hand zlib fewer, bigger blocks.
-            pending: list[bytes] = []
-            size = 0
-            for chunk in data():
-                pending.append(chunk)
-                size += len(chunk)
-                if size >= CHUNK:
-                    dst.write(b"".join(pending))
-                    pending, size = [], 0
-            dst.write(b"".join(pending))
+            with _Background(dst) as out:
+                # Rows stream in as many small pieces: hand zlib fewer, bigger blocks.
+                pending: list[bytes] = []
+                size = 0
+                for chunk in data():
+                    pending.append(chunk)
+                    size += len(chunk)
+                    if size >= CHUNK:
+                        out.write(b"".join(pending))
+                        pending, size = [], 0
+                out.write(b"".join(pending))
+
+
+class _Background:
+    """Blocks written to a zip entry by a second thread: compression and the checksum
+    release the GIL, so they run beside the making of the next block."""
+
+    def __init__(self, dst: IO[bytes]) -> None:
+        self._dst = dst
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Background:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if kind is None and self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (block := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._dst.write(block)
+                except BaseException as err:  # raised in the writing thread
+                    self._error = err
+
+    def write(self, block: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(block)
 
 
 def _fresh_info(name: str, like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
