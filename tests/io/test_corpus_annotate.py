@@ -122,12 +122,19 @@ def _annotate_one(path: Path, scratch: Path) -> tuple[str, str]:
         # The parts an annotation edits on purpose: the shared ones and the partner sheet.
         entry = pkg.sheet(ev.tracker.source.sheet)
         edited = {p.replace("\\", "/").lower() for p in pkg.shared_parts()}
+        strings = pkg.shared_strings_part()
         if entry is not None:
             # The partner sheet, and the tables on it (widened over Tierwise's columns).
             for part in (entry.part, *pkg.related(entry.part, "table")):
                 edited.add(part.replace("\\", "/").lower())
     with zipfile.ZipFile(path) as a, zipfile.ZipFile(out) as b:
         new = {i.filename: i for i in b.infolist()}
+        if (
+            strings is not None
+            and strings in new
+            and not _appended(a.read(strings), b.read(strings))
+        ):
+            return "FAILED: shared strings not kept", strings
         seen = set()
         for info in a.infolist():
             key = info.filename.replace("\\", "/").lower()
@@ -142,6 +149,16 @@ def _annotate_one(path: Path, scratch: Path) -> tuple[str, str]:
             if before != after and _UNSELECTED.sub(rb"\1", before) != after:
                 return "FAILED: part changed", info.filename
     return "annotated", ""
+
+
+def _appended(before: bytes, after: bytes) -> bool:
+    """Whether a shared strings part was only appended to (its counts aside)."""
+    root = re.compile(rb"<(?:[\w.-]+:)?sst\b[^>]*>")
+    old, new = root.split(before, maxsplit=1), root.split(after, maxsplit=1)
+    if len(old) != 2 or len(new) != 2:
+        return before == after
+    kept = old[1][: old[1].rfind(b"</")] if old[1].rstrip().endswith(b"sst>") else old[1]
+    return new[0] == old[0] and new[1].startswith(kept)
 
 
 def worker(paths: list[str]) -> None:

@@ -367,9 +367,11 @@ class Package:
 
     def shared_parts(self) -> list[str]:
         """The parts every annotation edits: content types, workbook, its relationships,
-        and the stylesheet."""
+        the stylesheet, and the shared strings (appended to) if there are any."""
         self.styles()
-        return [self._ct_name, self.workbook_part, self.workbook_rels_part, str(self._styles_part)]
+        strings = self.shared_strings_part()
+        shared = [self._ct_name, self.workbook_part, self.workbook_rels_part]
+        return [*shared, str(self._styles_part), *([strings] if strings else [])]
 
     def add_sheet(self, name: str, *, state: str = "visible") -> SheetEntry:
         """Append a new worksheet entry (workbook, relationships, content type); the
