@@ -94,3 +94,14 @@ def test_a_prefixed_table_is_appended_to_with_its_prefix(tmp_path: Path) -> None
     assert all(el.tag == f"{{{MAIN}}}si" for el in table)
     assert int(table.get("uniqueCount")) == len(table)
     assert _read_back(out, "Partners", 5) == EXPECTED
+
+
+def test_a_text_the_table_holds_twice_is_written_once(tmp_path: Path) -> None:
+    src, out = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
+    parts = _parts(src)
+    sst = parts["xl/sharedStrings.xml"].replace(b"</sst>", b"<si><t>Revenue</t></si></sst>")
+    with zipfile.ZipFile(src, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, sst if name == "xl/sharedStrings.xml" else data)
+    annotate_package(src, out, sheet="Partners", header_row=1, values=_values(), first_column=5)
+    assert _read_back(out, "Partners", 5) == EXPECTED

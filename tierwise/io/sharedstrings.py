@@ -59,7 +59,7 @@ class SharedStrings:
         self.known = pl.DataFrame(
             {"si": items if plain else [], "index": range(len(items)) if plain else []},
             schema={"si": pl.Binary, "index": pl.Int64},
-        )
+        ).unique("si", keep="first", maintain_order=True)  # a text may be there twice
         self.added: list[pl.Series] = []
         self.refs = 0
 
