@@ -478,15 +478,11 @@ def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings)
     items = frame.select(
         si_expr(_escaped(pl.col(n).cast(pl.String))).alias(f"_si_{n}") for n in shared
     )
+    # One lookup for all the columns: their texts stacked, their indices split back.
     found = strings.indices(pl.concat([items[c] for c in items.columns]))
-    for n in shared:
-        frame = frame.with_columns(items[f"_si_{n}"]).join(
-            found.rename({"si": f"_si_{n}", "index": f"_sst_{n}"}),
-            on=f"_si_{n}",
-            how="left",
-            maintain_order="left",
-        )
-    return frame.drop(f"_si_{n}" for n in shared)
+    return frame.with_columns(
+        found.slice(k * frame.height, frame.height).alias(f"_sst_{n}") for k, n in enumerate(shared)
+    )
 
 
 def _escaped(text: pl.Expr) -> pl.Expr:

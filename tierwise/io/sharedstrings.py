@@ -70,11 +70,12 @@ class SharedStrings:
         root = xmlsafe.parse(self.original, self.part or "sharedStrings")
         return sum(1 for el in root if isinstance(el.tag, str) and el.tag.endswith("}si"))
 
-    def indices(self, items: pl.Series) -> pl.DataFrame:
-        """`si` (each distinct element of `items`, made by `si_expr`) -> its `index` in
-        the table, appending the ones not there yet."""
+    def indices(self, items: pl.Series) -> pl.Series:
+        """The index in the table of each of `items` (`<si>` elements made by
+        `si_expr`; null stays null), appending the ones not there yet."""
+        items = items.cast(pl.Binary)
         self.refs += items.len() - items.null_count()
-        wanted = items.drop_nulls().cast(pl.Binary).unique(maintain_order=True).to_frame("si")
+        wanted = items.drop_nulls().unique(maintain_order=True).to_frame("si")
         found = wanted.join(self.known, on="si", how="left", maintain_order="left")
         # In text order, a text sits beside its likes (whys that read alike): the
         # table then compresses a fifth smaller than in the order of the rows.
@@ -84,9 +85,10 @@ class SharedStrings:
         numbered = new.to_frame().with_columns(
             pl.int_range(start, start + new.len(), dtype=pl.Int64).alias("index")
         )
-        return pl.concat([found.drop_nulls("index"), numbered]).with_columns(
-            pl.col("si").cast(pl.String)
-        )
+        lookup = pl.concat([found.drop_nulls("index"), numbered])
+        return items.to_frame("si").join(lookup, on="si", how="left", maintain_order="left")[
+            "index"
+        ]
 
     def save(self) -> None:
         """Put the table back with the added strings (nothing changes when none was)."""

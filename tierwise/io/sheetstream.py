@@ -29,6 +29,7 @@ _COL: Final = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>(?:\s*</(?:[\w.-]+:)?c
 _ROW_NUMBER: Final = re.compile(rb"""<(?:[\w.-]+:)?row\b(?:[^>]*?\br\s*=\s*["'](\d+)["'])?""")
 _MERGE_REF: Final = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
 _ROW_END: Final = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
+_HEIGHT: Final = re.compile(rb"\bht\s*=")
 _ROW_R: Final = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 _SHEETDATA_END: Final = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
 _AUTOFILTER: Final = re.compile(
@@ -481,7 +482,7 @@ def _new_row(
 
 def _with_height(attrs: bytes, points: float | None) -> bytes:
     """A row's attributes with a height, unless none is wanted or the row sets its own."""
-    if not points or re.search(rb"\bht\s*=", attrs):
+    if not points or (b"ht" in attrs and _HEIGHT.search(attrs)):
         return attrs
     return attrs.rstrip(b"/").rstrip() + b' ht="%s" customHeight="1"' % f"{points:g}".encode()
 
