@@ -3,6 +3,7 @@ row, every other byte copied, so a 100k-row sheet is never held as a DOM."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -207,7 +208,10 @@ class _Splicer:
             if keep_to < 0 and self.block is not None and 0 < last <= self.block[1]:
                 keep_to = region.find(b'%s%d"' % (self.block_ref, number), end, inner_end)
             if keep_to >= 0:
-                body = b"".join(_prefixed(x, self.prefix) for _, x in ours)
+                if len(ours) == 1 and not self.prefix:
+                    body = ours[0][1]  # the usual case: one run of cells, no prefix
+                else:
+                    body = b"".join(_prefixed(x, self.prefix) for _, x in ours)
                 if b"spans" in attrs:
                     attrs = _widen_spans(attrs, ours, self.span_end)
                 row = b"%s%s>%s%s%s" % (tag, attrs, region[end:keep_to], body, row_close)
@@ -484,7 +488,12 @@ def _with_height(attrs: bytes, points: float | None) -> bytes:
     """A row's attributes with a height, unless none is wanted or the row sets its own."""
     if not points or (b"ht" in attrs and _HEIGHT.search(attrs)):
         return attrs
-    return attrs.rstrip(b"/").rstrip() + b' ht="%s" customHeight="1"' % f"{points:g}".encode()
+    return attrs.rstrip(b"/").rstrip() + _height_attrs(points)
+
+
+@functools.cache
+def _height_attrs(points: float) -> bytes:
+    return b' ht="%s" customHeight="1"' % f"{points:g}".encode()
 
 
 def _prefixed(cell: bytes, prefix: bytes) -> bytes:
