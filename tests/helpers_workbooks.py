@@ -139,12 +139,23 @@ def sheet_parts(path: Path) -> dict[str, str]:
 
 
 def sheet_cells(path: Path, sheet: str) -> dict[str, object]:
-    """{cell reference: its <c> element} of one sheet of an xlsx."""
+    """{cell reference: its <c> element} of one sheet of an xlsx (a cell written
+    without r= is the one after the cell before it, as readers take it)."""
     from tierwise.io import xmlsafe
+    from tierwise.io.tracker import column_letter
 
     main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     root = xmlsafe.parse(part(path, sheet_parts(path)[sheet]))
-    return {c.get("r"): c for c in root.iter(main_ns + "c")}
+    cells: dict[str, object] = {}
+    number = 0
+    for row in root.iter(main_ns + "row"):
+        number = int(row.get("r") or number + 1)
+        col = 0
+        for c in row.iter(main_ns + "c"):
+            ref = c.get("r") or f"{column_letter(col + 1)}{number}"
+            col = column_of(ref)
+            cells[ref] = c
+    return cells
 
 
 def column_of(ref: str) -> int:
