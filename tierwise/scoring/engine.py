@@ -257,19 +257,10 @@ def _notes(rubric: Rubric, present: frozenset[str], which: dict[str, bool]) -> l
 
 
 def flags_not_assessed(present: frozenset[str], which: dict[str, bool]) -> tuple[str, ...]:
-    """The flags none of whose rules can run on these columns (see `_notes` for why)."""
-
-    def missing(*cols: str) -> bool:
-        return not any(c in present for c in cols)
-
-    out = {
-        "EXEC_LUNCH": missing("revenue_target") or missing("pipeline", "closed_revenue"),
-        "PRESS_RELEASE": missing("announced", ANNOUNCED_ON),
-        "VAGUE_AGENDA": missing("objective", "market_need") and missing("partner_agenda"),
-        "STRATEGIC_IN_NAME_ONLY": missing("designated_tier"),
-        "WHY_BOTHER": not any(which.values()),
-    }
-    return tuple(code for code in FLAGS if out[code])
+    """The flags whose rules cannot run on these columns (each flag's `needs` in
+    scoring/flags.py; see `_notes` for the words)."""
+    have = present | {m for m, known in which.items() if known}
+    return tuple(code for code in FLAGS if not rules.RULES[code].assessed(have))
 
 
 def score(
@@ -288,7 +279,6 @@ def score(
     """
     lf, present = _complete(frame)
     which = assessed(rubric, present)
-    any_motivation = any(which.values())
     best_name, best_value = rules.best_motivation(which)
     names = [m for m in MOTIVATIONS if which[m]]
     best_high = pl.max_horizontal([pl.col(f"_{m}_high") for m in names]) if names else None
@@ -300,16 +290,7 @@ def score(
         _best_high=best_high if best_high is not None else pl.lit(None, pl.Float64),
         _known_share=_known_share(which),
     )
-    fired = {
-        "EXEC_LUNCH": rules.exec_lunch(rubric, present),
-        "PRESS_RELEASE": rules.press_release(rubric, present, as_of),
-        "VAGUE_AGENDA": rules.vague_agenda(rubric, present),
-        "STRATEGIC_IN_NAME_ONLY": rules.strategic_in_name_only(
-            rubric, present, as_of, any_motivation
-        ),
-    }
-    bother, bother_why, early = rules.why_bother(rubric, any_motivation)
-    fired["WHY_BOTHER"] = rules.Rule(bother, bother_why, rules.NO_WHY)
+    fired = rules.rules(rubric, rules.Context(present, frozenset(names), as_of))
     fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
     penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
     cap = float(rubric.get("score.penalty_cap"))
@@ -329,7 +310,7 @@ def score(
     lf = (
         lf.with_columns(*(expr.alias(name) for rule in fired.values() for name, expr in rule.steps))
         .with_columns(
-            _early=early,
+            _early=rules.too_early(rubric),
             **{f"_{code}": rule.fires.fill_null(False) for code, rule in fired.items()},
         )
         .with_columns(

@@ -3,10 +3,13 @@ tiers, the resources to reallocate, and the checks after triage decisions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 import polars as pl
 
+from tierwise.fields import CHECKS
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, amounts
 from tierwise.scoring.rubric import Rubric
@@ -80,90 +83,151 @@ def _count(code: str, tier: pl.DataFrame, name: str, low: int, high: int) -> Che
     return Check(code, ok, detail, float(n), float(low), float(high), rows)
 
 
+class Tiers(NamedTuple):
+    """The partners in the portfolio (exits are out of it), and those of each tier."""
+
+    frame: pl.DataFrame
+    strategic: pl.DataFrame
+    tactical: pl.DataFrame
+    casual: pl.DataFrame
+
+
+# A check's computation: its code, the tiers, the rubric's [tiers] -> the Check.
+CheckFunction = Callable[[str, Tiers, Mapping[str, Any]], Check]
+
+
+@dataclass(frozen=True)
+class PortfolioCheck:
+    """A check's computation, and its limit in words from the rubric's [tiers] ("1-2",
+    "0"). `counted`: a count a recommendation may leave short (promotions are on merit,
+    never to fill a slot), said so when it does."""
+
+    run: CheckFunction
+    limit: Callable[[Mapping[str, Any]], str]
+    counted: bool = False
+
+
+CHECK_RULES: dict[str, PortfolioCheck] = {}  # code -> its computation, filled by @check
+
+
+def check(
+    code: str, *, limit: Callable[[Mapping[str, Any]], str], counted: bool = False
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Registers the decorated function as the computation of check `code` (a code of
+    catalogue.CHECKS); see PortfolioCheck."""
+
+    def register(run: CheckFunction) -> CheckFunction:
+        CHECK_RULES[code] = PortfolioCheck(run, limit, counted)
+        return run
+
+    return register
+
+
 def check_portfolio(partners: pl.DataFrame, tier_column: str, rubric: Rubric) -> list[Check]:
-    """The seven checks (tierwise.fields.CHECKS) on the tiers in `tier_column`
+    """The checks of tierwise.fields.CHECKS, in its order, on the tiers in `tier_column`
     (strategic/tactical/casual; null counts as casual; "exit" is out of the portfolio)."""
     limits = rubric.get("tiers")
     wanted = ("row", "partner", tier_column, "partner_type", "initiative", "owner_team", "fte")
     frame = partners.select([c for c in (*wanted, "budget") if c in partners.columns])
     frame = frame.filter(pl.col(tier_column).ne_missing(OUT))
     tier = pl.col(tier_column)
-    strategic = frame.filter(tier == "strategic")
-    tactical = frame.filter(tier == "tactical")
-    casual = frame.filter(tier.is_null() | (tier == "casual"))
-    checks: list[Check] = []
-
-    if _recorded(frame, "initiative"):
-        checks.append(
-            _initiatives(
-                "STRATEGIC_INITIATIVES",
-                strategic,
-                "strategic",
-                limits["strategic_initiatives_min"],
-                limits["strategic_initiatives_max"],
-            )
-        )
-    else:
-        checks.append(_not_assessed("STRATEGIC_INITIATIVES", "initiative"))
-    checks.append(
-        _count(
-            "STRATEGIC_PARTNERS",
-            strategic,
-            "strategic",
-            limits["strategic_partners_min"],
-            limits["strategic_partners_max"],
-        )
+    tiers = Tiers(
+        frame,
+        frame.filter(tier == "strategic"),
+        frame.filter(tier == "tactical"),
+        frame.filter(tier.is_null() | (tier == "casual")),
     )
-    types = list(limits["strategic_types"])
-    if _recorded(frame, "partner_type"):
-        wrong = strategic.filter(~pl.col("partner_type").is_in(types).fill_null(False))
-        wrong = wrong.with_columns(_type=pl.col("partner_type").fill_null("no type"))
-        ok = wrong.height == 0
-        if not strategic.height:
-            detail = "No strategic partners to check"
-        elif ok:
-            detail = f"Every strategic partner is a {or_join(types)}"
-        else:
-            detail = (
-                f"{wrong.height} strategic partner{'s are' if wrong.height != 1 else ' is'} "
-                f"not a {or_join(types)}: {_names(wrong, detail='_type')}"
-            )
-        checks.append(
-            Check(
-                "STRATEGIC_PARTNER_TYPES", ok, detail, float(wrong.height), None, 0.0, _rows(wrong)
-            )
-        )
-    else:
-        checks.append(_not_assessed("STRATEGIC_PARTNER_TYPES", "partner type"))
-
-    if _recorded(frame, "initiative"):
-        checks.append(
-            _initiatives(
-                "TACTICAL_INITIATIVES",
-                tactical,
-                "tactical",
-                limits["tactical_initiatives_min"],
-                limits["tactical_initiatives_max"],
-            )
-        )
-    else:
-        checks.append(_not_assessed("TACTICAL_INITIATIVES", "initiative"))
-    checks.append(
-        _count(
-            "TACTICAL_PARTNERS",
-            tactical,
-            "tactical",
-            limits["tactical_partners_min"],
-            limits["tactical_partners_max"],
-        )
-    )
-    checks.append(_casual_check(casual, frame, rubric))
-    checks.append(_everyone_strategic(frame, strategic, rubric))
-    return checks
+    return [CHECK_RULES[code].run(code, tiers, limits) for code in CHECKS]
 
 
-def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> Check:
+def check_limits(rubric: Rubric) -> dict[str, str]:
+    """Each check's limit in words, from the rubric."""
     limits = rubric.get("tiers")
+    return {code: CHECK_RULES[code].limit(limits) for code in CHECKS}
+
+
+def _limit_span(low_key: str, high_key: str) -> Callable[[Mapping[str, Any]], str]:
+    """The limit "low-high" (or "n" when they are equal) of two keys of [tiers]."""
+
+    def words(limits: Mapping[str, Any]) -> str:
+        low, high = limits[low_key], limits[high_key]
+        return f"{low}" if low == high else f"{low}-{high}"
+
+    return words
+
+
+def _none(limits: Mapping[str, Any]) -> str:
+    return "0"
+
+
+@check(
+    "STRATEGIC_INITIATIVES",
+    limit=_limit_span("strategic_initiatives_min", "strategic_initiatives_max"),
+    counted=True,
+)
+def _strategic_initiatives(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    if not _recorded(tiers.frame, "initiative"):
+        return _not_assessed(code, "initiative")
+    low, high = limits["strategic_initiatives_min"], limits["strategic_initiatives_max"]
+    return _initiatives(code, tiers.strategic, "strategic", low, high)
+
+
+@check(
+    "STRATEGIC_PARTNERS",
+    limit=_limit_span("strategic_partners_min", "strategic_partners_max"),
+    counted=True,
+)
+def _strategic_partners(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    low, high = limits["strategic_partners_min"], limits["strategic_partners_max"]
+    return _count(code, tiers.strategic, "strategic", low, high)
+
+
+@check("STRATEGIC_PARTNER_TYPES", limit=_none)
+def _strategic_partner_types(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    if not _recorded(tiers.frame, "partner_type"):
+        return _not_assessed(code, "partner type")
+    types = list(limits["strategic_types"])
+    strategic = tiers.strategic
+    wrong = strategic.filter(~pl.col("partner_type").is_in(types).fill_null(False))
+    wrong = wrong.with_columns(_type=pl.col("partner_type").fill_null("no type"))
+    ok = wrong.height == 0
+    if not strategic.height:
+        detail = "No strategic partners to check"
+    elif ok:
+        detail = f"Every strategic partner is a {or_join(types)}"
+    else:
+        detail = (
+            f"{wrong.height} strategic partner{'s are' if wrong.height != 1 else ' is'} "
+            f"not a {or_join(types)}: {_names(wrong, detail='_type')}"
+        )
+    return Check(code, ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
+
+
+@check(
+    "TACTICAL_INITIATIVES",
+    limit=_limit_span("tactical_initiatives_min", "tactical_initiatives_max"),
+    counted=True,
+)
+def _tactical_initiatives(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    if not _recorded(tiers.frame, "initiative"):
+        return _not_assessed(code, "initiative")
+    low, high = limits["tactical_initiatives_min"], limits["tactical_initiatives_max"]
+    return _initiatives(code, tiers.tactical, "tactical", low, high)
+
+
+@check(
+    "TACTICAL_PARTNERS",
+    limit=_limit_span("tactical_partners_min", "tactical_partners_max"),
+    counted=True,
+)
+def _tactical_partners(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    low, high = limits["tactical_partners_min"], limits["tactical_partners_max"]
+    return _count(code, tiers.tactical, "tactical", low, high)
+
+
+@check("CASUAL_OWNED_BY_FIELD", limit=_none)
+def _casual_owned_by_field(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    frame, casual = tiers.frame, tiers.casual
     reasons: list[pl.Expr] = []
     if _recorded(frame, "owner_team"):
         team = pl.col("owner_team")
@@ -181,7 +245,7 @@ def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> 
             )
         )
     if not reasons:
-        return _not_assessed("CASUAL_OWNED_BY_FIELD", "owner team, FTE or budget")
+        return _not_assessed(code, "owner team, FTE or budget")
     wrong = casual.with_columns(
         _why=pl.concat_str(reasons, separator=", ", ignore_nulls=True)
     ).filter(pl.col("_why").is_not_null() & (pl.col("_why") != ""))
@@ -199,12 +263,16 @@ def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> 
             f"{wrong.height} casual partner{'s' if wrong.height != 1 else ''} run by alliance "
             f"staff or resourced: {_names(wrong, detail='_why')}"
         )
-    return Check("CASUAL_OWNED_BY_FIELD", ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
+    return Check(code, ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
 
 
-def _everyone_strategic(frame: pl.DataFrame, strategic: pl.DataFrame, rubric: Rubric) -> Check:
-    limits = rubric.get("tiers")
-    total, n = frame.height, strategic.height
+def _share_limit(limits: Mapping[str, Any]) -> str:
+    return f"<= {limits['everyone_strategic_percent']:g}% and <= {limits['strategic_partners_max']}"
+
+
+@check("EVERYONE_STRATEGIC", limit=_share_limit)
+def _everyone_strategic(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    total, n = tiers.frame.height, tiers.strategic.height
     percent = round(100.0 * n / total, 1) if total else 0.0
     cap, most = limits["everyone_strategic_percent"], limits["strategic_partners_max"]
     ok = percent <= cap and n <= most
@@ -212,8 +280,8 @@ def _everyone_strategic(frame: pl.DataFrame, strategic: pl.DataFrame, rubric: Ru
         f"{n} of {total} partners ({fmt_number(percent)}%) labelled strategic "
         f"(max {cap:g}% and {most:g})"
     )
-    rows = () if ok else _rows(strategic)
-    return Check("EVERYONE_STRATEGIC", ok, detail, percent, None, float(cap), rows)
+    rows = () if ok else _rows(tiers.strategic)
+    return Check(code, ok, detail, percent, None, float(cap), rows)
 
 
 def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
@@ -309,10 +377,7 @@ def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
     )
 
 
-# Checks a recommendation may leave short, and why it cannot do better.
-_COUNTED = frozenset(
-    {"STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS", "TACTICAL_INITIATIVES", "TACTICAL_PARTNERS"}
-)
+# Why a recommendation may leave a counted check short.
 _SHORT = (
     "cannot pass on this tracker: too few partners clear the bar on evidence "
     "(promotions are on merit, never to fill a slot)"
@@ -334,7 +399,7 @@ def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
     out = []
     for c in checks:
         low, actual = c.low, c.actual
-        if c.code in _COUNTED and low is not None and actual is not None and actual < low:
+        if CHECK_RULES[c.code].counted and low is not None and actual is not None and actual < low:
             c = replace(c, detail=f"{c.detail}; {_SHORT}")
         out.append(c)
     return out
