@@ -290,7 +290,7 @@ def score(
         _best_high=best_high if best_high is not None else pl.lit(None, pl.Float64),
         _known_share=_known_share(which),
     )
-    fired = rules.rules(rubric, rules.Context(present, frozenset(names), as_of))
+    fired = rules.for_tracker(rubric, rules.Context(present, frozenset(names), as_of))
     fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
     penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
     cap = float(rubric.get("score.penalty_cap"))

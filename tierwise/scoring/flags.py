@@ -117,7 +117,7 @@ def flag(
     return register
 
 
-def rules(rubric: Rubric, context: Context) -> dict[str, Rule]:
+def for_tracker(rubric: Rubric, context: Context) -> dict[str, Rule]:
     """Every flag's rule on this tracker, in the order of fields.FLAGS; NEVER for a flag
     whose needed columns it lacks."""
     return {
