@@ -146,11 +146,11 @@ def check_limits(rubric: Rubric) -> dict[str, str]:
     return {code: CHECK_RULES[code].limit(limits) for code in CHECKS}
 
 
-def _limit_span(low_key: str, high_key: str) -> Callable[[Mapping[str, Any]], str]:
-    """The limit "low-high" (or "n" when they are equal) of two keys of [tiers]."""
+def _limit_span(key: str) -> Callable[[Mapping[str, Any]], str]:
+    """The limit "min-max" (or "n" when they are equal) of [tiers] KEY_min and KEY_max."""
 
     def words(limits: Mapping[str, Any]) -> str:
-        low, high = limits[low_key], limits[high_key]
+        low, high = limits[f"{key}_min"], limits[f"{key}_max"]
         return f"{low}" if low == high else f"{low}-{high}"
 
     return words
@@ -160,26 +160,40 @@ def _none(limits: Mapping[str, Any]) -> str:
     return "0"
 
 
-@check(
-    "STRATEGIC_INITIATIVES",
-    limit=_limit_span("strategic_initiatives_min", "strategic_initiatives_max"),
-    counted=True,
-)
-def _strategic_initiatives(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
-    if not _recorded(tiers.frame, "initiative"):
-        return _not_assessed(code, "initiative")
-    low, high = limits["strategic_initiatives_min"], limits["strategic_initiatives_max"]
-    return _initiatives(code, tiers.strategic, "strategic", low, high)
+def _initiatives_of(tier: str) -> CheckFunction:
+    """How many initiatives the partners of `tier` are on ([tiers] TIER_initiatives_*)."""
+
+    def run(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+        if not _recorded(tiers.frame, "initiative"):
+            return _not_assessed(code, "initiative")
+        low, high = limits[f"{tier}_initiatives_min"], limits[f"{tier}_initiatives_max"]
+        return _initiatives(code, getattr(tiers, tier), tier, low, high)
+
+    return run
 
 
-@check(
-    "STRATEGIC_PARTNERS",
-    limit=_limit_span("strategic_partners_min", "strategic_partners_max"),
-    counted=True,
+def _partners_of(tier: str) -> CheckFunction:
+    """How many partners are of `tier` ([tiers] TIER_partners_*)."""
+
+    def run(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+        low, high = limits[f"{tier}_partners_min"], limits[f"{tier}_partners_max"]
+        return _count(code, getattr(tiers, tier), tier, low, high)
+
+    return run
+
+
+check("STRATEGIC_INITIATIVES", limit=_limit_span("strategic_initiatives"), counted=True)(
+    _initiatives_of("strategic")
 )
-def _strategic_partners(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
-    low, high = limits["strategic_partners_min"], limits["strategic_partners_max"]
-    return _count(code, tiers.strategic, "strategic", low, high)
+check("STRATEGIC_PARTNERS", limit=_limit_span("strategic_partners"), counted=True)(
+    _partners_of("strategic")
+)
+check("TACTICAL_INITIATIVES", limit=_limit_span("tactical_initiatives"), counted=True)(
+    _initiatives_of("tactical")
+)
+check("TACTICAL_PARTNERS", limit=_limit_span("tactical_partners"), counted=True)(
+    _partners_of("tactical")
+)
 
 
 @check("STRATEGIC_PARTNER_TYPES", limit=_none)
@@ -201,28 +215,6 @@ def _strategic_partner_types(code: str, tiers: Tiers, limits: Mapping[str, Any])
             f"not a {or_join(types)}: {_names(wrong, detail='_type')}"
         )
     return Check(code, ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
-
-
-@check(
-    "TACTICAL_INITIATIVES",
-    limit=_limit_span("tactical_initiatives_min", "tactical_initiatives_max"),
-    counted=True,
-)
-def _tactical_initiatives(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
-    if not _recorded(tiers.frame, "initiative"):
-        return _not_assessed(code, "initiative")
-    low, high = limits["tactical_initiatives_min"], limits["tactical_initiatives_max"]
-    return _initiatives(code, tiers.tactical, "tactical", low, high)
-
-
-@check(
-    "TACTICAL_PARTNERS",
-    limit=_limit_span("tactical_partners_min", "tactical_partners_max"),
-    counted=True,
-)
-def _tactical_partners(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
-    low, high = limits["tactical_partners_min"], limits["tactical_partners_max"]
-    return _count(code, tiers.tactical, "tactical", low, high)
 
 
 @check("CASUAL_OWNED_BY_FIELD", limit=_none)
