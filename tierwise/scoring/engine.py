@@ -13,6 +13,7 @@ import polars as pl
 
 from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS, tracker_schema
 from tierwise.scoring import flags as rules
+from tierwise.scoring.frames import collect
 from tierwise.scoring.motivations import (
     EVIDENCE,
     STEADY,
@@ -346,7 +347,7 @@ def score(
         .with_columns(stated_columns(rubric, present))
     )
     lf = (
-        _worded(lf.collect(), fired)
+        _worded(collect(lf), fired)
         .lazy()
         .with_columns(_remedy=sentence(pl.col("_remedy")))
         .with_columns(_why_head=_why_head(rubric, which))
@@ -359,11 +360,11 @@ def score(
     needed += ["tier", "_unknown_label", "_why_head", "_investment", "_resources", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
     needed += ["_business", "_best_value", "_brings", "_invests"]
-    data = lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]).collect()
+    data = collect(lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
     data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
     data = actions(data, rubric, present, headers or {})
     why = text_list(["_why_head", "_tier_why", "_action_why"])
-    data = data.lazy().with_columns(why=why).collect()  # lazily: the joined text once
+    data = collect(data.lazy().with_columns(why=why))  # lazily: the joined text once
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
@@ -402,7 +403,7 @@ def _worded(frame: pl.DataFrame, fired: Mapping[str, rules.Rule]) -> pl.DataFram
     words: dict[str, pl.Series] = {}
     for code, rule in fired.items():
         few = at.filter(pl.col(f"_{code}")).select("_at", why=rule.why, todo=rule.todo)
-        done = few.collect()
+        done = collect(few)
         for name, column in ((f"_why_{code}", "why"), (f"_todo_{code}", "todo")):
             empty = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
             words[name] = empty.scatter(done["_at"], done[column].cast(pl.String))
