@@ -163,11 +163,12 @@ def recommend(
     frame = frame.with_columns(_tier_why=along(frame, worded))
     # Lazily, so the words shared by several branches are computed once (an eager
     # `with_columns` skips common-subexpression elimination).
-    frame = frame.lazy().with_columns(
-        recommended_tier=tier_expr,
-        _tier_why=pl.when(few).then(pl.col("_tier_why")).otherwise(casual),
+    frame = collect(
+        frame.lazy().with_columns(
+            recommended_tier=tier_expr,
+            _tier_why=pl.when(few).then(pl.col("_tier_why")).otherwise(casual),
+        )
     )
-    frame = collect(frame)
     return frame.drop("_claim"), strategy.with_tactical(names)
 
 
