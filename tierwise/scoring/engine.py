@@ -138,8 +138,6 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
             | (pl.col("fte").fill_null(0.0) > 0)
             | (pl.col("budget").fill_null(0.0) > 0)
         ),
-        _investment=rules.investment_words(),
-        _resources=rules.investment_words(tier=False),
     )
 
 
@@ -357,14 +355,18 @@ def score(
     # carry every column along, and the tracker's text columns are done with.
     skip = ("recommended_tier", "action", "why", "todo", "borderline")
     needed = [c for c in OUTPUT_COLUMNS if c not in skip]
-    needed += ["tier", "_unknown_label", "_why_head", "_investment", "_resources", "_remedy"]
+    needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
     needed += ["_business", "_best_value", "_brings", "_invests"]
     data = collect(lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
     data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
     data = actions(data, rubric, present, headers or {})
-    why = text_list(["_why_head", "_tier_why", "_action_why"])
-    data = collect(data.lazy().with_columns(why=why))  # lazily: the joined text once
+    # Never empty (every partner has a tier sentence), so no `text_list` guard: on
+    # these long texts the guard costs about as much as the split.
+    joined = pl.concat_str(
+        ["_why_head", "_tier_why", "_action_why"], separator=UNIT_SEPARATOR, ignore_nulls=True
+    )
+    data = data.with_columns(why=joined.str.split(UNIT_SEPARATOR))
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
@@ -398,11 +400,16 @@ def score(
 
 def _worded(frame: pl.DataFrame, fired: Mapping[str, rules.Rule]) -> pl.DataFrame:
     """`_why_<code>` (the reason of each flag) and `_remedy` (what to do about them all),
-    worded only on the rows where the flag fired: most partners fire few flags."""
+    worded only on the rows where the flag fired: most partners fire few flags. What we
+    put into a partner (`_investment`, read by WHY_BOTHER's reason) is worded there too."""
     at = frame.lazy().with_row_index("_at")
     words: dict[str, pl.Series] = {}
     for code, rule in fired.items():
-        few = at.filter(pl.col(f"_{code}")).select("_at", why=rule.why, todo=rule.todo)
+        few = (
+            at.filter(pl.col(f"_{code}"))
+            .with_columns(_investment=rules.investment_words())
+            .select("_at", why=rule.why, todo=rule.todo)
+        )
         done = collect(few)
         for name, column in ((f"_why_{code}", "why"), (f"_todo_{code}", "todo")):
             empty = pl.repeat(None, frame.height, dtype=pl.String, eager=True)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from tierwise.scoring.flags import investment_words
 from tierwise.scoring.frames import along, collect
 from tierwise.scoring.relationship import relied_on
 from tierwise.scoring.rubric import Rubric
@@ -336,7 +337,7 @@ def actions(
     frame: pl.DataFrame, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]
 ) -> pl.DataFrame:
     # Needs what `recommend` needs plus recommended_tier, flags, fte, budget, unknown,
-    # relationship, _invests, _brings, _known_share, _best_value, _resources, _remedy.
+    # relationship, _invests, _brings, _known_share, _best_value, _remedy.
     """Add `action`, `todo`, `borderline` and `_action_why`: exit > withdraw > collect >
     promote/demote > fix > keep (the first that applies)."""
     rec, norms = rubric.get("recommend"), rubric.get("resources")
@@ -395,7 +396,12 @@ def actions(
     if blank.height:
         frame = frame.with_columns(unknown=pl.coalesce(along(frame, blank), pl.col("unknown")))
     collecting = frame.filter(pl.col("action") == "collect").select("row", "unknown")
-    frame = frame.with_columns(_fill=along(frame, _fill_words(collecting, headers, present)))
+    # What we put in, worded for the partners whose words name it only.
+    costly = frame.filter(~gtm | pl.col("action").is_in(["exit", "withdraw"]))
+    frame = frame.with_columns(
+        _fill=along(frame, _fill_words(collecting, headers, present)),
+        _resources=along(frame, costly.select("row", _resources=investment_words(tier=False))),
+    )
     fill = pl.col("_fill")
     resources = pl.col("_resources").fill_null("its dedicated resources")
     norm_fte = after.replace_strict(
@@ -466,7 +472,7 @@ def actions(
     frame = collect(
         frame.lazy().with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric))
     )
-    return frame.drop("_fill", "_no_initiative")
+    return frame.drop("_fill", "_no_initiative", "_resources")
 
 
 def _fill_words(
