@@ -344,21 +344,7 @@ def score(
         )
         .with_columns(stated_columns(rubric, present))
     )
-    lf = (
-        _worded(collect(lf), fired)
-        .lazy()
-        .with_columns(_remedy=sentence(pl.col("_remedy")))
-        .with_columns(_why_head=_why_head(rubric, which))
-    )
-
-    # Only what the slot-filling, actions and the result need: sorting and filtering
-    # carry every column along, and the tracker's text columns are done with.
-    skip = ("recommended_tier", "action", "why", "todo", "borderline")
-    needed = [c for c in OUTPUT_COLUMNS if c not in skip]
-    needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
-    needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
-    needed += ["_business", "_best_value", "_brings", "_invests"]
-    data = collect(lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
+    data = _ranked(lf, fired, _why_head(rubric, which))
     data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
     data = actions(data, rubric, present, headers or {})
     # Never empty (every partner has a tier sentence), so no `text_list` guard: on
@@ -396,6 +382,24 @@ def score(
         strategy=strategy,
     )
     return Scored(partners, portfolio, warnings)
+
+
+def _ranked(lf: pl.LazyFrame, fired: Mapping[str, rules.Rule], head: pl.Expr) -> pl.DataFrame:
+    """The partners by rank, with the reasons worded, on only the columns the slot-filling,
+    the actions and the result need: sorting and filtering carry every column along, and
+    the tracker's text columns are done with."""
+    skip = ("recommended_tier", "action", "why", "todo", "borderline")
+    needed = [c for c in OUTPUT_COLUMNS if c not in skip]
+    needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
+    needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
+    needed += ["_business", "_best_value", "_brings", "_invests"]
+    worded = (
+        _worded(collect(lf), fired)
+        .lazy()
+        .with_columns(_remedy=sentence(pl.col("_remedy")))
+        .with_columns(_why_head=head)
+    )
+    return collect(worded.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
 
 
 def _worded(frame: pl.DataFrame, fired: Mapping[str, rules.Rule]) -> pl.DataFrame:
