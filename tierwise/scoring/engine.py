@@ -356,12 +356,11 @@ def score(
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
+    unknown = data.filter(pl.col("_unknown_label").fill_null(False)).select("row", "_label")
+    unknown = unknown.sort("row")
     warnings = [
         ScoreWarning(row, "designated_tier", f"Unknown tier label '{label}'; treated as no tier")
-        for row, label in data.filter(pl.col("_unknown_label").fill_null(False))
-        .select("row", "_label")
-        .sort("row")
-        .iter_rows()
+        for row, label in zip(unknown["row"].to_list(), unknown["_label"].to_list(), strict=True)
     ]
     partners = data.select(OUTPUT_COLUMNS)
     notes = _notes(rubric, present, which)
