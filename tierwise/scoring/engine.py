@@ -460,11 +460,6 @@ def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:
         + pl.col("_age").cast(pl.String)
         + pl.lit(f" days ago (grace period {grace:g} days)")
     )
-    flag_why = [
-        pl.when(pl.col(f"_why_{code}").is_not_null()).then(
-            pl.lit(f"{code}: ") + pl.col(f"_why_{code}")
-        )
-        for code in FLAGS
-    ]
+    flag_why = [pl.lit(f"{code}: ") + pl.col(f"_why_{code}") for code in FLAGS]  # null: not fired
     parts = [head, *_why_motivations(rubric, which), early, *flag_why]
     return pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)
