@@ -49,7 +49,7 @@ def _span(low: float, high: float) -> str:
 
 
 def _rows(frame: pl.DataFrame) -> tuple[int, ...]:
-    return tuple(sorted(frame["row"].to_list()))
+    return tuple(frame["row"].sort().to_list())
 
 
 def _not_assessed(code: str, what: str) -> Check:
