@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from tierwise.fields import CHECKS
+from tierwise.scoring.frames import collect
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, amounts
 from tierwise.scoring.rubric import Rubric
@@ -51,7 +52,7 @@ def _span(low: float, high: float) -> str:
 
 
 def _rows(frame: pl.DataFrame) -> tuple[int, ...]:
-    return tuple(sorted(frame["row"].to_list()))
+    return tuple(frame["row"].sort().to_list())
 
 
 def _not_assessed(code: str, what: str) -> Check:
@@ -220,27 +221,29 @@ def _strategic_partner_types(code: str, tiers: Tiers, limits: Mapping[str, Any])
 @check("CASUAL_OWNED_BY_FIELD", limit=_none)
 def _casual_owned_by_field(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
     frame, casual = tiers.frame, tiers.casual
-    reasons: list[pl.Expr] = []
+    reasons: list[tuple[pl.Expr, pl.Expr]] = []  # (condition, words)
     if _recorded(frame, "owner_team"):
         team = pl.col("owner_team")
-        reasons.append(pl.when(contains_any(team, limits["alliance_teams"])).then(team))
+        reasons.append((contains_any(team, limits["alliance_teams"]), team))
     if _recorded(frame, "fte"):
         fte = pl.col("fte")
-        reasons.append(
-            pl.when(fte > limits["casual_max_fte"]).then(number_text(fte) + pl.lit(" FTE"))
-        )
+        reasons.append((fte > limits["casual_max_fte"], number_text(fte) + pl.lit(" FTE")))
     if _recorded(frame, "budget"):
         budget = pl.col("budget")
         reasons.append(
-            pl.when(budget > limits["casual_max_budget"]).then(
-                money_text(budget) + pl.lit(" budget")
-            )
+            (budget > limits["casual_max_budget"], money_text(budget) + pl.lit(" budget"))
         )
     if not reasons:
         return _not_assessed(code, "owner team, FTE or budget")
-    wrong = casual.with_columns(
-        _why=pl.concat_str(reasons, separator=", ", ignore_nulls=True)
-    ).filter(pl.col("_why").is_not_null() & (pl.col("_why") != ""))
+    # Worded only for the partners it finds (most casual partners are fine).
+    wrong = casual.filter(pl.any_horizontal([cond.fill_null(False) for cond, _ in reasons]))
+    wrong = wrong.with_columns(
+        _why=pl.concat_str(
+            [pl.when(cond).then(words) for cond, words in reasons],
+            separator=", ",
+            ignore_nulls=True,
+        )
+    )
     ok = wrong.height == 0
     if ok:
         most = (
@@ -347,10 +350,11 @@ def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
         columns[f"_needed_{what}"] = (
             pl.when(needy).then((norm_after - has.fill_null(0.0)).clip(0.0)).otherwise(0.0)
         )
-    frame = partners.with_columns(**columns)
+    # Lazily, so the conditions shared by the four columns are computed once.
+    frame = collect(partners.lazy().with_columns(_down=down, **columns))
     by_tier: dict[str, dict[str, float]] = {}
     grouped = (
-        frame.filter(down)
+        frame.filter(pl.col("_down"))
         .with_columns(_tier=designated.fill_null("none"))
         .group_by("_tier")
         .agg(pl.col("_freed_fte").sum(), pl.col("_freed_budget").sum())
