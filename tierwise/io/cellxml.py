@@ -27,8 +27,8 @@ def escape_text(text: str) -> bytes:
 
 
 def cell_xml(ref: str, value: object, style: int) -> bytes:
-    """One <c> element. Strings are inline strings, so text is never a formula and the
-    shared strings part stays as it was."""
+    """One <c> element. Strings are inline strings, so text is never a formula (the
+    texts of Tierwise's columns go to the shared strings: sharedstrings.py)."""
     s = b' s="%d"' % style if style else b""
     r = ref.encode("ascii")
     if value is None or value == "" or (isinstance(value, float) and value != value):

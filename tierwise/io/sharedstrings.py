@@ -52,10 +52,11 @@ class SharedStrings:
         items = re.findall(
             b"<" + p + rb"si\b[^>]*?(?:/>|>.*?</" + p + rb"si\s*>)", self.original, re.S
         )
-        self.size = self._count(len(items))
         # Reuse needs each text's exact element; a table written another way (CDATA,
         # comments, a namespace prefix) is only appended to.
-        plain = self.size == len(items) and not self.prefix
+        unsure = b"<![CDATA[" in self.original or b"<!--" in self.original
+        self.size = self._count() if unsure else len(items)
+        plain = not self.prefix and not unsure
         self.known = pl.DataFrame(
             {"si": items if plain else [], "index": range(len(items)) if plain else []},
             schema={"si": pl.Binary, "index": pl.Int64},
@@ -63,10 +64,8 @@ class SharedStrings:
         self.added: list[pl.Series] = []
         self.refs = 0
 
-    def _count(self, found: int) -> int:
-        """How many <si> the table holds (by a parse when a pattern cannot be sure)."""
-        if b"<![CDATA[" not in self.original and b"<!--" not in self.original:
-            return found
+    def _count(self) -> int:
+        """How many <si> the table holds, by a parse (a pattern cannot be sure)."""
         root = xmlsafe.parse(self.original, self.part or "sharedStrings")
         return sum(1 for el in root if isinstance(el.tag, str) and el.tag.endswith("}si"))
 
