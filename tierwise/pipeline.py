@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+import polars as pl
+
 from tierwise.io.reader import read_tracker, setup_unusable
 from tierwise.io.strategy import read_strategy
 from tierwise.io.tracker import Tracker, TrackerWarning
-from tierwise.scoring import score
+from tierwise.scoring import designated_tiers, score
 from tierwise.scoring.result import Scored
 from tierwise.scoring.rubric import Rubric, load_rubric
 
@@ -79,6 +81,59 @@ def with_strategy_sheet(rubric: Rubric, declared: dict[str, str | list[str]]) ->
     return rubric.with_values(changes) if changes else rubric
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A tracker read, with the rubric and day to judge it by: `evaluate` before the
+    scoring, for a face that shows the partners while they are scored."""
+
+    tracker: Tracker
+    rubric: Rubric
+    as_of: date
+
+    def listed(self) -> pl.DataFrame:
+        """`row`, `partner`, `partner_type` and `designated_tier` (the tracker's label
+        mapped to a tier, as scoring maps it): the partners before any score."""
+        return designated_tiers(self.tracker.frame, self.rubric)
+
+    def judged(self) -> Evaluation:
+        """Score the partners (the slow part of `evaluate`)."""
+        return Evaluation(
+            self.tracker, self.rubric, self.as_of, _judge(self.tracker, self.rubric, self.as_of)
+        )
+
+
+def read(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    mapping: dict[str, str] | None = None,
+    profile: str | None = None,
+    rubric_path: str | Path | None = None,
+    as_of: date | None = None,
+    allow_large: bool = False,
+    step: Callable[[str], None] | None = None,
+) -> Reading:
+    """Read `path` and choose the rubric to judge it by: `evaluate` without the scoring."""
+    base = load_rubric(rubric_path)
+    if step:
+        step(f"reading {Path(path).name}")
+    tracker = read_tracker(
+        path,
+        sheet=sheet,
+        mapping=mapping,
+        profile=profile,
+        allow_large=allow_large,
+        **(header_rules(base) if rubric_path is not None else {}),
+    )
+    rubric = base
+    if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
+        raise setup_unusable(Path(path), ["rubric"])
+    if rubric_path is None and tracker.setup.get("rubric"):
+        rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
+    rubric = with_strategy_sheet(rubric, read_strategy(path))
+    return Reading(tracker, rubric, as_of or date.today())
+
+
 def evaluate(
     path: str | Path,
     *,
@@ -93,24 +148,16 @@ def evaluate(
     """Read `path` and score it. A rubric stored in an annotated workbook is used unless
     `rubric_path` is given. `step` hears what is being done ("reading NAME", "scoring N
     partners"), for a progress line."""
-    base = load_rubric(rubric_path)
-    if step:
-        step(f"reading {Path(path).name}")
-    tracker = read_tracker(
+    reading = read(
         path,
         sheet=sheet,
         mapping=mapping,
         profile=profile,
+        rubric_path=rubric_path,
+        as_of=as_of,
         allow_large=allow_large,
-        **(header_rules(base) if rubric_path is not None else {}),
+        step=step,
     )
     if step:
-        step(f"scoring {tracker.frame.height:,} partners")
-    rubric = base
-    if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
-        raise setup_unusable(Path(path), ["rubric"])
-    if rubric_path is None and tracker.setup.get("rubric"):
-        rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
-    rubric = with_strategy_sheet(rubric, read_strategy(path))
-    day = as_of or date.today()
-    return Evaluation(tracker, rubric, day, _judge(tracker, rubric, day))
+        step(f"scoring {reading.tracker.frame.height:,} partners")
+    return reading.judged()
