@@ -22,3 +22,15 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus/xlsx-real is not present")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The triage app keeps trackers it read in the user's cache folder
+    (tierwise/tui/read_cache.py): each test gets its own, never the real one."""
+    root = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
+    monkeypatch.delenv("TIERWISE_NO_CACHE", raising=False)
+    return root

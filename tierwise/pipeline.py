@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -81,6 +82,15 @@ def with_strategy_sheet(rubric: Rubric, declared: dict[str, str | list[str]]) ->
     return rubric.with_values(changes) if changes else rubric
 
 
+class TrackerCache(Protocol):
+    """Trackers as read before (tui/read_cache.py): `get` one for a file as it is now
+    and the same read options, or None; `put` one just read."""
+
+    def get(self, path: Path, options: dict[str, Any]) -> Tracker | None: ...
+
+    def put(self, path: Path, options: dict[str, Any], tracker: Tracker) -> None: ...
+
+
 @dataclass(frozen=True)
 class Reading:
     """A tracker read, with the rubric and day to judge it by: `evaluate` before the
@@ -112,19 +122,25 @@ def read(
     as_of: date | None = None,
     allow_large: bool = False,
     step: Callable[[str], None] | None = None,
+    cache: TrackerCache | None = None,
 ) -> Reading:
-    """Read `path` and choose the rubric to judge it by: `evaluate` without the scoring."""
+    """Read `path` and choose the rubric to judge it by: `evaluate` without the scoring.
+    `cache` may hold the tracker as read before with the same options."""
     base = load_rubric(rubric_path)
     if step:
         step(f"reading {Path(path).name}")
-    tracker = read_tracker(
-        path,
-        sheet=sheet,
-        mapping=mapping,
-        profile=profile,
-        allow_large=allow_large,
+    options = {
+        "sheet": sheet,
+        "mapping": mapping,
+        "profile": profile,
+        "allow_large": allow_large,
         **(header_rules(base) if rubric_path is not None else {}),
-    )
+    }
+    tracker = cache.get(Path(path), options) if cache is not None else None
+    if tracker is None:
+        tracker = read_tracker(path, **options)
+        if cache is not None:
+            cache.put(Path(path), options, tracker)
     rubric = base
     if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
         raise setup_unusable(Path(path), ["rubric"])

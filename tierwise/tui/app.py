@@ -218,7 +218,9 @@ class TriageApp(App[None]):
         from tierwise.io.atomic import same_file
         from tierwise.pipeline import read
         from tierwise.review import past_of
+        from tierwise.tui.read_cache import ReadCache
 
+        cache = ReadCache()
         try:
             stamp = file_stamp(self.path)
             if stamp is None:
@@ -232,6 +234,7 @@ class TriageApp(App[None]):
                 as_of=self.as_of,
                 allow_large=self.allow_large,
                 step=lambda text: self.call_from_thread(self._loading, text),
+                cache=cache,
             )
             listed = reading.listed()
             out = self.output
@@ -252,6 +255,7 @@ class TriageApp(App[None]):
             self.call_from_thread(self._scoring_failed, self._failure(err))
             return
         self.call_from_thread(self.loaded, ev, stamp, copy, past)
+        cache.save()  # a tracker just read, for the next time it is opened
 
     def _failure(self, err: Exception) -> str:
         """What went wrong reading or scoring, in one line."""
