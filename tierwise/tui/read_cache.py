@@ -146,7 +146,7 @@ def _source(data: dict[str, Any]) -> Source:
     tails = data.get("sheet_tails")
     if tails is not None:
         data["sheet_tails"] = SheetTails(
-            tuple(tails["stamp"]),  # type: ignore[arg-type]
+            (tails["stamp"][0], tails["stamp"][1]),
             {part: SheetTail(**tail) for part, tail in tails["parts"].items()},
         )
     return Source(**data)
