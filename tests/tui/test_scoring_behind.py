@@ -153,6 +153,7 @@ async def test_keys_that_need_the_scores_say_so_and_a_save_waits(
         assert not out.exists()
 
         held.set()
+        await settle(pilot)  # the scores in: the save starts
         await settle(pilot)
         assert out.exists()
         assert app.session is not None and not app.session.dirty
@@ -215,3 +216,86 @@ async def test_a_scoring_failure_after_a_decision_is_shown_and_the_decision_kept
         await settle(pilot)
         assert again.session is not None
         assert again.session.state(row_of(again, "Hooli Cloud")) == ("strategic", "")
+
+
+@pytest.fixture
+def held_copy(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Reading what the output holds waits until the event is set: the partners are
+    listed before it, so changes can be made before its offer comes."""
+    from tierwise.tui import app as app_module
+
+    release = threading.Event()
+    read_copy = app_module.read_copy
+
+    def held_read_copy(*args, **kwargs):
+        if not release.wait(20):
+            raise AssertionError("the test never released the working copy")
+        return read_copy(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "read_copy", held_read_copy)
+    yield release
+    release.set()
+
+
+async def test_continuing_from_the_copy_keeps_a_change_made_before_its_offer(
+    tracker: Path, held_copy: threading.Event
+) -> None:
+    out = tracker.with_name("triaged.xlsx")
+    held_copy.set()
+    first = make_app(tracker, output=out)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for name, key in (("Hooli Cloud", "s"), ("Wayne Services", "x")):
+            await select(pilot, name)
+            await pilot.press(key)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert out.exists()
+    hooli, wayne = row_of(first, "Hooli Cloud"), row_of(first, "Wayne Services")
+
+    held_copy.clear()
+    again = make_app(tracker, output=out)
+    async with again.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await select(pilot, "Hooli Cloud")
+        await pilot.press("c")  # before the copy is read and offered
+        held_copy.set()
+        await settle(pilot)
+        assert isinstance(again.screen, ChoiceScreen)
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert again.session is not None
+        assert again.session.state(hooli) == ("casual", "")  # mine, made here
+        assert again.session.state(wayne) == ("exit", "")  # from the copy
+        entries = [json.loads(line) for line in journal_path(out).read_text().splitlines()]
+        assert [(e["partner"], e["decision"]) for e in entries] == [("Hooli Cloud", "casual")]
+
+
+async def test_discarding_an_old_journal_keeps_the_changes_made_before_its_offer(
+    tracker: Path, held_copy: threading.Event
+) -> None:
+    out = tracker.with_name("triaged.xlsx")
+    held_copy.set()
+    crashed = make_app(tracker, output=out)
+    async with crashed.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, "Wayne Services")
+        await pilot.press("x")  # then gone without saving: its journal stays
+    assert journal_path(out).exists()
+
+    held_copy.clear()
+    again = make_app(tracker, output=out)
+    async with again.run_test(size=SIZE) as pilot:
+        await listed(pilot)
+        await select(pilot, "Hooli Cloud")
+        await pilot.press("t")
+        held_copy.set()
+        await settle(pilot)
+        assert isinstance(again.screen, ChoiceScreen)  # the crashed session's change
+        await pilot.click("#discard")
+        await settle(pilot)
+        assert again.session is not None
+        assert again.session.state(row_of(again, "Wayne Services")) == (None, "")
+        assert again.session.state(row_of(again, "Hooli Cloud")) == ("tactical", "")
+        entries = [json.loads(line) for line in journal_path(out).read_text().splitlines()]
+        assert [(e["partner"], e["decision"]) for e in entries] == [("Hooli Cloud", "tactical")]

@@ -241,20 +241,22 @@ class TriageApp(App[None]):
         except Exception as err:
             self.call_from_thread(self._load_failed, self._failure(err))
             return
+        if not self._reloading:
+            self.call_from_thread(self.listed, reading, listed, stamp)
         try:  # what the output holds already; saving there later says if it is unreadable
             copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
         except (TierwiseError, OSError) as err:
             copy = None
             self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
         if not self._reloading:
-            self.call_from_thread(self.listed, reading, listed, stamp, copy)
+            self.call_from_thread(self._copy_read, copy)
         try:
             ev = reading.judged()
             past = past_of(ev)
         except Exception as err:
             self.call_from_thread(self._scoring_failed, self._failure(err))
             return
-        self.call_from_thread(self.loaded, ev, stamp, copy, past)
+        self.call_from_thread(self.loaded, ev, stamp, past)
         cache.save()  # a tracker just read, for the next time it is opened
 
     def _failure(self, err: Exception) -> str:
@@ -301,15 +303,12 @@ class TriageApp(App[None]):
         reading: Reading,
         partners: pl.DataFrame,
         stamp: tuple[int, int],
-        copy: WorkingCopy | None = None,
     ) -> None:
         """Show the partners of a freshly read tracker while they are scored (on the UI
         thread): decisions and notes can be made at once, keys that need the scores
-        wait for them. `partners`: `reading.listed()`; `copy`: what the output already
-        holds (the working copy of an earlier session or score)."""
+        wait for them. `partners`: `reading.listed()`."""
         self.reading = reading
         self._stamp = stamp
-        self._base = copy.by_key() if copy is not None and copy.ours else None
         tracker = reading.tracker
         self.session = TriageSession(partners, tracker.decisions, scored=False)
         self._raw_index = {r: i for i, r in enumerate(tracker.raw["row"].to_list())}
@@ -329,18 +328,19 @@ class TriageApp(App[None]):
         self._show_detail(self.table.selected)
         self.main_screen.query_one("#body").loading = False
         self.table.focus()
+
+    def _copy_read(self, copy: WorkingCopy | None) -> None:
+        """What the output already holds (the working copy of an earlier session or
+        score), read after the partners were listed: offer to continue from it, then
+        from the journal of a session that ended unsaved."""
+        self._base = copy.by_key() if copy is not None and copy.ours else None
         self._offer_copy(copy, then=self._offer_journal)
 
     def loaded(
-        self,
-        ev: Evaluation,
-        stamp: tuple[int, int],
-        copy: WorkingCopy | None = None,
-        past: pl.DataFrame | None = None,
+        self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None = None
     ) -> None:
         """Show the scores of a freshly evaluated tracker (called on the UI thread);
-        `copy` is what the output already holds; `past`: each partner's history from
-        the workbook's snapshots (review.past_of)."""
+        `past`: each partner's history from the workbook's snapshots (review.past_of)."""
         if self._reloading and self.session is not None:
             self._reloaded(ev, stamp, past)
             return
@@ -895,8 +895,9 @@ class TriageApp(App[None]):
             )
 
         def done(choice: str | None) -> None:
-            if choice == "continue":
-                session.adopt(carried.states)
+            if choice == "continue":  # (changes made here while it was read stay)
+                mine = session.unsaved_rows()
+                session.adopt({r: st for r, st in carried.states.items() if r not in mine})
                 self.refresh_view()
                 self.refresh_portfolio()
                 self.notify(f"Continuing from {copy.path.name}: kept {copy.describe()}.")
@@ -1275,6 +1276,20 @@ class TriageApp(App[None]):
     async def action_quit(self) -> None:
         self.action_quit_app()
 
+    def _session_entries(self) -> list[Entry]:
+        """This session's unsaved changes, as journal entries: the journal an earlier
+        session left is offered after the partners are listed, and changes made
+        meanwhile are journaled too."""
+        session = self.session
+        if session is None:
+            return []
+        return [
+            Entry(
+                r, session.partner(session.position(r))["partner"] or "", *session.state(r), _now()
+            )
+            for r in sorted(session.unsaved_rows())
+        ]
+
     def _offer_journal(self) -> None:
         if self.journal is None or not self.journal.exists() or self.session is None:
             return  # (a second session's own journal is new: nothing to offer)
@@ -1295,7 +1310,7 @@ class TriageApp(App[None]):
         if rubric is not None and rubric.toml == self.reading.rubric.to_toml():
             rubric = None  # the workbook was saved with it after all
         if not pending and rubric is None and not refused:
-            self.journal.delete()
+            self.journal.rewrite(self._session_entries())
             return
         entries = [e for _, e in pending] + [e for e, _ in refused]
         last = max([e.when for e in entries] + ([rubric.when] if rubric else []))
@@ -1311,7 +1326,7 @@ class TriageApp(App[None]):
 
         def done(choice: str | None) -> None:
             if choice == "restore":
-                journal.rewrite([e for e, _ in refused])
+                journal.rewrite([*(e for e, _ in refused), *self._session_entries()])
                 for row, e in pending:
                     self._changed(session.decide(row, e.decision))
                     self._changed(session.set_note(row, e.note))
@@ -1319,7 +1334,7 @@ class TriageApp(App[None]):
                     self._restore_rubric(rubric)
                 self.notify(f"Restored {len(pending)} change(s). ctrl+s saves them.")
             elif choice == "discard":
-                journal.delete()
+                journal.rewrite(self._session_entries())
 
         self.push_screen(
             ChoiceScreen(
