@@ -25,18 +25,24 @@ from tierwise.tui.screens.choice import ChoiceScreen
 from tierwise.tui.widgets.partner_table import PENDING
 
 
+def hold(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> threading.Event:
+    """`module.name` (a function) waits, when called, until the event is set."""
+    release = threading.Event()
+    function = getattr(module, name)
+
+    def held(*args, **kwargs):
+        if not release.wait(20):
+            raise AssertionError(f"the test never released {name}")
+        return function(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+    return release
+
+
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Scoring waits until the event is set (a big tracker's seconds, on demand)."""
-    release = threading.Event()
-    judge = pipeline._judge
-
-    def held_judge(*args, **kwargs):
-        if not release.wait(20):
-            raise AssertionError("the test never released scoring")
-        return judge(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "_judge", held_judge)
+    release = hold(monkeypatch, pipeline, "_judge")
     yield release
     release.set()  # a failing test must not leave the worker waiting
 
@@ -60,6 +66,10 @@ def screen_text(app: TriageApp) -> str:
 
 def status(app: TriageApp) -> str:
     return str(app.main_screen.query_one("#status").render())
+
+
+def journaled(out: Path) -> list[dict]:
+    return [json.loads(line) for line in journal_path(out).read_text().splitlines()]
 
 
 def notices(app: TriageApp) -> list[str]:
@@ -113,8 +123,7 @@ async def test_a_decision_made_while_scoring_is_kept_and_saved(
         wayne = row_of(app, "Wayne Services")
         assert app.session is not None
         assert app.session.state(wayne) == ("exit", "dormant since 2024")
-        entries = [json.loads(line) for line in journal_path(out).read_text().splitlines()]
-        assert entries[-1]["decision"] == "exit"  # journaled at once, as after scoring
+        assert journaled(out)[-1]["decision"] == "exit"  # journaled at once, as after scoring
 
         held.set()
         await settle(pilot)
@@ -203,7 +212,7 @@ async def test_a_scoring_failure_after_a_decision_is_shown_and_the_decision_kept
         assert not app.is_running
     assert app.return_code == 1
     assert app.failure == "unexpected error: ZeroDivisionError: division by zero"
-    hooli = [json.loads(line) for line in journal_path(out).read_text().splitlines()]
+    hooli = journaled(out)
     assert hooli[-1]["partner"] == "Hooli Cloud" and hooli[-1]["decision"] == "strategic"
 
     # Opened again (scoring as usual), the decision is offered back.
@@ -224,17 +233,21 @@ def held_copy(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     listed before it, so changes can be made before its offer comes."""
     from tierwise.tui import app as app_module
 
-    release = threading.Event()
-    read_copy = app_module.read_copy
-
-    def held_read_copy(*args, **kwargs):
-        if not release.wait(20):
-            raise AssertionError("the test never released the working copy")
-        return read_copy(*args, **kwargs)
-
-    monkeypatch.setattr(app_module, "read_copy", held_read_copy)
+    release = hold(monkeypatch, app_module, "read_copy")
     yield release
     release.set()
+
+
+async def decide_before_the_offer(
+    pilot: Pilot, held_copy: threading.Event, name: str, key: str
+) -> None:
+    """Decide `name` (`key`) while the copy is being read, then let its offer come."""
+    await listed(pilot)
+    await select(pilot, name)
+    await pilot.press(key)
+    held_copy.set()
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ChoiceScreen)
 
 
 async def test_continuing_from_the_copy_keeps_a_change_made_before_its_offer(
@@ -256,19 +269,15 @@ async def test_continuing_from_the_copy_keeps_a_change_made_before_its_offer(
     held_copy.clear()
     again = make_app(tracker, output=out)
     async with again.run_test(size=SIZE) as pilot:
-        await listed(pilot)
-        await select(pilot, "Hooli Cloud")
-        await pilot.press("c")  # before the copy is read and offered
-        held_copy.set()
-        await settle(pilot)
-        assert isinstance(again.screen, ChoiceScreen)
+        await decide_before_the_offer(pilot, held_copy, "Hooli Cloud", "c")
         await pilot.click("#continue")
         await settle(pilot)
         assert again.session is not None
         assert again.session.state(hooli) == ("casual", "")  # mine, made here
         assert again.session.state(wayne) == ("exit", "")  # from the copy
-        entries = [json.loads(line) for line in journal_path(out).read_text().splitlines()]
-        assert [(e["partner"], e["decision"]) for e in entries] == [("Hooli Cloud", "casual")]
+        assert [(e["partner"], e["decision"]) for e in journaled(out)] == [
+            ("Hooli Cloud", "casual")
+        ]
 
 
 async def test_discarding_an_old_journal_keeps_the_changes_made_before_its_offer(
@@ -286,16 +295,12 @@ async def test_discarding_an_old_journal_keeps_the_changes_made_before_its_offer
     held_copy.clear()
     again = make_app(tracker, output=out)
     async with again.run_test(size=SIZE) as pilot:
-        await listed(pilot)
-        await select(pilot, "Hooli Cloud")
-        await pilot.press("t")
-        held_copy.set()
-        await settle(pilot)
-        assert isinstance(again.screen, ChoiceScreen)  # the crashed session's change
-        await pilot.click("#discard")
+        await decide_before_the_offer(pilot, held_copy, "Hooli Cloud", "t")
+        await pilot.click("#discard")  # the crashed session's change
         await settle(pilot)
         assert again.session is not None
         assert again.session.state(row_of(again, "Wayne Services")) == (None, "")
         assert again.session.state(row_of(again, "Hooli Cloud")) == ("tactical", "")
-        entries = [json.loads(line) for line in journal_path(out).read_text().splitlines()]
-        assert [(e["partner"], e["decision"]) for e in entries] == [("Hooli Cloud", "tactical")]
+        assert [(e["partner"], e["decision"]) for e in journaled(out)] == [
+            ("Hooli Cloud", "tactical")
+        ]
