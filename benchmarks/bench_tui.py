@@ -2,12 +2,14 @@
 
     python benchmarks/bench_tui.py                      # 50k tracker; writes RESULTS-tui.md
     python benchmarks/bench_tui.py --json TRACKER --as-of 2026-03-31   # JSON for run.py
+    python benchmarks/bench_tui.py TRACKER --launch-only   # launch to a usable table, JSON
 
 It drives the real `TriageApp` headless (Textual's Pilot, 120x40) and times, in seconds:
-loading (read + score, in the worker), the first paint after scoring, and single key
-rounds (press, handle, repaint) for moving, paging, sorting, filtering, searching and
-deciding. Each key round is timed through Pilot, so it includes Pilot's own wait for the
-screen to go idle: an upper bound on what a user feels. For comparison it times
+launch to a usable table (a first opening, then the same file again, each in a process
+of its own), loading (read + score, in the worker), the first paint after scoring, and
+single key rounds (press, handle, repaint) for moving, paging, sorting, filtering,
+searching and deciding. Each key round is timed through Pilot, so it includes Pilot's
+own wait for the screen to go idle: an upper bound on what a user feels. For comparison it times
 Textual's built-in DataTable loading the same number of rows, which is why the app
 renders a view of the polars frame instead.
 """
@@ -32,6 +34,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 SIZE = (120, 40)
+# RESULTS-tui.md from this line on is kept when the file is written again (dated
+# measurements, before/after a change).
+KEPT = "\n<!-- Measured by hand, kept when bench_tui.py writes this file again. -->\n"
 REPEAT = 5
 
 
@@ -43,9 +48,9 @@ async def measure_app(path: Path, as_of: date) -> dict[str, float | int | str]:
     marks: dict[str, float] = {}
     loaded = app.loaded
 
-    def timed_loaded(ev, stamp):
+    def timed_loaded(*args):
         marks["scored"] = time.perf_counter()
-        loaded(ev, stamp)
+        loaded(*args)
 
     app.loaded = timed_loaded  # type: ignore[method-assign]
     results: dict[str, float | int | str] = {}
@@ -229,6 +234,8 @@ def render(results: dict, path: Path) -> str:
         "|---|---:|---|",
     ]
     targets = {
+        "launch_to_usable_s": "≤ 2 s",
+        "relaunch_to_usable_s": "≤ 2 s",
         "first_paint_after_scoring_s": "≤ 1 s",
         "sort_s": "≤ 100 ms",
         "filter_s": "≤ 100 ms",
@@ -269,6 +276,11 @@ def render(results: dict, path: Path) -> str:
         "- `load_and_score_s` is the reader and the scorer (in a worker thread, behind a "
         "loading indicator); `first_paint_after_scoring_s` is building the session and "
         "view from the scored frame plus the first full paint.",
+        "- `launch_*` is a first opening (an empty read cache), `relaunch_*` the same file "
+        "opened again (the cache entry the first left): `to_usable` from creating the app "
+        "until the partners are listed and a cursor move is handled, `from_command_to_usable` "
+        "from starting the process (Python and the imports included), `to_scored` until "
+        "every score is shown, `to_usable_cpu` the process's CPU seconds until usable.",
         "- This machine was shared with other jobs while measuring (see "
         "`load_average_1min`): absolute times are inflated; compare against the idle-app "
         "round taken at the same moment.",
@@ -320,7 +332,9 @@ def main() -> None:
             f"{key:34} {value * 1000:8.0f} ms" if isinstance(value, float) else f"{key:34} {value}"
         )
 
-    (HERE / "RESULTS-tui.md").write_text(render(results, path), encoding="utf-8")
+    out = HERE / "RESULTS-tui.md"
+    kept = out.read_text(encoding="utf-8").partition(KEPT)[2] if out.exists() else ""
+    out.write_text(render(results, path) + KEPT + kept, encoding="utf-8")
 
 
 if __name__ == "__main__":
