@@ -59,10 +59,24 @@ class ReadCache:
         entry = self.root / key
         try:
             seen = self._seen[key] = (_identity(path), _sha256(path))
-            meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+            # Every file from the one folder opened here, even if another session
+            # replaces the entry meanwhile (its folder renamed away, then removed).
+            folder = os.open(entry, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return None
+        try:
+
+            def opener(name: str, flags: int) -> int:
+                return os.open(name, flags, dir_fd=folder)
+
+            with open("meta.json", encoding="utf-8", opener=opener) as f:
+                meta = json.load(f)
             if [meta["file"], meta["sha256"]] != list(seen):
                 return None
-            frames = {name: pl.read_parquet(entry / f"{name}.parquet") for name in _FRAMES}
+            frames = {}
+            for name in _FRAMES:
+                with open(f"{name}.parquet", "rb", opener=opener) as data:
+                    frames[name] = pl.read_parquet(data)
             tracker = Tracker(
                 frames["frame"],
                 frames["raw"],
@@ -71,9 +85,11 @@ class ReadCache:
                 frames["decisions"],
                 meta["setup"],
             )
-            os.utime(entry)  # recently used
-        except Exception:  # none, damaged, partial or older: read the file instead
+            os.utime(folder)  # recently used
+        except Exception:  # damaged, partial or older: read the file instead
             return None
+        finally:
+            os.close(folder)
         return tracker
 
     def put(self, path: Path, options: dict[str, Any], tracker: Tracker) -> None:
