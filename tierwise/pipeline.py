@@ -1,6 +1,8 @@
 """The one path every face of Tierwise takes: read a tracker, then score it.
 
-The CLI and the TUI both call `evaluate`; neither parses cells nor scores on its own.
+The CLI calls `evaluate`; the TUI calls `read`, shows the partners, then scores them
+(`Reading.judged`), which is what `evaluate` does in one go. Neither parses cells nor
+scores on its own.
 """
 
 from __future__ import annotations
