@@ -87,6 +87,7 @@ async def test_partners_are_listed_before_they_are_scored(
         assert len(app.table.view) == 8
         assert "scoring 8 partners…" in status(app)
         text = screen_text(app)
+        assert "Score▼" not in text  # no order by score before there are scores
         assert "Globex Consulting" in text
         # The tracker's labels are already tiers ("Platinum" is strategic by default);
         # what scoring decides is pending.
@@ -103,7 +104,7 @@ async def test_partners_are_listed_before_they_are_scored(
         held.set()
         await settle(pilot)
         assert session.scored and app.ev is not None
-        assert PENDING not in screen_text(app)
+        assert PENDING not in screen_text(app) and "Score▼" in screen_text(app)
         assert "scoring" not in status(app)
         scores = [session.partner(p)["score"] for p in app.table.view]
         assert scores == sorted(scores, reverse=True)  # the score order once it is in

@@ -300,11 +300,14 @@ class PartnerTable(ScrollView, can_focus=True):
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("partner-table--header")
         sorted_style = style + self.get_component_rich_style("partner-table--sorted", partial=True)
+        scored = self.session is None or self.session.scored
         segments: list[Segment] = []
         for col in self._columns:
             title = col.title
-            is_sorted = SORT_KEY.get(col.key, col.key) == self.sort.column and (
-                col.key != "motivations"
+            is_sorted = (
+                SORT_KEY.get(col.key, col.key) == self.sort.column
+                and col.key != "motivations"
+                and (scored or col.key not in _SCORED)  # no score yet: in sheet order
             )
             if is_sorted:
                 title = title + ("▼" if self.sort.descending else "▲")
