@@ -97,6 +97,8 @@ async def test_partners_are_listed_before_they_are_scored(
         assert "keep" not in text and "exit" not in text
         detail = str(app.main_screen.query_one("#detail-body").render())
         assert "scoring…" in detail and "Motivations" not in detail
+        listing = ["row", "partner", "partner_type", "designated_tier"]
+        shown = session.table.select(listing).sort("row")
         await pilot.press("j")  # the table is usable: the cursor moves
         await pilot.pause()
         assert app.table.cursor == 1
@@ -104,6 +106,7 @@ async def test_partners_are_listed_before_they_are_scored(
         held.set()
         await settle(pilot)
         assert session.scored and app.ev is not None
+        assert session.table.select(listing).sort("row").equals(shown)  # as scoring has it
         assert PENDING not in screen_text(app) and "Score▼" in screen_text(app)
         assert "scoring" not in status(app)
         scores = [session.partner(p)["score"] for p in app.table.view]
