@@ -314,11 +314,15 @@ def failure_note(rc: int, stderr: str) -> str:
 
 
 def measure(
-    sizes: list[int], repeat_for: Callable[[int], int], log: Callable[[str], None]
+    sizes: list[int],
+    repeat_for: Callable[[int], int],
+    log: Callable[[str], None],
+    only: frozenset[str] | None = None,
 ) -> dict[tuple[str, int], Series]:
-    """Time every case at every size, interleaved round by round."""
+    """Time every case (or the cases keyed in `only`) at every size, interleaved round
+    by round."""
     results: dict[tuple[str, int], Series] = {}
-    all_cases = cases()
+    all_cases = [c for c in cases() if only is None or c.key in only]
     for size in sizes:
         tracker = ensure_tracker(size)
         out = DATA_DIR / f"out_{size}.xlsx"
@@ -874,6 +878,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tui", action="store_true", help="Skip the triage app benchmark.")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Where to write the table.")
     parser.add_argument(
+        "--cases",
+        metavar="KEYS",
+        help="Only these cases, comma-separated keys (e.g. R,Z,inspect,score_json,score_o: "
+        "issue 18's floor ratios in minutes instead of the openpyxl baselines' half hour). "
+        f"Keys: {', '.join(c.key for c in cases())}.",
+    )
+    parser.add_argument(
         "--commit",
         metavar="REF",
         help="Benchmark this commit (exported with git archive) instead of the working tree.",
@@ -908,7 +919,11 @@ def main(argv: list[str] | None = None) -> None:
     if shutil.which("tierwise") is None and not (Path(PY).parent / "tierwise").exists():
         log("note: no `tierwise` script beside this Python; using `python -m tierwise.cli`")
 
-    results = measure(sizes, repeats.__getitem__, log)
+    only = frozenset(k.strip() for k in args.cases.split(",")) if args.cases else None
+    unknown = sorted((only or set()) - {c.key for c in cases()})
+    if unknown:
+        raise SystemExit(f"--cases: unknown key(s) {', '.join(unknown)}")
+    results = measure(sizes, repeats.__getitem__, log, only)
     tui = {"error": "not measured (--no-tui)"} if args.no_tui else measure_tui(log)
     profs: list[Profile] = []
     stages: dict[int, list[dict] | str] = {}

@@ -31,6 +31,7 @@ class Options:
     as_of: date | None = None
     allow_large: bool = False
     since: Path | None = None  # add a "Tierwise Changes" sheet: what changed since this
+    since_as_of: date | None = None  # judge `since`'s dates as of this day
 
     def judge(self, path: Path, as_of: date | None) -> Evaluation:
         """`path` read and scored with these options, as of another day."""
@@ -126,7 +127,7 @@ def score_one(
 
         if step:
             step(f"comparing with {options.since.name}")
-        since = compare_to_file(ev, options.since, options.judge)
+        since = compare_to_file(ev, options.since, options.judge, old_as_of=options.since_as_of)
     if output is not None and step:
         step(f"writing {output.name}")
     written = outputs.write(ev, output, fmt, since) if output is not None else ""

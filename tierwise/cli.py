@@ -279,6 +279,14 @@ def rubric() -> None:
     click.echo(default_rubric_text(), nl=False)
 
 
+old_as_of_option = click.option(
+    "--old-as-of",
+    metavar="YYYY-MM-DD",
+    help="Judge OLD's dates as of this day (default: its last saved scoring, else the day "
+    "it was last saved).",
+)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option(
@@ -318,6 +326,7 @@ def rubric() -> None:
     metavar="OLD",
     help='Add a "Tierwise Changes" sheet: what changed since OLD (last quarter\'s tracker).',
 )
+@old_as_of_option
 @allow_large_option
 @click.option(
     "--top",
@@ -342,6 +351,7 @@ def score(
     compare: Path | None,
     as_of: str | None,
     since: Path | None,
+    old_as_of: str | None,
     allow_large: bool,
     top: int | None,
     quiet: bool,
@@ -365,7 +375,10 @@ def score(
         as_of=parse_as_of(as_of),
         allow_large=allow_large,
         since=since,
+        since_as_of=parse_as_of(old_as_of),
     )
+    if old_as_of is not None and since is None:
+        raise click.UsageError("--old-as-of dates OLD of --since: give --since OLD too")
     if compare is not None and (output is not None or fmt is not None):
         raise click.UsageError(
             "--compare prints what changes between two rubrics and writes no file: "
@@ -433,14 +446,6 @@ def score(
 def _naming(path: Path, message: str) -> str:
     """`message` naming `path` once: prefixed with it unless it already names it."""
     return message if str(path) in message or path.name in message else f"{path}: {message}"
-
-
-old_as_of_option = click.option(
-    "--old-as-of",
-    metavar="YYYY-MM-DD",
-    help="Judge OLD's dates as of this day (default: its last saved scoring, else the day "
-    "it was last saved).",
-)
 
 
 def quarter_options(command: Callable) -> Callable:

@@ -3,6 +3,7 @@ browser where one is installed (chromium, chrome), to check it fits one page."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -166,3 +167,17 @@ def test_the_html_brief_prints_on_one_page(tmp_path: Path, case: str) -> None:
     if not _print_to_pdf(html, pdf):
         pytest.skip("no headless browser to print with")
     assert _pdf_pages(pdf.read_bytes()) == 1
+
+
+def test_the_strategy_and_net_reallocation_are_the_jsons(samples: None) -> None:
+    """The brief leads its strategic block with what the recommendation follows (declared
+    or proposed) and costs the moves net, with the numbers `score --json` gives."""
+    text = _run(Q4, "--as-of", "2027-01-31")
+    result = CliRunner().invoke(main, ["score", str(Q4), "--json", "--as-of", "2027-01-31"])
+    portfolio = json.loads(result.stdout)["portfolio"]
+    strategy, net = portfolio["strategy"], portfolio["reallocate"]["net"]
+    block = text.split("## Strategic initiative")[1].split("##")[0]
+    first = block.strip().splitlines()[0]
+    assert first.startswith(f"- Strategic initiative '{strategy['strategic_initiative']}'")
+    assert "declare it" in first and not strategy["declared"]
+    assert f"net {net['fte']:g} FTE" in text.split("## Top moves")[1].splitlines()[0]

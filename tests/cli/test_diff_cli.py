@@ -229,3 +229,14 @@ def test_score_since_takes_one_tracker_and_writes_a_workbook(quarters: dict) -> 
     for extra in (["--json"], ["--format", "csv"]):
         result = CliRunner().invoke(main, ["score", str(Q4), "--since", str(Q3), *extra])
         assert result.exit_code == 1 and "'Tierwise Changes' sheet" in result.stderr
+
+
+def test_score_since_dates_old_with_old_as_of(tmp_path: Path, quarters: dict) -> None:
+    out = tmp_path / "q4.tierwise.xlsx"
+    args = ["--since", str(Q3), "--as-of", "2027-01-31", "--old-as-of", "2026-09-30", "-q"]
+    result = CliRunner().invoke(main, ["score", str(Q4), "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    title = openpyxl.load_workbook(out)["Tierwise Changes"].cell(1, 1).value
+    assert title == "Changes since quarter_q3.xlsx (as of 2026-09-30)"
+    alone = CliRunner().invoke(main, ["score", str(Q4), "--old-as-of", "2026-09-30"])
+    assert alone.exit_code == 2 and "give --since OLD too" in alone.stderr

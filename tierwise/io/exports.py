@@ -40,11 +40,10 @@ CSV_COLUMNS = (
 )
 
 
-def neutralise(text: str | None) -> str | None:
-    """Prefix text a spreadsheet would evaluate with an apostrophe (OWASP CSV injection)."""
-    if text and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+def neutralised(text: pl.Expr) -> pl.Expr:
+    """Text a spreadsheet would evaluate, prefixed with an apostrophe (OWASP CSV injection)."""
+    starts = "^[" + "".join(re.escape(c) for c in _FORMULA_START) + "]"
+    return pl.when(text.str.contains(starts)).then(pl.lit("'") + text).otherwise(text)
 
 
 def partners_table(
@@ -72,9 +71,7 @@ def partners_table(
     )
     columns = [CSV_COLUMNS[0], *own, *CSV_COLUMNS[1:]]
     text = [c for c in columns if table.schema[c] == pl.String]
-    return table.select(columns).with_columns(
-        pl.col(c).map_elements(neutralise, return_dtype=pl.String) for c in text
-    )
+    return table.select(columns).with_columns(neutralised(pl.col(c)).alias(c) for c in text)
 
 
 def write_csv(

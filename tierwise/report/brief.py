@@ -27,7 +27,7 @@ from tierwise.report.portfolio_sheet import (
 )
 from tierwise.scoring import portfolio_after
 from tierwise.scoring.portfolio import after_tiers
-from tierwise.scoring.words import fmt_money, fmt_number
+from tierwise.scoring.words import fmt_number
 
 if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
@@ -95,7 +95,10 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         "score", descending=True
     )
     checks = {c.code: c for c in portfolio.designated}
-    health = [checks["STRATEGIC_INITIATIVES"].detail] if "STRATEGIC_INITIATIVES" in checks else []
+    # What the recommendation follows comes first: declared, or proposed to be declared.
+    health = [portfolio.strategy.words()]
+    if "STRATEGIC_INITIATIVES" in checks:
+        health.append(checks["STRATEGIC_INITIATIVES"].detail)
     if strategic.height:
         named = ", ".join(
             f"{_cut(p['partner'], NAME)} {p['score']:.0f}"
@@ -118,10 +121,7 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         )
         for a in actions.head(MOVES).iter_rows(named=True)
     ]
-    freed = (
-        f"{fmt_number(portfolio.reallocate.fte, 1)} FTE and "
-        f"{fmt_money(portfolio.reallocate.budget)} freed by the demotions and exits"
-    )
+    freed = portfolio.reallocate.words()
 
     failing = [
         f"{catalogue.CHECKS[c.code].name}: {c.detail}" for c in portfolio.designated if not c.ok
