@@ -9,6 +9,7 @@ import pytest
 
 from tierwise import catalogue, fields
 from tierwise.report.score import ACTION_COLOURS
+from tierwise.scoring import flags, portfolio
 
 PACKAGE = Path(catalogue.__file__).parent
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in ("catalogue.py", "fields.py"))
@@ -24,12 +25,31 @@ CODES = {code for codes, _ in TABLES.values() for code in codes}
 @pytest.mark.parametrize("table", TABLES)
 def test_every_code_has_its_words(table: str) -> None:
     codes, entries = TABLES[table]
-    missing = [code for code in codes if code not in entries]
-    assert not missing, f"fields.{table} codes without a catalogue entry: {missing}"
+    assert codes == tuple(entries), f"fields.{table} is not the catalogue's codes in order"
     for code in codes:
         entry = entries[code]
         assert entry.code == code
         assert all((entry.label, entry.name, entry.meaning, entry.todo)), code
+
+
+@pytest.mark.parametrize(
+    ("table", "rules"), [("FLAGS", flags.RULES), ("CHECKS", portfolio.CHECK_RULES)]
+)
+def test_every_flag_and_check_has_its_rule_and_every_rule_its_words(
+    table: str, rules: dict[str, object]
+) -> None:
+    """A flag or check is its catalogue entry plus its rule registered under the code
+    in scoring (`@flag` in flags.py, `@check` in portfolio.py): neither half alone."""
+    codes, _ = TABLES[table]
+    assert not set(codes) - set(rules), f"catalogue.{table} entries without a rule"
+    assert not set(rules) - set(codes), f"rules without a catalogue.{table} entry"
+
+
+def test_flag_and_check_codes_are_the_playbooks() -> None:
+    """The codes are public names (docs/CONTRACT.md): each stays as the playbook names it."""
+    playbook = (PACKAGE.parent / "docs" / "PLAYBOOK.md").read_text(encoding="utf-8")
+    for code in (*fields.FLAGS, *fields.CHECKS):
+        assert code in playbook, code
 
 
 def test_labels_tell_codes_apart() -> None:

@@ -1,10 +1,11 @@
-"""The words for every code Tierwise shows: flags, portfolio checks, actions, motivations.
+"""Every code Tierwise shows, with its words: flags, portfolio checks, actions, motivations.
 
-fields.py fixes the codes (docs/CONTRACT.md); this module says what each one means, once.
+Each entry declares a code (a public name, docs/CONTRACT.md: extend, never rename) and
+says what it means, once; fields.py takes its tuples of codes from here, in this order.
 Every view (the terminal report, the portfolio sheet, the template, the TUI) reads its
-labels and sentences from here: a new code needs one entry here, and
-tests/test_catalogue.py fails while any code of fields.py has none, or while a view
-spells a catalogue sentence itself.
+labels and sentences from here, and tests/test_catalogue.py fails while a view spells a
+catalogue sentence itself, or while a flag or check has no rule in scoring or a rule no
+entry here.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import click
 
 from tierwise import __version__
 from tierwise.errors import TierwiseError
+from tierwise.outputs import FORMATS, WORKBOOK
 
 
 class _Command(click.Command):
@@ -299,9 +300,11 @@ old_as_of_option = click.option(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["xlsx", "csv", "json"]),
+    type=click.Choice(list(FORMATS)),
     default=None,
-    help="What to write: the annotated workbook (default), or the results as CSV or JSON.",
+    help="What to write: the annotated workbook (default), or the results as "
+    + " or ".join(name.upper() for name in FORMATS if name != WORKBOOK)
+    + ".",
 )
 @click.option(
     "--json",
@@ -391,10 +394,11 @@ def score(
     fmt = output_format(output, fmt)  # --format, else what -o's suffix names
     if since is not None and len(paths) != 1:
         raise TierwiseError("--since takes exactly one tracker")
-    if since is not None and (fmt in ("csv", "json") or not write):
+    if since is not None and (fmt != WORKBOOK or not write):
+        others = " or ".join(name for name in FORMATS if name != WORKBOOK)
         raise TierwiseError(
             "--since adds a 'Tierwise Changes' sheet to the annotated workbook: "
-            "write one (not --json alone, nor --format csv or json)"
+            f"write one (not --json alone, nor --format {others})"
         )
     if compare is not None:
         if len(paths) != 1:

@@ -3,6 +3,9 @@
 This module is shared by io (which parses cells into these types) and scoring (which
 reads them). Absent fields are simply not columns of the tracker frame: scoring treats
 a missing column as "not assessed", never as zero.
+
+The codes of the actions, flags, checks and motivations are the entries of
+catalogue.py, in its order: a code is declared once, with its words.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from typing import Final
 
 import polars as pl
+
+from tierwise import catalogue
 
 # field -> kind. The kind decides how io parses a cell (see io/values.py).
 FIELD_KINDS: Final[dict[str, str]] = {
@@ -83,15 +88,7 @@ PARTNER_TYPES: Final[tuple[str, ...]] = (
 )
 TIERS: Final[tuple[str, ...]] = ("strategic", "tactical", "casual")
 DECISIONS: Final[tuple[str, ...]] = ("strategic", "tactical", "casual", "exit")
-ACTIONS: Final[tuple[str, ...]] = (
-    "keep",
-    "promote",
-    "demote",
-    "exit",
-    "fix",
-    "collect",
-    "withdraw",
-)
+ACTIONS: Final[tuple[str, ...]] = tuple(catalogue.ACTIONS)
 RELATIONSHIPS: Final[tuple[str, ...]] = (
     "gtm",
     "supplier",
@@ -99,23 +96,9 @@ RELATIONSHIPS: Final[tuple[str, ...]] = (
     "technology",
     "acquisition_candidate",
 )
-FLAGS: Final[tuple[str, ...]] = (
-    "EXEC_LUNCH",
-    "PRESS_RELEASE",
-    "VAGUE_AGENDA",
-    "STRATEGIC_IN_NAME_ONLY",
-    "WHY_BOTHER",
-)
-CHECKS: Final[tuple[str, ...]] = (
-    "STRATEGIC_INITIATIVES",
-    "STRATEGIC_PARTNERS",
-    "STRATEGIC_PARTNER_TYPES",
-    "TACTICAL_INITIATIVES",
-    "TACTICAL_PARTNERS",
-    "CASUAL_OWNED_BY_FIELD",
-    "EVERYONE_STRATEGIC",
-)
-MOTIVATIONS: Final[tuple[str, ...]] = ("share", "access", "speed", "ecosystem")
+FLAGS: Final[tuple[str, ...]] = tuple(catalogue.FLAGS)
+CHECKS: Final[tuple[str, ...]] = tuple(catalogue.CHECKS)
+MOTIVATIONS: Final[tuple[str, ...]] = tuple(catalogue.MOTIVATIONS)
 
 
 def dtype_of(field: str) -> pl.DataType:

@@ -3,7 +3,8 @@ one call into io for each format.
 
 The views themselves (the JSON document, the portfolio sheet's content) are built in
 report/; io only writes plain data (frames, sheet specs, bytes). A new output format is
-one row of FORMATS and its writer here.
+one row of FORMATS and its writer here: `-o`'s suffixes, `--format`'s choices and
+standard output follow from the table.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from tierwise.errors import TierwiseError
-from tierwise.io.atomic import same_file
 
 if TYPE_CHECKING:
     import polars as pl
@@ -36,15 +37,6 @@ OUTPUT_NAME: Final = re.compile(r"\.tierwise(-\d+)?\.[^.]+$")
 
 
 STDOUT: Final = Path("-")  # `-o -`: CSV or JSON on standard output
-# Output suffix -> the format it names.
-SUFFIX_FORMATS: Final = {
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".xltx": "xlsx",
-    ".xltm": "xlsx",
-    ".csv": "csv",
-    ".json": "json",
-}
 
 
 def default_output(path: Path, fmt: str = "xlsx") -> Path:
@@ -57,6 +49,7 @@ def default_output(path: Path, fmt: str = "xlsx") -> Path:
     an output gets the next number: `NAME.tierwise.xlsx` -> `NAME.tierwise-2.xlsx` ->
     `NAME.tierwise-3.xlsx`; the input is never the output, nor an earlier output."""
     from tierwise.io.annotate import OOXML
+    from tierwise.io.atomic import same_file
 
     path = Path(path)
     ext = path.suffix.lower()
@@ -84,7 +77,7 @@ def output_format(output: str | Path | None, fmt: str | None) -> str:
         raise TierwiseError(
             f"-o {output} is a {suffix} file but --format is {fmt}: make them agree"
         )
-    return fmt or named or "xlsx"
+    return fmt or named or WORKBOOK
 
 
 def plan_outputs(
@@ -100,8 +93,12 @@ def plan_outputs(
     folder = output is not None and is_folder(output)  # before a Path drops the slash
     output = Path(output) if output is not None else None
     if output == STDOUT:
-        if fmt == "xlsx":
-            raise TierwiseError("-o - writes CSV or JSON to stdout: add --format csv or json")
+        if not FORMATS[fmt].stdout:
+            piped = [name for name, f in FORMATS.items() if f.stdout]
+            raise TierwiseError(
+                f"-o - writes {' or '.join(n.upper() for n in piped)} to stdout: "
+                f"add --format {' or '.join(piped)}"
+            )
         if len(paths) != 1:
             raise TierwiseError("-o - takes one input; use -o FOLDER/ for several")
         return {paths[0]: STDOUT}
@@ -173,7 +170,7 @@ def write_annotated(
     )
 
 
-def _write_workbook(ev: Evaluation, output: Path, since: Review | None = None) -> str:
+def _write_workbook(ev: Evaluation, output: Path, since: Review | None) -> str:
     from tierwise.io.working_copy import carry_forward
 
     # An annotated workbook already there is the team's working copy: its decisions
@@ -185,7 +182,7 @@ def _write_workbook(ev: Evaluation, output: Path, since: Review | None = None) -
     return "".join(f" ({n})" for n in [*result.notes, kept.note] if n)
 
 
-def _write_csv(ev: Evaluation, output: Path) -> str:
+def _write_csv(ev: Evaluation, output: Path, since: Review | None) -> str:
     from tierwise.io import columns, exports
 
     raw = ev.tracker.raw
@@ -199,7 +196,7 @@ def _write_csv(ev: Evaluation, output: Path) -> str:
     return ""
 
 
-def _write_json(ev: Evaluation, output: Path) -> str:
+def _write_json(ev: Evaluation, output: Path, since: Review | None) -> str:
     from tierwise.io import exports
     from tierwise.report.document import result_json_parts
 
@@ -210,20 +207,36 @@ def _write_json(ev: Evaluation, output: Path) -> str:
     return ""
 
 
-# Output suffix -> its writer (which returns notes for the user, "" when none).
-FORMATS: Final[Mapping[str, Callable[[Evaluation, Path], str]]] = {
-    ".csv": _write_csv,
-    ".json": _write_json,
+@dataclass(frozen=True)
+class Format:
+    """An output format: its writer (which returns notes for the user, "" when none;
+    `since` is for formats that show the comparison), the `-o` suffixes that name it,
+    and whether it can be written to standard output (`-o -`)."""
+
+    writer: Callable[[Evaluation, Path, Review | None], str]
+    suffixes: tuple[str, ...]
+    stdout: bool = True
+
+
+# --format's choices (WORKBOOK, the annotated workbook, is the default). Only the
+# workbook shows `since`.
+FORMATS: Final[Mapping[str, Format]] = {
+    "xlsx": Format(_write_workbook, (".xlsx", ".xlsm", ".xltx", ".xltm"), stdout=False),
+    "csv": Format(_write_csv, (".csv",)),
+    "json": Format(_write_json, (".json",)),
 }
+WORKBOOK: Final = "xlsx"
+# Output suffix -> the format it names.
+SUFFIX_FORMATS: Final = {suffix: name for name, f in FORMATS.items() for suffix in f.suffixes}
 
 
 def write(ev: Evaluation, output: Path, fmt: str | None = None, since: Review | None = None) -> str:
     """Write `ev` as `fmt` (default: the format `output`'s suffix names, a workbook
-    unless .csv or .json; `since` as for write_annotated); returns " -> OUTPUT" and any
-    notes, for the summary line. `STDOUT` writes CSV or JSON to standard output (and
+    unless another format's; `since` as for write_annotated); returns " -> OUTPUT" and
+    any notes, for the summary line. `STDOUT` writes CSV or JSON to standard output (and
     returns "")."""
-    writer = FORMATS.get(f".{fmt}" if fmt else output.suffix.lower())
-    notes = writer(ev, output) if writer else _write_workbook(ev, output, since)
+    name = fmt or SUFFIX_FORMATS.get(output.suffix.lower(), WORKBOOK)
+    notes = FORMATS[name].writer(ev, output, since)
     return "" if output == STDOUT else f" -> {output}{notes}"
 
 

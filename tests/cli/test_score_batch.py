@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from tierwise.cli import main
+from tierwise.outputs import FORMATS
 
 HEADER = ["Partner", "Tier", "Type", "Target Market", "Pipeline", "Revenue Target", "FTE"]
 ROWS = [
@@ -143,3 +145,21 @@ def test_each_stage_of_one_file_is_announced_in_order(tmp_path: Path) -> None:
     heard.clear()
     score_one(src, Options(), None, heard.append)  # nothing to write: no writing stage
     assert heard == ["reading t.xlsx", f"scoring {n:,} partners"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_of_the_table_is_a_choice_a_suffix_and_a_file(tmp_path: Path, fmt: str) -> None:
+    """One row of outputs.FORMATS is the whole format: --format takes its name, -o's
+    suffix names it, and the file written is that format; `-o -` works or refuses."""
+    src = make_tracker(tmp_path / "book.xlsx")
+    chosen = run(str(src), "--format", fmt, "-q")
+    assert chosen.exit_code == 0, chosen.output
+    first = tmp_path / f"book.tierwise{FORMATS[fmt].suffixes[0]}"
+    for suffix in FORMATS[fmt].suffixes:
+        named = run(str(src), "-o", str(tmp_path / f"named{suffix}"), "-q")
+        assert named.exit_code == 0, named.output
+        assert (tmp_path / f"named{suffix}").read_bytes()[:2] == first.read_bytes()[:2]
+    zipped = first.read_bytes().startswith(b"PK")
+    assert zipped == (fmt == "xlsx")
+    piped = run(str(src), "--format", fmt, "-o", "-")
+    assert (piped.exit_code == 0) == FORMATS[fmt].stdout, piped.output

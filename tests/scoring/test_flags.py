@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.scoring.frames import partner, scored, why
+from tierwise.fields import ANNOUNCED_ON, FIELDS, FLAGS, MOTIVATIONS
+from tierwise.scoring.flags import RULES
+from tierwise.scoring.motivations import EVIDENCE
 
 GOOD = {  # a healthy, well-evidenced tactical partner: no flag should fire
     "partner": "Good",
@@ -204,3 +209,28 @@ def test_flags_cost_score_points() -> None:
     assert vague["flags"] == ["VAGUE_AGENDA"]
     assert vague["score"] == clean - 10
     assert "less 10 for VAGUE_AGENDA" in vague["why"][0]
+
+
+@pytest.mark.parametrize("code", FLAGS)
+def test_a_flag_lacking_what_its_rule_needs_is_not_assessed_and_never_fires(code: str) -> None:
+    """Each group of a rule's `needs` taken out of a tracker that fires the flag: the
+    flag is then reported not assessed (never a zero) and fires for no one."""
+    firing = {**GOOD, "fte": 0.0, "budget": 0.0, "exec_sponsor": "TBD", "objective": "Synergies"}
+    firing |= {"revenue_target": 5e7, "pipeline": 0, "closed_revenue": 0, "target_market": "All"}
+    firing |= {"designated_tier": "Platinum", "new_logos": 0, "start_date": date(2020, 1, 1)}
+    assert code in partner(scored([firing]), "Good")["flags"]
+    assert code not in scored([firing]).portfolio.flags_not_assessed
+    for group in RULES[code].needs:
+        gone = {f for name in group for f in EVIDENCE.get(name, (name,))}
+        result = scored([{k: v for k, v in firing.items() if k not in gone}])
+        assert code in result.portfolio.flags_not_assessed, group
+        assert code not in partner(result, "Good")["flags"], group
+
+
+def test_every_rule_reads_canonical_fields() -> None:
+    """A misspelt field in `needs` would leave its flag never assessed."""
+    names = {*FIELDS, ANNOUNCED_ON, *MOTIVATIONS}
+    for code, rule in RULES.items():
+        assert rule.code == code
+        assert rule.needs and all(set(group) <= names for group in rule.needs), code
+        assert set(rule.cells) <= set(FIELDS), code

@@ -116,3 +116,23 @@ def test_a_key_an_earlier_version_had_still_loads_and_is_dropped(tmp_path: Path)
     rubric = load_rubric(path)
     assert "date_words" not in rubric.data["text"]
     assert "date_words" not in rubric.to_toml()
+
+
+def test_a_flag_the_default_gives_no_penalty_costs_none_and_a_rubric_may_set_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new flag needs no line in default_rubric.toml: its penalty_<code> is 0 until a
+    rubric sets it, and the what-if screen and `--rubric` know the key."""
+    from tierwise.scoring import rubric as rubric_module
+
+    text = default_rubric_text()
+    without = re.sub(r"(?m)^penalty_press_release = .*\n", "", text)
+    assert without != text
+    monkeypatch.setattr(rubric_module, "default_rubric_text", lambda: without)
+    rubric_module._default_tree.cache_clear()
+    try:
+        assert load_rubric().get("score.penalty_press_release") == 0.0
+        (tmp_path / "r.toml").write_text("[score]\npenalty_press_release = 7.5\n")
+        assert load_rubric(tmp_path / "r.toml").get("score.penalty_press_release") == 7.5
+    finally:
+        rubric_module._default_tree.cache_clear()

@@ -21,12 +21,11 @@ from tierwise.fields import FLAGS
 from tierwise.report.diff import VERDICT, Review, decision_counts, flag_names
 from tierwise.report.portfolio_sheet import (
     action_list,
-    check_limits,
     flag_counts,
     tier_counts,
 )
 from tierwise.scoring import portfolio_after
-from tierwise.scoring.portfolio import after_tiers
+from tierwise.scoring.portfolio import after_tiers, check_limits
 from tierwise.scoring.words import fmt_number
 
 if TYPE_CHECKING:

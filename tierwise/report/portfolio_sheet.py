@@ -30,7 +30,7 @@ from tierwise.io.sheetspec import ChartSpec, SheetSpec
 from tierwise.io.tracker import column_letter
 from tierwise.pipeline import Evaluation
 from tierwise.scoring import portfolio_after
-from tierwise.scoring.portfolio import after_tiers
+from tierwise.scoring.portfolio import after_tiers, check_limits
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio
 from tierwise.scoring.rubric import Rubric
@@ -357,28 +357,6 @@ def mark(check: Check | None) -> tuple[str, str]:
         return word, style
     value = f"{check.actual:g}%" if check.code == "EVERYONE_STRATEGIC" else f"{check.actual:g}"
     return f"{word} {value}", style
-
-
-def check_limits(rubric: Rubric) -> dict[str, str]:
-    """Each check's limit in words, from the rubric."""
-    t = rubric.get("tiers")
-
-    def span(low: object, high: object) -> str:
-        return f"{low}" if low == high else f"{low}-{high}"
-
-    return {
-        "STRATEGIC_INITIATIVES": span(
-            t["strategic_initiatives_min"], t["strategic_initiatives_max"]
-        ),
-        "STRATEGIC_PARTNERS": span(t["strategic_partners_min"], t["strategic_partners_max"]),
-        "STRATEGIC_PARTNER_TYPES": "0",
-        "TACTICAL_INITIATIVES": span(t["tactical_initiatives_min"], t["tactical_initiatives_max"]),
-        "TACTICAL_PARTNERS": span(t["tactical_partners_min"], t["tactical_partners_max"]),
-        "CASUAL_OWNED_BY_FIELD": "0",
-        "EVERYONE_STRATEGIC": (
-            f"<= {t['everyone_strategic_percent']:g}% and <= {t['strategic_partners_max']}"
-        ),
-    }
 
 
 def flag_counts(partners: pl.DataFrame) -> dict[str, int]:

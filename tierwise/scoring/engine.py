@@ -13,6 +13,7 @@ import polars as pl
 
 from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS, tracker_schema
 from tierwise.scoring import flags as rules
+from tierwise.scoring.frames import collect
 from tierwise.scoring.motivations import (
     EVIDENCE,
     STEADY,
@@ -137,8 +138,6 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
             | (pl.col("fte").fill_null(0.0) > 0)
             | (pl.col("budget").fill_null(0.0) > 0)
         ),
-        _investment=rules.investment_words(),
-        _resources=rules.investment_words(tier=False),
     )
 
 
@@ -257,19 +256,10 @@ def _notes(rubric: Rubric, present: frozenset[str], which: dict[str, bool]) -> l
 
 
 def flags_not_assessed(present: frozenset[str], which: dict[str, bool]) -> tuple[str, ...]:
-    """The flags none of whose rules can run on these columns (see `_notes` for why)."""
-
-    def missing(*cols: str) -> bool:
-        return not any(c in present for c in cols)
-
-    out = {
-        "EXEC_LUNCH": missing("revenue_target") or missing("pipeline", "closed_revenue"),
-        "PRESS_RELEASE": missing("announced", ANNOUNCED_ON),
-        "VAGUE_AGENDA": missing("objective", "market_need") and missing("partner_agenda"),
-        "STRATEGIC_IN_NAME_ONLY": missing("designated_tier"),
-        "WHY_BOTHER": not any(which.values()),
-    }
-    return tuple(code for code in FLAGS if out[code])
+    """The flags whose rules cannot run on these columns (each flag's `needs` in
+    scoring/flags.py; see `_notes` for the words)."""
+    have = present | {m for m, known in which.items() if known}
+    return tuple(code for code in FLAGS if not rules.RULES[code].assessed(have))
 
 
 def score(
@@ -288,7 +278,6 @@ def score(
     """
     lf, present = _complete(frame)
     which = assessed(rubric, present)
-    any_motivation = any(which.values())
     best_name, best_value = rules.best_motivation(which)
     names = [m for m in MOTIVATIONS if which[m]]
     best_high = pl.max_horizontal([pl.col(f"_{m}_high") for m in names]) if names else None
@@ -300,16 +289,7 @@ def score(
         _best_high=best_high if best_high is not None else pl.lit(None, pl.Float64),
         _known_share=_known_share(which),
     )
-    fired = {
-        "EXEC_LUNCH": rules.exec_lunch(rubric, present),
-        "PRESS_RELEASE": rules.press_release(rubric, present, as_of),
-        "VAGUE_AGENDA": rules.vague_agenda(rubric, present),
-        "STRATEGIC_IN_NAME_ONLY": rules.strategic_in_name_only(
-            rubric, present, as_of, any_motivation
-        ),
-    }
-    bother, bother_why, early = rules.why_bother(rubric, any_motivation)
-    fired["WHY_BOTHER"] = rules.Rule(bother, bother_why, rules.NO_WHY)
+    fired = rules.for_tracker(rubric, rules.Context(present, frozenset(names), as_of))
     fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
     penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
     cap = float(rubric.get("score.penalty_cap"))
@@ -329,7 +309,7 @@ def score(
     lf = (
         lf.with_columns(*(expr.alias(name) for rule in fired.values() for name, expr in rule.steps))
         .with_columns(
-            _early=early,
+            _early=rules.too_early(rubric),
             **{f"_{code}": rule.fires.fill_null(False) for code, rule in fired.items()},
         )
         .with_columns(
@@ -345,34 +325,23 @@ def score(
         )
         .with_columns(stated_columns(rubric, present))
     )
-    lf = (
-        _worded(lf.collect(), fired)
-        .lazy()
-        .with_columns(_remedy=sentence(pl.col("_remedy")))
-        .with_columns(_why_head=_why_head(rubric, which))
-    )
-
-    # Only what the slot-filling, actions and the result need: sorting and filtering
-    # carry every column along, and the tracker's text columns are done with.
-    skip = ("recommended_tier", "action", "why", "todo", "borderline")
-    needed = [c for c in OUTPUT_COLUMNS if c not in skip]
-    needed += ["tier", "_unknown_label", "_why_head", "_investment", "_resources", "_remedy"]
-    needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
-    needed += ["_business", "_best_value", "_brings", "_invests"]
-    data = lf.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]).collect()
+    data = _ranked(lf, fired, _why_head(rubric, which))
     data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
     data = actions(data, rubric, present, headers or {})
-    why = text_list(["_why_head", "_tier_why", "_action_why"])
-    data = data.lazy().with_columns(why=why).collect()  # lazily: the joined text once
+    # Never empty (every partner has a tier sentence), so no `text_list` guard: on
+    # these long texts the guard costs about as much as the split.
+    joined = pl.concat_str(
+        ["_why_head", "_tier_why", "_action_why"], separator=UNIT_SEPARATOR, ignore_nulls=True
+    )
+    data = data.with_columns(why=joined.str.split(UNIT_SEPARATOR))
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
+    unknown = data.filter(pl.col("_unknown_label").fill_null(False)).select("row", "_label")
+    unknown = unknown.sort("row")
     warnings = [
         ScoreWarning(row, "designated_tier", f"Unknown tier label '{label}'; treated as no tier")
-        for row, label in data.filter(pl.col("_unknown_label").fill_null(False))
-        .select("row", "_label")
-        .sort("row")
-        .iter_rows()
+        for row, label in zip(unknown["row"].to_list(), unknown["_label"].to_list(), strict=True)
     ]
     partners = data.select(OUTPUT_COLUMNS)
     notes = _notes(rubric, present, which)
@@ -395,14 +364,37 @@ def score(
     return Scored(partners, portfolio, warnings)
 
 
+def _ranked(lf: pl.LazyFrame, fired: Mapping[str, rules.Rule], head: pl.Expr) -> pl.DataFrame:
+    """The partners by rank, with the reasons worded, on only the columns the slot-filling,
+    the actions and the result need: sorting and filtering carry every column along, and
+    the tracker's text columns are done with."""
+    skip = ("recommended_tier", "action", "why", "todo", "borderline")
+    needed = [c for c in OUTPUT_COLUMNS if c not in skip]
+    needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
+    needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
+    needed += ["_business", "_best_value", "_brings", "_invests"]
+    worded = (
+        _worded(collect(lf), fired)
+        .lazy()
+        .with_columns(_remedy=sentence(pl.col("_remedy")))
+        .with_columns(_why_head=head)
+    )
+    return collect(worded.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
+
+
 def _worded(frame: pl.DataFrame, fired: Mapping[str, rules.Rule]) -> pl.DataFrame:
     """`_why_<code>` (the reason of each flag) and `_remedy` (what to do about them all),
-    worded only on the rows where the flag fired: most partners fire few flags."""
+    worded only on the rows where the flag fired: most partners fire few flags. What we
+    put into a partner (`_investment`, read by WHY_BOTHER's reason) is worded there too."""
     at = frame.lazy().with_row_index("_at")
     words: dict[str, pl.Series] = {}
     for code, rule in fired.items():
-        few = at.filter(pl.col(f"_{code}")).select("_at", why=rule.why, todo=rule.todo)
-        done = few.collect()
+        few = (
+            at.filter(pl.col(f"_{code}"))
+            .with_columns(_investment=rules.investment_words())
+            .select("_at", why=rule.why, todo=rule.todo)
+        )
+        done = collect(few)
         for name, column in ((f"_why_{code}", "why"), (f"_todo_{code}", "todo")):
             empty = pl.repeat(None, frame.height, dtype=pl.String, eager=True)
             words[name] = empty.scatter(done["_at"], done[column].cast(pl.String))
@@ -449,11 +441,6 @@ def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:
         + pl.col("_age").cast(pl.String)
         + pl.lit(f" days ago (grace period {grace:g} days)")
     )
-    flag_why = [
-        pl.when(pl.col(f"_why_{code}").is_not_null()).then(
-            pl.lit(f"{code}: ") + pl.col(f"_why_{code}")
-        )
-        for code in FLAGS
-    ]
+    flag_why = [pl.lit(f"{code}: ") + pl.col(f"_why_{code}") for code in FLAGS]  # null: not fired
     parts = [head, *_why_motivations(rubric, which), early, *flag_why]
     return pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)

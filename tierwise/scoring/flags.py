@@ -2,8 +2,10 @@
 (fires, reason): a Boolean expression and the reason in words. The engine computes the
 Booleans first and words the reason only where its flag fired.
 
-A rule whose columns the tracker does not have never fires (see
-`engine.flags_not_assessed`). Expects the columns engine.py adds before the rules run
+Each rule is registered under its flag's code (`@flag`, the code of catalogue.FLAGS) with
+the columns it needs: the engine runs every registered rule, and a flag whose needed
+columns the tracker does not have never fires and is reported not assessed
+(`engine.flags_not_assessed`). Expects the columns engine.py adds before the rules run
 (`_stage_basics`, then `score`): `tier`, `_unspecified`, `_in_grace`, `_started`,
 `_invests`, `_gtm`, `_value` and `_value_high` (motivations combined, before penalties,
 on what is known and at best), `_best`, `_best_value`, `_best_high`.
@@ -12,12 +14,14 @@ on what is known and at best), `_best`, `_best_value`, `_best_high`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
-from tierwise.fields import MOTIVATIONS
+from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.words import (
     contains_any,
@@ -64,6 +68,64 @@ class _Steps:
 NEVER = Rule(FALSE, NO_WHY, NO_WHY)
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a rule knows of the tracker besides its rows: the canonical fields it has,
+    the motivations it can assess, and the day it is scored as of."""
+
+    present: frozenset[str]
+    motivations: frozenset[str]
+    as_of: date
+
+    @property
+    def have(self) -> frozenset[str]:
+        return self.present | self.motivations
+
+
+RuleFunction = Callable[[Rubric, Context], Rule]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A flag's rule and what it reads. `needs`: groups of fields (or motivations), each
+    of which the tracker must have one of for the rule to run; `cells`: the fields whose
+    cells a reviewer checks (the triage app shows them under the flag)."""
+
+    code: str
+    rule: RuleFunction
+    needs: tuple[tuple[str, ...], ...]
+    cells: tuple[str, ...]
+
+    def assessed(self, have: frozenset[str]) -> bool:
+        """Whether a tracker that has `have` (its fields and the motivations it can
+        assess) has what the rule needs."""
+        return all(any(name in have for name in group) for group in self.needs)
+
+
+RULES: dict[str, Flag] = {}  # code -> its rule, filled by @flag
+
+
+def flag(
+    code: str, *, needs: tuple[tuple[str, ...], ...], cells: tuple[str, ...]
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Registers the decorated function as the rule of flag `code` (see `Flag`)."""
+
+    def register(rule: RuleFunction) -> RuleFunction:
+        RULES[code] = Flag(code, rule, needs, cells)
+        return rule
+
+    return register
+
+
+def for_tracker(rubric: Rubric, context: Context) -> dict[str, Rule]:
+    """Every flag's rule on this tracker, in the order of fields.FLAGS; NEVER for a flag
+    whose needed columns it lacks."""
+    return {
+        code: RULES[code].rule(rubric, context) if RULES[code].assessed(context.have) else NEVER
+        for code in FLAGS
+    }
+
+
 def _days_since(column: str, as_of: date) -> pl.Expr:
     return (pl.lit(as_of) - pl.col(column)).dt.total_days()
 
@@ -83,11 +145,15 @@ def _joined(reasons: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
     return pl.when(pl.any_horizontal(holds)).then(pl.concat_str(parts, ignore_nulls=True))
 
 
-def exec_lunch(rubric: Rubric, present: frozenset[str]) -> Rule:
+@flag(
+    "EXEC_LUNCH",
+    needs=(("revenue_target",), ("pipeline", "closed_revenue")),
+    cells=("revenue_target", "pipeline", "closed_revenue", "target_market", "initiative", "origin"),
+)
+def exec_lunch(rubric: Rubric, context: Context) -> Rule:
     """A big joint target with almost nothing behind it."""
+    present = context.present
     backing_cols = [c for c in ("pipeline", "closed_revenue") if c in present]
-    if "revenue_target" not in present or not backing_cols:
-        return NEVER
     rule = rubric.get("flags.exec_lunch")
     blank = rubric.get("text.blank_words")
     step = _Steps("exec_lunch")
@@ -123,10 +189,14 @@ def exec_lunch(rubric: Rubric, present: frozenset[str]) -> Rule:
     return Rule(fires, why, todo, steps=tuple(step.items))
 
 
-def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
+@flag(
+    "PRESS_RELEASE",
+    needs=(("announced", ANNOUNCED_ON),),
+    cells=("announced", "target_market", "pipeline", "deals_won"),
+)
+def press_release(rubric: Rubric, context: Context) -> Rule:
     """Announced, with no specific target market or nothing to show since."""
-    if "announced" not in present and "announced_on" not in present:
-        return NEVER
+    present = context.present
     announced = pl.col("announced").fill_null(False) | pl.col("announced_on").is_not_null()
     on = pl.col("announced_on")
     when_text = (
@@ -138,7 +208,7 @@ def press_release(rubric: Rubric, present: frozenset[str], as_of: date) -> Rule:
     results = [c for c in ("pipeline", "deals_won", "closed_revenue") if c in present]
     if results:
         nothing = pl.all_horizontal([pl.col(c).fill_null(0.0) <= 0 for c in results])
-        days = _days_since("announced_on", as_of)
+        days = _days_since("announced_on", context.as_of)
         quiet = (
             announced
             & days.fill_null(-1).ge(rubric.get("flags.press_release.days_after_announcement"))
@@ -179,9 +249,15 @@ def specific(rubric: Rubric, text: pl.Expr) -> pl.Expr:
     )
 
 
-def vague_agenda(rubric: Rubric, present: frozenset[str]) -> Rule:
+@flag(
+    "VAGUE_AGENDA",
+    needs=(("objective", "market_need", "partner_agenda"),),
+    cells=("objective", "market_need", "partner_agenda"),
+)
+def vague_agenda(rubric: Rubric, context: Context) -> Rule:
     """Vague intent with nothing specific; or an invested partner whose own agenda is
     blank or itself vague."""
+    present = context.present
     texts = [c for c in ("objective", "market_need") if c in present]
     phrases = rubric.get("text.vague_phrases")
     step = _Steps("vague_agenda")
@@ -234,12 +310,14 @@ def vague_agenda(rubric: Rubric, present: frozenset[str]) -> Rule:
     return Rule(fires, why, todo, steps=tuple(step.items))
 
 
-def strategic_in_name_only(
-    rubric: Rubric, present: frozenset[str], as_of: date, any_motivation: bool
-) -> Rule:
+@flag(
+    "STRATEGIC_IN_NAME_ONLY",
+    needs=(("designated_tier",),),
+    cells=("designated_tier", "exec_sponsor", "fte", "last_activity"),
+)
+def strategic_in_name_only(rubric: Rubric, context: Context) -> Rule:
     """Labelled strategic, but the attention or the value does not match."""
-    if "designated_tier" not in present:
-        return NEVER
+    present, as_of = context.present, context.as_of
     rule = rubric.get("flags.strategic_in_name_only")
     reasons: list[tuple[pl.Expr, pl.Expr]] = []
     remedies: list[str] = []  # what to do about each reason, in the same order
@@ -268,7 +346,7 @@ def strategic_in_name_only(
                 ),
             )
         )
-    if any_motivation:
+    if context.motivations:
         # On what is known only: a partner whose evidence is still open is not called low.
         bar = rubric.get("thresholds.strategic_low_score")
         low = (pl.col("_value_high") < bar).fill_null(False) & ~pl.col("_in_grace")
@@ -286,17 +364,19 @@ def strategic_in_name_only(
     return Rule(fires, why, todo, steps=tuple(step.items))
 
 
-def why_bother(rubric: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """No significant motivation for a partner we invest in: (fires, why, too early).
-    Never on unknowns: while a motivation's evidence is open, its best case could be
-    significant, and the partner is not judged (see `collect`)."""
-    if not any_motivation:
-        return FALSE, NO_WHY, FALSE
+def _unmotivated(rubric: Rubric) -> pl.Expr:
+    """A go-to-market partner we invest in whose motivations, even at best, reach none
+    significantly. Never on unknowns: while a motivation's evidence is open, its best
+    case could be significant, and the partner is not judged (see `collect`)."""
+    weak = (pl.col("_best_high") < rubric.get("thresholds.significant")).fill_null(False)
+    return weak & pl.col("_invests") & pl.col("_gtm")
+
+
+@flag("WHY_BOTHER", needs=(MOTIVATIONS,), cells=("designated_tier", "fte", "budget"))
+def why_bother(rubric: Rubric, context: Context) -> Rule:
+    """No significant motivation for a partner we invest in, once past the grace period."""
     bar = rubric.get("thresholds.significant")
-    weak = (pl.col("_best_high") < bar).fill_null(False)
-    invested = pl.col("_invests") & pl.col("_gtm")
-    fires = weak & invested & ~pl.col("_in_grace")
-    early = weak & invested & pl.col("_in_grace")
+    fires = _unmotivated(rubric) & ~pl.col("_in_grace")
     why = (
         pl.lit(f"No motivation reaches {bar:g} (best: ")
         + pl.col("_best")
@@ -305,7 +385,12 @@ def why_bother(rubric: Rubric, any_motivation: bool) -> tuple[pl.Expr, pl.Expr, 
         + pl.lit("), yet we invest in it: ")
         + pl.col("_investment")
     )
-    return fires, why, early
+    return Rule(fires, why, NO_WHY)
+
+
+def too_early(rubric: Rubric) -> pl.Expr:
+    """Where WHY_BOTHER would fire but for the new-partner grace period."""
+    return _unmotivated(rubric) & pl.col("_in_grace")
 
 
 def investment_words(*, tier: bool = True) -> pl.Expr:

@@ -3,10 +3,14 @@ tiers, the resources to reallocate, and the checks after triage decisions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 import polars as pl
 
+from tierwise.fields import CHECKS
+from tierwise.scoring.frames import collect
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, amounts
 from tierwise.scoring.rubric import Rubric
@@ -48,7 +52,7 @@ def _span(low: float, high: float) -> str:
 
 
 def _rows(frame: pl.DataFrame) -> tuple[int, ...]:
-    return tuple(sorted(frame["row"].to_list()))
+    return tuple(frame["row"].sort().to_list())
 
 
 def _not_assessed(code: str, what: str) -> Check:
@@ -80,111 +84,166 @@ def _count(code: str, tier: pl.DataFrame, name: str, low: int, high: int) -> Che
     return Check(code, ok, detail, float(n), float(low), float(high), rows)
 
 
+class Tiers(NamedTuple):
+    """The partners in the portfolio (exits are out of it), and those of each tier."""
+
+    frame: pl.DataFrame
+    strategic: pl.DataFrame
+    tactical: pl.DataFrame
+    casual: pl.DataFrame
+
+
+# A check's computation: its code, the tiers, the rubric's [tiers] -> the Check.
+CheckFunction = Callable[[str, Tiers, Mapping[str, Any]], Check]
+
+
+@dataclass(frozen=True)
+class PortfolioCheck:
+    """A check's computation, and its limit in words from the rubric's [tiers] ("1-2",
+    "0"). `counted`: a count a recommendation may leave short (promotions are on merit,
+    never to fill a slot), said so when it does."""
+
+    run: CheckFunction
+    limit: Callable[[Mapping[str, Any]], str]
+    counted: bool = False
+
+
+CHECK_RULES: dict[str, PortfolioCheck] = {}  # code -> its computation, filled by @check
+
+
+def check(
+    code: str, *, limit: Callable[[Mapping[str, Any]], str], counted: bool = False
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Registers the decorated function as the computation of check `code` (a code of
+    catalogue.CHECKS); see PortfolioCheck."""
+
+    def register(run: CheckFunction) -> CheckFunction:
+        CHECK_RULES[code] = PortfolioCheck(run, limit, counted)
+        return run
+
+    return register
+
+
 def check_portfolio(partners: pl.DataFrame, tier_column: str, rubric: Rubric) -> list[Check]:
-    """The seven checks (tierwise.fields.CHECKS) on the tiers in `tier_column`
+    """The checks of tierwise.fields.CHECKS, in its order, on the tiers in `tier_column`
     (strategic/tactical/casual; null counts as casual; "exit" is out of the portfolio)."""
     limits = rubric.get("tiers")
     wanted = ("row", "partner", tier_column, "partner_type", "initiative", "owner_team", "fte")
     frame = partners.select([c for c in (*wanted, "budget") if c in partners.columns])
     frame = frame.filter(pl.col(tier_column).ne_missing(OUT))
     tier = pl.col(tier_column)
-    strategic = frame.filter(tier == "strategic")
-    tactical = frame.filter(tier == "tactical")
-    casual = frame.filter(tier.is_null() | (tier == "casual"))
-    checks: list[Check] = []
-
-    if _recorded(frame, "initiative"):
-        checks.append(
-            _initiatives(
-                "STRATEGIC_INITIATIVES",
-                strategic,
-                "strategic",
-                limits["strategic_initiatives_min"],
-                limits["strategic_initiatives_max"],
-            )
-        )
-    else:
-        checks.append(_not_assessed("STRATEGIC_INITIATIVES", "initiative"))
-    checks.append(
-        _count(
-            "STRATEGIC_PARTNERS",
-            strategic,
-            "strategic",
-            limits["strategic_partners_min"],
-            limits["strategic_partners_max"],
-        )
+    tiers = Tiers(
+        frame,
+        frame.filter(tier == "strategic"),
+        frame.filter(tier == "tactical"),
+        frame.filter(tier.is_null() | (tier == "casual")),
     )
-    types = list(limits["strategic_types"])
-    if _recorded(frame, "partner_type"):
-        wrong = strategic.filter(~pl.col("partner_type").is_in(types).fill_null(False))
-        wrong = wrong.with_columns(_type=pl.col("partner_type").fill_null("no type"))
-        ok = wrong.height == 0
-        if not strategic.height:
-            detail = "No strategic partners to check"
-        elif ok:
-            detail = f"Every strategic partner is a {or_join(types)}"
-        else:
-            detail = (
-                f"{wrong.height} strategic partner{'s are' if wrong.height != 1 else ' is'} "
-                f"not a {or_join(types)}: {_names(wrong, detail='_type')}"
-            )
-        checks.append(
-            Check(
-                "STRATEGIC_PARTNER_TYPES", ok, detail, float(wrong.height), None, 0.0, _rows(wrong)
-            )
-        )
-    else:
-        checks.append(_not_assessed("STRATEGIC_PARTNER_TYPES", "partner type"))
-
-    if _recorded(frame, "initiative"):
-        checks.append(
-            _initiatives(
-                "TACTICAL_INITIATIVES",
-                tactical,
-                "tactical",
-                limits["tactical_initiatives_min"],
-                limits["tactical_initiatives_max"],
-            )
-        )
-    else:
-        checks.append(_not_assessed("TACTICAL_INITIATIVES", "initiative"))
-    checks.append(
-        _count(
-            "TACTICAL_PARTNERS",
-            tactical,
-            "tactical",
-            limits["tactical_partners_min"],
-            limits["tactical_partners_max"],
-        )
-    )
-    checks.append(_casual_check(casual, frame, rubric))
-    checks.append(_everyone_strategic(frame, strategic, rubric))
-    return checks
+    return [CHECK_RULES[code].run(code, tiers, limits) for code in CHECKS]
 
 
-def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> Check:
+def check_limits(rubric: Rubric) -> dict[str, str]:
+    """Each check's limit in words, from the rubric."""
     limits = rubric.get("tiers")
-    reasons: list[pl.Expr] = []
+    return {code: CHECK_RULES[code].limit(limits) for code in CHECKS}
+
+
+def _limit_span(key: str) -> Callable[[Mapping[str, Any]], str]:
+    """The limit "min-max" (or "n" when they are equal) of [tiers] KEY_min and KEY_max."""
+
+    def words(limits: Mapping[str, Any]) -> str:
+        low, high = limits[f"{key}_min"], limits[f"{key}_max"]
+        return f"{low}" if low == high else f"{low}-{high}"
+
+    return words
+
+
+def _none(limits: Mapping[str, Any]) -> str:
+    return "0"
+
+
+def _initiatives_of(tier: str) -> CheckFunction:
+    """How many initiatives the partners of `tier` are on ([tiers] TIER_initiatives_*)."""
+
+    def run(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+        if not _recorded(tiers.frame, "initiative"):
+            return _not_assessed(code, "initiative")
+        low, high = limits[f"{tier}_initiatives_min"], limits[f"{tier}_initiatives_max"]
+        return _initiatives(code, getattr(tiers, tier), tier, low, high)
+
+    return run
+
+
+def _partners_of(tier: str) -> CheckFunction:
+    """How many partners are of `tier` ([tiers] TIER_partners_*)."""
+
+    def run(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+        low, high = limits[f"{tier}_partners_min"], limits[f"{tier}_partners_max"]
+        return _count(code, getattr(tiers, tier), tier, low, high)
+
+    return run
+
+
+check("STRATEGIC_INITIATIVES", limit=_limit_span("strategic_initiatives"), counted=True)(
+    _initiatives_of("strategic")
+)
+check("STRATEGIC_PARTNERS", limit=_limit_span("strategic_partners"), counted=True)(
+    _partners_of("strategic")
+)
+check("TACTICAL_INITIATIVES", limit=_limit_span("tactical_initiatives"), counted=True)(
+    _initiatives_of("tactical")
+)
+check("TACTICAL_PARTNERS", limit=_limit_span("tactical_partners"), counted=True)(
+    _partners_of("tactical")
+)
+
+
+@check("STRATEGIC_PARTNER_TYPES", limit=_none)
+def _strategic_partner_types(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    if not _recorded(tiers.frame, "partner_type"):
+        return _not_assessed(code, "partner type")
+    types = list(limits["strategic_types"])
+    strategic = tiers.strategic
+    wrong = strategic.filter(~pl.col("partner_type").is_in(types).fill_null(False))
+    wrong = wrong.with_columns(_type=pl.col("partner_type").fill_null("no type"))
+    ok = wrong.height == 0
+    if not strategic.height:
+        detail = "No strategic partners to check"
+    elif ok:
+        detail = f"Every strategic partner is a {or_join(types)}"
+    else:
+        detail = (
+            f"{wrong.height} strategic partner{'s are' if wrong.height != 1 else ' is'} "
+            f"not a {or_join(types)}: {_names(wrong, detail='_type')}"
+        )
+    return Check(code, ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
+
+
+@check("CASUAL_OWNED_BY_FIELD", limit=_none)
+def _casual_owned_by_field(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    frame, casual = tiers.frame, tiers.casual
+    reasons: list[tuple[pl.Expr, pl.Expr]] = []  # (condition, words)
     if _recorded(frame, "owner_team"):
         team = pl.col("owner_team")
-        reasons.append(pl.when(contains_any(team, limits["alliance_teams"])).then(team))
+        reasons.append((contains_any(team, limits["alliance_teams"]), team))
     if _recorded(frame, "fte"):
         fte = pl.col("fte")
-        reasons.append(
-            pl.when(fte > limits["casual_max_fte"]).then(number_text(fte) + pl.lit(" FTE"))
-        )
+        reasons.append((fte > limits["casual_max_fte"], number_text(fte) + pl.lit(" FTE")))
     if _recorded(frame, "budget"):
         budget = pl.col("budget")
         reasons.append(
-            pl.when(budget > limits["casual_max_budget"]).then(
-                money_text(budget) + pl.lit(" budget")
-            )
+            (budget > limits["casual_max_budget"], money_text(budget) + pl.lit(" budget"))
         )
     if not reasons:
-        return _not_assessed("CASUAL_OWNED_BY_FIELD", "owner team, FTE or budget")
-    wrong = casual.with_columns(
-        _why=pl.concat_str(reasons, separator=", ", ignore_nulls=True)
-    ).filter(pl.col("_why").is_not_null() & (pl.col("_why") != ""))
+        return _not_assessed(code, "owner team, FTE or budget")
+    # Worded only for the partners it finds (most casual partners are fine).
+    wrong = casual.filter(pl.any_horizontal([cond.fill_null(False) for cond, _ in reasons]))
+    wrong = wrong.with_columns(
+        _why=pl.concat_str(
+            [pl.when(cond).then(words) for cond, words in reasons],
+            separator=", ",
+            ignore_nulls=True,
+        )
+    )
     ok = wrong.height == 0
     if ok:
         most = (
@@ -199,12 +258,16 @@ def _casual_check(casual: pl.DataFrame, frame: pl.DataFrame, rubric: Rubric) -> 
             f"{wrong.height} casual partner{'s' if wrong.height != 1 else ''} run by alliance "
             f"staff or resourced: {_names(wrong, detail='_why')}"
         )
-    return Check("CASUAL_OWNED_BY_FIELD", ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
+    return Check(code, ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
 
 
-def _everyone_strategic(frame: pl.DataFrame, strategic: pl.DataFrame, rubric: Rubric) -> Check:
-    limits = rubric.get("tiers")
-    total, n = frame.height, strategic.height
+def _share_limit(limits: Mapping[str, Any]) -> str:
+    return f"<= {limits['everyone_strategic_percent']:g}% and <= {limits['strategic_partners_max']}"
+
+
+@check("EVERYONE_STRATEGIC", limit=_share_limit)
+def _everyone_strategic(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
+    total, n = tiers.frame.height, tiers.strategic.height
     percent = round(100.0 * n / total, 1) if total else 0.0
     cap, most = limits["everyone_strategic_percent"], limits["strategic_partners_max"]
     ok = percent <= cap and n <= most
@@ -212,8 +275,8 @@ def _everyone_strategic(frame: pl.DataFrame, strategic: pl.DataFrame, rubric: Ru
         f"{n} of {total} partners ({fmt_number(percent)}%) labelled strategic "
         f"(max {cap:g}% and {most:g})"
     )
-    rows = () if ok else _rows(strategic)
-    return Check("EVERYONE_STRATEGIC", ok, detail, percent, None, float(cap), rows)
+    rows = () if ok else _rows(tiers.strategic)
+    return Check(code, ok, detail, percent, None, float(cap), rows)
 
 
 def after_tiers(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
@@ -287,10 +350,11 @@ def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
         columns[f"_needed_{what}"] = (
             pl.when(needy).then((norm_after - has.fill_null(0.0)).clip(0.0)).otherwise(0.0)
         )
-    frame = partners.with_columns(**columns)
+    # Lazily, so the conditions shared by the four columns are computed once.
+    frame = collect(partners.lazy().with_columns(_down=down, **columns))
     by_tier: dict[str, dict[str, float]] = {}
     grouped = (
-        frame.filter(down)
+        frame.filter(pl.col("_down"))
         .with_columns(_tier=designated.fill_null("none"))
         .group_by("_tier")
         .agg(pl.col("_freed_fte").sum(), pl.col("_freed_budget").sum())
@@ -309,10 +373,7 @@ def reallocation(partners: pl.DataFrame, rubric: Rubric) -> Reallocation:
     )
 
 
-# Checks a recommendation may leave short, and why it cannot do better.
-_COUNTED = frozenset(
-    {"STRATEGIC_INITIATIVES", "STRATEGIC_PARTNERS", "TACTICAL_INITIATIVES", "TACTICAL_PARTNERS"}
-)
+# Why a recommendation may leave a counted check short.
 _SHORT = (
     "cannot pass on this tracker: too few partners clear the bar on evidence "
     "(promotions are on merit, never to fill a slot)"
@@ -334,7 +395,7 @@ def checks_after(partners: pl.DataFrame, rubric: Rubric) -> list[Check]:
     out = []
     for c in checks:
         low, actual = c.low, c.actual
-        if c.code in _COUNTED and low is not None and actual is not None and actual < low:
+        if CHECK_RULES[c.code].counted and low is not None and actual is not None and actual < low:
             c = replace(c, detail=f"{c.detail}; {_SHORT}")
         out.append(c)
     return out

@@ -18,16 +18,18 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from tierwise.scoring.flags import investment_words
+from tierwise.scoring.frames import along, collect
 from tierwise.scoring.relationship import relied_on
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.strategy import Strategy, initiative_key, key, strategic_candidates
 from tierwise.scoring.words import (
+    UNIT_SEPARATOR,
     and_join,
     fmt_money,
     fmt_number,
     number_text,
     or_join,
-    sentence,
 )
 
 RANK_ORDER = (
@@ -158,17 +160,15 @@ def recommend(
     # market, given a slot, or labelled strategic; everyone else is plain casual.
     few = ~pl.col("_gtm") | in_strategic | in_tactical | (pl.col("tier") == "strategic")
     few = few.fill_null(False)
-    worded = frame.lazy().filter(few).select("row", _tier_why=why).collect()
+    worded = collect(frame.lazy().filter(few).select("row", _tier_why=why))
     frame = frame.with_columns(_tier_why=along(frame, worded))
     # Lazily, so the words shared by several branches are computed once (an eager
     # `with_columns` skips common-subexpression elimination).
-    frame = (
-        frame.lazy()
-        .with_columns(
+    frame = collect(
+        frame.lazy().with_columns(
             recommended_tier=tier_expr,
             _tier_why=pl.when(few).then(pl.col("_tier_why")).otherwise(casual),
         )
-        .collect()
     )
     return frame.drop("_claim"), strategy.with_tactical(names)
 
@@ -329,14 +329,15 @@ class _Words:
                 + not_tactical
             )
         )
-        return why, sentence(pl.lit("Recommended casual: ") + not_tactical)
+        # Never null and already a sentence: `not_tactical` always has words.
+        return why, pl.lit("Recommended casual: ") + not_tactical
 
 
 def actions(
     frame: pl.DataFrame, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]
 ) -> pl.DataFrame:
     # Needs what `recommend` needs plus recommended_tier, flags, fte, budget, unknown,
-    # relationship, _invests, _brings, _known_share, _best_value, _resources, _remedy.
+    # relationship, _invests, _brings, _known_share, _best_value, _remedy.
     """Add `action`, `todo`, `borderline` and `_action_why`: exit > withdraw > collect >
     promote/demote > fix > keep (the first that applies)."""
     rec, norms = rubric.get("recommend"), rubric.get("resources")
@@ -361,7 +362,7 @@ def actions(
     no_initiative = pl.lit(False)
     if "initiative" in present:
         no_initiative = down & (pl.col("tier") == "strategic") & pl.col("initiative").is_null()
-    collect = gtm & (
+    to_collect = gtm & (
         (~pl.col("_in_grace") & (on_unknowns | thin))
         | (~any_assessed & (up | down))
         | (~any_assessed & stake & ~pl.col("_in_grace"))
@@ -375,7 +376,7 @@ def actions(
         .then(pl.lit("exit"))
         .when(withdraw)
         .then(pl.lit("withdraw"))
-        .when(collect)
+        .when(to_collect)
         .then(pl.lit("collect"))
         .when(up)
         .then(pl.lit("promote"))
@@ -385,17 +386,21 @@ def actions(
         .then(pl.lit("fix"))
         .otherwise(pl.lit("keep"))
     )
-    frame = frame.with_columns(action=action)
+    frame = collect(frame.lazy().with_columns(action=action, _no_initiative=no_initiative))
     move = designated + pl.lit(" → ") + after
-    frame = frame.with_columns(
-        unknown=pl.when(no_initiative.fill_null(False))
-        .then(pl.concat_list(pl.lit(["initiative"]), pl.col("unknown")))
-        .otherwise(pl.col("unknown"))
+    # List work is slow: the initiative is added to the few lists that lack it, and the
+    # cells to fill are worded for the partners that collect only.
+    blank = frame.filter(pl.col("_no_initiative").fill_null(False)).select(
+        "row", unknown=pl.concat_list(pl.lit(["initiative"]), pl.col("unknown"))
     )
-    # The cells to fill, worded for the few partners that collect only (list work is slow).
-    collecting = frame.select("row", "unknown", "action").filter(pl.col("action") == "collect")
+    if blank.height:
+        frame = frame.with_columns(unknown=pl.coalesce(along(frame, blank), pl.col("unknown")))
+    collecting = frame.filter(pl.col("action") == "collect").select("row", "unknown")
+    # What we put in, worded for the partners whose words name it only.
+    costly = frame.filter(~gtm | pl.col("action").is_in(["exit", "withdraw"]))
     frame = frame.with_columns(
-        _fill=along(frame, collecting.select("row", _fill=_fill_words(headers, present)))
+        _fill=along(frame, _fill_words(collecting, headers, present)),
+        _resources=along(frame, costly.select("row", _resources=investment_words(tier=False))),
     )
     fill = pl.col("_fill")
     resources = pl.col("_resources").fill_null("its dedicated resources")
@@ -464,38 +469,28 @@ def actions(
         )
         .otherwise(pl.lit("Keep at ") + designated)
     )
-    frame = (
-        frame.lazy()
-        .with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric))
-        .collect()
+    frame = collect(
+        frame.lazy().with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric))
     )
-    return frame.drop("_fill")
+    return frame.drop("_fill", "_no_initiative", "_resources")
 
 
-def along(frame: pl.DataFrame, values: pl.DataFrame) -> pl.Series:
-    """The one column of `values` (row, value) lined up with `frame`'s rows (null where
-    absent). Joining the row numbers alone is far cheaper than joining a wide frame."""
-    name = values.columns[1]
-    return frame.select("row").join(values, on="row", how="left", maintain_order="left")[name]
-
-
-def _fill_words(headers: Mapping[str, str], present: frozenset[str]) -> pl.Expr:
-    """ "Fill in Closed Revenue and Share Gain" from `unknown`, by the tracker's headers."""
+def _fill_words(
+    partners: pl.DataFrame, headers: Mapping[str, str], present: frozenset[str]
+) -> pl.DataFrame:
+    """(row, _fill): "Fill in Closed Revenue and Share Gain" from `unknown`, by the
+    tracker's headers; worded once per distinct list of cells (there are few)."""
     labels = {f: headers.get(f, f.replace("_", " ")) for f in present}
-    named = pl.col("unknown").list.eval(pl.element().replace_strict(labels, default=pl.element()))
-    count = named.list.len()
-    listed = (
-        pl.when(count == 1)
-        .then(named.list.first())
-        .otherwise(named.list.head(count - 1).list.join(", ") + pl.lit(" and ") + named.list.last())
-    )
-    return (
-        pl.when(count > 0)
-        .then(pl.lit("Fill in ") + listed)
-        .otherwise(
-            pl.lit("Record evidence for it: revenue, new logos, sales cycle or integrations")
+    keyed = partners.select("row", _key=pl.col("unknown").list.join(UNIT_SEPARATOR).fill_null(""))
+    words = {}
+    for cells in keyed["_key"].unique().to_list():
+        named = [labels.get(f, f) for f in cells.split(UNIT_SEPARATOR)] if cells else []
+        words[cells] = (
+            f"Fill in {and_join(named)}"
+            if named
+            else "Record evidence for it: revenue, new logos, sales cycle or integrations"
         )
-    )
+    return keyed.select("row", _fill=pl.col("_key").replace_strict(words, return_dtype=pl.String))
 
 
 def _borderline(rubric: Rubric) -> pl.Expr:

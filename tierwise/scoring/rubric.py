@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
+from tierwise.catalogue import FLAGS
 from tierwise.errors import TierwiseError
 
 
@@ -148,7 +149,11 @@ def load_rubric(path: str | Path | None = None, *, overrides_toml: str | None = 
 
 @cache
 def _default_tree() -> dict[str, Any]:
-    return _parse(default_rubric_text(), "the default rubric")
+    tree = _parse(default_rubric_text(), "the default rubric")
+    # A flag the default rubric gives no penalty costs no points; a rubric may set one.
+    for code in FLAGS:
+        tree["score"].setdefault(f"penalty_{code.lower()}", 0.0)
+    return tree
 
 
 def _default_data() -> dict[str, Any]:

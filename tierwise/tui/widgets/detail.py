@@ -12,23 +12,6 @@ from tierwise import catalogue
 from tierwise.fields import MOTIVATIONS
 from tierwise.tui.text import markup
 
-# The tracker fields each flag reads (docs/PLAYBOOK.md section 3): their cells are shown
-# under the flag so the reviewer can go and check them.
-FLAG_FIELDS: dict[str, tuple[str, ...]] = {
-    "EXEC_LUNCH": (
-        "revenue_target",
-        "pipeline",
-        "closed_revenue",
-        "target_market",
-        "initiative",
-        "origin",
-    ),
-    "PRESS_RELEASE": ("announced", "target_market", "pipeline", "deals_won"),
-    "VAGUE_AGENDA": ("objective", "market_need", "partner_agenda"),
-    "STRATEGIC_IN_NAME_ONLY": ("designated_tier", "exec_sponsor", "fte", "last_activity"),
-    "WHY_BOTHER": ("designated_tier", "fte", "budget"),
-}
-
 
 def meter(value: float | None, width: int = 10) -> str:
     if value is None:
@@ -121,6 +104,8 @@ def detail_content(
     p: dict[str, Any], fields: list[tuple[str, str, str]], refs: dict[str, str]
 ) -> Content:
     """The detail pane's text for partner `p` (a row of the session table)."""
+    from tierwise.scoring.flags import RULES
+
     out = _Lines()
     v = out.value
     kind = f" · {v(p['partner_type'])}" if p.get("partner_type") else ""
@@ -164,7 +149,8 @@ def detail_content(
             if reason is not None:
                 why.remove(reason)
                 out.add(f"   {v(catalogue.in_words(reason.removeprefix(flag + ':').strip()))}")
-            cells = [refs[f] for f in FLAG_FIELDS.get(flag, ()) if f in refs]
+            # The cells the flag reads (its rule's `cells`), for the reviewer to check.
+            cells = [refs[f] for f in RULES[flag].cells if f in refs]
             if cells:
                 # "Partners!G3 H3 I3": the sheet once, then the cells
                 shown = " ".join([cells[0], *(c.rpartition("!")[2] for c in cells[1:])])
