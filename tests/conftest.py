@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge behaviour, never speed: on a shared CI machine one example can take
+# seconds, and hypothesis's default 200 ms deadline would fail a correct run.
+settings.register_profile("tierwise", deadline=None)
+settings.load_profile("tierwise")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
