@@ -2,8 +2,9 @@
 
 Runs what `score --json` and `score -o` run (read, score, JSON, annotated workbook) on
 one tracker, timing each stage and reading the process's resident and peak memory
-(VmRSS, VmHWM) after it. Stages inside the reader are timed by wrapping its functions:
-this is instrumentation, not a test.
+(VmRSS, VmHWM) after it, and the highest resident memory during it (`stage_peak_mb`:
+the peak is reset at each stage boundary through /proc/self/clear_refs). Stages inside
+the reader are timed by wrapping its functions: this is instrumentation, not a test.
 
     .venv/bin/python benchmarks/stages.py benchmarks/data/tracker_10000_s20260331_v4.xlsx
     .venv/bin/python benchmarks/stages.py TRACKER --json     # for run.py
@@ -34,25 +35,44 @@ def memory_mb() -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
+def reset_peak() -> None:
+    """Start VmHWM again from the current resident memory (Linux 4.0+)."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
 class Stages:
     def __init__(self) -> None:
         self.rows: list[dict] = []
         self.nested: list[dict] = []  # finished inside the stage now running
         self.last = time.perf_counter()
+        self.stage_peak = 0.0  # the highest VmHWM read since the last top-level mark
+        self.peak = 0.0  # the process's peak, as VmHWM would say without the resets
 
     def mark(self, name: str) -> None:
         """A stage that ran since the previous top-level mark (listed before the stages
         nested in it)."""
         now = time.perf_counter()
-        self.rows.append(self._row(name, now - self.last))
+        row = self._row(name, now - self.last)
+        row["stage_peak_mb"] = self.stage_peak
+        self.stage_peak = 0.0
+        self.rows.append(row)
         self.rows.extend(self.nested)
         self.nested = []
         self.last = now
 
-    @staticmethod
-    def _row(name: str, seconds: float) -> dict:
+    def _peak_since_reset(self) -> tuple[float, float]:
+        """(resident, peak since the last reset) MB; folds the peak into the running
+        ones, then resets it."""
         rss, peak = memory_mb()
-        return {"stage": name, "seconds": seconds, "rss_mb": rss, "peak_mb": peak}
+        reset_peak()
+        self.stage_peak = max(self.stage_peak, peak)
+        self.peak = max(self.peak, peak)
+        return rss, peak
+
+    def _row(self, name: str, seconds: float) -> dict:
+        rss, _ = self._peak_since_reset()
+        return {"stage": name, "seconds": seconds, "rss_mb": rss, "peak_mb": self.peak}
 
     def wrap(self, owner: object, name: str, label: str) -> None:
         """Time each call of owner.name as a stage nested in the current one."""
@@ -60,15 +80,21 @@ class Stages:
 
         @functools.wraps(inner)
         def timed(*args, **kwargs):
+            self._peak_since_reset()  # what ran before belongs to the enclosing stage
             start = time.perf_counter()
             result = inner(*args, **kwargs)
-            self.nested.append(self._row(f"  {label}", time.perf_counter() - start))
+            seconds = time.perf_counter() - start
+            _, peak = memory_mb()
+            row = self._row(f"  {label}", seconds)
+            row["stage_peak_mb"] = peak
+            self.nested.append(row)
             return result
 
         setattr(owner, name, timed)
 
 
 def run(tracker: Path) -> list[dict]:
+    reset_peak()
     stages = Stages()
     stages.mark("interpreter started")
     import polars  # noqa: F401
@@ -114,10 +140,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(rows))
         return
-    print(f"{'stage':<52} {'s':>7} {'RSS MB':>7} {'peak MB':>8}")
+    print(f"{'stage':<52} {'s':>7} {'RSS MB':>7} {'peak MB':>8} {'in stage':>9}")
     for row in rows:
         print(
-            f"{row['stage']:<52} {row['seconds']:7.3f} {row['rss_mb']:7.0f} {row['peak_mb']:8.0f}"
+            f"{row['stage']:<52} {row['seconds']:7.3f} {row['rss_mb']:7.0f} "
+            f"{row['peak_mb']:8.0f} {row['stage_peak_mb']:9.0f}"
         )
 
 

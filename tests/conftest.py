@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge behaviour, never speed: on a shared CI machine one example can take
+# seconds, and hypothesis's default 200 ms deadline would fail a correct run.
+settings.register_profile("tierwise", deadline=None)
+settings.load_profile("tierwise")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -22,3 +28,15 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus/xlsx-real is not present")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The triage app keeps trackers it read in the user's cache folder
+    (tierwise/tui/read_cache.py): each test gets its own, never the real one."""
+    root = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(root))
+    monkeypatch.delenv("TIERWISE_NO_CACHE", raising=False)
+    return root

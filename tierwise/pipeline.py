@@ -1,6 +1,8 @@
 """The one path every face of Tierwise takes: read a tracker, then score it.
 
-The CLI and the TUI both call `evaluate`; neither parses cells nor scores on its own.
+The CLI calls `evaluate`; the TUI calls `read`, shows the partners, then scores them
+(`Reading.judged`), which is what `evaluate` does in one go. Neither parses cells nor
+scores on its own.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
 
 from tierwise.io.reader import read_tracker, setup_unusable
 from tierwise.io.strategy import read_strategy
 from tierwise.io.tracker import Tracker, TrackerWarning
-from tierwise.scoring import score
+from tierwise.scoring import designated_tiers, score
 from tierwise.scoring.result import Scored
 from tierwise.scoring.rubric import Rubric, load_rubric
 
@@ -79,6 +84,74 @@ def with_strategy_sheet(rubric: Rubric, declared: dict[str, str | list[str]]) ->
     return rubric.with_values(changes) if changes else rubric
 
 
+class TrackerCache(Protocol):
+    """Trackers as read before (tui/read_cache.py): `get` one for a file as it is now
+    and the same read options, or None; `put` one just read."""
+
+    def get(self, path: Path, options: dict[str, Any]) -> Tracker | None: ...
+
+    def put(self, path: Path, options: dict[str, Any], tracker: Tracker) -> None: ...
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A tracker read, with the rubric and day to judge it by: `evaluate` before the
+    scoring, for a face that shows the partners while they are scored."""
+
+    tracker: Tracker
+    rubric: Rubric
+    as_of: date
+
+    def listed(self) -> pl.DataFrame:
+        """`row`, `partner`, `partner_type` and `designated_tier` (the tracker's label
+        mapped to a tier, as scoring maps it): the partners before any score."""
+        return designated_tiers(self.tracker.frame, self.rubric)
+
+    def judged(self) -> Evaluation:
+        """Score the partners (the slow part of `evaluate`)."""
+        return Evaluation(
+            self.tracker, self.rubric, self.as_of, _judge(self.tracker, self.rubric, self.as_of)
+        )
+
+
+def read(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    mapping: dict[str, str] | None = None,
+    profile: str | None = None,
+    rubric_path: str | Path | None = None,
+    as_of: date | None = None,
+    allow_large: bool = False,
+    step: Callable[[str], None] | None = None,
+    cache: TrackerCache | None = None,
+) -> Reading:
+    """Read `path` and choose the rubric to judge it by: `evaluate` without the scoring.
+    `cache` may hold the tracker as read before with the same options."""
+    base = load_rubric(rubric_path)
+    if step:
+        step(f"reading {Path(path).name}")
+    options = {
+        "sheet": sheet,
+        "mapping": mapping,
+        "profile": profile,
+        "allow_large": allow_large,
+        **(header_rules(base) if rubric_path is not None else {}),
+    }
+    tracker = cache.get(Path(path), options) if cache is not None else None
+    if tracker is None:
+        tracker = read_tracker(path, **options)
+        if cache is not None:
+            cache.put(Path(path), options, tracker)
+    rubric = base
+    if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
+        raise setup_unusable(Path(path), ["rubric"])
+    if rubric_path is None and tracker.setup.get("rubric"):
+        rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
+    rubric = with_strategy_sheet(rubric, read_strategy(path))
+    return Reading(tracker, rubric, as_of or date.today())
+
+
 def evaluate(
     path: str | Path,
     *,
@@ -93,24 +166,16 @@ def evaluate(
     """Read `path` and score it. A rubric stored in an annotated workbook is used unless
     `rubric_path` is given. `step` hears what is being done ("reading NAME", "scoring N
     partners"), for a progress line."""
-    base = load_rubric(rubric_path)
-    if step:
-        step(f"reading {Path(path).name}")
-    tracker = read_tracker(
+    reading = read(
         path,
         sheet=sheet,
         mapping=mapping,
         profile=profile,
+        rubric_path=rubric_path,
+        as_of=as_of,
         allow_large=allow_large,
-        **(header_rules(base) if rubric_path is not None else {}),
+        step=step,
     )
     if step:
-        step(f"scoring {tracker.frame.height:,} partners")
-    rubric = base
-    if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
-        raise setup_unusable(Path(path), ["rubric"])
-    if rubric_path is None and tracker.setup.get("rubric"):
-        rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
-    rubric = with_strategy_sheet(rubric, read_strategy(path))
-    day = as_of or date.today()
-    return Evaluation(tracker, rubric, day, _judge(tracker, rubric, day))
+        step(f"scoring {reading.tracker.frame.height:,} partners")
+    return reading.judged()

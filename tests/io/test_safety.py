@@ -216,3 +216,64 @@ def test_hostile_corpus_files_end_in_one_line(corpus_dir: Path) -> None:
     ]:
         message = refused(corpus_dir / name)
         assert name.rsplit("/", 1)[1] in message
+
+
+def _padded(src: Path, dst: Path, pad: int) -> Path:
+    """`src` with `pad` spaces after its sheet's <sheetData>: a large, legal sheet part
+    (the check reads parts a chunk at a time)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * pad, 1)
+            zout.writestr(info.filename, data)
+    return dst
+
+
+def _far_cell_workbook(path: Path) -> tuple[Path, int]:
+    """A small table and one cell at ZZ900000; returns where its reference starts in
+    the sheet part."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    ws.append(["Acme", "Gold"])
+    ws["ZZ900000"] = 1  # 702 columns x 900,000 rows: far past the cap
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        part = zf.read("xl/worksheets/sheet1.xml")
+    return path, part.index(b'r="ZZ900000"')
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param(8 << 20, id="cut-by-a-chunk-boundary"),
+        pytest.param(40 << 20, id="after-many-chunks"),
+    ],
+)
+def test_a_far_cell_anywhere_in_a_large_sheet_is_refused(tmp_path: Path, where: int) -> None:
+    base, offset = _far_cell_workbook(tmp_path / "far.xlsx")
+    # The padding moves the reference to 5 bytes before `where`: r="ZZ | 900000".
+    pad = where - offset - 5
+    path = _padded(base, tmp_path / "padded.xlsx", pad)
+    assert "spanning" in refused(path)
+
+
+def test_the_merged_cells_of_a_large_sheet_are_read_from_its_last_chunks(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner", "Tier"])
+    ws.append(["Acme", "Gold"])
+    ws.merge_cells("C1:D1")
+    ws.auto_filter.ref = "A1:B2"
+    path = _padded(wb_saved(wb, tmp_path / "merged.xlsx"), tmp_path / "large.xlsx", 20 << 20)
+    check = safety.check_file(path)
+    assert check.sheet_tails is not None
+    tail = check.sheet_tails.get(path, "xl/worksheets/sheet1.xml")
+    assert tail is not None and tail.merged == ["C1:D1"] and tail.autofilter == "A1:B2"
+    assert read_tracker(path).frame["partner"].to_list() == ["Acme"]
+
+
+def wb_saved(wb: openpyxl.Workbook, path: Path) -> Path:
+    wb.save(path)
+    return path

@@ -571,10 +571,11 @@ async def test_the_status_line_says_what_the_load_is_doing(
         status = app.main_screen.query_one("#status")
         for _ in range(100):
             await pilot.pause(0.05)
-            if "Scoring" in str(status.render()):
+            if "scoring" in str(status.render()):
                 break
-        assert str(status.render()) == "Scoring 8 partners…"
+        # The partners are listed while they are scored (tests/tui/test_scoring_behind.py).
+        assert str(status.render()) == "8 of 8 partners · 0 decided · scoring 8 partners…"
         release.set()
         await settle(pilot)
         assert len(app.table.view) == 8
-        assert "Scoring" not in str(status.render())
+        assert "scoring" not in str(status.render())

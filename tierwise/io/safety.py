@@ -35,7 +35,8 @@ READABLE: Final = "xlsx, xlsm, xls, xlsb, ods, csv"
 OOXML_FORMATS: Final = ("xlsx", "xlsm", "xltx", "xltm")
 _CFB_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BIFF_OLD: Final = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # BIFF2-4 BOF
-_SCAN_CHUNK: Final = 8 << 20
+_SCAN_CHUNK: Final = 2 << 20  # inflated bytes scanned at a time (reading them peaks ~10x)
+_KEPT_CHUNKS: Final = 16  # a sheet part up to this many chunks is not inflated twice
 # The start tag of a cell that holds something. Empty cells (<c r="..." s="1"/> or
 # <c ...></c>) are formatting only: calamine skips them, and spreadsheet programs write
 # them out as far as XFD1048576.
@@ -197,62 +198,104 @@ def _is_worksheet(name: str) -> bool:
 # attribute ending in "r" may match too: that only loosens the bound or sends the sheet
 # to the full scan, never lets a far cell through.
 _ROW_NUMBER: Final = re.compile(rb'r="([0-9]{1,8})"')
-_IN_MEMORY: Final = 256 << 20  # sheet parts up to this size are scanned in memory
+_REF: Final = re.compile(rb'r="([A-Za-z]+)([0-9]*)')  # a reference's letters and digits
+_OVERLAP: Final = 1024  # bytes a chunk carries over, so no reference or tag is cut
 
 
-def _quick_bound(data: bytes) -> int | None:
-    """An upper bound, within MAX_CELLS, on the cells a sheet's references can span,
-    from its last <row r=...> number and two or three searches; None when some cell
-    reference reaches past what the rows suggest (three-letter columns, a row number
-    above the last row's range, or, on a tall sheet, a column past what the cap leaves).
+class _SheetScan:
+    """One pass over a sheet part, chunk by chunk (a 100 MB sheet is never held whole):
+    the far corner its cell references reach, and its last <row r=...> number.
 
-    Far cheaper than collecting every reference: it is what keeps the check a fraction
-    of calamine's own read on a large, honest tracker."""
-    # The last row tag stands for the height: if any cell lies past its range, the
-    # search below sends the sheet to the full scan, so a wrong guess costs time only.
-    at = data.rfind(b'row r="')
-    last = _ROW_NUMBER.match(data, at + len(b"row ")) if at >= 0 else None
-    top = int(last.group(1)) if last else 0
-    if top == 0:
-        return None
-    digits = str(top)
-    rows = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
-    # Columns stop at ZZ (702) here; on a tall sheet only so many fit under the cap.
-    width = min(MAX_CELLS // rows, 702)
-    longer = rb"[0-9]{%d,}" % (len(digits) + 1)
-    higher = (
-        (rb'|[%d-9][0-9]{%d}"' % (int(digits[0]) + 1, len(digits) - 1)) if digits[0] != "9" else b""
-    )
-    far = [rb"[A-Za-z]{3}", rb"[A-Za-z]{1,2}(?:" + longer + higher + rb")"]
-    if width < 702:
-        far.append(columns_from(width + 1) + rb"[0-9]")
-    # One pass over the part finds any cell past the rectangle.
-    if re.search(rb'r="(?:' + b"|".join(far) + rb")", data):
-        return None
-    return rows * width
+    The corner is found by searching only for references past the farthest seen so far:
+    an honest sheet costs about one regex search per chunk, not a match per cell, which
+    keeps the check a fraction of calamine's own read on a large tracker."""
+
+    def __init__(self) -> None:
+        self.digits = (0, 0)  # (count, leading digit) of the largest row number seen
+        self.column = 0  # the widest one- or two-letter column seen
+        self.three_letters = False  # a column of three letters or more (past ZZ)
+        self.last_row: int | None = 0  # of the last row tag (None: not a number)
+        self._pattern = self._beyond()
+
+    def _beyond(self) -> re.Pattern[bytes]:
+        """References past the corner seen so far, or of three letters."""
+        count, lead = self.digits
+        rows = [rb"[0-9]{%d,}" % (count + 1)]
+        if count > 0 and lead < 9:
+            rows.append(rb'[%d-9][0-9]{%d}"' % (lead + 1, count - 1))
+        return re.compile(
+            rb'r="(?:[A-Za-z]{3}|[A-Za-z]{1,2}(?:'
+            + b"|".join(rows)
+            + rb")|"
+            + columns_from(self.column + 1)
+            + rb"[0-9])"
+        )
+
+    def feed(self, data: bytes, *, last: bool) -> None:
+        """Scan the next chunk (after the last bytes of the one before); `last`: nothing
+        follows."""
+        at = 0
+        while not self.three_letters and (found := self._pattern.search(data, at)):
+            letters, number = _REF.match(data, found.start()).groups()  # type: ignore[union-attr]
+            self.three_letters = len(letters) > 2
+            self.column = max(self.column, column_number(letters))
+            if number:
+                self.digits = max(self.digits, (len(number), number[0] - ord("0")))
+            self._pattern = self._beyond()
+            at = found.end()
+        # A tag in the last bytes may be cut: the next chunk starts with them again.
+        row_at = data.rfind(b'row r="', 0, len(data) if last else len(data) - 32)
+        if row_at >= 0:
+            number = _ROW_NUMBER.match(data, row_at + len(b"row "))
+            self.last_row = int(number.group(1)) if number else None
+
+    def bound(self) -> int | None:
+        """An upper bound, within MAX_CELLS, on the cells the references can span, from
+        the last row number; None when some reference reaches past what the rows
+        suggest (three-letter columns, a row number above the last row's range, or, on
+        a tall sheet, a column past what the cap leaves): only a full scan can tell."""
+        if self.three_letters or not self.last_row:
+            return None
+        digits = str(self.last_row)
+        rows = (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1
+        # Columns stop at ZZ (702) here; on a tall sheet only so many fit under the cap.
+        width = min(MAX_CELLS // rows, 702)
+        if self.digits > (len(digits), int(digits[0])) or self.column > width:
+            return None
+        return rows * width
 
 
 def _check_sheet_extents(
     path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
 ) -> dict[str, SheetTail]:
     """Refuse a sheet whose cell references span an absurd rectangle (calamine allocates
-    all of it). No XML is parsed here: cell references are found by pattern. Returns the
-    tails (merged cells, autofilter) of the sheets it read whole, by part name."""
+    all of it). No XML is parsed here: cell references are found by pattern, a chunk at
+    a time. Returns the tails (merged cells, autofilter) of the sheets, by part name
+    (of those whose tail fits in their last two chunks: the writer reads the others)."""
     tails: dict[str, SheetTail] = {}
     for info in infos:
         if not _is_worksheet(info.filename):
             continue
-        if info.file_size <= _IN_MEMORY:
-            data = zf.read(info)
-            tail = read_tail(data)
-            if tail is not None:
-                tails[part_key(info.filename)] = tail
-            bound = _quick_bound(data)
-            if bound is not None and bound <= MAX_CELLS:
-                continue
-            refs = _CELL_REF.findall(data)
-        else:
-            refs = _streamed_refs(zf, info)
+        scan = _SheetScan()
+        kept: list[bytes] | None = []  # a small part's chunks, for the full scan
+        with zf.open(info) as fh:
+            chunk, before = fh.read(_SCAN_CHUNK), b""
+            while chunk:
+                more = fh.read(_SCAN_CHUNK)
+                scan.feed(before[-_OVERLAP:] + chunk, last=not more)
+                if kept is not None:
+                    kept = [*kept, chunk] if len(kept) < _KEPT_CHUNKS else None
+                if not more:
+                    break
+                before, chunk = chunk, more
+        # What follows the rows is short: the last two chunks hold it (None: they do not).
+        tail = read_tail(before + chunk)
+        if tail is not None:
+            tails[part_key(info.filename)] = tail
+        bound = scan.bound()
+        if bound is not None and bound <= MAX_CELLS:
+            continue
+        refs = _CELL_REF.findall(b"".join(kept)) if kept is not None else _streamed_refs(zf, info)
         _check_refs(path, info.filename, refs)
     return tails
 
@@ -266,7 +309,7 @@ def _streamed_refs(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[tuple[byt
         while chunk := fh.read(_SCAN_CHUNK):
             data = tail + chunk
             refs.update(_CELL_REF.findall(data))
-            tail = data[-1024:]
+            tail = data[-_OVERLAP:]
     return list(refs)
 
 

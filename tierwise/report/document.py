@@ -27,9 +27,10 @@ def partners_json(ev: Evaluation) -> Iterator[bytes]:
     polars serialises it (a Python loop over 100k partners' dicts, then `json.dumps`,
     was most of `score --json`'s time); non-finite numbers become null, as JSON wants."""
     partners = ev.scored.partners
+    decisions = ev.tracker.decisions.select("row", "decision", "decision_note")
     blank = pl.lit(None, pl.String)
     present = set(partners.columns)
-    table = partners.select(
+    columns: list[str | pl.Expr] = [
         "row",
         "partner",
         *(
@@ -44,16 +45,18 @@ def partners_json(ev: Evaluation) -> Iterator[bytes]:
         "todo",
         "borderline",
         "evidence",
-    ).join(
-        ev.tracker.decisions.select("row", "decision", "decision_note"),
-        on="row",
-        how="left",
-        maintain_order="left",
-    )
+    ]
     yield b"["
-    for start in range(0, table.height, SLICE):
+    for start in range(0, partners.height, SLICE):
+        # Built a slice at a time too: the joined table of 100k partners is a copy of
+        # every column the document shows (~100 MB).
+        table = (
+            partners.slice(start, SLICE)
+            .select(columns)
+            .join(decisions, on="row", how="left", maintain_order="left")
+        )
         out = io.BytesIO()
-        table.slice(start, SLICE).write_json(out)
+        table.write_json(out)
         # Each slice is an array of its own: its brackets go, a comma joins it on.
         yield (b"," if start else b"") + out.getbuffer()[1:-1].tobytes()
     yield b"]"

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from tierwise.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from tierwise.scoring.engine import score
+    from tierwise.scoring.engine import designated_tiers, score
     from tierwise.scoring.portfolio import check_portfolio, portfolio_after
     from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, ScoreWarning
     from tierwise.scoring.rubric import Rubric, default_rubric_text, load_rubric
 
 _HOME = {
     "score": "engine",
+    "designated_tiers": "engine",
     "check_portfolio": "portfolio",
     "portfolio_after": "portfolio",
     "Check": "result",
@@ -42,6 +43,7 @@ __all__ = [
     "Scored",
     "check_portfolio",
     "default_rubric_text",
+    "designated_tiers",
     "load_rubric",
     "portfolio_after",
     "score",

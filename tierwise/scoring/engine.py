@@ -87,6 +87,21 @@ def _tier(rubric: Rubric) -> pl.Expr:
     return key.replace_strict(table, default=None, return_dtype=pl.String)
 
 
+def _designated(rubric: Rubric) -> pl.Expr:
+    """The tier a partner's label names (null when blank or unknown)."""
+    label_blank = is_blank(pl.col("designated_tier"), rubric.get("text.blank_words"))
+    return pl.when(label_blank).then(None).otherwise(_tier(rubric))
+
+
+def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
+    """`row`, `partner`, `partner_type` and `designated_tier` (labels mapped to tiers as
+    `score` maps them) of a tracker frame, without scoring it."""
+    lf, _ = _complete(frame)
+    return lf.select(
+        "row", "partner", "partner_type", _designated(rubric).alias("designated_tier")
+    ).collect()
+
+
 def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
     """Every canonical column, typed; absent ones all null. Returns the fields present."""
     schema = tracker_schema()
@@ -115,7 +130,7 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
     age = (pl.lit(as_of) - started).dt.total_days()
     label_blank = is_blank(pl.col("designated_tier"), blank)
     return lf.with_columns(
-        tier=pl.when(label_blank).then(None).otherwise(_tier(rubric)),
+        tier=_designated(rubric),
         _unknown_label=~label_blank & _tier(rubric).is_null(),
         _unspecified=unspecified.fill_null(True),
         _started=started,

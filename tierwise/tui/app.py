@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
     from tierwise.io.log import LogEntry
     from tierwise.io.tracker import Tracker
-    from tierwise.pipeline import Evaluation
+    from tierwise.pipeline import Evaluation, Reading
     from tierwise.scoring.result import Portfolio
     from tierwise.scoring.rubric import Rubric
     from tierwise.tui.merge import Conflict, Merge
@@ -119,7 +119,8 @@ class TriageApp(App[None]):
         self.as_of = as_of
         self.allow_large = allow_large  # past the zip-bomb and sheet-size caps (--allow-large)
         self.who = who or current_user()
-        self.ev: Evaluation | None = None  # once loaded
+        self.reading: Reading | None = None  # once read (the partners listed)
+        self.ev: Evaluation | None = None  # once scored
         self.failure: str | None = None  # why the tracker could not be opened
         self.session: TriageSession | None = None
         self.journal: Journal | None = None
@@ -143,6 +144,9 @@ class TriageApp(App[None]):
         self._refused = ""  # why the last save was refused ("" once a save succeeds)
         self._reloading = False  # reloading after the input changed: replay, then save
         self.mapping_unsaved = False  # a column mapping was changed and not saved yet
+        # Asked for while the partners were being scored, done once they are.
+        self._rubric_waiting: Rubric | None = None
+        self._save_waiting = False
 
     def notify(
         self,
@@ -209,14 +213,19 @@ class TriageApp(App[None]):
     # -- loading -----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
+        """Read the tracker and show its partners (`listed`), then score them and show
+        the scores (`loaded`); a reload shows nothing before the scores."""
         from tierwise.io.atomic import same_file
-        from tierwise.pipeline import evaluate
+        from tierwise.pipeline import read
+        from tierwise.review import past_of
+        from tierwise.tui.read_cache import ReadCache
 
+        cache = ReadCache()
         try:
             stamp = file_stamp(self.path)
             if stamp is None:
                 raise OSError("the file is gone")
-            ev = evaluate(
+            reading = read(
                 self.path,
                 sheet=self.sheet,
                 mapping=self.mapping,
@@ -225,30 +234,41 @@ class TriageApp(App[None]):
                 as_of=self.as_of,
                 allow_large=self.allow_large,
                 step=lambda text: self.call_from_thread(self._loading, text),
+                cache=cache,
             )
+            listed = reading.listed()
             out = self.output
-        except TierwiseError as err:
-            self.call_from_thread(self._load_failed, str(err))
+        except Exception as err:
+            self.call_from_thread(self._load_failed, self._failure(err))
             return
-        except OSError as err:
-            self.call_from_thread(self._load_failed, f"cannot read {self.path}: {err}")
-            return
-        except Exception as err:  # a bug of ours: one line, like the CLI
-            self.call_from_thread(
-                self._load_failed, f"unexpected error: {type(err).__name__}: {err}"
-            )
-            return
-        from tierwise.review import past_of
-
+        if not self._reloading:
+            self.call_from_thread(self.listed, reading, listed, stamp)
         try:  # what the output holds already; saving there later says if it is unreadable
             copy = None if same_file(out, self.path) else read_copy(out, self.allow_large)
         except (TierwiseError, OSError) as err:
             copy = None
             self.call_from_thread(self.notify, str(err), severity="warning", timeout=20)
-        self.call_from_thread(self.loaded, ev, stamp, copy, past_of(ev))
+        if not self._reloading:
+            self.call_from_thread(self._copy_read, copy)
+        try:
+            ev = reading.judged()
+            past = past_of(ev)
+        except Exception as err:
+            self.call_from_thread(self._scoring_failed, self._failure(err))
+            return
+        self.call_from_thread(self.loaded, ev, stamp, past)
+        cache.save()  # a tracker just read, for the next time it is opened
+
+    def _failure(self, err: Exception) -> str:
+        """What went wrong reading or scoring, in one line."""
+        if isinstance(err, TierwiseError):
+            return str(err)
+        if isinstance(err, OSError):
+            return f"cannot read {self.path}: {err}"
+        return f"unexpected error: {type(err).__name__}: {err}"  # a bug of ours, like the CLI
 
     def _loading(self, step: str) -> None:
-        """Say on the status line what the load is doing ("Scoring 100,000 partners…")."""
+        """Say on the status line what the load is doing ("Reading NAME…")."""
         status = self.main_screen.query_one("#status", Static)
         status.update(literal(f"{step[:1].upper()}{step[1:]}…"))
 
@@ -258,24 +278,43 @@ class TriageApp(App[None]):
         self.failure = message
         self.exit(None, 1)
 
-    def loaded(
-        self,
-        ev: Evaluation,
-        stamp: tuple[int, int],
-        copy: WorkingCopy | None = None,
-        past: pl.DataFrame | None = None,
-    ) -> None:
-        """Show a freshly evaluated tracker (called on the UI thread); `copy` is what
-        the output already holds (the working copy of an earlier session or score);
-        `past`: each partner's history from the workbook's snapshots (review.past_of)."""
-        if self._reloading and self.session is not None:
-            self._reloaded(ev, stamp, past)
+    def _scoring_failed(self, message: str) -> None:
+        """Scoring failed after the partners were shown: with nothing changed, as a load
+        that failed; else say so and where the changes are kept, then quit."""
+        session = self.session
+        if session is None or not session.dirty:
+            self._load_failed(message)
             return
-        self._base = copy.by_key() if copy is not None and copy.ours else None
-        self.session = self._use(ev, stamp, past)
+        self.failure = message
+        self.update_status()
+        where = self.journal.path.name if self.journal is not None else "the journal"
+        self.push_screen(
+            ChoiceScreen(
+                "Scoring failed",
+                f"{message}\nYour unsaved decisions and notes are kept in {where} and "
+                f"offered back when you open {self.path.name} again.",
+                [("quit", "Quit", "error")],
+            ),
+            lambda _: self.exit(None, 1),
+        )
+
+    def listed(
+        self,
+        reading: Reading,
+        partners: pl.DataFrame,
+        stamp: tuple[int, int],
+    ) -> None:
+        """Show the partners of a freshly read tracker while they are scored (on the UI
+        thread): decisions and notes can be made at once, keys that need the scores
+        wait for them. `partners`: `reading.listed()`."""
+        self.reading = reading
+        self._stamp = stamp
+        tracker = reading.tracker
+        self.session = TriageSession(partners, tracker.decisions, scored=False)
+        self._raw_index = {r: i for i, r in enumerate(tracker.raw["row"].to_list())}
         self.main_screen.query_one("#titlebar", Static).update(
             literal(
-                f"{self.path.name} · sheet {ev.tracker.source.sheet} · as of {ev.as_of} · "
+                f"{self.path.name} · sheet {tracker.source.sheet} · as of {reading.as_of} · "
                 f"saves to {self.output.name}"
             )
         )
@@ -287,19 +326,47 @@ class TriageApp(App[None]):
             )
         self.refresh_view()
         self._show_detail(self.table.selected)
-        self.portfolio = ev.scored.portfolio
-        self._show_portfolio(ev.scored.portfolio)
-        if self.session.decided:
-            self.refresh_portfolio()  # restored decisions move the checks
         self.main_screen.query_one("#body").loading = False
         self.table.focus()
+
+    def _copy_read(self, copy: WorkingCopy | None) -> None:
+        """What the output already holds (the working copy of an earlier session or
+        score), read after the partners were listed: offer to continue from it, then
+        from the journal of a session that ended unsaved."""
+        self._base = copy.by_key() if copy is not None and copy.ours else None
+        self._offer_copy(copy, then=self._offer_journal)
+
+    def loaded(
+        self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None = None
+    ) -> None:
+        """Show the scores of a freshly evaluated tracker (called on the UI thread);
+        `past`: each partner's history from the workbook's snapshots (review.past_of)."""
+        if self._reloading and self.session is not None:
+            self._reloaded(ev, stamp, past)
+            return
+        session = self.session
+        assert session is not None  # listed first
+        # The user moved or decided meanwhile: stay on that partner; else the top.
+        self._take(ev, past, follow=self.table.cursor != 0 or bool(session.log))
         if ev.warnings:
             self.notify(
                 f"{len(ev.warnings)} reader warnings: press w to see them.",
                 title="Warnings",
                 severity="warning",
             )
-        self._offer_copy(copy, then=self._offer_journal)
+        rubric, self._rubric_waiting = self._rubric_waiting, None
+        if rubric is not None:
+            self.apply_rubric(rubric)
+        elif self._save_waiting:
+            self._save_waiting = False
+            self.action_save()
+
+    def _scores_needed(self, what: str) -> bool:
+        """True (and say so) while the partners are listed but not scored yet."""
+        if self.session is None or self.ev is not None:
+            return self.session is None
+        self.notify(f"Still scoring {len(self.session):,} partners: {what} once it is done.")
+        return True
 
     def _use(
         self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None
@@ -346,8 +413,12 @@ class TriageApp(App[None]):
             parts.append("mapping: changed")
         if self.unsaved:
             parts.append("● unsaved")
-        if self.saving:
+        if not session.scored:
+            parts.append(f"scoring {len(session):,} partners…")
+        if self.saving or self._save_waiting:
             parts.append("saving…")
+        if self.failure:
+            parts.append(f"scoring failed: {self.failure}")
         self.main_screen.query_one("#status", Static).update(literal(" · ".join(parts)))
 
     @on(PartnerTable.Highlighted)
@@ -355,8 +426,9 @@ class TriageApp(App[None]):
         self._show_detail(event.pos)
 
     def _show_detail(self, pos: int | None) -> None:
-        if self.session is None or self.ev is None or not self.screen_stack:
-            return  # not loaded yet, or the app is closing
+        tracker = self._tracker
+        if self.session is None or tracker is None or not self.screen_stack:
+            return  # not read yet, or the app is closing
         try:
             detail = self.main_screen.query_one("#detail", DetailPane)
         except NoMatches:
@@ -366,9 +438,15 @@ class TriageApp(App[None]):
             return
         partner = self.session.partner(pos)
         row = partner["row"]
-        tracker = self.ev.tracker
         refs = {f: tracker.cell_ref(row, f) for f in tracker.source.field_columns}
-        detail.show(partner, self._tracker_fields(tracker, row), refs)
+        detail.show(partner, self._tracker_fields(tracker, row), refs, scored=self.session.scored)
+
+    @property
+    def _tracker(self) -> Tracker | None:
+        """The tracker shown: as scored, or as read while it is being scored."""
+        if self.ev is not None:
+            return self.ev.tracker
+        return None if self.reading is None else self.reading.tracker
 
     def _tracker_fields(self, tracker: Tracker, row: int) -> list[tuple[str, str, str]]:
         """(header, cell reference, text) of the partner's mapped cells, as written."""
@@ -395,8 +473,8 @@ class TriageApp(App[None]):
 
     # -- portfolio ---------------------------------------------------------------------
     def refresh_portfolio(self) -> None:
-        if self.session is None:
-            return
+        if self.session is None or self.ev is None:
+            return  # (the scores bring the portfolio)
         self._compute_portfolio(self.ev, self.session.decisions_frame())
 
     @work(thread=True, exclusive=True, group="portfolio")
@@ -566,6 +644,9 @@ class TriageApp(App[None]):
 
     # -- filters and sort --------------------------------------------------------------
     def action_filters(self) -> None:
+        if self._scores_needed("filters open"):
+            return
+
         def done(filters: Filters | None) -> None:
             if filters is not None:
                 self.filters = filters
@@ -574,6 +655,8 @@ class TriageApp(App[None]):
         self.push_screen(FilterScreen(self.filters), done)
 
     def action_toggle_mismatches(self) -> None:
+        if self._scores_needed("the mismatches show"):
+            return
         self.filters = Filters(
             **{**self.filters.__dict__, "mismatches": not self.filters.mismatches}
         )
@@ -619,20 +702,20 @@ class TriageApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_warnings(self) -> None:
-        if self.ev is None:
+        if self._scores_needed("the warnings show") or self.ev is None:
             return
         notes = list(getattr(self.portfolio, "notes", []) or [])
         self.push_screen(WarningsScreen(self.ev.warnings, notes))
 
     def action_whatif(self) -> None:
-        if self.ev is None:
+        if self._scores_needed("what-if opens") or self.ev is None:
             return
         from tierwise.tui.screens.whatif import WhatIfScreen
 
         self.push_screen(WhatIfScreen(self.ev, self.path), self._apply_chosen)
 
     def action_strategy(self) -> None:
-        if self.ev is None:
+        if self._scores_needed("the strategy opens") or self.ev is None:
             return
         from tierwise.tui.screens.strategy import StrategyScreen
 
@@ -655,7 +738,12 @@ class TriageApp(App[None]):
 
     def apply_rubric(self, rubric: Rubric) -> None:
         """Re-score the open session with `rubric` (the what-if screen's apply): the
-        decisions, notes and undo stay; ctrl+s then records this rubric in the workbook."""
+        decisions, notes and undo stay; ctrl+s then records this rubric in the workbook.
+        While the partners are being scored, it is applied once they are."""
+        if self.session is not None and self.ev is None:
+            self._rubric_waiting = rubric
+            self.notify("The rubric is applied once scoring is done.")
+            return
         if self.ev is None or self.session is None:
             return
         self.notify("Re-scoring with the adjusted rubric…")
@@ -683,9 +771,12 @@ class TriageApp(App[None]):
             "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
         )
 
-    def _take(self, ev: Evaluation) -> int | None:
-        """Show a re-scored evaluation of the same partners, keeping the session's
-        decisions, notes and selection; returns how many recommended tiers moved."""
+    def _take(
+        self, ev: Evaluation, past: pl.DataFrame | None = None, *, follow: bool = True
+    ) -> int | None:
+        """Show a (re-)scored evaluation of the same partners, keeping the session's
+        decisions, notes and (if `follow`) the selected partner; takes each partner's
+        `past` if given. Returns how many recommended tiers moved."""
         session = self.session
         if session is None:
             return None
@@ -693,9 +784,11 @@ class TriageApp(App[None]):
         row = None if selected is None else int(session.table["row"][selected])
         before = session.table.select("row", old="recommended_tier")
         self.ev = ev
-        session.rescore(ev.scored.partners)
+        session.rescore(ev.scored.partners, past)
         self._count_flags(ev)
         self.refresh_view(keep=None if row is None else session.position(row))
+        if not follow:
+            self.table.cursor = 0
         self._show_detail(self.table.selected)
         self._show_portfolio(ev.scored.portfolio)
         if session.decided:
@@ -708,7 +801,7 @@ class TriageApp(App[None]):
 
     # -- the column mapping -------------------------------------------------------------
     def action_mapping(self) -> None:
-        if self.ev is None:
+        if self._scores_needed("the mapping opens") or self.ev is None:
             return
         from tierwise.tui.screens.mapping import MappingScreen
 
@@ -802,8 +895,9 @@ class TriageApp(App[None]):
             )
 
         def done(choice: str | None) -> None:
-            if choice == "continue":
-                session.adopt(carried.states)
+            if choice == "continue":  # (changes made here while it was read stay)
+                mine = session.unsaved_rows()
+                session.adopt({r: st for r, st in carried.states.items() if r not in mine})
                 self.refresh_view()
                 self.refresh_portfolio()
                 self.notify(f"Continuing from {copy.path.name}: kept {copy.describe()}.")
@@ -825,6 +919,11 @@ class TriageApp(App[None]):
 
     # -- saving ------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self.session is not None and self.ev is None:  # still scoring: save after
+            self._save_waiting = True
+            self.notify("Still scoring: saving once it is done.")
+            self.update_status()
+            return
         if self.session is None or self.ev is None:
             return
         if self.saving:
@@ -1177,13 +1276,28 @@ class TriageApp(App[None]):
     async def action_quit(self) -> None:
         self.action_quit_app()
 
+    def _session_entries(self) -> list[Entry]:
+        """This session's unsaved changes, as journal entries: the journal an earlier
+        session left is offered after the partners are listed, and changes made
+        meanwhile are journaled too."""
+        session = self.session
+        if session is None:
+            return []
+        return [
+            Entry(
+                r, session.partner(session.position(r))["partner"] or "", *session.state(r), _now()
+            )
+            for r in sorted(session.unsaved_rows())
+        ]
+
     def _offer_journal(self) -> None:
         if self.journal is None or not self.journal.exists() or self.session is None:
             return  # (a second session's own journal is new: nothing to offer)
-        if self.ev is None:
+        if self.reading is None:
             return
         session = self.session
-        placed, refused = place_entries(self.journal.final_states(), self.ev.scored.partners)
+        partners = session.table.select("row", "partner")
+        placed, refused = place_entries(self.journal.final_states(), partners)
         pending = [(row, e) for row, e in placed if session.state(row) != (e.decision, e.note)]
         if self.journal.skipped:
             lines = "line was" if self.journal.skipped == 1 else "lines were"
@@ -1193,10 +1307,10 @@ class TriageApp(App[None]):
                 severity="warning",
             )
         rubric = self.journal.rubric
-        if rubric is not None and rubric.toml == self.ev.rubric.to_toml():
+        if rubric is not None and rubric.toml == self.reading.rubric.to_toml():
             rubric = None  # the workbook was saved with it after all
         if not pending and rubric is None and not refused:
-            self.journal.delete()
+            self.journal.rewrite(self._session_entries())
             return
         entries = [e for _, e in pending] + [e for e, _ in refused]
         last = max([e.when for e in entries] + ([rubric.when] if rubric else []))
@@ -1212,7 +1326,7 @@ class TriageApp(App[None]):
 
         def done(choice: str | None) -> None:
             if choice == "restore":
-                journal.rewrite([e for e, _ in refused])
+                journal.rewrite([*(e for e, _ in refused), *self._session_entries()])
                 for row, e in pending:
                     self._changed(session.decide(row, e.decision))
                     self._changed(session.set_note(row, e.note))
@@ -1220,7 +1334,7 @@ class TriageApp(App[None]):
                     self._restore_rubric(rubric)
                 self.notify(f"Restored {len(pending)} change(s). ctrl+s saves them.")
             elif choice == "discard":
-                journal.delete()
+                journal.rewrite(self._session_entries())
 
         self.push_screen(
             ChoiceScreen(

@@ -37,6 +37,17 @@ SORTABLE: tuple[str, ...] = (
     "row",
 )
 UNDECIDED = "undecided"
+# What scoring adds to a listed partner (pipeline.Reading.listed), null until it is in.
+_SCORED: dict[str, pl.DataType] = {
+    "recommended_tier": pl.String(),
+    "action": pl.String(),
+    "score": pl.Float64(),
+    "share": pl.Float64(),
+    "access": pl.Float64(),
+    "speed": pl.Float64(),
+    "ecosystem": pl.Float64(),
+    "flags": pl.List(pl.String),
+}
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,18 @@ class TriageSession:
         partners: pl.DataFrame,
         decisions: pl.DataFrame | None = None,
         past: pl.DataFrame | None = None,
+        *,
+        scored: bool = True,
     ) -> None:
-        """`past`: `row`, `past` and `changed` (see review.past_of), joined onto the table."""
+        """`past`: `row`, `past` and `changed` (see review.past_of), joined onto the table.
+        `scored=False`: `partners` are only listed (`row`, `partner`, `partner_type`,
+        `designated_tier`) while scoring runs; `rescore` brings the scores in."""
         self._past = past
+        self.scored = scored
+        if not scored:
+            partners = partners.with_columns(
+                pl.lit(None, dtype).alias(name) for name, dtype in _SCORED.items()
+            )
         restored: dict[int, tuple[str | None, str]] = {}
         if decisions is not None and decisions.height:
             for r, d, n in decisions.select("row", "decision", "decision_note").iter_rows():
@@ -145,14 +165,18 @@ class TriageSession:
             zip(self.table["row"].to_list(), range(self.table.height), strict=True)
         )
 
-    def rescore(self, partners: pl.DataFrame) -> None:
-        """Replace the scored partners (the same tracker scored with another rubric);
+    def rescore(self, partners: pl.DataFrame, past: pl.DataFrame | None = None) -> None:
+        """Replace the scored partners (the scores of listed partners arriving, or the
+        same tracker scored with another rubric), and each one's `past` if given;
         decisions, notes, undo and the unsaved log are kept. Positions change: callers
         ask for a new `view`."""
         rows = set(partners["row"].to_list())
         if rows != set(self._pos_of_row):
             raise ValueError("rescore: the partners are not those of this session")
+        if past is not None:
+            self._past = past
         self._set_partners(partners)
+        self.scored = True
 
     # -- reading ---------------------------------------------------------------------
     def __len__(self) -> int:

@@ -46,14 +46,17 @@ class DetailPane(VerticalScroll):
         partner: dict[str, Any] | None,
         fields: list[tuple[str, str, str]] | None = None,
         refs: dict[str, str] | None = None,
+        *,
+        scored: bool = True,
     ) -> None:
         """`fields`: (header as written, cell reference, cell text) from the tracker;
-        `refs`: canonical field -> cell reference, for the cells behind each flag."""
+        `refs`: canonical field -> cell reference, for the cells behind each flag;
+        `scored=False`: the partner is listed, its scores not in yet."""
         body = self.query_one("#detail-body", Static)
         if partner is None:
             body.update(Content.from_markup("[$text-muted]No partner selected.[/]"))
             return
-        body.update(detail_content(partner, fields or [], refs or {}))
+        body.update(detail_content(partner, fields or [], refs or {}, scored=scored))
         self.scroll_home(animate=False)
 
 
@@ -101,7 +104,11 @@ def _history(out: _Lines, p: dict[str, Any]) -> None:
 
 
 def detail_content(
-    p: dict[str, Any], fields: list[tuple[str, str, str]], refs: dict[str, str]
+    p: dict[str, Any],
+    fields: list[tuple[str, str, str]],
+    refs: dict[str, str],
+    *,
+    scored: bool = True,
 ) -> Content:
     """The detail pane's text for partner `p` (a row of the session table)."""
     from tierwise.scoring.flags import RULES
@@ -110,6 +117,11 @@ def detail_content(
     v = out.value
     kind = f" · {v(p['partner_type'])}" if p.get("partner_type") else ""
     out.add(f"[b]{v(p.get('partner') or '?')}[/]  [$text-muted]row {v(p.get('row'))}{kind}[/]")
+    if not scored:
+        out.add(f"{out.tier(p.get('designated_tier'))} → [$text-muted]scoring…[/]")
+        _decision(out, p)
+        _tracker(out, fields)
+        return out.content()
     out.add(
         f"{out.tier(p.get('designated_tier'))} → {out.tier(p.get('recommended_tier'))}"
         f"  action [b]{v(p.get('action') or '')}[/]  score [b]{p.get('score') or 0:.1f}[/]"
@@ -122,10 +134,7 @@ def detail_content(
         blanks = f" · blank: {v(unknown)}" if unknown else ""
         out.add(f"[$text-muted]evidence: {p['evidence']:.0%} of its cells hold a value{blanks}[/]")
     _history(out, p)
-    if p.get("decision") or p.get("decision_note"):
-        out.add(f"Decision: {out.tier(p.get('decision'))}")
-        if p.get("decision_note"):
-            out.add(f"  [i]✎ {v(p['decision_note'])}[/]")
+    _decision(out, p)
     out.add()
     out.add("[b]Motivations[/]")
     for m in MOTIVATIONS:
@@ -160,9 +169,22 @@ def detail_content(
         out.add("[b]Why[/]")
         for line in why:
             out.add(f" • {v(catalogue.in_words(line))}")
+    _tracker(out, fields)
+    return out.content()
+
+
+def _decision(out: _Lines, p: dict[str, Any]) -> None:
+    if p.get("decision") or p.get("decision_note"):
+        out.add(f"Decision: {out.tier(p.get('decision'))}")
+        if p.get("decision_note"):
+            out.add(f"  [i]✎ {out.value(p['decision_note'])}[/]")
+
+
+def _tracker(out: _Lines, fields: list[tuple[str, str, str]]) -> None:
+    """The partner's cells as written in the tracker, with their references."""
     if fields:
+        v = out.value
         out.add()
         out.add("[b]Tracker[/]")
         for header, ref, value in fields:
             out.add(f" [$text-muted]{v(header)} ({v(ref)}):[/] {v(value)}")
-    return out.content()

@@ -23,12 +23,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tierwise import catalogue
+from tierwise.fields import MOTIVATIONS
 from tierwise.tui.session import Sort, TriageSession
 from tierwise.tui.text import printable
 
 _SEVERE = {"WHY_BOTHER", "STRATEGIC_IN_NAME_ONLY"}
 _BARS = "▁▂▃▄▅▆▇█"
 DASH = "–"
+_MUTED = "partner-table--muted"
+PENDING = "…"  # a cell scoring has not filled yet
+# The columns scoring fills: shown as PENDING while the session is only listed.
+_SCORED = {"recommended_tier", "action", "score", "motivations", "flags", *MOTIVATIONS}
 
 
 @dataclass(frozen=True)
@@ -285,7 +290,7 @@ class PartnerTable(ScrollView, can_focus=True):
             style = base
             if klass:
                 style = base + self.get_component_rich_style(klass, partial=True)
-            if col.key == "flags":
+            if col.key == "flags" and klass != _MUTED:
                 segments.extend(self._badges(text, col.width, base))
             else:
                 segments.append(Segment(_fit(text, col.width, col.right), style))
@@ -295,11 +300,14 @@ class PartnerTable(ScrollView, can_focus=True):
     def _header(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("partner-table--header")
         sorted_style = style + self.get_component_rich_style("partner-table--sorted", partial=True)
+        scored = self.session is None or self.session.scored
         segments: list[Segment] = []
         for col in self._columns:
             title = col.title
-            is_sorted = SORT_KEY.get(col.key, col.key) == self.sort.column and (
-                col.key != "motivations"
+            is_sorted = (
+                SORT_KEY.get(col.key, col.key) == self.sort.column
+                and col.key != "motivations"
+                and (scored or col.key not in _SCORED)  # no score yet: in sheet order
             )
             if is_sorted:
                 title = title + ("▼" if self.sort.descending else "▲")
@@ -311,9 +319,12 @@ class PartnerTable(ScrollView, can_focus=True):
 
     def _row_cells(self, p: dict[str, Any]) -> list[tuple[str, str]]:
         cells: list[tuple[str, str]] = []
+        scored = self.session is None or self.session.scored
         for col in self._columns:
             key = col.key
-            if key == "motivations":
+            if not scored and key in _SCORED:
+                cells.append((PENDING, _MUTED))
+            elif key == "motivations":
                 text = "".join(bar(p.get(m)) for m in ("share", "access", "speed", "ecosystem"))
                 cells.append((text, ""))
             elif key == "flags":
@@ -323,7 +334,7 @@ class PartnerTable(ScrollView, can_focus=True):
                 cells.append((_fmt_num(value) if key != "score" else f"{value or 0:.1f}", ""))
             elif key in ("designated_tier", "recommended_tier", "decision"):
                 value = p.get(key)
-                klass = f"partner-table--{value}" if value else "partner-table--muted"
+                klass = f"partner-table--{value}" if value else _MUTED
                 if key == "decision" and p.get("decision_note"):
                     value = f"{value or DASH}✎"
                 cells.append((value or DASH, klass))
@@ -331,7 +342,7 @@ class PartnerTable(ScrollView, can_focus=True):
                 value = p.get(key) or ""
                 cells.append((value, "partner-table--changed" if value != "keep" else ""))
             elif key == "row":
-                cells.append((str(p.get("row", "")), "partner-table--muted"))
+                cells.append((str(p.get("row", "")), _MUTED))
             else:
                 value = p.get(key)
                 cells.append((DASH if value in (None, "") else str(value), ""))
