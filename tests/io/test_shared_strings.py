@@ -59,7 +59,9 @@ def test_texts_are_appended_to_the_table_and_read_back_as_written(tmp_path: Path
     ]
     texts = ["".join(si.itertext()) for si in after]
     assert texts.count("Revenue") == 1 and texts.count("keep") == 1
-    assert int(after.get("uniqueCount")) == len(after) == len(before) + 5
+    # Five texts added, after the mark that counts them (no cell refers to it).
+    assert int(after.get("uniqueCount")) == len(after) == len(before) + 1 + 5
+    assert texts[len(before)].startswith("tierwise texts n=5 ")
     sheet = new["xl/worksheets/sheet1.xml"]
     assert b"inlineStr" not in sheet.split(b'r="E2"')[1].split(b"</row>")[0]
     # Only the first of Tierwise's run of cells needs its reference.
@@ -105,3 +107,43 @@ def test_a_text_the_table_holds_twice_is_written_once(tmp_path: Path) -> None:
             z.writestr(name, sst if name == "xl/sharedStrings.xml" else data)
     annotate_package(src, out, sheet="Partners", header_row=1, values=_values(), first_column=5)
     assert _read_back(out, "Partners", 5) == EXPECTED
+
+
+def test_scoring_again_replaces_last_runs_texts_instead_of_piling_them_up(
+    tmp_path: Path,
+) -> None:
+    src = write_rich_workbook(tmp_path / "in.xlsx")
+    first, second, third = (tmp_path / f"{n}.xlsx" for n in ("first", "second", "third"))
+    annotate_package(src, first, sheet="Partners", header_row=1, values=_values(), first_column=5)
+    changed = _values().with_columns(why=pl.Series(["Score 81: new words", "Score 19"]))
+    for out, values in ((second, changed), (third, _values())):
+        given = first if out is second else second
+        annotate_package(given, out, sheet="Partners", header_row=1, values=values, first_column=5)
+    tables = [xmlsafe.parse(_parts(p)["xl/sharedStrings.xml"]) for p in (src, first, third)]
+    texts = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(second)["xl/sharedStrings.xml"])]
+    assert WHY not in texts and "Score 81: new words" in texts  # last run's why dropped
+    # Back to the first run's values: the same table as the first run wrote, byte for byte.
+    assert _parts(third)["xl/sharedStrings.xml"] == _parts(first)["xl/sharedStrings.xml"]
+    assert len(tables[2]) == len(tables[1])
+    assert _read_back(third, "Partners", 5) == EXPECTED
+
+
+def test_a_table_rebuilt_by_a_spreadsheet_app_keeps_every_text(tmp_path: Path) -> None:
+    """A mark whose count or CRC no longer matches (an app rewrote the table) drops
+    nothing: every string stays where it is."""
+    src, first = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "first.xlsx"
+    annotate_package(src, first, sheet="Partners", header_row=1, values=_values(), first_column=5)
+    parts = _parts(first)
+    table = parts["xl/sharedStrings.xml"]
+    edited = table.replace(b"</sst>", b"<si><t>typed later by the user</t></si></sst>")
+    tampered = tmp_path / "tampered.xlsx"
+    with zipfile.ZipFile(tampered, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, edited if name == "xl/sharedStrings.xml" else data)
+    out = tmp_path / "again.xlsx"
+    annotate_package(
+        tampered, out, sheet="Partners", header_row=1, values=_values(), first_column=5
+    )
+    before = ["".join(si.itertext()) for si in xmlsafe.parse(edited)]
+    after = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(out)["xl/sharedStrings.xml"])]
+    assert after[: len(before)] == before

@@ -5,12 +5,19 @@ stays byte-identical; a text already there (a tier, an action, last run's why) i
 reused rather than added again. A cell then holds `<c t="s"><v>n</v></c>`: repeated
 texts are written once, and the long unique ones sit together, where they compress
 far better than spread between the user's cells.
+
+Tierwise's texts follow a mark, an `<si>` no cell refers to, that counts them and holds
+their CRC. Scoring the annotated workbook again drops the texts behind an intact mark
+before appending the new ones, so re-runs do not pile up last run's texts. A
+spreadsheet app that saves the workbook rebuilds the table from its cells, mark gone,
+and then everything in it is kept.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import zlib
 from collections.abc import Iterator
 from typing import Final
 
@@ -25,6 +32,10 @@ CT_SHARED_STRINGS: Final = (
 _ROOT: Final = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sst\b[^>]*?(/?)>", re.S)
 _COUNT: Final = re.compile(rb"""\s(?:count|uniqueCount)\s*=\s*["'][^"']*["']""")
 _BATCH: Final = 20_000
+_MARK: Final = b"<si><t>tierwise texts n=%d crc=%08x refs=%d</t></si>"
+_MARK_RE: Final = re.compile(
+    rb"<si><t>tierwise texts n=(\d+) crc=([0-9a-f]{8}) refs=(\d+)</t></si>"
+)
 
 
 def si_expr(text: pl.Expr) -> pl.Expr:
@@ -49,20 +60,41 @@ class SharedStrings:
             self.part, self.original = None, b""  # not a string table: one is made
         self.prefix = root.group(1) + b":" if root and root.group(1) else b""
         p = re.escape(self.prefix)
-        items = re.findall(
+        found = re.finditer(
             b"<" + p + rb"si\b[^>]*?(?:/>|>.*?</" + p + rb"si\s*>)", self.original, re.S
         )
+        spans = [(m.group(0), m.start()) for m in found]
+        items = [item for item, _ in spans]
         # Reuse needs each text's exact element; a table written another way (CDATA,
         # comments, a namespace prefix) is only appended to.
         unsure = b"<![CDATA[" in self.original or b"<!--" in self.original
-        self.size = self._count() if unsure else len(items)
         plain = not self.prefix and not unsure
+        self.cut: int | None = None  # where last run's texts start in `original`, if dropped
+        self.dropped_refs = 0
+        if plain:
+            items = self._drop_last_run(items, spans)
+        self.size = self._count() if unsure else len(items)
         self.known = pl.DataFrame(
             {"si": items if plain else [], "index": range(len(items)) if plain else []},
             schema={"si": pl.Binary, "index": pl.Int64},
         ).unique("si", keep="first", maintain_order=True)  # a text may be there twice
         self.added: list[pl.Series] = []
         self.refs = 0
+
+    def _drop_last_run(self, items: list[bytes], spans: list[tuple[bytes, int]]) -> list[bytes]:
+        """`items` without the texts a previous run appended, when their mark is intact
+        (its count and CRC match what follows it): nothing else refers to them."""
+        at = next((i for i in range(len(items) - 1, -1, -1) if _MARK_RE.match(items[i])), None)
+        if at is None:
+            return items
+        mark = _MARK_RE.match(items[at])
+        assert mark is not None
+        n, crc, refs = int(mark.group(1)), int(mark.group(2), 16), int(mark.group(3))
+        after = items[at + 1 :]
+        if len(after) != n or zlib.crc32(b"".join(after)) != crc:
+            return items
+        self.cut, self.dropped_refs = spans[at][1], refs
+        return items[:at]
 
     def _count(self) -> int:
         """How many <si> the table holds, by a parse (a pattern cannot be sure)."""
@@ -79,7 +111,7 @@ class SharedStrings:
         # In text order, a text sits beside its likes (whys that read alike): the
         # table then compresses a fifth smaller than in the order of the rows.
         new = found.filter(pl.col("index").is_null())["si"].sort()
-        start = self.size + sum(s.len() for s in self.added)
+        start = self.size + 1 + sum(s.len() for s in self.added)  # after the mark
         self.added.append(new)
         numbered = new.to_frame().with_columns(
             pl.int_range(start, start + new.len(), dtype=pl.Int64).alias("index")
@@ -91,9 +123,10 @@ class SharedStrings:
 
     def save(self) -> None:
         """Put the table back with the added strings (nothing changes when none was)."""
-        if not any(s.len() for s in self.added):
+        added = sum(s.len() for s in self.added)
+        if not added and self.cut is None:
             return
-        total = self.size + sum(s.len() for s in self.added)
+        total = self.size + (1 + added if added else 0)
         root = _ROOT.search(self.original)
         if self.part is None or root is None:
             self.part = self._new_part()
@@ -109,12 +142,13 @@ class SharedStrings:
             opening = _COUNT.sub(b"", root.group(0)).rstrip(b">").rstrip(b"/").rstrip()
             close = b"</" + self.prefix + b"sst"
             end = root.end() if root.group(2) else self.original.rfind(close)
-            inner = self.original[root.end() : end]
+            inner = self.original[root.end() : end if self.cut is None else self.cut]
             tail = (
                 close + b">" + self.original[root.end() :] if root.group(2) else self.original[end:]
             )
             found = re.search(rb"""\scount\s*=\s*["'](\d+)["']""", root.group(0))
             refs = int(found.group(1)) if found else self.size
+            refs = max(refs - self.dropped_refs, 0)
         counts = b' count="%d" uniqueCount="%d">' % (refs + self.refs, total)
         head = before + opening + counts + inner
         self.pkg.put(self.part, lambda: self._chunks(head, tail))
@@ -132,10 +166,21 @@ class SharedStrings:
 
     def _chunks(self, head: bytes, tail: bytes) -> Iterator[bytes]:
         yield head
+        added = sum(s.len() for s in self.added)
+        if added and not self.prefix:
+            crc = 0
+            for chunk in self._added_chunks():
+                crc = zlib.crc32(chunk, crc)
+            yield _MARK % (added, crc, self.refs)
+        elif added:  # a prefixed table is only appended to: its mark is any <si>
+            yield b"<%ssi><%st/></%ssi>" % (self.prefix, self.prefix, self.prefix)
+        yield from self._added_chunks()
+        yield tail
+
+    def _added_chunks(self) -> Iterator[bytes]:
         for added in self.added:
             for at in range(0, added.len(), _BATCH):
                 chunk = b"".join(added.slice(at, _BATCH).to_list())
                 if self.prefix:
                     chunk = re.sub(rb"<(/?)(si|t)\b", rb"<\1" + self.prefix + rb"\2", chunk)
                 yield chunk
-        yield tail
