@@ -39,6 +39,20 @@ def test_a_motivation_without_any_evidence_column_is_not_assessed() -> None:
     assert "speed not assessed" in notes and "ecosystem not assessed" in notes
 
 
+def test_a_partner_whose_evidence_is_all_blank_says_so_first() -> None:
+    """Its first reason is a sentence, never an empty string (JSON) or blank line (cell)."""
+    result = scored(
+        [
+            {"partner": "Known", "closed_revenue": 50_000.0, "pipeline": 100_000.0},
+            {"partner": "Blank", "closed_revenue": None, "pipeline": None},
+        ]
+    )
+    reasons = partner(result, "Blank")["why"]
+    assert reasons[0] == "Score 0: no motivation known yet, its evidence cells are blank"
+    assert "" not in reasons
+    assert partner(result, "Known")["why"][0].startswith("Score ")
+
+
 def test_speed_compares_the_cycle_with_the_direct_baseline() -> None:
     result = scored(
         [

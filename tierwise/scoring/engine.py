@@ -436,13 +436,19 @@ def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:
     joined by the unit separator so `text_list` can append the rest and split once."""
     grace = rubric.get("thresholds.grace_days")
     if any(which.values()):
-        head = (
-            pl.lit("Score ")
-            + number_text(pl.col("score"), 0)
-            + pl.lit(": strongest motivation ")
+        strongest = (
+            pl.lit(": strongest motivation ")
             + pl.col("_best")
             + pl.lit(" ")
             + number_text(pl.col("_best_value"), 0)
+        )
+        head = (
+            pl.lit("Score ")
+            + number_text(pl.col("score"), 0)
+            # Every evidence cell blank: no motivation is known yet (see `collect`).
+            + pl.when(pl.col("_best_value").is_null())
+            .then(pl.lit(": no motivation known yet, its evidence cells are blank"))
+            .otherwise(strongest)
             + pl.when(pl.col("_penalties") != "")
             .then(pl.lit(", less ") + pl.col("_penalties"))
             .otherwise(pl.lit(""))
