@@ -4,6 +4,7 @@ and "not assessed" never shown as a tick or a zero."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -136,4 +137,7 @@ async def test_the_share_labelled_strategic_shows_both_of_its_limits(tracker: Pa
         await settle(pilot)
         panel = app.main_screen.query_one("#portfolio")
         option = panel.get_option("check:EVERYONE_STRATEGIC")
-        assert Content.from_markup(str(option.prompt)).plain.endswith("≤25% ≤2")
+        text = Content.from_markup(str(option.prompt)).plain
+        assert text.endswith("≤25% ≤2")
+        # The share itself reads as one too, designated and after decisions.
+        assert re.search(r"[✓✗] ?\d+% → [✓✗] ?\d+% ", text), text

@@ -49,6 +49,8 @@ def gauge(check: Check) -> str:
     colour = "$success" if check.ok else "$error"
     mark = "✓" if check.ok else "✗"
     actual = _num(check.actual) if check.actual is not None else ""
+    if check.code == "EVERYONE_STRATEGIC" and check.actual is not None:
+        actual = f"{check.actual:.0f}%"  # a share: "18%", as its limit reads "≤25%"
     return f"[{colour}]{mark}{actual:>3}[/]"
 
 
