@@ -16,7 +16,6 @@ from typing import Any, Protocol
 import polars as pl
 
 from tierwise.io.reader import read_tracker, setup_unusable
-from tierwise.io.strategy import read_strategy
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import designated_tiers, score
 from tierwise.scoring.result import Scored
@@ -148,7 +147,7 @@ def read(
         raise setup_unusable(Path(path), ["rubric"])
     if rubric_path is None and tracker.setup.get("rubric"):
         rubric = load_rubric(None, overrides_toml=tracker.setup["rubric"])
-    rubric = with_strategy_sheet(rubric, read_strategy(path))
+    rubric = with_strategy_sheet(rubric, tracker.strategy)
     return Reading(tracker, rubric, as_of or date.today())
 
 

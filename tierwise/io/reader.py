@@ -32,6 +32,7 @@ from tierwise.io import (
     value_checks,
     values,
 )
+from tierwise.io.strategy import strategy_in
 from tierwise.io.tracker import (
     Source,
     Tracker,
@@ -139,7 +140,7 @@ def read_tracker(
         declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
         sheet_tails=check.sheet_tails,
     )
-    return Tracker(frame, raw, source, warnings, decisions, setup)
+    return Tracker(frame, raw, source, warnings, decisions, setup, book.strategy())
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,9 @@ class _ExcelBook:
             return {"damaged": [columns.SETUP_SHEET]}
         return _parse_setup(grid)
 
+    def strategy(self) -> dict:
+        return strategy_in(self.reader)
+
     def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
         """`body` (the grid from row `offset`) with Excel's error values written into
         the cells that hold them: calamine reads them as blanks."""
@@ -252,6 +256,9 @@ class _CsvBook:
         return _Sheet(self.names[0], 0, True, self.grid)
 
     def setup(self, warnings: list[TrackerWarning]) -> dict:
+        return {}
+
+    def strategy(self) -> dict:
         return {}
 
     def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 STRATEGY_SHEET: Final = "Strategy"
 
@@ -65,7 +65,8 @@ def parse_strategy(rows: list[list[str | None]]) -> dict[str, str | list[str]]:
 
 def read_strategy(path: str | Path) -> dict[str, str | list[str]]:
     """The declared strategy on the workbook's "Strategy" sheet ({} when the file has no
-    such sheet, is not a workbook, or cannot be read: the tracker reader reports that)."""
+    such sheet, is not a workbook, or cannot be read: the tracker reader reports that).
+    `read_tracker` gives it as `Tracker.strategy` from the book it has open."""
     path = Path(path)
     if path.suffix.lower() in (".csv", ".tsv", ".txt"):
         return {}
@@ -73,12 +74,20 @@ def read_strategy(path: str | Path) -> dict[str, str | list[str]]:
         import fastexcel
 
         book = fastexcel.read_excel(str(path))
+    except Exception:  # the tracker reader gives the one clear error for a bad file
+        return {}
+    return strategy_in(book)
+
+
+def strategy_in(book: Any) -> dict[str, str | list[str]]:
+    """The declared strategy on the "Strategy" sheet of an open fastexcel book ({} when
+    it has none or the sheet cannot be read)."""
+    try:
         names = {n.strip().lower(): n for n in book.sheet_names}
         name = names.get(STRATEGY_SHEET.lower())
         if name is None:
             return {}
-        sheet = book.load_sheet(name, header_row=None, dtypes="string")
-        grid = sheet.to_polars()
+        grid = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
     except Exception:  # the tracker reader gives the one clear error for a bad file
         return {}
     return parse_strategy([list(r) for r in grid.iter_rows()])

@@ -147,6 +147,8 @@ class Tracker:
         columns; empty (no rows) for a tracker never annotated.
     setup: the set-up stored in an annotated workbook ("Tierwise Setup" sheet): keys
         sheet, header_row, mapping, rubric (TOML text of the overrides); {} if none.
+    strategy: the strategy declared on the workbook's "Strategy" sheet (see
+        `io.strategy.parse_strategy`); {} if none.
     """
 
     frame: pl.DataFrame
@@ -155,6 +157,7 @@ class Tracker:
     warnings: list[TrackerWarning]
     decisions: pl.DataFrame
     setup: dict = field(default_factory=dict)
+    strategy: dict = field(default_factory=dict)
 
     def cell_ref(self, row: int, field_name: str) -> str:
         """`Sheet!A1` of a partner's cell for a canonical field ("Sheet!12" if unmapped)."""

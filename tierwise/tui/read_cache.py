@@ -84,6 +84,7 @@ class ReadCache:
                 [TrackerWarning(**w) for w in meta["warnings"]],
                 frames["decisions"],
                 meta["setup"],
+                meta["strategy"],
             )
             os.utime(folder)  # recently used
         except Exception:  # damaged, partial or older: read the file instead
@@ -124,10 +125,14 @@ class ReadCache:
             "source": dataclasses.asdict(tracker.source),
             "warnings": [dataclasses.asdict(w) for w in tracker.warnings],
             "setup": tracker.setup,
+            "strategy": tracker.strategy,
         }
         text = json.dumps(meta, ensure_ascii=False)
         back = json.loads(text)
-        if _source(back["source"]) != tracker.source or back["setup"] != tracker.setup:
+        if _source(back["source"]) != tracker.source or (back["setup"], back["strategy"]) != (
+            tracker.setup,
+            tracker.strategy,
+        ):
             return  # something JSON does not carry back as it was: not cached
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = self.root / f".tmp-{uuid.uuid4().hex}"
