@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
 import polars as pl
 
@@ -113,6 +113,17 @@ class Reading:
         )
 
 
+class ReadOptions(TypedDict, total=False):
+    """How `read` and `evaluate` read a tracker (see `read`)."""
+
+    sheet: str | int | None
+    mapping: dict[str, str] | None
+    profile: str | None
+    rubric_path: str | Path | None
+    as_of: date | None
+    allow_large: bool
+
+
 def read(
     path: str | Path,
     *,
@@ -152,29 +163,12 @@ def read(
 
 
 def evaluate(
-    path: str | Path,
-    *,
-    sheet: str | int | None = None,
-    mapping: dict[str, str] | None = None,
-    profile: str | None = None,
-    rubric_path: str | Path | None = None,
-    as_of: date | None = None,
-    allow_large: bool = False,
-    step: Callable[[str], None] | None = None,
+    path: str | Path, *, step: Callable[[str], None] | None = None, **options: Unpack[ReadOptions]
 ) -> Evaluation:
-    """Read `path` and score it. A rubric stored in an annotated workbook is used unless
-    `rubric_path` is given. `step` hears what is being done ("reading NAME", "scoring N
-    partners"), for a progress line."""
-    reading = read(
-        path,
-        sheet=sheet,
-        mapping=mapping,
-        profile=profile,
-        rubric_path=rubric_path,
-        as_of=as_of,
-        allow_large=allow_large,
-        step=step,
-    )
+    """Read `path` and score it: `read` (the same options), then `Reading.judged`. A
+    rubric stored in an annotated workbook is used unless `rubric_path` is given. `step`
+    hears what is being done ("reading NAME", "scoring N partners"), for a progress line."""
+    reading = read(path, step=step, **options)
     if step:
         step(f"scoring {reading.tracker.frame.height:,} partners")
     return reading.judged()
