@@ -15,6 +15,7 @@ and then everything in it is kept.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 import zlib
@@ -33,6 +34,7 @@ _ROOT: Final = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sst\b[^>]*?(/?)>", re.S)
 _COUNT: Final = re.compile(rb"""\s(?:count|uniqueCount)\s*=\s*["'][^"']*["']""")
 _BATCH: Final = 20_000
 _MARK: Final = b"<si><t>tierwise texts n=%d crc=%08x refs=%d</t></si>"
+_MARK_START: Final = _MARK.split(b" n=")[0]
 _MARK_RE: Final = re.compile(
     rb"<si><t>tierwise texts n=(\d+) crc=([0-9a-f]{8}) refs=(\d+)</t></si>"
 )
@@ -84,16 +86,16 @@ class SharedStrings:
     def _drop_last_run(self, items: list[bytes], spans: list[tuple[bytes, int]]) -> list[bytes]:
         """`items` without the texts a previous run appended, when their mark is intact
         (its count and CRC match what follows it): nothing else refers to them."""
-        at = next((i for i in range(len(items) - 1, -1, -1) if _MARK_RE.match(items[i])), None)
-        if at is None:
+        found = self.original.rfind(_MARK_START)  # one search, not a match per item
+        at = bisect.bisect_left(spans, found, key=lambda span: span[1])
+        mark = _MARK_RE.fullmatch(items[at]) if found >= 0 and at < len(items) else None
+        if mark is None or spans[at][1] != found:
             return items
-        mark = _MARK_RE.match(items[at])
-        assert mark is not None
         n, crc, refs = int(mark.group(1)), int(mark.group(2), 16), int(mark.group(3))
         after = items[at + 1 :]
         if len(after) != n or zlib.crc32(b"".join(after)) != crc:
             return items
-        self.cut, self.dropped_refs = spans[at][1], refs
+        self.cut, self.dropped_refs = found, refs
         return items[:at]
 
     def _count(self) -> int:
