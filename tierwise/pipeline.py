@@ -163,12 +163,20 @@ def read(
 
 
 def evaluate(
-    path: str | Path, *, step: Callable[[str], None] | None = None, **options: Unpack[ReadOptions]
+    path: str | Path,
+    *,
+    step: Callable[[str], None] | None = None,
+    cells: Callable[[str], bool] | None = None,
+    **options: Unpack[ReadOptions],
 ) -> Evaluation:
     """Read `path` and score it: `read` (the same options), then `Reading.judged`. A
     rubric stored in an annotated workbook is used unless `rubric_path` is given. `step`
-    hears what is being done ("reading NAME", "scoring N partners"), for a progress line."""
+    hears what is being done ("reading NAME", "scoring N partners"), for a progress line.
+    `cells` says, from the input's format, whether the caller shows the tracker's cells
+    as text (`Tracker.raw`); when it says no they are let go before the scoring."""
     reading = read(path, step=step, **options)
+    if cells is not None and not cells(reading.tracker.source.format):
+        reading = replace(reading, tracker=reading.tracker.without_cells())
     if step:
         step(f"scoring {reading.tracker.frame.height:,} partners")
     return reading.judged()
