@@ -341,8 +341,7 @@ def _sheet_edit(
         )
         for col, name in ordered
     ]
-    frame = values.filter(pl.col("row").is_not_null() & (pl.col("row") != header_row))
-    frame = frame.unique("row", keep="last").sort("row")
+    frame = _by_row(values, header_row)
     contiguous = [c for c, _ in ordered] == list(range(ordered[0][0], ordered[-1][0] + 1))
     if strings is not None:
         frame = _share_texts(frame, [n for _, n in ordered if n in SHARED], strings)
@@ -370,6 +369,16 @@ def _sheet_edit(
         heights=_why_heights(frame) if "why" in frame.columns and "Tierwise: why" in placed else {},
         validation=_decision_list(placed, header_row),
     )
+
+
+def _by_row(values: pl.DataFrame, header_row: int) -> pl.DataFrame:
+    """`values` below or above the header row, one per row (the last), in row order: as
+    given when it already is (the writer's own are), not a copy of every text."""
+    rows = pl.col("row")
+    kept = rows.is_not_null() & (rows != header_row)
+    if values.select(kept.all() & (rows.diff() > 0).all()).item():
+        return values
+    return values.filter(kept).unique("row", keep="last").sort("row")
 
 
 _LINE_PT: Final = 15.0  # one line of 11 pt text
@@ -417,7 +426,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
     """Tierwise's cells per worksheet row, made in batches as the sheet streams past
     (rows are asked for in ascending order), so memory does not grow with the rows."""
 
-    _BATCH = 25_000
+    BATCH: Final = 25_000
 
     def __init__(
         self,
@@ -449,7 +458,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
         start = int(rows.search_sorted(row))
         if start >= len(rows) or rows[start] != row:
             raise KeyError(row)
-        part = self._frame.slice(start, self._BATCH).select(
+        part = self._frame.slice(start, self.BATCH).select(
             "row", *[e.alias(f"_{i}") for i, (_, e) in enumerate(self._groups)]
         )
         xmls = [
@@ -475,8 +484,13 @@ def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings)
     shared = [n for n in shared if n in frame.columns]
     if not shared:
         return frame
-    items = frame.select(
-        si_expr(_escaped(pl.col(n).cast(pl.String))).alias(f"_si_{n}") for n in shared
+    # Escaped a batch of rows at a time: each step of the escaping is a copy of the
+    # texts (the whys are ~50 MB at 100k partners).
+    items = pl.concat(
+        frame.slice(start, RowCells.BATCH).select(
+            si_expr(_escaped(pl.col(n).cast(pl.String))).alias(f"_si_{n}") for n in shared
+        )
+        for start in range(0, max(frame.height, 1), RowCells.BATCH)
     )
     # One lookup for all the columns: their texts stacked, their indices split back.
     found = strings.indices(pl.concat([items[c] for c in items.columns]))
