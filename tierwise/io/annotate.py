@@ -103,7 +103,8 @@ class WriteResult:
 
 
 def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
-    """`row` plus one column per Tierwise column, as written (flags and why joined)."""
+    """`row` plus one column per Tierwise column, as written (flags joined; the why as
+    its list of reasons, the partners' own, joined a line each as its cells are made)."""
     cols = []
     for _, name in names.ANNOTATION_COLUMNS:
         if name in ("decision", "decision_note"):
@@ -113,7 +114,7 @@ def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> 
         elif name == "flags":
             cols.append(pl.col("flags").cast(pl.List(pl.String)).list.join(", ").alias(name))
         elif name == "why":
-            cols.append(pl.col("why").cast(pl.List(pl.String)).list.join("\n").alias(name))
+            cols.append(pl.col("why").cast(pl.List(pl.String)))
         elif name == "borderline":
             cols.append(pl.when(pl.col(name)).then(pl.lit(name)).alias(name))
         else:
@@ -392,18 +393,23 @@ def _why_heights(frame: pl.DataFrame) -> dict[int, float]:
     screen and printed, no line runs into the next row)."""
     # A unit of column width is one "0" of Calibri 11; text averages a fifth narrower.
     per_line = int(WIDTHS["why"] * 1.25)
-    lines = frame.select(
-        "row",
-        pl.col("why")
+    lines = (
+        _text("why", frame)
         .fill_null("")
         .str.split("\n")
         .list.eval(((pl.element().str.len_chars() - 1) // per_line + 1).clip(1))
         .list.sum()
-        .alias("lines"),
-    ).filter(pl.col("lines") > 1)
-    return {
-        int(row): min(_MAX_ROW_PT, n * _LINE_PT) for row, n in lines.iter_rows() if row is not None
-    }
+        .alias("lines")
+    )
+    heights: dict[int, float] = {}
+    for start in range(0, frame.height, RowCells.BATCH):  # each line a text of its own
+        tall = frame.slice(start, RowCells.BATCH).select("row", lines).filter(pl.col("lines") > 1)
+        heights.update(
+            (int(row), min(_MAX_ROW_PT, n * _LINE_PT))
+            for row, n in tall.iter_rows()
+            if row is not None
+        )
+    return heights
 
 
 def _decision_list(placed: Mapping[str, int], header_row: int) -> bytes:
@@ -488,7 +494,7 @@ def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings)
     # texts (the whys are ~50 MB at 100k partners).
     items = pl.concat(
         frame.slice(start, RowCells.BATCH).select(
-            si_expr(_escaped(pl.col(n).cast(pl.String))).alias(f"_si_{n}") for n in shared
+            si_expr(_escaped(_text(n, frame))).alias(f"_si_{n}") for n in shared
         )
         for start in range(0, max(frame.height, 1), RowCells.BATCH)
     )
@@ -497,6 +503,13 @@ def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings)
     return frame.with_columns(
         found.slice(k * frame.height, frame.height).alias(f"_sst_{n}") for k, n in enumerate(shared)
     )
+
+
+def _text(name: str, values: pl.DataFrame) -> pl.Expr:
+    """The text a result column's cell shows: a list (the why) a line an item."""
+    if isinstance(values.schema[name], pl.List):
+        return pl.col(name).list.join("\n")
+    return pl.col(name).cast(pl.String)
 
 
 def _escaped(text: pl.Expr) -> pl.Expr:
@@ -553,7 +566,7 @@ def _cell_expr(
         number = source.cast(pl.Float64)
         full = pl.concat_str(opening, pl.lit("><v>"), number.cast(pl.String), pl.lit("</v></c>"))
         return pl.when(number.is_not_null() & number.is_finite()).then(full).otherwise(empty)
-    text = source.cast(pl.String)
+    text = _text(name, values) if name in values.columns else pl.lit(None, pl.String)
     if f"_sst_{name}" in values.columns:
         index = pl.col(f"_sst_{name}").cast(pl.String)
         full = pl.concat_str(opening, pl.lit(' t="s"><v>'), index, pl.lit("</v></c>"))
