@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from tierwise import __version__, catalogue
-from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS, TIERS
+from tierwise.fields import MOTIVATIONS, TIERS
 from tierwise.io.columns import PORTFOLIO_SHEET
 from tierwise.io.sheetspec import ChartSpec, SheetSpec
 from tierwise.io.tracker import column_letter
@@ -191,7 +191,7 @@ def _checks(
     designated = {c.code: c for c in portfolio.designated}
     recommended = {c.code: c for c in portfolio.recommended}
     limits = check_limits(rubric)
-    for i, code in enumerate(CHECKS, start=row + 2):
+    for i, code in enumerate(catalogue.CHECKS, start=row + 2):
         _text(spec, i, 1, catalogue.CHECKS[code].name, span=False)
         for col, check in ((2, designated.get(code)), (3, recommended.get(code))):
             text, style = mark(check)
@@ -205,7 +205,7 @@ def _checks(
             spec.set(i, 5, text, style)
         detail = designated[code].detail if code in designated else ""
         _text(spec, i, 6, detail)
-    return row + 1 + len(CHECKS)
+    return row + 1 + len(catalogue.CHECKS)
 
 
 def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence[str]) -> int:
@@ -213,7 +213,7 @@ def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence
     _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "Code", 4: "What it means (the playbook)"})
     spec.merges.append(f"D{row + 1}:J{row + 1}")
     counts = flag_counts(partners)
-    for i, code in enumerate(FLAGS, start=row + 2):
+    for i, code in enumerate(catalogue.FLAGS, start=row + 2):
         entry = catalogue.FLAGS[code]
         spec.set(i, 1, entry.name, "flag" if counts[code] else "text")
         if code in unjudged:  # the tracker lacks its columns: not a zero
@@ -222,7 +222,7 @@ def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence
             spec.set(i, 2, counts[code], "int")
         spec.set(i, 3, entry.label, "muted")
         _text(spec, i, 4, entry.meaning)
-    return row + 1 + len(FLAGS)
+    return row + 1 + len(catalogue.FLAGS)
 
 
 def _tier_counts(spec: SheetSpec, row: int, partners: pl.DataFrame, after: str) -> int:
@@ -360,12 +360,12 @@ def mark(check: Check | None) -> tuple[str, str]:
 
 
 def flag_counts(partners: pl.DataFrame) -> dict[str, int]:
-    """How many partners carry each flag (every flag of tierwise.fields.FLAGS, 0 if none)."""
+    """How many partners carry each flag (every flag of catalogue.FLAGS, 0 if none)."""
     counts = (
         partners.select(pl.col("flags").explode().alias("flag")).drop_nulls().group_by("flag").len()
     )
     found = dict(counts.iter_rows())
-    return {code: int(found.get(code, 0)) for code in FLAGS}
+    return {code: int(found.get(code, 0)) for code in catalogue.FLAGS}
 
 
 def tier_counts(partners: pl.DataFrame) -> pl.DataFrame:
