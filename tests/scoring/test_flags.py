@@ -231,6 +231,6 @@ def test_every_rule_reads_canonical_fields() -> None:
     """A misspelt field in `needs` would leave its flag never assessed."""
     names = {*FIELDS, ANNOUNCED_ON, *MOTIVATIONS}
     for code, rule in RULES.items():
-        assert rule.code == code
+        assert rule.words.code == code
         assert rule.needs and all(set(group) <= names for group in rule.needs), code
         assert set(rule.cells) <= set(FIELDS), code
