@@ -119,10 +119,7 @@ def legend() -> str:
             for m in MOTIVATIONS
         )
         + ". → what to do. Flags: "
-        + ", ".join(
-            f"{catalogue.FLAGS[code].label} {catalogue.FLAGS[code].name}"
-            for code in catalogue.FLAGS
-        )
+        + ", ".join(f"{e.label} {e.name}" for e in catalogue.FLAGS.values())
         + "."
     )
 
