@@ -117,6 +117,8 @@ class KeyOptions(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class Placement:
+    """A screen's key, the function it runs, and where the key is listed."""
+
     key: Key
     opener: Opener
     anchor: str  # the id of the key it is listed next to
@@ -139,18 +141,18 @@ def opens(
     `open('NAME')`, listed right `after` (or `before`) the key of that id (an app key's
     action, "open_NAME" for a screen's), in `group`, with the `options` of `Key`."""
 
-    def register(opener: Opener) -> Opener:
-        name = opener.__name__.removeprefix("open_")
+    def register(function: Opener) -> Opener:
+        name = function.__name__.removeprefix("open_")
         if name in _SCREENS or (after and before) or not (after or before):
-            raise ValueError(f"{opener.__name__}: one key per screen, placed after or before one")
+            raise ValueError(f"{function.__name__}: one key per screen, placed after or before one")
         key = Key(keys, f"open({name!r})", description, group, **options)
-        _SCREENS[name] = Placement(key, opener, after or before, bool(after))
-        return opener
+        _SCREENS[name] = Placement(key, function, after or before, bool(after))
+        return function
 
     return register
 
 
-def discover() -> None:
+def _discover() -> None:
     """Import every module of tui/screens/: each registers its screen's key as it loads."""
     from tierwise.tui import screens
 
@@ -167,7 +169,7 @@ def opener(name: str) -> Opener:
 @cache
 def all_keys() -> tuple[Key, ...]:
     """The app's keys and the screens', in the order of the help screen and the footer."""
-    discover()
+    _discover()
     return placed(APP_KEYS, _SCREENS)
 
 
