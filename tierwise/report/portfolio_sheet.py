@@ -2,7 +2,7 @@
 
 Built as a SheetSpec (what goes where, with named styles); io/render.py turns it into
 worksheet XML and native charts. Layout, top to bottom, all within columns A-J: the
-seven tier-discipline checks (designated vs recommended vs limits), the five flags with
+tier-discipline checks (designated vs recommended vs limits), the flags with
 the playbook's one-line explanation, then a middle band of partners per tier and the
 resources to reallocate (A-C), the tier chart beside them (D-F), and motivation coverage
 with its chart (G-J); then what the tracker does not record (when it lacks evidence),
@@ -172,6 +172,14 @@ def build_portfolio_sheet(
 # -- blocks -----------------------------------------------------------------------------
 
 
+_SMALL_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _in_words(n: int) -> str:
+    """A count as a reader writes it in a title: words up to twelve, digits beyond."""
+    return _SMALL_NUMBERS[n] if n < len(_SMALL_NUMBERS) else str(n)
+
+
 def _checks(
     spec: SheetSpec,
     row: int,
@@ -180,7 +188,7 @@ def _checks(
     after: str,
     since: Review | None = None,
 ) -> int:
-    spec.set(row, 1, "Tier discipline: the seven checks", "subtitle")
+    spec.set(row, 1, f"Tier discipline: the {_in_words(len(catalogue.CHECKS))} checks", "subtitle")
     titles = {1: "Check", 2: "Designated", 3: after, 4: "Limit", 6: "What the tracker shows today"}
     then: dict[str, bool | None] = {}
     if since is not None:  # how each designated check stood in the older tracker
