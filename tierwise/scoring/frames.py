@@ -9,9 +9,11 @@ from typing import Final
 import polars as pl
 
 # Rows worked on at a time where the work is row by row but its intermediate columns
-# are wide (a partner's reasons worded, about 1 KB): they are then held for a quarter
-# of 100k partners at a time, not for all of them.
-CHUNK: Final = 25_000
+# are wide (a partner's reasons worded, about 1 KB): they are then held for half of
+# 100k partners at a time, not for all of them. 25k rows kept ~30 MB less at 100k but
+# cost ~5% more scoring CPU (each chunk repeats polars' fixed cost per query), which
+# issue 13's single-threaded budget could not spare (benchmarks/RESULTS-scoring.md).
+CHUNK: Final = 50_000
 
 
 def collect(query: pl.LazyFrame) -> pl.DataFrame:
