@@ -19,7 +19,7 @@ import bisect
 import posixpath
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 import polars as pl
@@ -61,42 +61,86 @@ class SharedStrings:
         if self.part and root is None:
             self.part, self.original = None, b""  # not a string table: one is made
         self.prefix = root.group(1) + b":" if root and root.group(1) else b""
-        p = re.escape(self.prefix)
-        found = re.finditer(
-            b"<" + p + rb"si\b[^>]*?(?:/>|>.*?</" + p + rb"si\s*>)", self.original, re.S
-        )
-        spans = [(m.group(0), m.start()) for m in found]
-        items = [item for item, _ in spans]
         # Reuse needs each text's exact element; a table written another way (CDATA,
         # comments, a namespace prefix) is only appended to.
         unsure = b"<![CDATA[" in self.original or b"<!--" in self.original
         plain = not self.prefix and not unsure
         self.cut: int | None = None  # where last run's texts start in `original`, if dropped
         self.dropped_refs = 0
-        if plain:
-            items = self._drop_last_run(items, spans)
-        self.size = self._count() if unsure else len(items)
-        self.known = pl.DataFrame(
-            {"si": items if plain else [], "index": range(len(items)) if plain else []},
-            schema={"si": pl.Binary, "index": pl.Int64},
-        ).unique("si", keep="first", maintain_order=True)  # a text may be there twice
+        items = pl.Series("si", [], pl.Binary)
+        if not unsure:
+            items, starting_at = self._split()
+            if plain:
+                items = self._drop_last_run(items, starting_at)
+        self.size = self._count() if unsure else items.len()
+        self.known = (
+            pl.DataFrame([items if plain else items.clear()])
+            .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("index"))
+            .unique("si", keep="first", maintain_order=True)  # a text may be there twice
+        )
         self.added: list[pl.Series] = []
         self.refs = 0
 
-    def _drop_last_run(self, items: list[bytes], spans: list[tuple[bytes, int]]) -> list[bytes]:
+    def _split(self) -> tuple[pl.Series, Callable[[int], int | None]]:
+        """The table's `<si>` elements, and a function giving the index of the one that
+        starts at an offset in `original` (None when none does)."""
+        split = None if self.prefix else self._split_bare()
+        if split is not None:
+            return split
+        p = re.escape(self.prefix)
+        found = re.finditer(
+            b"<" + p + rb"si\b[^>]*?(?:/>|>.*?</" + p + rb"si\s*>)", self.original, re.S
+        )
+        spans = [(m.group(0), m.start()) for m in found]
+        starts = [start for _, start in spans]
+
+        def starting_at(offset: int) -> int | None:
+            at = bisect.bisect_left(starts, offset)
+            return at if at < len(starts) and starts[at] == offset else None
+
+        return pl.Series("si", [item for item, _ in spans], pl.Binary), starting_at
+
+    def _split_bare(self) -> tuple[pl.Series, Callable[[int], int | None]] | None:
+        """`_split` in bulk for a UTF-8 table whose every `<si` tag is a bare `<si>` that
+        opens an element, and every `</si` a bare `</si>` closing it (as apps write a
+        table); None for any other table."""
+        table = self.original
+        try:
+            text = pl.Series("si", [table]).cast(pl.String)
+        except pl.exceptions.PolarsError:  # not UTF-8
+            return None
+        pieces = text.str.split("</si>").explode()
+        n = pieces.len() - 1  # the closing tags
+        inner = pieces.head(n).str.split_exact("<si>", 1).struct.field("field_1")
+        # Each close has an open before it, and there are no other tags: the same
+        # elements as the pattern in `_split` finds.
+        if inner.null_count() or table.count(b"<si") != n or table.count(b"</si") != n:
+            return None
+        items = inner.to_frame().select(
+            pl.concat_str(pl.lit("<si>"), pl.col("field_1"), pl.lit("</si>")).cast(pl.Binary)
+        )
+
+        def starting_at(offset: int) -> int | None:
+            return table.count(b"<si", 0, offset) if table.startswith(b"<si>", offset) else None
+
+        return items.to_series().alias("si"), starting_at
+
+    def _drop_last_run(
+        self, items: pl.Series, starting_at: Callable[[int], int | None]
+    ) -> pl.Series:
         """`items` without the texts a previous run appended, when their mark is intact
         (its count and CRC match what follows it): nothing else refers to them."""
         found = self.original.rfind(_MARK_START)  # one search, not a match per item
-        at = bisect.bisect_left(spans, found, key=lambda span: span[1])
-        mark = _MARK_RE.fullmatch(items[at]) if found >= 0 and at < len(items) else None
-        if mark is None or spans[at][1] != found:
+        at = starting_at(found) if found >= 0 else None
+        mark = _MARK_RE.fullmatch(items[at]) if at is not None else None
+        if at is None or mark is None:
             return items
         n, crc, refs = int(mark.group(1)), int(mark.group(2), 16), int(mark.group(3))
-        after = items[at + 1 :]
-        if len(after) != n or zlib.crc32(b"".join(after)) != crc:
+        after = items.slice(at + 1)
+        if after.len() != n or _crc(_joined(after)) != crc:
             return items
         self.cut, self.dropped_refs = found, refs
-        return items[:at]
+        return items.head(at)
 
     def _count(self) -> int:
         """How many <si> the table holds, by a parse (a pattern cannot be sure)."""
@@ -170,10 +214,7 @@ class SharedStrings:
         yield head
         added = sum(s.len() for s in self.added)
         if added and not self.prefix:
-            crc = 0
-            for chunk in self._added_chunks():
-                crc = zlib.crc32(chunk, crc)
-            yield _MARK % (added, crc, self.refs)
+            yield _MARK % (added, _crc(self._added_chunks()), self.refs)
         elif added:  # a prefixed table is only appended to: its mark is any <si>
             yield b"<%ssi><%st/></%ssi>" % (self.prefix, self.prefix, self.prefix)
         yield from self._added_chunks()
@@ -181,8 +222,20 @@ class SharedStrings:
 
     def _added_chunks(self) -> Iterator[bytes]:
         for added in self.added:
-            for at in range(0, added.len(), _BATCH):
-                chunk = b"".join(added.slice(at, _BATCH).to_list())
+            for chunk in _joined(added):
                 if self.prefix:
                     chunk = re.sub(rb"<(/?)(si|t)\b", rb"<\1" + self.prefix + rb"\2", chunk)
                 yield chunk
+
+
+def _joined(items: pl.Series) -> Iterator[bytes]:
+    """`items` (bytes) joined, in chunks of a few thousand."""
+    for at in range(0, items.len(), _BATCH):
+        yield b"".join(items.slice(at, _BATCH).to_list())
+
+
+def _crc(chunks: Iterator[bytes]) -> int:
+    crc = 0
+    for chunk in chunks:
+        crc = zlib.crc32(chunk, crc)
+    return crc
