@@ -4,12 +4,15 @@ strings already there kept at their indices, read back as written by every reade
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import fastexcel
 import openpyxl
 import polars as pl
+import pytest
 from lxml import etree
 
 from tests.io.richbook import write_rich_workbook
@@ -23,6 +26,15 @@ WHY = "Score 80: strongest motivation share 90\n  R&D <joint> plan, literally _x
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n) for n in z.namelist()}
+
+
+def _with_table(path: Path, table: bytes) -> Path:
+    """`path` rewritten in place with `table` as its shared strings part."""
+    parts = _parts(path)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, table if name == "xl/sharedStrings.xml" else data)
+    return path
 
 
 def _values() -> pl.DataFrame:
@@ -88,9 +100,7 @@ def test_a_prefixed_table_is_appended_to_with_its_prefix(tmp_path: Path) -> None
     parts = _parts(src)
     sst = parts["xl/sharedStrings.xml"]
     sst = re.sub(rb"<(/?)(sst|si|t)\b", rb"<\1x:\2", sst).replace(b"xmlns=", b"xmlns:x=")
-    with zipfile.ZipFile(src, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, sst if name == "xl/sharedStrings.xml" else data)
+    _with_table(src, sst)
     annotate_package(src, out, sheet="Partners", header_row=1, values=_values(), first_column=5)
     table = xmlsafe.parse(_parts(out)["xl/sharedStrings.xml"])
     assert all(el.tag == f"{{{MAIN}}}si" for el in table)
@@ -101,10 +111,9 @@ def test_a_prefixed_table_is_appended_to_with_its_prefix(tmp_path: Path) -> None
 def test_a_text_the_table_holds_twice_is_written_once(tmp_path: Path) -> None:
     src, out = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
     parts = _parts(src)
-    sst = parts["xl/sharedStrings.xml"].replace(b"</sst>", b"<si><t>Revenue</t></si></sst>")
-    with zipfile.ZipFile(src, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, sst if name == "xl/sharedStrings.xml" else data)
+    _with_table(
+        src, parts["xl/sharedStrings.xml"].replace(b"</sst>", b"<si><t>Revenue</t></si></sst>")
+    )
     annotate_package(src, out, sheet="Partners", header_row=1, values=_values(), first_column=5)
     assert _read_back(out, "Partners", 5) == EXPECTED
 
@@ -136,10 +145,7 @@ def test_a_table_rebuilt_by_a_spreadsheet_app_keeps_every_text(tmp_path: Path) -
     parts = _parts(first)
     table = parts["xl/sharedStrings.xml"]
     edited = table.replace(b"</sst>", b"<si><t>typed later by the user</t></si></sst>")
-    tampered = tmp_path / "tampered.xlsx"
-    with zipfile.ZipFile(tampered, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, edited if name == "xl/sharedStrings.xml" else data)
+    tampered = _with_table(shutil.copy(first, tmp_path / "tampered.xlsx"), edited)
     out = tmp_path / "again.xlsx"
     annotate_package(
         tampered, out, sheet="Partners", header_row=1, values=_values(), first_column=5
@@ -165,3 +171,43 @@ def test_rows_given_out_of_order_twice_or_on_the_header_are_written_once_each(
     assert _read_back(out, "Partners", 5) == expected
     header = openpyxl.load_workbook(out)["Partners"]["E1"].value
     assert header.startswith("Tierwise")
+
+
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        pytest.param(lambda t: t.replace(b"</si>", b"</si>\n  "), id="items-on-lines"),
+        pytest.param(lambda t: t.replace(b"<si>", b"<si >", 1), id="open-tag-spaced"),
+        pytest.param(lambda t: t.replace(b"</sst>", b"<si/></sst>"), id="empty-item"),
+        pytest.param(lambda t: t.replace(b"</si>", b"</si\n>", 1), id="close-tag-spaced"),
+        pytest.param(
+            lambda t: t.replace(b"UTF-8", b"ISO-8859-1").replace(
+                b"</sst>", "<si><t>Caf\u00e9</t></si></sst>".encode("latin-1")
+            ),
+            id="latin-1",
+        ),
+    ],
+)
+def test_a_table_written_another_way_keeps_its_strings_and_sheds_last_runs_texts(
+    tmp_path: Path, rewrite: Callable[[bytes], bytes]
+) -> None:
+    """Tables whose items are not bare `<si>...</si>` in UTF-8 one after another are
+    split by a slower path: the same strings kept, reused and dropped."""
+    src, first = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "first.xlsx"
+    table = rewrite(_parts(src)["xl/sharedStrings.xml"])
+    _with_table(src, table)
+    again = tmp_path / "again.xlsx"
+    for given, out in ((src, first), (first, again)):
+        annotate_package(
+            given, out, sheet="Partners", header_row=1, values=_values(), first_column=5
+        )
+    before = xmlsafe.parse(table)
+    after = xmlsafe.parse(_parts(first)["xl/sharedStrings.xml"])
+    assert [etree.tostring(si) for si in after][: len(before)] == [
+        etree.tostring(si) for si in before
+    ]
+    assert ["".join(si.itertext()) for si in after].count("Revenue") == 1
+    assert int(after.get("uniqueCount")) == len(after) == len(before) + 1 + 5
+    # Scoring the output again drops the texts the first run added, then adds them back.
+    assert _parts(again)["xl/sharedStrings.xml"] == _parts(first)["xl/sharedStrings.xml"]
+    assert _read_back(again, "Partners", 5) == EXPECTED
