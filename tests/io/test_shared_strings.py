@@ -50,6 +50,11 @@ def _values() -> pl.DataFrame:
     )
 
 
+def _changed() -> pl.DataFrame:
+    """`_values` as a second run might give them: one why reworded."""
+    return _values().with_columns(why=pl.Series(["Score 81: new words", "Score 19"]))
+
+
 def _read_back(path: Path, sheet: str, first: int) -> list[tuple]:
     ws = openpyxl.load_workbook(path)[sheet]
     rows = ws.iter_rows(min_row=2, max_row=3, min_col=first, max_col=first + 4)
@@ -124,8 +129,7 @@ def test_scoring_again_replaces_last_runs_texts_instead_of_piling_them_up(
     src = write_rich_workbook(tmp_path / "in.xlsx")
     first, second, third = (tmp_path / f"{n}.xlsx" for n in ("first", "second", "third"))
     annotate_package(src, first, sheet="Partners", header_row=1, values=_values(), first_column=5)
-    changed = _values().with_columns(why=pl.Series(["Score 81: new words", "Score 19"]))
-    for out, values in ((second, changed), (third, _values())):
+    for out, values in ((second, _changed()), (third, _values())):
         given = first if out is second else second
         annotate_package(given, out, sheet="Partners", header_row=1, values=values, first_column=5)
     tables = [xmlsafe.parse(_parts(p)["xl/sharedStrings.xml"]) for p in (src, first, third)]
@@ -196,11 +200,12 @@ def test_a_table_written_another_way_keeps_its_strings_and_sheds_last_runs_texts
     src, first = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "first.xlsx"
     table = rewrite(_parts(src)["xl/sharedStrings.xml"])
     _with_table(src, table)
-    again = tmp_path / "again.xlsx"
-    for given, out in ((src, first), (first, again)):
-        annotate_package(
-            given, out, sheet="Partners", header_row=1, values=_values(), first_column=5
-        )
+    second, third = tmp_path / "second.xlsx", tmp_path / "third.xlsx"
+    for given, out, values in ((src, first, _values()), (first, second, _changed())):
+        annotate_package(given, out, sheet="Partners", header_row=1, values=values, first_column=5)
+    annotate_package(
+        second, third, sheet="Partners", header_row=1, values=_values(), first_column=5
+    )
     before = xmlsafe.parse(table)
     after = xmlsafe.parse(_parts(first)["xl/sharedStrings.xml"])
     assert [etree.tostring(si) for si in after][: len(before)] == [
@@ -208,6 +213,31 @@ def test_a_table_written_another_way_keeps_its_strings_and_sheds_last_runs_texts
     ]
     assert ["".join(si.itertext()) for si in after].count("Revenue") == 1
     assert int(after.get("uniqueCount")) == len(after) == len(before) + 1 + 5
-    # Scoring the output again drops the texts the first run added, then adds them back.
-    assert _parts(again)["xl/sharedStrings.xml"] == _parts(first)["xl/sharedStrings.xml"]
-    assert _read_back(again, "Partners", 5) == EXPECTED
+    # Scoring again drops the texts the run before added: back to the first run's values,
+    # the same table as the first run wrote, byte for byte.
+    texts = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(second)["xl/sharedStrings.xml"])]
+    assert WHY not in texts and "Score 81: new words" in texts and len(texts) == len(after)
+    assert _parts(third)["xl/sharedStrings.xml"] == _parts(first)["xl/sharedStrings.xml"]
+    assert _read_back(third, "Partners", 5) == EXPECTED
+
+
+def test_last_runs_texts_are_shed_from_a_table_laid_out_on_lines(tmp_path: Path) -> None:
+    """A tool that puts every string of an annotated table on its own line keeps the
+    mark's count and CRC (they cover the elements, not what lies between them)."""
+    src, first = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "first.xlsx"
+    annotate_package(src, first, sheet="Partners", header_row=1, values=_values(), first_column=5)
+    table = _parts(first)["xl/sharedStrings.xml"].replace(b"</si>", b"</si>\n")
+    again = tmp_path / "again.xlsx"
+    annotate_package(
+        _with_table(shutil.copy(first, tmp_path / "lines.xlsx"), table),
+        again,
+        sheet="Partners",
+        header_row=1,
+        values=_changed(),
+        first_column=5,
+    )
+    before = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(first)["xl/sharedStrings.xml"])]
+    after = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(again)["xl/sharedStrings.xml"])]
+    assert WHY not in after and "Score 81: new words" in after and len(after) == len(before)
+    whys = ["Score 81: new words", "Score 19"]
+    assert _read_back(again, "Partners", 5) == [r[:4] + (w,) for r, w in zip(EXPECTED, whys)]

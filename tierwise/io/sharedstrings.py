@@ -67,11 +67,13 @@ class SharedStrings:
         plain = not self.prefix and not unsure
         self.cut: int | None = None  # where last run's texts start in `original`, if dropped
         self.dropped_refs = 0
-        items = pl.Series("si", [], pl.Binary)
-        if not unsure:
+        items = self._shed_bare_run() if plain else None
+        if items is None and not unsure:
             items, starting_at = self._split()
             if plain:
                 items = self._drop_last_run(items, starting_at)
+        if items is None:
+            items = pl.Series("si", [], pl.Binary)
         self.size = self._count() if unsure else items.len()
         self.known = (
             pl.DataFrame([items if plain else items.clear()])
@@ -84,7 +86,7 @@ class SharedStrings:
     def _split(self) -> tuple[pl.Series, Callable[[int], int | None]]:
         """The table's `<si>` elements, and a function giving the index of the one that
         starts at an offset in `original` (None when none does)."""
-        split = None if self.prefix else self._split_bare()
+        split = None if self.prefix else self._split_bare(len(self.original))
         if split is not None:
             return split
         p = re.escape(self.prefix)
@@ -100,11 +102,11 @@ class SharedStrings:
 
         return pl.Series("si", [item for item, _ in spans], pl.Binary), starting_at
 
-    def _split_bare(self) -> tuple[pl.Series, Callable[[int], int | None]] | None:
-        """`_split` in bulk for a UTF-8 table whose every `<si` tag is a bare `<si>` that
-        opens an element, and every `</si` a bare `</si>` closing it (as apps write a
-        table); None for any other table."""
-        table = self.original
+    def _split_bare(self, end: int) -> tuple[pl.Series, Callable[[int], int | None]] | None:
+        """`_split` in bulk of the table up to `end`, when it is UTF-8 and its every
+        `<si` tag is a bare `<si>` that opens an element, and every `</si` a bare
+        `</si>` closing it (as apps write a table); None for any other table."""
+        table = self.original[:end]
         try:
             text = pl.Series("si", [table]).cast(pl.String)
         except pl.exceptions.PolarsError:  # not UTF-8
@@ -124,6 +126,30 @@ class SharedStrings:
             return table.count(b"<si", 0, offset) if table.startswith(b"<si>", offset) else None
 
         return items.to_series().alias("si"), starting_at
+
+    def _shed_bare_run(self) -> pl.Series | None:
+        """The items before an intact mark followed by its count of bare `<si>`
+        elements one after another, then the table's end (as Tierwise writes them),
+        split without splitting last run's texts; None for any other table."""
+        table = self.original
+        found = table.rfind(_MARK_START)
+        mark_end = table.find(b"</si>", found) + len(b"</si>")
+        mark = _MARK_RE.fullmatch(table, found, mark_end) if found >= 0 else None
+        if mark is None:
+            return None
+        n, crc, refs = int(mark.group(1)), int(mark.group(2), 16), int(mark.group(3))
+        end = table.rfind(b"</si>") + len(b"</si>")
+        tags = (table.count(b"<si", mark_end), table.count(b"</si", mark_end))
+        joints = table.count(b"</si><si>", mark_end, end)
+        if tags != (n, n) or (n and (joints != n - 1 or not table.startswith(b"<si>", mark_end))):
+            return None
+        if zlib.crc32(memoryview(table)[mark_end:end]) != crc:
+            return None
+        split = self._split_bare(found)
+        if split is None:
+            return None
+        self.cut, self.dropped_refs = found, refs
+        return split[0]
 
     def _drop_last_run(
         self, items: pl.Series, starting_at: Callable[[int], int | None]
