@@ -240,4 +240,6 @@ def test_last_runs_texts_are_shed_from_a_table_laid_out_on_lines(tmp_path: Path)
     after = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(again)["xl/sharedStrings.xml"])]
     assert WHY not in after and "Score 81: new words" in after and len(after) == len(before)
     whys = ["Score 81: new words", "Score 19"]
-    assert _read_back(again, "Partners", 5) == [r[:4] + (w,) for r, w in zip(EXPECTED, whys)]
+    assert _read_back(again, "Partners", 5) == [
+        (*r[:4], w) for r, w in zip(EXPECTED, whys, strict=True)
+    ]
