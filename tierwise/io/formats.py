@@ -115,13 +115,11 @@ FORMATS: Final = (
 
 READABLE: Final = ", ".join(f.name for f in FORMATS if f.listed)
 OOXML_FORMATS: Final = tuple(f.name for f in FORMATS if f.content is OOXML)
-_BY_NAME: Final = {f.name: f for f in FORMATS}
-_EXTENSIONS: Final = frozenset(e for f in FORMATS for e in f.extensions)
 
 
 def named(name: str) -> InputFormat:
     """The entry of a format name (as `FileCheck.format` gives it)."""
-    return _BY_NAME[name]
+    return next(f for f in FORMATS if f.name == name)
 
 
 @dataclass(frozen=True)
@@ -149,6 +147,6 @@ def detect(
         return None
     family = [f for f in FORMATS if f.content is content]
     by_name = next((f for f in family if ext in f.extensions), None)
-    if by_name is None and content.needs_name and ext not in _EXTENSIONS:
+    if by_name is None and content.needs_name and not any(ext in f.extensions for f in FORMATS):
         return None
     return Detected(by_name or family[0], renamed=by_name is None)
