@@ -117,11 +117,16 @@ def test_the_readable_list_is_the_listed_formats_in_table_order(tmp_path: Path) 
 
 
 def test_a_new_format_is_one_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pipe-separated text as a format of its own: one entry naming the text book."""
+    """Excel add-ins, which calamine reads, and pipe-separated text, read by the text
+    book: each a format of its own by one entry."""
+    xlam = InputFormat("xlam", ("xlam",), formats.OOXML, listed=False)
     psv = InputFormat("psv", ("psv",), formats.TEXT, DelimitedBook, listed=False)
-    monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, psv))
-    path = tmp_path / "partners.psv"
-    path.write_text("Partner|Tier\nAcme Corp|Gold\nGlobex|Silver\nInitech|Bronze\n", "utf-8")
-    tracker = read_tracker(path)
-    assert tracker.source.format == "psv"
-    assert tracker.frame.get_column("partner").to_list() == PARTNERS
+    monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, xlam, psv))
+    add_in = tmp_path / "partners.xlam"
+    shutil.copyfile(example("xlsx"), add_in)
+    piped = tmp_path / "partners.psv"
+    piped.write_text("Partner|Tier\nAcme Corp|Gold\nGlobex|Silver\nInitech|Bronze\n", "utf-8")
+    for path, fmt in ((add_in, "xlam"), (piped, "psv")):
+        tracker = read_tracker(path)
+        assert (tracker.source.format, tracker.warnings) == (fmt, [])
+        assert tracker.frame.get_column("partner").to_list() == PARTNERS

@@ -48,7 +48,7 @@ class Content:
 
     container: Container
     sniff: Callable[[frozenset[str]], bool] | None  # on the container's names; None: any
-    renamed: str  # the warning when the name says otherwise ({file}: its name)
+    renamed: str  # the warning when the name says otherwise ({file}, {format}: read as)
     bounds: Bounds | None = None
     mimetype: str = ""  # ZIP: what a "mimetype" entry declares (ODF), before any sniff
     needs_name: bool = False  # the content alone proves nothing: only under a known extension
