@@ -8,6 +8,8 @@ that recognises its files, or without a book that reads them fails here.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,13 @@ def test_the_readable_list_is_the_listed_formats_in_table_order(tmp_path: Path) 
     assert str(err.value).endswith(f"({formats.READABLE})")
     help_text = CliRunner().invoke(main, ["--help"]).output
     assert f"({formats.READABLE})" in " ".join(help_text.split())
+
+
+def test_the_table_loads_without_polars() -> None:
+    """`tierwise --help` names the formats: the table must not make it slow."""
+    probe = "import sys, tierwise.cli; print('polars' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_a_new_format_is_one_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
