@@ -43,15 +43,10 @@ from tierwise.tui.journal import (
     adopt_side_journals,
     place_entries,
 )
-from tierwise.tui.keymap import KEYS, bindings
+from tierwise.tui.keymap import all_keys, bindings, opener
 from tierwise.tui.lock import Lock
 from tierwise.tui.screens.choice import ChoiceScreen
-from tierwise.tui.screens.filters import FilterScreen
-from tierwise.tui.screens.help import HelpScreen
-from tierwise.tui.screens.note import NoteScreen
 from tierwise.tui.screens.save_as import SaveAsScreen
-from tierwise.tui.screens.sort import SortScreen
-from tierwise.tui.screens.warnings import WarningsScreen
 from tierwise.tui.session import Change, Filters, Sort, TriageSession
 from tierwise.tui.text import literal, printable
 from tierwise.tui.widgets.detail import DetailPane
@@ -71,7 +66,7 @@ if TYPE_CHECKING:
     from tierwise.tui.merge import Conflict, Merge
 
 # Actions that only make sense on the main screen (not under a dialog).
-_MAIN_ACTIONS = {k.action.split("(")[0] for k in KEYS}
+_MAIN_ACTIONS = {k.action.split("(")[0] for k in all_keys()}
 WIDE = 150  # columns from which the detail and portfolio panes move to the right
 
 
@@ -347,7 +342,7 @@ class TriageApp(App[None]):
         session = self.session
         assert session is not None  # listed first
         # The user moved or decided meanwhile: stay on that partner; else the top.
-        self._take(ev, past, follow=self.table.cursor != 0 or bool(session.log))
+        self.take(ev, past, follow=self.table.cursor != 0 or bool(session.log))
         if ev.warnings:
             self.notify(
                 f"{len(ev.warnings)} reader warnings: press w to see them.",
@@ -361,7 +356,7 @@ class TriageApp(App[None]):
             self._save_waiting = False
             self.action_save()
 
-    def _scores_needed(self, what: str) -> bool:
+    def waiting_for_scores(self, what: str) -> bool:
         """True (and say so) while the partners are listed but not scored yet."""
         if self.session is None or self.ev is not None:
             return self.session is None
@@ -508,14 +503,14 @@ class TriageApp(App[None]):
         # A dialog is open: its keys apply, not the table's.
         return not (action in _MAIN_ACTIONS and len(self.screen_stack) > 1)
 
-    def _selected_row(self) -> tuple[int, int] | None:
+    def selected_row(self) -> tuple[int, int] | None:
         pos = self.table.selected
         if self.session is None or pos is None:
             return None
         return pos, int(self.session.table["row"][pos])
 
     def action_decide(self, decision: str) -> None:
-        selected = self._selected_row()
+        selected = self.selected_row()
         if selected is None or self.session is None:
             return
         pos, row = selected
@@ -568,20 +563,6 @@ class TriageApp(App[None]):
         pos = self.session.position(row)
         if pos in self.table.view:
             self.table.cursor = self.table.view.index(pos)
-
-    def action_note(self) -> None:
-        selected = self._selected_row()
-        if selected is None or self.session is None:
-            return
-        pos, row = selected
-        session = self.session
-
-        def done(note: str | None) -> None:
-            if note is not None:
-                self._changed(session.set_note(row, note), pos)
-
-        partner = session.partner(pos)["partner"] or "?"
-        self.push_screen(NoteScreen(partner, session.state(row)[1]), done)
 
     # -- search ------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -643,32 +624,13 @@ class TriageApp(App[None]):
         self.update_status()
 
     # -- filters and sort --------------------------------------------------------------
-    def action_filters(self) -> None:
-        if self._scores_needed("filters open"):
-            return
-
-        def done(filters: Filters | None) -> None:
-            if filters is not None:
-                self.filters = filters
-                self.refresh_view()
-
-        self.push_screen(FilterScreen(self.filters), done)
-
     def action_toggle_mismatches(self) -> None:
-        if self._scores_needed("the mismatches show"):
+        if self.waiting_for_scores("the mismatches show"):
             return
         self.filters = Filters(
             **{**self.filters.__dict__, "mismatches": not self.filters.mismatches}
         )
         self.refresh_view()
-
-    def action_sort_menu(self) -> None:
-        def done(sort: Sort | None) -> None:
-            if sort is not None:
-                self.sort = sort
-                self.refresh_view()
-
-        self.push_screen(SortScreen(self.sort), done)
 
     def action_reverse_sort(self) -> None:
         self.sort = Sort(self.sort.column, not self.sort.descending)
@@ -698,34 +660,12 @@ class TriageApp(App[None]):
             panel.highlighted = 0  # so that Enter at once shows the first check's partners
 
     # -- screens -----------------------------------------------------------------------
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+    def action_open(self, name: str) -> None:
+        """Open screen `name`: `open_NAME(app)` of its module in tui/screens/ gives it the
+        app's state and takes its result (keymap.opens)."""
+        opener(name)(self)
 
-    def action_warnings(self) -> None:
-        if self._scores_needed("the warnings show") or self.ev is None:
-            return
-        notes = list(getattr(self.portfolio, "notes", []) or [])
-        self.push_screen(WarningsScreen(self.ev.warnings, notes))
-
-    def action_whatif(self) -> None:
-        if self._scores_needed("what-if opens") or self.ev is None:
-            return
-        from tierwise.tui.screens.whatif import WhatIfScreen
-
-        self.push_screen(WhatIfScreen(self.ev, self.path), self._apply_chosen)
-
-    def action_strategy(self) -> None:
-        if self._scores_needed("the strategy opens") or self.ev is None:
-            return
-        from tierwise.tui.screens.strategy import StrategyScreen
-
-        self.push_screen(StrategyScreen(self.ev), self._apply_chosen)
-
-    def _apply_chosen(self, rubric: Rubric | None) -> None:
-        """A screen's chosen rubric (what-if, strategy), applied; None: nothing."""
-        if rubric is not None:
-            self.apply_rubric(rubric)
-
+    # -- the rubric --------------------------------------------------------------------
     def _restore_rubric(self, entry: RubricEntry) -> None:
         from tierwise.scoring.rubric import load_rubric
 
@@ -736,10 +676,13 @@ class TriageApp(App[None]):
             return
         self.apply_rubric(rubric)
 
-    def apply_rubric(self, rubric: Rubric) -> None:
-        """Re-score the open session with `rubric` (the what-if screen's apply): the
-        decisions, notes and undo stay; ctrl+s then records this rubric in the workbook.
-        While the partners are being scored, it is applied once they are."""
+    def apply_rubric(self, rubric: Rubric | None) -> None:
+        """Re-score the open session with `rubric` (a screen's result: what-if, strategy;
+        None: nothing chosen): the decisions, notes and undo stay; ctrl+s then records
+        this rubric in the workbook. While the partners are being scored, it is applied
+        once they are."""
+        if rubric is None:
+            return
         if self.session is not None and self.ev is None:
             self._rubric_waiting = rubric
             self.notify("The rubric is applied once scoring is done.")
@@ -761,7 +704,7 @@ class TriageApp(App[None]):
         self.call_from_thread(self._rescored, rescored)
 
     def _rescored(self, ev: Evaluation) -> None:
-        moved = self._take(ev)
+        moved = self.take(ev)
         if moved is None:
             return
         self.rubric_unsaved = True
@@ -771,7 +714,7 @@ class TriageApp(App[None]):
             "your decisions and notes are kept. ctrl+s saves the rubric with the workbook."
         )
 
-    def _take(
+    def take(
         self, ev: Evaluation, past: pl.DataFrame | None = None, *, follow: bool = True
     ) -> int | None:
         """Show a (re-)scored evaluation of the same partners, keeping the session's
@@ -797,42 +740,6 @@ class TriageApp(App[None]):
             before.join(ev.scored.partners.select("row", "recommended_tier"), on="row")
             .filter(pl.col("old") != pl.col("recommended_tier"))
             .height
-        )
-
-    # -- the column mapping -------------------------------------------------------------
-    def action_mapping(self) -> None:
-        if self._scores_needed("the mapping opens") or self.ev is None:
-            return
-        from tierwise.tui.screens.mapping import MappingScreen
-
-        def done(change: tuple[str, str] | None) -> None:
-            if change is not None and self.ev is not None:
-                mapping = {**self.ev.tracker.source.user_mapping(), change[0]: change[1]}
-                self.notify(f"Reading '{change[0]}' as {change[1] or 'nothing'}…")
-                self._remap(self.ev, mapping)
-
-        self.push_screen(MappingScreen(self.ev.tracker), done)
-
-    @work(thread=True, exclusive=True, group="rescore")
-    def _remap(self, ev: Evaluation, mapping: dict[str, str]) -> None:
-        try:
-            remapped = ev.remapped(mapping, allow_large=self.allow_large)
-        except TierwiseError as err:
-            self.call_from_thread(
-                self.notify, str(err), title="Mapping not changed", severity="error"
-            )
-            return
-        self.call_from_thread(self._remapped, remapped, mapping)
-
-    def _remapped(self, ev: Evaluation, mapping: dict[str, str]) -> None:
-        moved = self._take(ev)
-        if moved is None:
-            return
-        self.mapping = mapping  # a reload reads it the same way
-        self.mapping_unsaved = True
-        self.notify(
-            f"Mapping changed: {moved} partners change recommended tier; your decisions "
-            "and notes are kept. ctrl+s stores the mapping in the workbook."
         )
 
     def _count_flags(self, ev: Evaluation) -> None:

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tierwise.tui.keymap import KEYS
+from tierwise.tui.keymap import all_keys
 
 
 class TriageCommands(Provider):
@@ -15,7 +15,7 @@ class TriageCommands(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
         return [
             (key.help or key.description, key.display or key.keys.split(",")[0], key.action)
-            for key in KEYS
+            for key in all_keys()
             if key.palette
         ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,7 +12,11 @@ from textual.widgets import Button, Checkbox, Label, Select
 
 from tierwise import catalogue
 from tierwise.fields import ACTIONS, DECISIONS, FLAGS, TIERS
+from tierwise.tui.keymap import opens
 from tierwise.tui.session import UNDECIDED, Filters
+
+if TYPE_CHECKING:
+    from tierwise.tui.app import TriageApp
 
 _CHOICES: dict[str, list[str]] = {
     "designated": [*TIERS, "none"],
@@ -96,3 +100,25 @@ class FilterScreen(ModalScreen[Filters | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@opens(
+    "f",
+    "Filter",
+    "Find",
+    after="prev_match",
+    show=True,
+    help="Filter by tier, decision, action, flag",
+    rank=4,
+)
+def open_filters(app: TriageApp) -> None:
+    """Choose the filters; the table shows what they keep."""
+    if app.waiting_for_scores("filters open"):
+        return
+
+    def done(filters: Filters | None) -> None:
+        if filters is not None:
+            app.filters = filters
+            app.refresh_view()
+
+    app.push_screen(FilterScreen(app.filters), done)

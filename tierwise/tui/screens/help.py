@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,7 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tierwise import catalogue
-from tierwise.tui.keymap import KEYS, TABLE_KEYS
+from tierwise.tui.keymap import TABLE_KEYS, all_keys, opens
+
+if TYPE_CHECKING:
+    from tierwise.tui.app import TriageApp
 
 NOTES = """\
 [b]Search and notes[/]: `/` searches partner names; Enter jumps to the first match and
@@ -32,7 +35,7 @@ on disk since it was opened."""
 def help_markup() -> str:
     lines: list[str] = []
     group = ""
-    for key in KEYS:
+    for key in all_keys():
         if key.group != group:
             group = key.group
             lines.append(f"\n[b $accent]{group}[/]")
@@ -69,3 +72,17 @@ class HelpScreen(ModalScreen[None]):
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
+
+
+@opens(
+    "question_mark",
+    "Help",
+    "App",
+    before="quit_app",
+    show=True,
+    display="?",
+    help="Show every key",
+    rank=0,
+)
+def open_help(app: TriageApp) -> None:
+    app.push_screen(HelpScreen())

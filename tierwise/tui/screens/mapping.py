@@ -6,7 +6,8 @@ pipeline, never parsing a cell here) and re-scores the partners."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual.app import ComposeResult
@@ -16,9 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tierwise.errors import TierwiseError
 from tierwise.fields import FIELD_KINDS, FIELDS
 from tierwise.io.tracker import Tracker, column_letter
+from tierwise.tui.keymap import opens
 from tierwise.tui.text import literal, literal_text
+
+if TYPE_CHECKING:
+    from tierwise.pipeline import Evaluation
+    from tierwise.tui.app import TriageApp
 
 # Values shown beside each header.
 SAMPLES = 3
@@ -141,3 +148,48 @@ class MappingScreen(ModalScreen[tuple[str, str] | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+@opens(
+    "M",
+    "Column mapping",
+    "File",
+    after="open_warnings",
+    help="Which field each column is read as, and how sure; change one and re-score",
+)
+def open_mapping(app: TriageApp) -> None:
+    """See how each column is read; a column read as another field re-reads and
+    re-scores the tracker, keeping the decisions."""
+    if app.waiting_for_scores("the mapping opens") or app.ev is None:
+        return
+
+    def done(change: tuple[str, str] | None) -> None:
+        if change is not None and app.ev is not None:
+            mapping = {**app.ev.tracker.source.user_mapping(), change[0]: change[1]}
+            app.notify(f"Reading '{change[0]}' as {change[1] or 'nothing'}…")
+            work = partial(_remap, app, app.ev, mapping)
+            app.run_worker(work, group="rescore", exclusive=True, thread=True)
+
+    app.push_screen(MappingScreen(app.ev.tracker), done)
+
+
+def _remap(app: TriageApp, ev: Evaluation, mapping: dict[str, str]) -> None:
+    """Re-read and re-score `ev`'s tracker with `mapping` (in a worker thread)."""
+    try:
+        remapped = ev.remapped(mapping, allow_large=app.allow_large)
+    except TierwiseError as err:
+        app.call_from_thread(app.notify, str(err), title="Mapping not changed", severity="error")
+        return
+    app.call_from_thread(_remapped, app, remapped, mapping)
+
+
+def _remapped(app: TriageApp, ev: Evaluation, mapping: dict[str, str]) -> None:
+    moved = app.take(ev)
+    if moved is None:
+        return
+    app.mapping = mapping  # a reload reads it the same way
+    app.mapping_unsaved = True
+    app.notify(
+        f"Mapping changed: {moved} partners change recommended tier; your decisions "
+        "and notes are kept. ctrl+s stores the mapping in the workbook."
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,8 +10,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tierwise.tui.keymap import opens
 from tierwise.tui.text import markup, printable
 from tierwise.tui.widgets.plain_input import PlainInput
+
+if TYPE_CHECKING:
+    from tierwise.tui.app import TriageApp
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -40,3 +44,30 @@ class NoteScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+# n is always the note, never "next match": a search must not turn a note into a move.
+@opens(
+    "n,e",
+    "Note",
+    "Decide",
+    after="redo",
+    show=True,
+    display="n e",
+    help="Add or edit the decision note",
+    rank=3,
+)
+def open_note(app: TriageApp) -> None:
+    """Edit the selected partner's note; the note kept is a change like a decision."""
+    selected = app.selected_row()
+    if selected is None or app.session is None:
+        return
+    pos, row = selected
+    session = app.session
+
+    def done(note: str | None) -> None:
+        if note is not None:
+            app._changed(session.set_note(row, note), pos)
+
+    partner = session.partner(pos)["partner"] or "?"
+    app.push_screen(NoteScreen(partner, session.state(row)[1]), done)

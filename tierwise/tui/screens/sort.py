@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,7 +13,11 @@ from textual.widgets.option_list import Option
 
 from tierwise import catalogue
 from tierwise.fields import MOTIVATIONS
+from tierwise.tui.keymap import opens
 from tierwise.tui.session import SORTABLE, Sort
+
+if TYPE_CHECKING:
+    from tierwise.tui.app import TriageApp
 
 TITLES = {
     "partner": "Partner name",
@@ -66,3 +70,15 @@ class SortScreen(ModalScreen[Sort | None]):
 
 
 _NUMERIC = ("share", "access", "speed", "ecosystem", "flags")
+
+
+@opens("o", "Sort", "Find", after="toggle_mismatches", help="Sort by a column")
+def open_sort(app: TriageApp) -> None:
+    """Choose the column the table is sorted by."""
+
+    def done(sort: Sort | None) -> None:
+        if sort is not None:
+            app.sort = sort
+            app.refresh_view()
+
+    app.push_screen(SortScreen(app.sort), done)

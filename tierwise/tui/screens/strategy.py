@@ -18,12 +18,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tierwise import catalogue
+from tierwise.tui.keymap import opens
 from tierwise.tui.text import literal, markup
 from tierwise.tui.widgets.plain_input import PlainInput
 
 if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
     from tierwise.scoring.rubric import Rubric  # noqa: F401 (the screen's result type)
+    from tierwise.tui.app import TriageApp
 
 FIELDS = (
     ("strategic_initiative", "Strategic initiative", "the one market-dominance initiative"),
@@ -94,3 +96,17 @@ class StrategyScreen(ModalScreen["Rubric | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+@opens(
+    "S",
+    "Strategy",
+    "File",
+    after="open_whatif",
+    help="Declare the strategic and tactical initiatives, then re-score",
+)
+def open_strategy(app: TriageApp) -> None:
+    """Declare the strategy; the rubric holding it re-scores the session."""
+    if app.waiting_for_scores("the strategy opens") or app.ev is None:
+        return
+    app.push_screen(StrategyScreen(app.ev), app.apply_rubric)

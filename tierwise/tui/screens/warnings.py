@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,7 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tierwise.io.tracker import TrackerWarning
+from tierwise.tui.keymap import opens
 from tierwise.tui.text import literal, literal_text
+
+if TYPE_CHECKING:
+    from tierwise.tui.app import TriageApp
 
 # A DataTable measures every cell; warnings are few, but a hostile file can hold many.
 _SHOWN = 2000
@@ -53,3 +57,12 @@ class WarningsScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+@opens("w", "Warnings", "File", after="open_strategy", help="What the reader could not use")
+def open_warnings(app: TriageApp) -> None:
+    """The reader's warnings, with the portfolio's notes on what it could not judge."""
+    if app.waiting_for_scores("the warnings show") or app.ev is None:
+        return
+    notes = list(getattr(app.portfolio, "notes", []) or [])
+    app.push_screen(WarningsScreen(app.ev.warnings, notes))

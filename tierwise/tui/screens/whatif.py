@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from tierwise import catalogue
 from tierwise.errors import TierwiseError
 from tierwise.fields import TIERS
+from tierwise.tui.keymap import opens
 from tierwise.tui.text import literal, markup, printable
 from tierwise.tui.widgets.plain_input import PlainInput
 from tierwise.tui.widgets.portfolio import limits
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
     from tierwise.scoring.result import Scored
     from tierwise.scoring.rubric import Rubric
+    from tierwise.tui.app import TriageApp
 
 _SKIP_TABLES = {"aliases", "labels"}
 _MAX_KNOBS = 24
@@ -291,3 +293,17 @@ class WhatIfScreen(ModalScreen["Rubric | None"]):
 
 def _num(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@opens(
+    "R",
+    "What-if rubric",
+    "File",
+    after="save",
+    help="Adjust weights and thresholds live, then apply them",
+)
+def open_whatif(app: TriageApp) -> None:
+    """Adjust the rubric; the one applied (ctrl+r) re-scores the session."""
+    if app.waiting_for_scores("what-if opens") or app.ev is None:
+        return
+    app.push_screen(WhatIfScreen(app.ev, app.path), app.apply_rubric)

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Static
 
-from tierwise.tui.keymap import KEYS, Key
+from tierwise.tui.keymap import Key, all_keys
 
 PALETTE = Key("ctrl+p", "command_palette", "palette", "App", True, rank=5)
 
@@ -30,7 +30,7 @@ def _width(k: Key) -> int:
 
 def footer_keys(width: int) -> list[Key]:
     """The footer's keys that fit `width` columns, chosen by rank, in keymap order."""
-    shown = [*(k for k in KEYS if k.show), PALETTE]
+    shown = [*(k for k in all_keys() if k.show), PALETTE]
     kept: set[int] = set()
     used = -1  # n keys take n - 1 separating spaces
     for i in sorted(range(len(shown)), key=lambda i: shown[i].rank):
