@@ -4,8 +4,9 @@ This module is shared by io (which parses cells into these types) and scoring (w
 reads them). Absent fields are simply not columns of the tracker frame: scoring treats
 a missing column as "not assessed", never as zero.
 
-The codes of the actions, flags, checks and motivations are the entries of
-catalogue.py, in its order: a code is declared once, with its words.
+The codes of the actions and motivations are the entries of vocabulary.py, in its order:
+a code is declared once, with its words. (A flag's or a check's code is declared with
+its rule in scoring; tierwise.catalogue gathers every code with its words.)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Final
 
 import polars as pl
 
-from tierwise import catalogue
+from tierwise import vocabulary
 
 # field -> kind. The kind decides how io parses a cell (see io/values.py).
 FIELD_KINDS: Final[dict[str, str]] = {
@@ -88,7 +89,7 @@ PARTNER_TYPES: Final[tuple[str, ...]] = (
 )
 TIERS: Final[tuple[str, ...]] = ("strategic", "tactical", "casual")
 DECISIONS: Final[tuple[str, ...]] = ("strategic", "tactical", "casual", "exit")
-ACTIONS: Final[tuple[str, ...]] = tuple(catalogue.ACTIONS)
+ACTIONS: Final[tuple[str, ...]] = tuple(vocabulary.ACTIONS)
 RELATIONSHIPS: Final[tuple[str, ...]] = (
     "gtm",
     "supplier",
@@ -96,9 +97,7 @@ RELATIONSHIPS: Final[tuple[str, ...]] = (
     "technology",
     "acquisition_candidate",
 )
-FLAGS: Final[tuple[str, ...]] = tuple(catalogue.FLAGS)
-CHECKS: Final[tuple[str, ...]] = tuple(catalogue.CHECKS)
-MOTIVATIONS: Final[tuple[str, ...]] = tuple(catalogue.MOTIVATIONS)
+MOTIVATIONS: Final[tuple[str, ...]] = tuple(vocabulary.MOTIVATIONS)
 
 
 def dtype_of(field: str) -> pl.DataType:

@@ -248,7 +248,14 @@ def template_numbers(rubric: Rubric) -> dict[str, Any]:
 
 
 def write_template(path: Path, rubric: Rubric, *, force: bool = False) -> None:
-    """A blank tracker at `path` whose notes and rules state `rubric`'s numbers."""
+    """A blank tracker at `path` whose notes and rules state `rubric`'s numbers and the
+    catalogue's words."""
+    from tierwise import catalogue
+    from tierwise.io.template import TemplateWords
     from tierwise.io.template import write_template as write
 
-    write(path, template_numbers(rubric), force=force)
+    words = TemplateWords(
+        mistakes=tuple((code, entry.meaning) for code, entry in catalogue.FLAGS.items()),
+        tactical_initiatives=catalogue.CHECKS["TACTICAL_INITIATIVES"].name,
+    )
+    write(path, template_numbers(rubric), words, force=force)

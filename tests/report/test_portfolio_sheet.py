@@ -15,7 +15,7 @@ import pytest
 
 from tests.helpers_workbooks import bare_tracker, libreoffice_pdf
 from tierwise import catalogue
-from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
+from tierwise.fields import MOTIVATIONS
 from tierwise.io.sheetspec import SheetSpec
 from tierwise.outputs import write_annotated
 from tierwise.pipeline import Evaluation, evaluate
@@ -84,8 +84,8 @@ def test_a_one_page_portrait_sheet_with_title_file_and_date(spec: SheetSpec) -> 
 def test_the_seven_checks_designated_vs_recommended_vs_limits(
     spec: SheetSpec, ev: Evaluation
 ) -> None:
-    top = _find(spec, catalogue.CHECKS[CHECKS[0]].name)
-    for i, code in enumerate(CHECKS):
+    top = _find(spec, next(iter(catalogue.CHECKS.values())).name)
+    for i, code in enumerate(catalogue.CHECKS):
         cells = spec.cells[top + i]
         assert cells[1].value == catalogue.CHECKS[code].name
         # the sample's designated tiers break every rule; the recommendation keeps them all
@@ -110,9 +110,8 @@ def test_tier_counts_before_and_after(spec: SheetSpec, ev: Evaluation) -> None:
 
 def test_flag_counts_with_the_playbooks_explanation(spec: SheetSpec, ev: Evaluation) -> None:
     table = _table(spec, "The four mistakes, and why bother", width=4)
-    assert list(table) == [catalogue.FLAGS[code].name for code in FLAGS]
-    for code in FLAGS:
-        entry = catalogue.FLAGS[code]
+    assert list(table) == [entry.name for entry in catalogue.FLAGS.values()]
+    for code, entry in catalogue.FLAGS.items():
         carrying = ev.scored.partners.filter(pl.col("flags").list.contains(code)).height
         # the short code the partner sheet's table badges use sits beside the name
         assert table[entry.name] == [carrying, entry.label, entry.meaning]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.scoring.frames import partner, scored, why
-from tierwise.fields import ANNOUNCED_ON, FIELDS, FLAGS, MOTIVATIONS
+from tierwise.fields import ANNOUNCED_ON, FIELDS, MOTIVATIONS
 from tierwise.scoring.flags import RULES
 from tierwise.scoring.motivations import EVIDENCE
 
@@ -211,7 +211,7 @@ def test_flags_cost_score_points() -> None:
     assert "less 10 for VAGUE_AGENDA" in vague["why"][0]
 
 
-@pytest.mark.parametrize("code", FLAGS)
+@pytest.mark.parametrize("code", RULES)
 def test_a_flag_lacking_what_its_rule_needs_is_not_assessed_and_never_fires(code: str) -> None:
     """Each group of a rule's `needs` taken out of a tracker that fires the flag: the
     flag is then reported not assessed (never a zero) and fires for no one."""
@@ -231,6 +231,6 @@ def test_every_rule_reads_canonical_fields() -> None:
     """A misspelt field in `needs` would leave its flag never assessed."""
     names = {*FIELDS, ANNOUNCED_ON, *MOTIVATIONS}
     for code, rule in RULES.items():
-        assert rule.code == code
+        assert rule.words.code == code
         assert rule.needs and all(set(group) <= names for group in rule.needs), code
         assert set(rule.cells) <= set(FIELDS), code

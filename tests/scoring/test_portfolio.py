@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 
 from tests.scoring.frames import RUBRIC, check, partner, scored
-from tierwise.fields import CHECKS
 from tierwise.scoring import check_portfolio, portfolio_after
+from tierwise.scoring.portfolio import CHECK_RULES
 
 
 def portfolio(rows: list[tuple[str, str | None, str | None, str | None]], **extra) -> pl.DataFrame:
@@ -40,7 +40,7 @@ DISCIPLINED = [
 
 def test_a_disciplined_portfolio_passes_all_seven_checks() -> None:
     checks = check_portfolio(portfolio(DISCIPLINED), "tier", RUBRIC)
-    assert [c.code for c in checks] == list(CHECKS)
+    assert [c.code for c in checks] == list(CHECK_RULES)
     assert all(c.ok for c in checks), [c.detail for c in checks if not c.ok]
     assert by_code(checks)["STRATEGIC_INITIATIVES"].detail.startswith("1 strategic initiative")
 

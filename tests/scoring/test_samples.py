@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tierwise.fields import CHECKS
 from tierwise.pipeline import Evaluation, evaluate
+from tierwise.scoring.portfolio import CHECK_RULES
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 AS_OF = date(2026, 10, 31)
@@ -122,7 +122,7 @@ def test_every_partner_is_accounted_for(ev: Evaluation) -> None:
 
 def test_every_check_fails_as_designated_and_passes_as_recommended(ev: Evaluation) -> None:
     portfolio = ev.scored.portfolio
-    assert [c.code for c in portfolio.designated] == list(CHECKS)
+    assert [c.code for c in portfolio.designated] == list(CHECK_RULES)
     failing = [c.code for c in portfolio.designated if c.ok]
     assert failing == [], f"designated checks that should fail: {failing}"
     assert [c.detail for c in portfolio.recommended if not c.ok] == []

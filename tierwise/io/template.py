@@ -7,7 +7,7 @@ drop-downs for tier, partner type and marketplace, and one example row. A second
 tierwise.io.strategy); a third, "Rules of engagement", states what each tier gets and
 owes (docs/PLAYBOOK.md). Every number a sheet states comes from the rubric in force, passed
 in as plain data: the values of RUBRIC_KEYS (tierwise.outputs.write_template reads them
-from a rubric).
+from a rubric); so do the catalogue's words it states (`TemplateWords`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -26,9 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tierwise import catalogue
 from tierwise.errors import TierwiseError
-from tierwise.fields import FLAGS, TIERS
+from tierwise.fields import TIERS
 from tierwise.io.atomic import write_atomically
 from tierwise.io.strategy import STRATEGY_SHEET
 
@@ -374,10 +373,21 @@ RULE_FILL: Final = PatternFill("solid", fgColor="DDEBF7")
 THIN: Final = Side(style="thin", color="9BB7D4")
 
 
-def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = False) -> None:
-    """Write a blank tracker to `path` (.xlsx) stating `numbers` (RUBRIC_KEYS -> value).
-    Refuses to replace an existing file unless `force`; writes a temporary file beside
-    it, then renames it into place."""
+class TemplateWords(NamedTuple):
+    """The catalogue's words the template states (tierwise.outputs.write_template takes
+    them from tierwise.catalogue). `mistakes`: (flag code, meaning) of every flag, in
+    order; `tactical_initiatives`: the label of the Strategy sheet's tactical row."""
+
+    mistakes: tuple[tuple[str, str], ...]
+    tactical_initiatives: str
+
+
+def write_template(
+    path: Path, numbers: Mapping[str, Any], words: TemplateWords, *, force: bool = False
+) -> None:
+    """Write a blank tracker to `path` (.xlsx) stating `numbers` (RUBRIC_KEYS -> value)
+    and `words`. Refuses to replace an existing file unless `force`; writes a temporary
+    file beside it, then renames it into place."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise TierwiseError(f"{path.name}: a template is an .xlsx workbook; name it OUT.xlsx")
@@ -387,8 +397,8 @@ def write_template(path: Path, numbers: Mapping[str, Any], *, force: bool = Fals
         raise TierwiseError(f"folder {path.parent} does not exist; create it first")
     wb = Workbook()
     _tracker_sheet(wb.worksheets[0], numbers)
-    _strategy_sheet(wb.create_sheet(STRATEGY_SHEET), numbers)
-    _rules_sheet(wb.create_sheet(RULES_SHEET), numbers)
+    _strategy_sheet(wb.create_sheet(STRATEGY_SHEET), numbers, words.tactical_initiatives)
+    _rules_sheet(wb.create_sheet(RULES_SHEET), numbers, words.mistakes)
     # Beside the target, renamed into place, with the permissions a normal save gives.
     write_atomically(path, lambda tmp: wb.save(tmp))
 
@@ -443,7 +453,7 @@ def _title(ws: Worksheet, title: str, intro: str, last: str, height: float) -> N
     ws.row_dimensions[2].height = height
 
 
-def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
+def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any], tactical: str) -> None:
     """The company's strategy, declared before any partner is chosen (docs/PLAYBOOK.md
     section 4), in the rows tierwise.io.strategy reads back."""
     declared = {k.split(".")[1]: v for k, v in numbers.items() if k.startswith("strategy.")}
@@ -459,7 +469,7 @@ def _strategy_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     )
     rows = (
         ("Strategic initiative", [declared["strategic_initiative"]]),
-        (catalogue.CHECKS["TACTICAL_INITIATIVES"].name, list(declared["tactical_initiatives"])),
+        (tactical, list(declared["tactical_initiatives"])),
         ("Dominance markets", list(declared["dominance_markets"])),
     )
     for r, (label, values) in enumerate(rows, start=4):
@@ -485,7 +495,9 @@ def column_of(field: str) -> int:
     return next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == field)
 
 
-def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
+def _rules_sheet(
+    ws: Worksheet, numbers: Mapping[str, Any], mistakes: tuple[tuple[str, str], ...]
+) -> None:
     t = numbers.__getitem__
     strategic_types = ", ".join(t("tiers.strategic_types"))
     rows: list[tuple[str, str, str, str]] = [
@@ -603,8 +615,7 @@ def _rules_sheet(ws: Worksheet, numbers: Mapping[str, Any]) -> None:
     ws.cell(row=mistakes_row, column=1, value="The four mistakes, and why bother").font = Font(
         bold=True, size=12, color="1F4E79"
     )
-    for i, code in enumerate(FLAGS, start=mistakes_row + 1):
-        text = catalogue.FLAGS[code].meaning
+    for i, (code, text) in enumerate(mistakes, start=mistakes_row + 1):
         ws.cell(row=i, column=1, value=code).font = Font(bold=True)
         ws.cell(row=i, column=2, value=text).alignment = Alignment(wrap_text=True)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=4)

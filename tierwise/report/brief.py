@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from tierwise import catalogue
-from tierwise.fields import FLAGS
 from tierwise.report.diff import VERDICT, Review, decision_counts, flag_names
 from tierwise.report.portfolio_sheet import (
     action_list,
@@ -129,7 +128,7 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
     flagged = [
         f"{_partners(counts[code])} flagged {catalogue.FLAGS[code].name}: "
         f"{catalogue.FLAGS[code].meaning}"
-        for code in sorted(FLAGS, key=lambda c: -counts[c])
+        for code in sorted(catalogue.FLAGS, key=lambda c: -counts[c])
         if counts[code]
     ]
     # The worst tier-discipline failures and the commonest mistakes, half and half.

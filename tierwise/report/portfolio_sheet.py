@@ -2,7 +2,7 @@
 
 Built as a SheetSpec (what goes where, with named styles); io/render.py turns it into
 worksheet XML and native charts. Layout, top to bottom, all within columns A-J: the
-seven tier-discipline checks (designated vs recommended vs limits), the five flags with
+tier-discipline checks (designated vs recommended vs limits), the flags with
 the playbook's one-line explanation, then a middle band of partners per tier and the
 resources to reallocate (A-C), the tier chart beside them (D-F), and motivation coverage
 with its chart (G-J); then what the tracker does not record (when it lacks evidence),
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from tierwise import __version__, catalogue
-from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS, TIERS
+from tierwise.fields import MOTIVATIONS, TIERS
 from tierwise.io.columns import PORTFOLIO_SHEET
 from tierwise.io.sheetspec import ChartSpec, SheetSpec
 from tierwise.io.tracker import column_letter
@@ -172,6 +172,14 @@ def build_portfolio_sheet(
 # -- blocks -----------------------------------------------------------------------------
 
 
+_SMALL_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _in_words(n: int) -> str:
+    """A count as a reader writes it in a title: words up to twelve, digits beyond."""
+    return _SMALL_NUMBERS[n] if n < len(_SMALL_NUMBERS) else str(n)
+
+
 def _checks(
     spec: SheetSpec,
     row: int,
@@ -180,7 +188,7 @@ def _checks(
     after: str,
     since: Review | None = None,
 ) -> int:
-    spec.set(row, 1, "Tier discipline: the seven checks", "subtitle")
+    spec.set(row, 1, f"Tier discipline: the {_in_words(len(catalogue.CHECKS))} checks", "subtitle")
     titles = {1: "Check", 2: "Designated", 3: after, 4: "Limit", 6: "What the tracker shows today"}
     then: dict[str, bool | None] = {}
     if since is not None:  # how each designated check stood in the older tracker
@@ -191,7 +199,7 @@ def _checks(
     designated = {c.code: c for c in portfolio.designated}
     recommended = {c.code: c for c in portfolio.recommended}
     limits = check_limits(rubric)
-    for i, code in enumerate(CHECKS, start=row + 2):
+    for i, code in enumerate(catalogue.CHECKS, start=row + 2):
         _text(spec, i, 1, catalogue.CHECKS[code].name, span=False)
         for col, check in ((2, designated.get(code)), (3, recommended.get(code))):
             text, style = mark(check)
@@ -205,7 +213,7 @@ def _checks(
             spec.set(i, 5, text, style)
         detail = designated[code].detail if code in designated else ""
         _text(spec, i, 6, detail)
-    return row + 1 + len(CHECKS)
+    return row + 1 + len(catalogue.CHECKS)
 
 
 def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence[str]) -> int:
@@ -213,7 +221,7 @@ def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence
     _header(spec, row + 1, {1: "Flag", 2: "Partners", 3: "Code", 4: "What it means (the playbook)"})
     spec.merges.append(f"D{row + 1}:J{row + 1}")
     counts = flag_counts(partners)
-    for i, code in enumerate(FLAGS, start=row + 2):
+    for i, code in enumerate(catalogue.FLAGS, start=row + 2):
         entry = catalogue.FLAGS[code]
         spec.set(i, 1, entry.name, "flag" if counts[code] else "text")
         if code in unjudged:  # the tracker lacks its columns: not a zero
@@ -222,7 +230,7 @@ def _flags(spec: SheetSpec, row: int, partners: pl.DataFrame, unjudged: Sequence
             spec.set(i, 2, counts[code], "int")
         spec.set(i, 3, entry.label, "muted")
         _text(spec, i, 4, entry.meaning)
-    return row + 1 + len(FLAGS)
+    return row + 1 + len(catalogue.FLAGS)
 
 
 def _tier_counts(spec: SheetSpec, row: int, partners: pl.DataFrame, after: str) -> int:
@@ -360,12 +368,12 @@ def mark(check: Check | None) -> tuple[str, str]:
 
 
 def flag_counts(partners: pl.DataFrame) -> dict[str, int]:
-    """How many partners carry each flag (every flag of tierwise.fields.FLAGS, 0 if none)."""
+    """How many partners carry each flag (every flag of catalogue.FLAGS, 0 if none)."""
     counts = (
         partners.select(pl.col("flags").explode().alias("flag")).drop_nulls().group_by("flag").len()
     )
     found = dict(counts.iter_rows())
-    return {code: int(found.get(code, 0)) for code in FLAGS}
+    return {code: int(found.get(code, 0)) for code in catalogue.FLAGS}
 
 
 def tier_counts(partners: pl.DataFrame) -> pl.DataFrame:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tierwise import catalogue
-from tierwise.fields import FLAGS, MOTIVATIONS
+from tierwise.fields import MOTIVATIONS
 from tierwise.scoring.result import Check, amount_words
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def legend() -> str:
             for m in MOTIVATIONS
         )
         + ". → what to do. Flags: "
-        + ", ".join(f"{catalogue.FLAGS[code].label} {catalogue.FLAGS[code].name}" for code in FLAGS)
+        + ", ".join(f"{e.label} {e.name}" for e in catalogue.FLAGS.values())
         + "."
     )
 

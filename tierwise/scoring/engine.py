@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS, tracker_schema
+from tierwise.fields import ANNOUNCED_ON, MOTIVATIONS, tracker_schema
 from tierwise.scoring import flags as rules
 from tierwise.scoring.frames import collect
 from tierwise.scoring.motivations import (
@@ -274,7 +274,7 @@ def flags_not_assessed(present: frozenset[str], which: dict[str, bool]) -> tuple
     """The flags whose rules cannot run on these columns (each flag's `needs` in
     scoring/flags.py; see `_notes` for the words)."""
     have = present | {m for m, known in which.items() if known}
-    return tuple(code for code in FLAGS if not rules.RULES[code].assessed(have))
+    return tuple(code for code, flag in rules.RULES.items() if not flag.assessed(have))
 
 
 def score(
@@ -305,8 +305,8 @@ def score(
         _known_share=_known_share(which),
     )
     fired = rules.for_tracker(rubric, rules.Context(present, frozenset(names), as_of))
-    fired_col = {code: pl.col(f"_{code}") for code in FLAGS}
-    penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in FLAGS}
+    fired_col = {code: pl.col(f"_{code}") for code in rules.RULES}
+    penalties = {code: float(rubric.get(f"score.penalty_{code.lower()}")) for code in rules.RULES}
     cap = float(rubric.get("score.penalty_cap"))
     paid = [fired_col[code].cast(pl.Float64) * pen for code, pen in penalties.items()]
     sure = [
@@ -331,7 +331,7 @@ def score(
             score=_less(pl.col("_value").fill_null(0.0), penalty),
             # With no motivation assessed at all, anything is possible.
             _score_high=_less(pl.col("_value_high").fill_null(100.0), penalty_high),
-            flags=text_list([pl.when(fired_col[code]).then(pl.lit(code)) for code in FLAGS]),
+            flags=text_list([pl.when(fired_col[code]).then(pl.lit(code)) for code in rules.RULES]),
             _why_bother=fired_col["WHY_BOTHER"],
             _penalties=pl.concat_str(
                 [pl.concat_str(cut or [pl.lit("")], separator=", ", ignore_nulls=True), capped],
@@ -462,6 +462,7 @@ def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:
         + pl.col("_age").cast(pl.String)
         + pl.lit(f" days ago (grace period {grace:g} days)")
     )
-    flag_why = [pl.lit(f"{code}: ") + pl.col(f"_why_{code}") for code in FLAGS]  # null: not fired
+    # Null where the flag did not fire.
+    flag_why = [pl.lit(f"{code}: ") + pl.col(f"_why_{code}") for code in rules.RULES]
     parts = [head, *_why_motivations(rubric, which), early, *flag_why]
     return pl.concat_str(parts, separator=UNIT_SEPARATOR, ignore_nulls=True)

@@ -2,13 +2,14 @@
 (fires, reason): a Boolean expression and the reason in words. The engine computes the
 Booleans first and words the reason only where its flag fired.
 
-Each rule is registered under its flag's code (`@flag`, the code of catalogue.FLAGS) with
-the columns it needs: the engine runs every registered rule, and a flag whose needed
-columns the tracker does not have never fires and is reported not assessed
-(`engine.flags_not_assessed`). Expects the columns engine.py adds before the rules run
-(`_stage_basics`, then `score`): `tier`, `_unspecified`, `_in_grace`, `_started`,
-`_invests`, `_gtm`, `_value` and `_value_high` (motivations combined, before penalties,
-on what is known and at best), `_best`, `_best_value`, `_best_high`.
+A flag is declared once, here: `@flag` registers its rule with its words (an `Entry`:
+code, label, name, meaning, what to do; `tierwise.catalogue.FLAGS` shows them to every
+view) and the columns it needs. The engine runs every registered rule, in registration
+order; a flag whose needed columns the tracker does not have never fires and is reported
+not assessed (`engine.flags_not_assessed`). Expects the columns engine.py adds before the
+rules run (`_stage_basics`, then `score`): `tier`, `_unspecified`, `_in_grace`,
+`_started`, `_invests`, `_gtm`, `_value` and `_value_high` (motivations combined, before
+penalties, on what is known and at best), `_best`, `_best_value`, `_best_high`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
-from tierwise.fields import ANNOUNCED_ON, FLAGS, MOTIVATIONS
+from tierwise.fields import ANNOUNCED_ON, MOTIVATIONS
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.words import (
     contains_any,
@@ -30,6 +31,7 @@ from tierwise.scoring.words import (
     number_text,
     quoted,
 )
+from tierwise.vocabulary import Entry
 
 if TYPE_CHECKING:
     from polars.expr.whenthen import ChainedThen, Then
@@ -87,11 +89,12 @@ RuleFunction = Callable[[Rubric, Context], Rule]
 
 @dataclass(frozen=True)
 class Flag:
-    """A flag's rule and what it reads. `needs`: groups of fields (or motivations), each
-    of which the tracker must have one of for the rule to run; `cells`: the fields whose
-    cells a reviewer checks (the triage app shows them under the flag)."""
+    """A flag: its words, its rule and what the rule reads. `needs`: groups of fields (or
+    motivations), each of which the tracker must have one of for the rule to run;
+    `cells`: the fields whose cells a reviewer checks (the triage app shows them under
+    the flag)."""
 
-    code: str
+    words: Entry
     rule: RuleFunction
     needs: tuple[tuple[str, ...], ...]
     cells: tuple[str, ...]
@@ -102,27 +105,27 @@ class Flag:
         return all(any(name in have for name in group) for group in self.needs)
 
 
-RULES: dict[str, Flag] = {}  # code -> its rule, filled by @flag
+RULES: dict[str, Flag] = {}  # code -> the flag, filled by @flag in registration order
 
 
 def flag(
-    code: str, *, needs: tuple[tuple[str, ...], ...], cells: tuple[str, ...]
+    words: Entry, *, needs: tuple[tuple[str, ...], ...], cells: tuple[str, ...]
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Registers the decorated function as the rule of flag `code` (see `Flag`)."""
+    """Declares flag `words.code`: the decorated function is its rule (see `Flag`)."""
 
     def register(rule: RuleFunction) -> RuleFunction:
-        RULES[code] = Flag(code, rule, needs, cells)
+        RULES[words.code] = Flag(words, rule, needs, cells)
         return rule
 
     return register
 
 
 def for_tracker(rubric: Rubric, context: Context) -> dict[str, Rule]:
-    """Every flag's rule on this tracker, in the order of fields.FLAGS; NEVER for a flag
-    whose needed columns it lacks."""
+    """Every flag's rule on this tracker, in registration order; NEVER for a flag whose
+    needed columns it lacks."""
     return {
-        code: RULES[code].rule(rubric, context) if RULES[code].assessed(context.have) else NEVER
-        for code in FLAGS
+        code: declared.rule(rubric, context) if declared.assessed(context.have) else NEVER
+        for code, declared in RULES.items()
     }
 
 
@@ -146,7 +149,15 @@ def _joined(reasons: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
 
 
 @flag(
-    "EXEC_LUNCH",
+    Entry(
+        "EXEC_LUNCH",
+        label="EL",
+        name="Exec lunch",
+        meaning=(
+            "Executives 'did lunch' and agreed a big joint revenue number; no pipeline followed."
+        ),
+        todo="Build pipeline against the number, or cut the number to the pipeline there is.",
+    ),
     needs=(("revenue_target",), ("pipeline", "closed_revenue")),
     cells=("revenue_target", "pipeline", "closed_revenue", "target_market", "initiative", "origin"),
 )
@@ -190,7 +201,15 @@ def exec_lunch(rubric: Rubric, context: Context) -> Rule:
 
 
 @flag(
-    "PRESS_RELEASE",
+    Entry(
+        "PRESS_RELEASE",
+        label="PR",
+        name="Press-release partnering",
+        meaning=(
+            "An announced 'strategic alliance' with no specific target market or no deals since."
+        ),
+        todo="Name the target market and the first deals, or stop calling it an alliance.",
+    ),
     needs=(("announced", ANNOUNCED_ON),),
     cells=("announced", "target_market", "pipeline", "deals_won"),
 )
@@ -250,7 +269,16 @@ def specific(rubric: Rubric, text: pl.Expr) -> pl.Expr:
 
 
 @flag(
-    "VAGUE_AGENDA",
+    Entry(
+        "VAGUE_AGENDA",
+        label="VA",
+        name="Vague agenda",
+        meaning=(
+            "Vague intent ('synergies', 'better serve the market'), or the partner's agenda left "
+            "blank."
+        ),
+        todo="Write our objective as a number, a market and a date, and ask the partner theirs.",
+    ),
     needs=(("objective", "market_need", "partner_agenda"),),
     cells=("objective", "market_need", "partner_agenda"),
 )
@@ -311,7 +339,13 @@ def vague_agenda(rubric: Rubric, context: Context) -> Rule:
 
 
 @flag(
-    "STRATEGIC_IN_NAME_ONLY",
+    Entry(
+        "STRATEGIC_IN_NAME_ONLY",
+        label="SN",
+        name="Strategic in name only",
+        meaning="Labelled strategic without the sponsor, the people or the joint activity.",
+        todo="Staff it as strategic (sponsor, people, activity) or demote it.",
+    ),
     needs=(("designated_tier",),),
     cells=("designated_tier", "exec_sponsor", "fte", "last_activity"),
 )
@@ -372,7 +406,20 @@ def _unmotivated(rubric: Rubric) -> pl.Expr:
     return weak & pl.col("_invests") & pl.col("_gtm")
 
 
-@flag("WHY_BOTHER", needs=(MOTIVATIONS,), cells=("designated_tier", "fte", "budget"))
+@flag(
+    Entry(
+        "WHY_BOTHER",
+        label="WB",
+        name="Why bother?",
+        meaning="We invest in it, yet it significantly advances none of the four motivations.",
+        todo=(
+            "Withdraw it to the field if it brings some business; exit if it brings none and still "
+            "consumes people or budget."
+        ),
+    ),
+    needs=(MOTIVATIONS,),
+    cells=("designated_tier", "fte", "budget"),
+)
 def why_bother(rubric: Rubric, context: Context) -> Rule:
     """No significant motivation for a partner we invest in, once past the grace period."""
     bar = rubric.get("thresholds.significant")

@@ -1,5 +1,9 @@
 """Tier discipline (docs/PLAYBOOK.md section 2): the seven portfolio checks on one set of
-tiers, the resources to reallocate, and the checks after triage decisions."""
+tiers, the resources to reallocate, and the checks after triage decisions.
+
+A check is declared once, here: `@check` registers its computation with its words (an
+`Entry`; `tierwise.catalogue.CHECKS` shows them to every view) and its limit in words.
+The checks run, and are shown, in registration order."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from tierwise.fields import CHECKS
 from tierwise.scoring.frames import collect
 from tierwise.scoring.recommend import level
 from tierwise.scoring.result import Check, Portfolio, Reallocation, Scored, amounts
@@ -23,6 +26,7 @@ from tierwise.scoring.words import (
     number_text,
     or_join,
 )
+from tierwise.vocabulary import Entry
 
 OUT = "exit"  # a decided or recommended exit leaves the portfolio
 
@@ -99,33 +103,35 @@ CheckFunction = Callable[[str, Tiers, Mapping[str, Any]], Check]
 
 @dataclass(frozen=True)
 class PortfolioCheck:
-    """A check's computation, and its limit in words from the rubric's [tiers] ("1-2",
-    "0"). `counted`: a count a recommendation may leave short (promotions are on merit,
-    never to fill a slot), said so when it does."""
+    """A check: its words, its computation, and its limit in words from the rubric's
+    [tiers] ("1-2", "0"). `counted`: a count a recommendation may leave short (promotions
+    are on merit, never to fill a slot), said so when it does."""
 
+    words: Entry
     run: CheckFunction
     limit: Callable[[Mapping[str, Any]], str]
     counted: bool = False
 
 
-CHECK_RULES: dict[str, PortfolioCheck] = {}  # code -> its computation, filled by @check
+# code -> the check, filled by @check in registration order (the order checks are shown in)
+CHECK_RULES: dict[str, PortfolioCheck] = {}
 
 
 def check(
-    code: str, *, limit: Callable[[Mapping[str, Any]], str], counted: bool = False
+    words: Entry, *, limit: Callable[[Mapping[str, Any]], str], counted: bool = False
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Registers the decorated function as the computation of check `code` (a code of
-    catalogue.CHECKS); see PortfolioCheck."""
+    """Declares check `words.code`: the decorated function is its computation (see
+    PortfolioCheck)."""
 
     def register(run: CheckFunction) -> CheckFunction:
-        CHECK_RULES[code] = PortfolioCheck(run, limit, counted)
+        CHECK_RULES[words.code] = PortfolioCheck(words, run, limit, counted)
         return run
 
     return register
 
 
 def check_portfolio(partners: pl.DataFrame, tier_column: str, rubric: Rubric) -> list[Check]:
-    """The checks of tierwise.fields.CHECKS, in its order, on the tiers in `tier_column`
+    """Every registered check, in registration order, on the tiers in `tier_column`
     (strategic/tactical/casual; null counts as casual; "exit" is out of the portfolio)."""
     limits = rubric.get("tiers")
     wanted = ("row", "partner", tier_column, "partner_type", "initiative", "owner_team", "fte")
@@ -138,13 +144,13 @@ def check_portfolio(partners: pl.DataFrame, tier_column: str, rubric: Rubric) ->
         frame.filter(tier == "tactical"),
         frame.filter(tier.is_null() | (tier == "casual")),
     )
-    return [CHECK_RULES[code].run(code, tiers, limits) for code in CHECKS]
+    return [declared.run(code, tiers, limits) for code, declared in CHECK_RULES.items()]
 
 
 def check_limits(rubric: Rubric) -> dict[str, str]:
     """Each check's limit in words, from the rubric."""
     limits = rubric.get("tiers")
-    return {code: CHECK_RULES[code].limit(limits) for code in CHECKS}
+    return {code: declared.limit(limits) for code, declared in CHECK_RULES.items()}
 
 
 def _limit_span(key: str) -> Callable[[Mapping[str, Any]], str]:
@@ -183,21 +189,40 @@ def _partners_of(tier: str) -> CheckFunction:
     return run
 
 
-check("STRATEGIC_INITIATIVES", limit=_limit_span("strategic_initiatives"), counted=True)(
-    _initiatives_of("strategic")
-)
-check("STRATEGIC_PARTNERS", limit=_limit_span("strategic_partners"), counted=True)(
-    _partners_of("strategic")
-)
-check("TACTICAL_INITIATIVES", limit=_limit_span("tactical_initiatives"), counted=True)(
-    _initiatives_of("tactical")
-)
-check("TACTICAL_PARTNERS", limit=_limit_span("tactical_partners"), counted=True)(
-    _partners_of("tactical")
-)
+check(
+    Entry(
+        "STRATEGIC_INITIATIVES",
+        label="Strategic inits",
+        name="Strategic initiatives",
+        meaning="How many initiatives have strategic partners: the playbook allows one.",
+        todo="Pick the one market-dominance initiative; move the others' partners to tactical.",
+    ),
+    limit=_limit_span("strategic_initiatives"),
+    counted=True,
+)(_initiatives_of("strategic"))
+check(
+    Entry(
+        "STRATEGIC_PARTNERS",
+        label="Strategic partners",
+        name="Strategic partners",
+        meaning="How many partners are strategic, against the rubric's limits.",
+        todo="Keep the strongest eligible partners strategic; demote the rest.",
+    ),
+    limit=_limit_span("strategic_partners"),
+    counted=True,
+)(_partners_of("strategic"))
 
 
-@check("STRATEGIC_PARTNER_TYPES", limit=_none)
+@check(
+    Entry(
+        "STRATEGIC_PARTNER_TYPES",
+        label="Strategic types",
+        name="Strategic partners of a wrong type",
+        meaning="Strategic partners whose type the rubric does not allow at that tier.",
+        todo="Demote them to tactical, or record their type if it is wrong.",
+    ),
+    limit=_none,
+)
 def _strategic_partner_types(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
     if not _recorded(tiers.frame, "partner_type"):
         return _not_assessed(code, "partner type")
@@ -218,7 +243,40 @@ def _strategic_partner_types(code: str, tiers: Tiers, limits: Mapping[str, Any])
     return Check(code, ok, detail, float(wrong.height), None, 0.0, _rows(wrong))
 
 
-@check("CASUAL_OWNED_BY_FIELD", limit=_none)
+check(
+    Entry(
+        "TACTICAL_INITIATIVES",
+        label="Tactical inits",
+        name="Tactical initiatives",
+        meaning="How many initiatives have tactical partners, against the rubric's limits.",
+        todo="Merge or drop tactical programs until their number is within the limits.",
+    ),
+    limit=_limit_span("tactical_initiatives"),
+    counted=True,
+)(_initiatives_of("tactical"))
+check(
+    Entry(
+        "TACTICAL_PARTNERS",
+        label="Tactical partners",
+        name="Tactical partners",
+        meaning="How many partners are tactical, against the rubric's limits.",
+        todo="Promote or demote at the edges until the count is within the limits.",
+    ),
+    limit=_limit_span("tactical_partners"),
+    counted=True,
+)(_partners_of("tactical"))
+
+
+@check(
+    Entry(
+        "CASUAL_OWNED_BY_FIELD",
+        label="Casual field-owned",
+        name="Casual partners not field-owned",
+        meaning="Casual partners owned by alliance staff rather than the field.",
+        todo="Hand casual partners to the field and free the alliance staff.",
+    ),
+    limit=_none,
+)
 def _casual_owned_by_field(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
     frame, casual = tiers.frame, tiers.casual
     reasons: list[tuple[pl.Expr, pl.Expr]] = []  # (condition, words)
@@ -265,7 +323,16 @@ def _share_limit(limits: Mapping[str, Any]) -> str:
     return f"<= {limits['everyone_strategic_percent']:g}% and <= {limits['strategic_partners_max']}"
 
 
-@check("EVERYONE_STRATEGIC", limit=_share_limit)
+@check(
+    Entry(
+        "EVERYONE_STRATEGIC",
+        label="Everyone strategic",
+        name="Share labelled strategic",
+        meaning="The share of partners labelled strategic, against the rubric's cap.",
+        todo="Keep the strategic label for the few partners on the one initiative.",
+    ),
+    limit=_share_limit,
+)
 def _everyone_strategic(code: str, tiers: Tiers, limits: Mapping[str, Any]) -> Check:
     total, n = tiers.frame.height, tiers.strategic.height
     percent = round(100.0 * n / total, 1) if total else 0.0

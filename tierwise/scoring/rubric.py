@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from tierwise.catalogue import FLAGS
 from tierwise.errors import TierwiseError
 
 
@@ -149,9 +148,13 @@ def load_rubric(path: str | Path | None = None, *, overrides_toml: str | None = 
 
 @cache
 def _default_tree() -> dict[str, Any]:
+    # The flags are registered with their rules, which read the rubric: imported here,
+    # once a rubric is loaded, and not when only its text is (`tierwise rubric`).
+    from tierwise.scoring.flags import RULES
+
     tree = _parse(default_rubric_text(), "the default rubric")
     # A flag the default rubric gives no penalty costs no points; a rubric may set one.
-    for code in FLAGS:
+    for code in RULES:
         tree["score"].setdefault(f"penalty_{code.lower()}", 0.0)
     return tree
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select
 
 from tierwise import catalogue
-from tierwise.fields import ACTIONS, DECISIONS, FLAGS, TIERS
+from tierwise.fields import ACTIONS, DECISIONS, TIERS
 from tierwise.tui.keymap import opens
 from tierwise.tui.session import UNDECIDED, Filters
 
@@ -23,7 +23,7 @@ _CHOICES: dict[str, list[str]] = {
     "recommended": list(TIERS),
     "decision": [UNDECIDED, *DECISIONS],
     "action": list(ACTIONS),
-    "flag": list(FLAGS),
+    "flag": list(catalogue.FLAGS),
 }
 
 

@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tierwise import catalogue
-from tierwise.fields import CHECKS, FLAGS, MOTIVATIONS
+from tierwise.fields import MOTIVATIONS
 from tierwise.scoring.result import Check, Portfolio
 from tierwise.tui.text import literal
 
@@ -90,11 +90,11 @@ class PortfolioPanel(OptionList):
         highlighted = self.highlighted
         designated = {c.code: c for c in portfolio.designated}
         after = {c.code: c for c in portfolio.recommended}
-        self._checks = {code: (designated.get(code), after.get(code)) for code in CHECKS}
+        self._checks = {code: (designated.get(code), after.get(code)) for code in catalogue.CHECKS}
         options: list[Option | None] = []
         failing = sum(1 for c in after.values() if not c.ok)
         self.border_subtitle = f"after decisions: {failing} failing"
-        for code in CHECKS:
+        for code in catalogue.CHECKS:
             d, a = self._checks[code]
             if d is None and a is None:
                 continue
@@ -110,7 +110,7 @@ class PortfolioPanel(OptionList):
                 )
             )
         options.append(None)
-        for flag in FLAGS:
+        for flag in catalogue.FLAGS:
             entry = catalogue.FLAGS[flag]
             if flag in portfolio.flags_not_assessed:
                 text = f"[$text-muted]   – {entry.label} {entry.name}: not assessed[/]"
