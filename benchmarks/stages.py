@@ -18,6 +18,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -97,6 +98,9 @@ def run(tracker: Path) -> list[dict]:
     reset_peak()
     stages = Stages()
     stages.mark("interpreter started")
+    from tierwise.cli import _allocator_settings
+
+    _allocator_settings()  # as the CLI does, before polars loads
     import polars  # noqa: F401
 
     stages.mark("import polars")
@@ -107,22 +111,20 @@ def run(tracker: Path) -> list[dict]:
         outputs,
     )
     from tierwise.io import annotate, reader, safety
-    from tierwise.pipeline import Evaluation
+    from tierwise.pipeline import read
     from tierwise.report.document import result_json_parts
-    from tierwise.scoring import score
-    from tierwise.scoring.rubric import load_rubric
 
     stages.mark("import tierwise (cli, reader, scoring, writer)")
     stages.wrap(safety, "check_file", "safety check (zip, sheet extents)")
     stages.wrap(reader._ExcelBook, "load", "calamine loads a sheet (as text)")
     stages.wrap(reader, "_typed", "typing the columns")
     stages.wrap(annotate, "verify_workbook", "verify the written file")
-    rubric = load_rubric()
-    tracker_data = reader.read_tracker(tracker, aliases=rubric.aliases)
+    # Neither output shows the cells of a workbook's tracker: they go before scoring.
+    reading = read(tracker, as_of=AS_OF)
+    reading = replace(reading, tracker=reading.tracker.without_cells())
     stages.mark("read_tracker, of which:")
-    scored = score(tracker_data.frame, rubric, as_of=AS_OF, decisions=tracker_data.decisions)
+    ev = reading.judged()
     stages.mark("score")
-    ev = Evaluation(tracker_data, rubric, AS_OF, scored)
     size = sum(len(part) for part in result_json_parts(ev))
     stages.mark(f"JSON document ({size / 1e6:.1f} MB)")
     with tempfile.TemporaryDirectory() as folder:

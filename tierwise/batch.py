@@ -42,9 +42,13 @@ class Options:
         path: Path,
         rubric_path: Path | None = None,
         step: Callable[[str], None] | None = None,
+        cells: Callable[[str], bool] | None = None,
     ) -> Evaluation:
+        """`path` read and scored with these options (`rubric_path` instead of theirs;
+        `step` and `cells` as for `pipeline.evaluate`)."""
         return evaluate(
             path,
+            cells=cells,
             sheet=self.sheet,
             mapping=self.mapping,
             profile=self.profile,
@@ -120,7 +124,7 @@ def score_one(
 ) -> FileResult:
     """Score one tracker and write its output (if any) as `fmt` (default: the format
     its suffix names). `step` hears each stage as it starts (reading, scoring, writing)."""
-    ev = options.evaluate(path, step=step)
+    ev = options.evaluate(path, step=step, cells=outputs.shows_cells(output, fmt))
     since = None
     if options.since is not None and output is not None:
         from tierwise.review import compare_to_file

@@ -223,6 +223,18 @@ as_of_option = click.option(
 @click.version_option(__version__, prog_name="tierwise")
 def main() -> None:
     """The `tierwise` command (its help, above, names the formats it reads)."""
+    _allocator_settings()
+
+
+def _allocator_settings() -> None:
+    """polars' allocator (jemalloc) marks the pages it frees as reclaimable (MADV_FREE)
+    and returns them a second later: until then they count in the process's memory,
+    and scoring 100k partners frees and takes hundreds of MB within that second. They
+    are returned at once instead (benchmarks/RESULTS-floor.md: 40-80 MB less peak at
+    100k, the same CPU). Set before polars is first imported, or it is too late; a
+    setting of the user's own wins."""
+    if "polars" not in sys.modules:
+        os.environ.setdefault("_RJEM_MALLOC_CONF", "muzzy_decay_ms:0")
 
 
 @main.command()

@@ -207,23 +207,43 @@ def _write_json(ev: Evaluation, output: Path, since: Review | None) -> str:
     return ""
 
 
+def _always(input_format: str) -> bool:
+    return True
+
+
+def _never(input_format: str) -> bool:
+    return False
+
+
+def _rebuilt(input_format: str) -> bool:
+    """A workbook is written into the input's own package when that is OOXML; any
+    other input's cells are written out into a new one."""
+    from tierwise.io.formats import OOXML_FORMATS
+
+    return input_format not in OOXML_FORMATS
+
+
 @dataclass(frozen=True)
 class Format:
     """An output format: its writer (which returns notes for the user, "" when none;
     `since` is for formats that show the comparison), the `-o` suffixes that name it,
-    and whether it can be written to standard output (`-o -`)."""
+    whether it can be written to standard output (`-o -`), and whether it shows the
+    tracker's cells as text (`Tracker.raw`), by the input's format."""
 
     writer: Callable[[Evaluation, Path, Review | None], str]
     suffixes: tuple[str, ...]
     stdout: bool = True
+    cells: Callable[[str], bool] = _always
 
 
 # --format's choices (WORKBOOK, the annotated workbook, is the default). Only the
 # workbook shows `since`.
 FORMATS: Final[Mapping[str, Format]] = {
-    "xlsx": Format(_write_workbook, (".xlsx", ".xlsm", ".xltx", ".xltm"), stdout=False),
+    "xlsx": Format(
+        _write_workbook, (".xlsx", ".xlsm", ".xltx", ".xltm"), stdout=False, cells=_rebuilt
+    ),
     "csv": Format(_write_csv, (".csv",)),
-    "json": Format(_write_json, (".json",)),
+    "json": Format(_write_json, (".json",), cells=_never),
 }
 WORKBOOK: Final = "xlsx"
 # Output suffix -> the format it names.
@@ -235,9 +255,18 @@ def write(ev: Evaluation, output: Path, fmt: str | None = None, since: Review | 
     unless another format's; `since` as for write_annotated); returns " -> OUTPUT" and
     any notes, for the summary line. `STDOUT` writes CSV or JSON to standard output (and
     returns "")."""
-    name = fmt or SUFFIX_FORMATS.get(output.suffix.lower(), WORKBOOK)
-    notes = FORMATS[name].writer(ev, output, since)
+    notes = FORMATS[_format_of(output, fmt)].writer(ev, output, since)
     return "" if output == STDOUT else f" -> {output}{notes}"
+
+
+def shows_cells(output: Path | None, fmt: str | None = None) -> Callable[[str], bool]:
+    """Whether `write(ev, output, fmt)` shows the tracker's cells as text, by the input's
+    format (`pipeline.evaluate`'s `cells`); with no output, nothing shows them."""
+    return _never if output is None else FORMATS[_format_of(output, fmt)].cells
+
+
+def _format_of(output: Path, fmt: str | None) -> str:
+    return fmt or SUFFIX_FORMATS.get(output.suffix.lower(), WORKBOOK)
 
 
 def template_numbers(rubric: Rubric) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypedDict, Unpack
 
 import polars as pl
 
+from tierwise.io import heap
 from tierwise.io.reader import read_tracker, setup_unusable
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import designated_tiers, score
@@ -72,7 +73,9 @@ def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
     # Decisions stored in an annotated workbook count in the recommended-tier checks;
     # the tracker's own headers name the cells to fill in `todo`.
     headers = {f: h for h, f in tracker.source.mapping.items()}
-    return score(tracker.frame, rubric, as_of=as_of, decisions=tracker.decisions, headers=headers)
+    scored = score(tracker.frame, rubric, as_of=as_of, decisions=tracker.decisions, headers=headers)
+    heap.give_back()  # the scoring's Python leftovers (warnings and rows as lists)
+    return scored
 
 
 def with_strategy_sheet(rubric: Rubric, declared: dict[str, str | list[str]]) -> Rubric:
@@ -151,6 +154,7 @@ def read(
     tracker = cache.get(Path(path), options) if cache is not None else None
     if tracker is None:
         tracker = read_tracker(path, **options)
+        heap.give_back()  # what the reading left on the C heap (its book, its lists)
         if cache is not None:
             cache.put(Path(path), options, tracker)
     rubric = base
@@ -163,12 +167,20 @@ def read(
 
 
 def evaluate(
-    path: str | Path, *, step: Callable[[str], None] | None = None, **options: Unpack[ReadOptions]
+    path: str | Path,
+    *,
+    step: Callable[[str], None] | None = None,
+    cells: Callable[[str], bool] | None = None,
+    **options: Unpack[ReadOptions],
 ) -> Evaluation:
     """Read `path` and score it: `read` (the same options), then `Reading.judged`. A
     rubric stored in an annotated workbook is used unless `rubric_path` is given. `step`
-    hears what is being done ("reading NAME", "scoring N partners"), for a progress line."""
+    hears what is being done ("reading NAME", "scoring N partners"), for a progress line.
+    `cells` says, from the input's format, whether the caller shows the tracker's cells
+    as text (`Tracker.raw`); when it says no they are let go before the scoring."""
     reading = read(path, step=step, **options)
+    if cells is not None and not cells(reading.tracker.source.format):
+        reading = replace(reading, tracker=reading.tracker.without_cells())
     if step:
         step(f"scoring {reading.tracker.frame.height:,} partners")
     return reading.judged()

@@ -163,3 +163,35 @@ def test_each_format_of_the_table_is_a_choice_a_suffix_and_a_file(tmp_path: Path
     assert zipped == (fmt == "xlsx")
     piped = run(str(src), "--format", fmt, "-o", "-")
     assert (piped.exit_code == 0) == FORMATS[fmt].stdout, piped.output
+
+
+@pytest.mark.parametrize(
+    ("input_name", "fmt", "shown"),
+    [
+        ("t.xlsx", "json", False),
+        ("t.xlsx", "xlsx", False),
+        ("t.csv", "xlsx", True),  # a CSV's cells are written into a new workbook
+        ("t.xlsx", "csv", True),
+    ],
+)
+def test_the_tracker_cells_are_kept_only_for_an_output_that_shows_them(
+    tmp_path: Path, input_name: str, fmt: str, shown: bool
+) -> None:
+    from tierwise.batch import Options, score_one
+
+    src = make_tracker(tmp_path / "t.xlsx")
+    if input_name.endswith(".csv"):
+        src = tmp_path / input_name
+        with src.open("w", newline="") as fh:
+            csv.writer(fh).writerows([HEADER, *ROWS])
+    out = tmp_path / f"out.{fmt}"
+    done = score_one(src, Options(), out, fmt=fmt)
+    raw = done.ev.tracker.raw
+    assert raw.columns == (["row", *HEADER] if shown else ["row"])
+    assert raw["row"].to_list() == [2, 3, 4]
+    if fmt == "csv":
+        with out.open(encoding="utf-8-sig") as fh:
+            assert "Target Market" in next(csv.reader(fh))
+    elif fmt == "xlsx" and shown:
+        sheet = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+        assert [c.value for c in next(sheet.iter_rows(max_row=1))][: len(HEADER)] == HEADER

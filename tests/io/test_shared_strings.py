@@ -147,3 +147,21 @@ def test_a_table_rebuilt_by_a_spreadsheet_app_keeps_every_text(tmp_path: Path) -
     before = ["".join(si.itertext()) for si in xmlsafe.parse(edited)]
     after = ["".join(si.itertext()) for si in xmlsafe.parse(_parts(out)["xl/sharedStrings.xml"])]
     assert after[: len(before)] == before
+
+
+def test_rows_given_out_of_order_twice_or_on_the_header_are_written_once_each(
+    tmp_path: Path,
+) -> None:
+    src, out = write_rich_workbook(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
+    given = pl.concat(
+        [
+            _values().reverse(),  # row 3 first
+            _values().head(1).with_columns(pl.lit("Replaced").alias("why")),  # row 2 again
+            _values().head(1).with_columns(pl.lit(1, pl.Int64).alias("row")),  # the header row
+        ]
+    )
+    annotate_package(src, out, sheet="Partners", header_row=1, values=given, first_column=5)
+    expected = [(80, "strategic", "keep", "Revenue", "Replaced"), EXPECTED[1]]
+    assert _read_back(out, "Partners", 5) == expected
+    header = openpyxl.load_workbook(out)["Partners"]["E1"].value
+    assert header.startswith("Tierwise")

@@ -103,7 +103,8 @@ class WriteResult:
 
 
 def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.DataFrame:
-    """`row` plus one column per Tierwise column, as written (flags and why joined)."""
+    """`row` plus one column per Tierwise column, as written (flags joined; the why as
+    its list of reasons, the partners' own, joined a line each as its cells are made)."""
     cols = []
     for _, name in names.ANNOTATION_COLUMNS:
         if name in ("decision", "decision_note"):
@@ -113,7 +114,7 @@ def annotation_frame(partners: pl.DataFrame, decisions: pl.DataFrame | None) -> 
         elif name == "flags":
             cols.append(pl.col("flags").cast(pl.List(pl.String)).list.join(", ").alias(name))
         elif name == "why":
-            cols.append(pl.col("why").cast(pl.List(pl.String)).list.join("\n").alias(name))
+            cols.append(pl.col("why").cast(pl.List(pl.String)))
         elif name == "borderline":
             cols.append(pl.when(pl.col(name)).then(pl.lit(name)).alias(name))
         else:
@@ -341,8 +342,7 @@ def _sheet_edit(
         )
         for col, name in ordered
     ]
-    frame = values.filter(pl.col("row").is_not_null() & (pl.col("row") != header_row))
-    frame = frame.unique("row", keep="last").sort("row")
+    frame = _by_row(values, header_row)
     contiguous = [c for c, _ in ordered] == list(range(ordered[0][0], ordered[-1][0] + 1))
     if strings is not None:
         frame = _share_texts(frame, [n for _, n in ordered if n in SHARED], strings)
@@ -372,6 +372,16 @@ def _sheet_edit(
     )
 
 
+def _by_row(values: pl.DataFrame, header_row: int) -> pl.DataFrame:
+    """`values` below or above the header row, one per row (the last), in row order: as
+    given when it already is (the writer's own are), not a copy of every text."""
+    rows = pl.col("row")
+    kept = rows.is_not_null() & (rows != header_row)
+    if values.select(kept.all() & (rows.diff() > 0).all()).item():
+        return values
+    return values.filter(kept).unique("row", keep="last").sort("row")
+
+
 _LINE_PT: Final = 15.0  # one line of 11 pt text
 # The tracker stays a table to scan: a row grows to at most four lines of the why (the
 # score and its strongest reasons); the cell holds the rest, and nothing overprints.
@@ -383,18 +393,23 @@ def _why_heights(frame: pl.DataFrame) -> dict[int, float]:
     screen and printed, no line runs into the next row)."""
     # A unit of column width is one "0" of Calibri 11; text averages a fifth narrower.
     per_line = int(WIDTHS["why"] * 1.25)
-    lines = frame.select(
-        "row",
-        pl.col("why")
+    lines = (
+        _text("why", frame)
         .fill_null("")
         .str.split("\n")
         .list.eval(((pl.element().str.len_chars() - 1) // per_line + 1).clip(1))
         .list.sum()
-        .alias("lines"),
-    ).filter(pl.col("lines") > 1)
-    return {
-        int(row): min(_MAX_ROW_PT, n * _LINE_PT) for row, n in lines.iter_rows() if row is not None
-    }
+        .alias("lines")
+    )
+    heights: dict[int, float] = {}
+    for start in range(0, frame.height, RowCells.BATCH):  # each line a text of its own
+        tall = frame.slice(start, RowCells.BATCH).select("row", lines).filter(pl.col("lines") > 1)
+        heights.update(
+            (int(row), min(_MAX_ROW_PT, n * _LINE_PT))
+            for row, n in tall.iter_rows()
+            if row is not None
+        )
+    return heights
 
 
 def _decision_list(placed: Mapping[str, int], header_row: int) -> bytes:
@@ -417,7 +432,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
     """Tierwise's cells per worksheet row, made in batches as the sheet streams past
     (rows are asked for in ascending order), so memory does not grow with the rows."""
 
-    _BATCH = 25_000
+    BATCH: Final = 25_000
 
     def __init__(
         self,
@@ -449,7 +464,7 @@ class RowCells(Mapping[int, list[tuple[int, bytes]]]):
         start = int(rows.search_sorted(row))
         if start >= len(rows) or rows[start] != row:
             raise KeyError(row)
-        part = self._frame.slice(start, self._BATCH).select(
+        part = self._frame.slice(start, self.BATCH).select(
             "row", *[e.alias(f"_{i}") for i, (_, e) in enumerate(self._groups)]
         )
         xmls = [
@@ -475,14 +490,26 @@ def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings)
     shared = [n for n in shared if n in frame.columns]
     if not shared:
         return frame
-    items = frame.select(
-        si_expr(_escaped(pl.col(n).cast(pl.String))).alias(f"_si_{n}") for n in shared
+    # Escaped a batch of rows at a time: each step of the escaping is a copy of the
+    # texts (the whys are ~50 MB at 100k partners).
+    items = pl.concat(
+        frame.slice(start, RowCells.BATCH).select(
+            si_expr(_escaped(_text(n, frame))).alias(f"_si_{n}") for n in shared
+        )
+        for start in range(0, max(frame.height, 1), RowCells.BATCH)
     )
     # One lookup for all the columns: their texts stacked, their indices split back.
     found = strings.indices(pl.concat([items[c] for c in items.columns]))
     return frame.with_columns(
         found.slice(k * frame.height, frame.height).alias(f"_sst_{n}") for k, n in enumerate(shared)
     )
+
+
+def _text(name: str, values: pl.DataFrame) -> pl.Expr:
+    """The text a result column's cell shows: a list (the why) a line an item."""
+    if isinstance(values.schema[name], pl.List):
+        return pl.col(name).list.join("\n")
+    return pl.col(name).cast(pl.String)
 
 
 def _escaped(text: pl.Expr) -> pl.Expr:
@@ -539,7 +566,7 @@ def _cell_expr(
         number = source.cast(pl.Float64)
         full = pl.concat_str(opening, pl.lit("><v>"), number.cast(pl.String), pl.lit("</v></c>"))
         return pl.when(number.is_not_null() & number.is_finite()).then(full).otherwise(empty)
-    text = source.cast(pl.String)
+    text = _text(name, values) if name in values.columns else pl.lit(None, pl.String)
     if f"_sst_{name}" in values.columns:
         index = pl.col(f"_sst_{name}").cast(pl.String)
         full = pl.concat_str(opening, pl.lit(' t="s"><v>'), index, pl.lit("</v></c>"))

@@ -25,6 +25,7 @@ from tierwise.io import (
     excel_errors,
     formats,
     headers,
+    heap,
     profiles,
     repair,
     safety,
@@ -213,6 +214,8 @@ class _ExcelBook:
             visible = str(sheet.visible).lower() == "visible"
         except Exception as err:
             raise _engine_error(self.path, err, self.names[index]) from None
+        del sheet  # calamine's cells: the grid holds them now
+        heap.give_back()
         grid = grid.rename(dict(zip(grid.columns, names, strict=True)))
         return Sheet(self.names[index], index, visible, grid)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -158,6 +158,12 @@ class Tracker:
     decisions: pl.DataFrame
     setup: dict = field(default_factory=dict)
     strategy: dict = field(default_factory=dict)
+
+    def without_cells(self) -> Tracker:
+        """This tracker without its cells as text (`raw` keeps only `row`), for a run
+        whose output does not show them: about a kilobyte a partner less to hold while
+        scoring and writing."""
+        return replace(self, raw=self.raw.select("row"))
 
     def cell_ref(self, row: int, field_name: str) -> str:
         """`Sheet!A1` of a partner's cell for a canonical field ("Sheet!12" if unmapped)."""

@@ -172,7 +172,21 @@ def build_portfolio_sheet(
 # -- blocks -----------------------------------------------------------------------------
 
 
-_SMALL_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_SMALL_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 
 
 def _in_words(n: int) -> str:

@@ -13,7 +13,7 @@ import polars as pl
 
 from tierwise.fields import ANNOUNCED_ON, MOTIVATIONS, tracker_schema
 from tierwise.scoring import flags as rules
-from tierwise.scoring.frames import collect
+from tierwise.scoring.frames import by_chunks, collect
 from tierwise.scoring.motivations import (
     EVIDENCE,
     STEADY,
@@ -340,7 +340,7 @@ def score(
         )
         .with_columns(stated_columns(rubric, present))
     )
-    data = _ranked(lf, fired, _why_head(rubric, which))
+    data = _ranked(lf, frame.height, fired, _why_head(rubric, which))
     data, strategy = recommend(data, rubric, present, Strategy.of(rubric, data, present))
     data = actions(data, rubric, present, headers or {})
     # Never empty (every partner has a tier sentence), so no `text_list` guard: on
@@ -348,7 +348,11 @@ def score(
     joined = pl.concat_str(
         ["_why_head", "_tier_why", "_action_why"], separator=UNIT_SEPARATOR, ignore_nulls=True
     )
-    data = data.with_columns(why=joined.str.split(UNIT_SEPARATOR))
+    why = by_chunks(
+        data.height,
+        lambda start, n: data.slice(start, n).select(why=joined.str.split(UNIT_SEPARATOR)),
+    )
+    data = data.drop("_why_head", "_tier_why", "_action_why").with_columns(why["why"])
     data = data.rename({"designated_tier": "_label"})
     data = data.rename({"tier": "designated_tier"})
 
@@ -379,22 +383,31 @@ def score(
     return Scored(partners, portfolio, warnings)
 
 
-def _ranked(lf: pl.LazyFrame, fired: Mapping[str, rules.Rule], head: pl.Expr) -> pl.DataFrame:
+def _ranked(
+    lf: pl.LazyFrame, height: int, fired: Mapping[str, rules.Rule], head: pl.Expr
+) -> pl.DataFrame:
     """The partners by rank, with the reasons worded, on only the columns the slot-filling,
     the actions and the result need: sorting and filtering carry every column along, and
-    the tracker's text columns are done with."""
+    the tracker's text columns are done with. `lf` (of `height` rows) is scored and
+    worded a chunk of rows at a time (every step is row by row), so its wide frame of
+    every scoring column is never held for all partners at once."""
     skip = ("recommended_tier", "action", "why", "todo", "borderline")
     needed = [c for c in OUTPUT_COLUMNS if c not in skip]
     needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
     needed += ["_business", "_best_value", "_brings", "_invests"]
-    worded = (
-        _worded(collect(lf), fired)
-        .lazy()
-        .with_columns(_remedy=sentence(pl.col("_remedy")))
-        .with_columns(_why_head=head)
-    )
-    return collect(worded.select(needed).sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
+
+    def part(start: int, length: int) -> pl.DataFrame:
+        worded = (
+            _worded(collect(lf.slice(start, length)), fired)
+            .lazy()
+            .with_columns(_remedy=sentence(pl.col("_remedy")))
+            .with_columns(_why_head=head)
+        )
+        return collect(worded.select(needed))
+
+    ranked = by_chunks(height, part).lazy()
+    return collect(ranked.sort(*RANK_ORDER[:1], descending=RANK_ORDER[1]))
 
 
 def _worded(frame: pl.DataFrame, fired: Mapping[str, rules.Rule]) -> pl.DataFrame:
