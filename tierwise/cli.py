@@ -19,6 +19,7 @@ import click
 
 from tierwise import __version__
 from tierwise.errors import TierwiseError
+from tierwise.io.formats import READABLE
 from tierwise.outputs import FORMATS, WORKBOOK
 
 
@@ -210,15 +211,18 @@ as_of_option = click.option(
 )
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=f"""Score a partner portfolio against the four go-to-market motivations.
+
+    Tierwise reads the partner tracker you already keep ({READABLE}), scores each
+    partner, flags the four classic partnering mistakes with the reasons, and writes
+    your own workbook back annotated.""",
+)
 @click.version_option(__version__, prog_name="tierwise")
 def main() -> None:
-    """Score a partner portfolio against the four go-to-market motivations.
-
-    Tierwise reads the partner tracker you already keep (xlsx, xlsm, xls, xlsb, ods,
-    csv), scores each partner, flags the four classic partnering mistakes with the
-    reasons, and writes your own workbook back annotated.
-    """
+    """The `tierwise` command (its help, above, names the formats it reads)."""
     _allocator_settings()
 
 

@@ -48,12 +48,12 @@ def default_output(path: Path, fmt: str = "xlsx") -> Path:
     so `partners.csv` and `partners.xlsx` never write one file. An input that is itself
     an output gets the next number: `NAME.tierwise.xlsx` -> `NAME.tierwise-2.xlsx` ->
     `NAME.tierwise-3.xlsx`; the input is never the output, nor an earlier output."""
-    from tierwise.io.annotate import OOXML
     from tierwise.io.atomic import same_file
+    from tierwise.io.formats import OOXML_FORMATS
 
     path = Path(path)
     ext = path.suffix.lower()
-    out_ext = f".{fmt}" if fmt != "xlsx" else (ext if ext.lstrip(".") in OOXML else ".xlsx")
+    out_ext = f".{fmt}" if fmt != "xlsx" else (ext if ext.lstrip(".") in OOXML_FORMATS else ".xlsx")
     canonical = ext == ".xlsx" or (fmt == "xlsx" and ext == out_ext)
     base, n = path.stem, 1
     earlier = re.fullmatch(r"(.+)\.tierwise(?:-(\d+))?", path.stem)
@@ -218,9 +218,9 @@ def _never(input_format: str) -> bool:
 def _rebuilt(input_format: str) -> bool:
     """A workbook is written into the input's own package when that is OOXML; any
     other input's cells are written out into a new one."""
-    from tierwise.io.annotate import OOXML
+    from tierwise.io.formats import OOXML_FORMATS
 
-    return input_format not in OOXML
+    return input_format not in OOXML_FORMATS
 
 
 @dataclass(frozen=True)

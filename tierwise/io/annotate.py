@@ -36,6 +36,7 @@ from tierwise.io.extents import (
     pivot_areas,
     widened,
 )
+from tierwise.io.formats import OOXML_FORMATS
 from tierwise.io.log import LogEntry, write_log
 from tierwise.io.package import (
     CT_NS,
@@ -68,7 +69,6 @@ from tierwise.io.verify import verify_workbook
 
 __all__ = ["LogEntry", "WriteResult", "annotate_package", "write_annotated"]
 
-OOXML: Final = ("xlsx", "xlsm", "xltx", "xltm")
 ANNOTATION_HEADERS: Final = frozenset(h for h, _ in names.ANNOTATION_COLUMNS)
 # Width (characters) of each Tierwise column, by result column.
 WIDTHS: Final = {
@@ -742,7 +742,7 @@ def write_annotated(
         base, sheet, header_row = src, source.sheet, source.header_row
         first, existing = max(source.last_column, 0) + 1, dict(source.tierwise_columns)
         log_entries = list(log)
-        if fmt not in OOXML:
+        if fmt not in OOXML_FORMATS:
             sheet = _data_sheet_name(source.sheet or src.stem)
             raw = tracker.raw
             first = len([c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)])

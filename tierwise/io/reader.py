@@ -8,7 +8,6 @@ expressions from `io/values.py`.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import re
@@ -24,6 +23,7 @@ from tierwise.fields import DECISIONS, FIELD_KINDS, FIELDS
 from tierwise.io import (
     columns,
     excel_errors,
+    formats,
     headers,
     heap,
     profiles,
@@ -33,6 +33,7 @@ from tierwise.io import (
     value_checks,
     values,
 )
+from tierwise.io.book import Book, Sheet
 from tierwise.io.strategy import strategy_in
 from tierwise.io.tracker import (
     Source,
@@ -52,15 +53,6 @@ logging.getLogger("fastexcel").addHandler(logging.NullHandler())
 _TOTAL: Final = r"(?i)^\s*(grand\s+|sub\s*-?\s*)?totals?\b|^\s*sum\s*:?\s*$|^\s*sum\s+of\b"
 
 
-@dataclass
-class _Sheet:
-    name: str
-    index: int
-    visible: bool
-    grid: pl.DataFrame  # String columns named "1", "2", ... by worksheet column
-    header: headers.Header | None = None  # found while choosing the sheet, if it was
-
-
 def read_tracker(
     path: str | Path,
     *,
@@ -72,7 +64,7 @@ def read_tracker(
     user_profiles: Mapping[str, Any] | None = None,
     allow_large: bool = False,
 ) -> Tracker:
-    """Read a partner tracker (xlsx, xlsm, xls, xlsb, ods, csv, tsv) into a Tracker.
+    """Read a partner tracker (any format of `formats.FORMATS`) into a Tracker.
 
     `sheet` is a name or 0-based index; `mapping` ({header as written: field; "" for
     none}) overrides everything else. `aliases`, `labels` (tier -> tracker labels) and
@@ -87,7 +79,7 @@ def read_tracker(
             raise TierwiseError(f"--map: unknown field {field!r}; fields are: {', '.join(FIELDS)}")
     check = safety.check_file(path, allow_large=allow_large)
     warnings = [TrackerWarning("", w) for w in check.warnings]
-    book = _CsvBook(path, check) if check.format in ("csv", "tsv") else _ExcelBook(path, check)
+    book = (formats.named(check.format).book or _ExcelBook)(path, check)
     setup = book.setup(warnings)
     damaged = [k for k in setup.get("damaged", ()) if k != "rubric"]  # rubric: the caller's
     if damaged and not mapping:
@@ -186,7 +178,7 @@ def _stored_mapping(setup: dict, warnings: list[TrackerWarning]) -> dict[str, st
     return kept
 
 
-# --- books: where grids come from --------------------------------------------------
+# --- books: where grids come from (the format's own book, else calamine's) --------
 
 
 class _ExcelBook:
@@ -200,7 +192,7 @@ class _ExcelBook:
             self.reader = fastexcel.read_excel(source)
             self.names: list[str] = list(self.reader.sheet_names)
         except Exception as err:
-            fixable = check.format in (*safety.OOXML_FORMATS, "ods")
+            fixable = check.format in (*formats.OOXML_FORMATS, "ods")
             fixed = repair.repaired_copy(path) if fixable else None
             if fixed is None:
                 raise _engine_error(path, err) from None
@@ -212,7 +204,7 @@ class _ExcelBook:
         if not self.names:
             raise TierwiseError(f"{path} has no sheets")
 
-    def load(self, index: int) -> _Sheet:
+    def load(self, index: int) -> Sheet:
         try:
             sheet = self.reader.load_sheet(
                 index, header_row=None, dtypes="string", skip_rows=0, whitespace_as_null=True
@@ -225,7 +217,7 @@ class _ExcelBook:
         del sheet  # calamine's cells: the grid holds them now
         heap.give_back()
         grid = grid.rename(dict(zip(grid.columns, names, strict=True)))
-        return _Sheet(self.names[index], index, visible, grid)
+        return Sheet(self.names[index], index, visible, grid)
 
     def setup(self, warnings: list[TrackerWarning]) -> dict:
         if columns.SETUP_SHEET not in self.names:
@@ -239,33 +231,14 @@ class _ExcelBook:
     def strategy(self) -> dict:
         return strategy_in(self.reader)
 
-    def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
+    def with_errors(self, sheet: Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
         """`body` (the grid from row `offset`) with Excel's error values written into
         the cells that hold them: calamine reads them as blanks."""
-        if self.format not in safety.OOXML_FORMATS:
+        if self.format not in formats.OOXML_FORMATS:
             return body
         found = excel_errors.error_cells(self.path, sheet.name)
         found = [(r - 1 - offset, c, v) for r, c, v in found if r - 1 >= offset]
         return excel_errors.patched(body, found)
-
-
-class _CsvBook:
-    def __init__(self, path: Path, check: safety.FileCheck) -> None:
-        self.path = path
-        self.names = [path.stem or "Sheet1"]
-        self.grid = _read_csv(path, check.format)
-
-    def load(self, index: int) -> _Sheet:
-        return _Sheet(self.names[0], 0, True, self.grid)
-
-    def setup(self, warnings: list[TrackerWarning]) -> dict:
-        return {}
-
-    def strategy(self) -> dict:
-        return {}
-
-    def with_errors(self, sheet: _Sheet, body: pl.DataFrame, offset: int) -> pl.DataFrame:
-        return body  # a CSV holds error values as the text they are
 
 
 def _engine_error(path: Path, err: Exception, sheet: str | None = None) -> TierwiseError:
@@ -284,68 +257,6 @@ def _tidy(table: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns(
         pl.when(cell.str.ends_with(" 00:00:00")).then(cell.str.head(10)).otherwise(cell)
     )
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace")
-    if b"\x00" in data[:4096]:
-        even_nuls = data[0:4096:2].count(0)
-        return data.decode(
-            "utf-16-be" if even_nuls > data[1:4096:2].count(0) else "utf-16-le", "replace"
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves CSV in the ANSI code page; latin-1 covers its holes.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-
-
-def _sniff(text: str, default: str) -> str:
-    lines = [ln for ln in text.split("\n", 50)[:50] if ln.strip()]
-    best, best_score = default, 0.0
-    for sep in (",", ";", "\t", "|"):
-        counts = [ln.count(sep) for ln in lines]
-        if not counts or max(counts) == 0:
-            continue
-        mode = max(set(counts), key=counts.count)
-        score = counts.count(mode) / len(counts) * (mode > 0) + 0.01 * mode
-        if score > best_score:
-            best, best_score = sep, score
-    return best
-
-
-def _read_csv(path: Path, fmt: str) -> pl.DataFrame:
-    text = _decode(path.read_bytes())
-    if "\n" not in text and "\r" in text:
-        text = text.replace("\r", "\n")  # classic Mac line endings
-    sep = None
-    first, _, rest = text.partition("\n")
-    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
-        sep, text = first.strip()[4], rest  # Excel's "sep=;" hint line
-    if not text.strip():
-        raise TierwiseError(f"{path} is empty: there is nothing to read")
-    sep = sep or _sniff(text, "\t" if fmt == "tsv" else ",")
-    lines = pl.Series(text.split("\n"), dtype=pl.String)
-    most = lines.str.count_matches(sep, literal=True).max()
-    width = (most if isinstance(most, int) else 0) + 1
-    names = sep.join(str(i) for i in range(1, width + 1))
-    try:
-        return pl.read_csv(
-            io.BytesIO((names + "\n" + text).encode("utf-8")),
-            has_header=True,
-            infer_schema=False,
-            separator=sep,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        )
-    except Exception as err:  # polars' parse errors
-        raise TierwiseError(f"{path} could not be read as CSV ({err}); check the file") from None
 
 
 def _parse_setup(grid: pl.DataFrame) -> dict:
@@ -391,19 +302,19 @@ def _head_rows(grid: pl.DataFrame) -> list[tuple]:
 
 
 def _choose_sheet(
-    book: _ExcelBook | _CsvBook,
+    book: Book,
     sheet: str | int | None,
     setup: dict,
     index: headers.AliasIndex,
     warnings: list[TrackerWarning],
-) -> _Sheet:
+) -> Sheet:
     names = book.names
     if sheet is not None:
         return book.load(_sheet_index(book, sheet))
     stored = setup.get("sheet")
     if isinstance(stored, str) and stored in names:
         return book.load(names.index(stored))
-    best: tuple[tuple[int, int, int], _Sheet] | None = None
+    best: tuple[tuple[int, int, int], Sheet] | None = None
     for i, name in enumerate(names):
         if name in columns.OWN_SHEETS:
             continue
@@ -423,7 +334,7 @@ def _choose_sheet(
     return best[1]
 
 
-def _sheet_index(book: _ExcelBook | _CsvBook, sheet: str | int) -> int:
+def _sheet_index(book: Book, sheet: str | int) -> int:
     names = book.names
     if isinstance(sheet, int):
         if 0 <= sheet < len(names):
@@ -440,7 +351,7 @@ def _sheet_index(book: _ExcelBook | _CsvBook, sheet: str | int) -> int:
 
 
 def _pick_header(
-    sheet: _Sheet, index: headers.AliasIndex, stored_row: int | None, stored_map: Mapping
+    sheet: Sheet, index: headers.AliasIndex, stored_row: int | None, stored_map: Mapping
 ) -> headers.Header | None:
     grid = sheet.grid
     if stored_row is not None and 1 <= stored_row <= grid.height:
@@ -458,7 +369,7 @@ def _pick_header(
 class _Layout:
     """The header found on the partner sheet, and the columns under it."""
 
-    sheet: _Sheet
+    sheet: Sheet
     header: headers.Header
     body: pl.DataFrame  # the grid rows below the header
     source_of: dict[str, str]  # header as written -> grid column ("1", "2", ...)
@@ -470,8 +381,8 @@ class _Layout:
 
 def _layout(
     path: Path,
-    book: _ExcelBook | _CsvBook,
-    sheet: _Sheet,
+    book: Book,
+    sheet: Sheet,
     index: headers.AliasIndex,
     stored_row: int | None,
     overrides: Mapping[str, str],

@@ -5,7 +5,8 @@ a cell reference at XFD1048576, an OLE sector chain that loops. Each of those ca
 it allocate gigabytes or abort the process. So the file is first looked at here, from
 its zip directory, its OLE header and the cell references of its sheets, without
 inflating more than a bounded chunk at a time, and refused with one line when it is
-not something Tierwise should open.
+not something Tierwise should open. Which format a file is follows from the table of
+formats (`formats.FORMATS`): its container, what the container holds, its extension.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Final
 
 from tierwise.errors import TierwiseError
+from tierwise.io import formats
+from tierwise.io.formats import Bounds, Container
 from tierwise.io.sheetstream import read_tail
 from tierwise.io.tracker import SheetTail, SheetTails, column_number, columns_from, part_key
 
@@ -31,8 +34,6 @@ MAX_ROWS: Final = 1_048_576
 MAX_COLUMNS: Final = 16_384
 MAX_CELLS: Final = 25_000_000
 
-READABLE: Final = "xlsx, xlsm, xls, xlsb, ods, csv"
-OOXML_FORMATS: Final = ("xlsx", "xlsm", "xltx", "xltm")
 _CFB_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BIFF_OLD: Final = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")  # BIFF2-4 BOF
 _SCAN_CHUNK: Final = 2 << 20  # inflated bytes scanned at a time (reading them peaks ~10x)
@@ -64,7 +65,7 @@ def _large(path: Path, what: str) -> TierwiseError:
 
 
 def not_a_spreadsheet(path: Path) -> TierwiseError:
-    return TierwiseError(f"{path} is not a spreadsheet Tierwise can read ({READABLE})")
+    return TierwiseError(f"{path} is not a spreadsheet Tierwise can read ({formats.READABLE})")
 
 
 def password_protected(path: Path) -> TierwiseError:
@@ -95,15 +96,16 @@ def check_file(path: str | Path, *, allow_large: bool = False) -> FileCheck:
             f"{path} is an Excel 2.x-4.x workbook, too old to read: "
             "open it in Excel or LibreOffice and save it as .xlsx"
         )
-    if looks_like_text(head):
-        fmt = "tsv" if ext == "tsv" else "csv"
-        if ext in ("csv", "tsv", "txt", "tab"):
-            return FileCheck(fmt)
-        if ext in (*OOXML_FORMATS, "xls", "xlsb", "ods"):
-            return FileCheck(
-                fmt, renamed=True, warnings=[f"{path.name} is a text (CSV) file; read as CSV"]
-            )
+    if looks_like_text(head) and (found := formats.detect(Container.TEXT, ext)):
+        return _file_check(path, found)
     raise not_a_spreadsheet(path)
+
+
+def _file_check(
+    path: Path, found: formats.Detected, sheet_tails: SheetTails | None = None
+) -> FileCheck:
+    warnings = found.warnings(path.name)
+    return FileCheck(found.format.name, found.renamed, warnings, sheet_tails=sheet_tails)
 
 
 def looks_like_text(head: bytes) -> bool:
@@ -127,17 +129,12 @@ def _check_zip(path: Path, ext: str, allow_large: bool) -> FileCheck:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             _check_zip_sizes(path, infos, allow_large)
-            fmt = _zip_format(zf, {i.filename.replace("\\", "/").lower() for i in infos})
-            if fmt is None:
+            names = frozenset(i.filename.replace("\\", "/").lower() for i in infos)
+            found = formats.detect(Container.ZIP, ext, names, _declared_type(zf, names))
+            if found is None:
                 raise not_a_spreadsheet(path)
-            tails = None
-            if fmt == "xlsx":
-                fmt = ext if ext in OOXML_FORMATS else "xlsx"
-                if not allow_large:
-                    stamp = SheetTails.stamp_of(path)
-                    tails = SheetTails(stamp, _check_sheet_extents(path, zf, infos))
-            elif fmt == "ods" and not allow_large:
-                _check_ods_extents(path, zf)
+            bounds = found.format.content.bounds
+            tails = None if allow_large else _check_bounds(path, zf, infos, bounds)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as err:
         raise TierwiseError(
             f"{path} is damaged (not a readable zip package: {err}); "
@@ -145,10 +142,7 @@ def _check_zip(path: Path, ext: str, allow_large: bool) -> FileCheck:
         ) from None
     except NotImplementedError as err:  # e.g. an unsupported compression method
         raise TierwiseError(f"{path} cannot be read: {err}") from None
-    natural = {"xlsb": ("xlsb",), "ods": ("ods",)}.get(fmt, OOXML_FORMATS)
-    renamed = ext not in natural
-    warnings = [f"{path.name} is really an .{fmt} file; read as such"] if renamed else []
-    return FileCheck(fmt, renamed=renamed, warnings=warnings, sheet_tails=tails)
+    return _file_check(path, found, tails)
 
 
 def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], allow_large: bool) -> None:
@@ -171,19 +165,24 @@ def _check_zip_sizes(path: Path, infos: list[zipfile.ZipInfo], allow_large: bool
             )
 
 
-def _zip_format(zf: zipfile.ZipFile, names: set[str]) -> str | None:
-    if "mimetype" in names:
-        info = next(i for i in zf.infolist() if i.filename.lower() == "mimetype")
-        if info.file_size < 200:
-            mime = zf.read(info).decode("ascii", "replace")
-            if mime.startswith("application/vnd.oasis.opendocument.spreadsheet"):
-                return "ods"
-    if any(n.endswith("workbook.bin") for n in names):
-        return "xlsb"
-    if "[content_types].xml" in names or any(n.startswith("xl/") for n in names):
-        return "xlsx"
-    if "content.xml" in names and "meta-inf/manifest.xml" in names:
-        return "ods"
+def _declared_type(zf: zipfile.ZipFile, names: frozenset[str]) -> str:
+    """What a package's "mimetype" entry declares (an ODF package's type), if it is short."""
+    if "mimetype" not in names:
+        return ""
+    info = next(i for i in zf.infolist() if i.filename.lower() == "mimetype")
+    return zf.read(info).decode("ascii", "replace") if info.file_size < 200 else ""
+
+
+def _check_bounds(
+    path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], bounds: Bounds | None
+) -> SheetTails | None:
+    """Refuse a package whose cells would make calamine allocate past the caps; the
+    sheets' tails when the check read them."""
+    if bounds is Bounds.SHEET_EXTENTS:
+        stamp = SheetTails.stamp_of(path)
+        return SheetTails(stamp, _check_sheet_extents(path, zf, infos))
+    if bounds is Bounds.ODS_TABLES:
+        _check_ods_extents(path, zf)
     return None
 
 
@@ -398,13 +397,10 @@ def _check_cfb(path: Path, ext: str) -> FileCheck:
         ) from None
     if "encryptioninfo" in names or "encryptedpackage" in names:
         raise password_protected(path)
-    if "workbook" in names or "book" in names:
-        if ext == "xls":
-            return FileCheck("xls")
-        return FileCheck(
-            "xls", renamed=True, warnings=[f"{path.name} is a legacy .xls workbook; read as .xls"]
-        )
-    raise not_a_spreadsheet(path)
+    found = formats.detect(Container.OLE, ext, frozenset(names))
+    if found is None:
+        raise not_a_spreadsheet(path)
+    return _file_check(path, found)
 
 
 def cfb_stream_names(data: bytes) -> set[str]:

@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any, Final
 
+from tierwise.io.formats import FORMATS
+
 STRATEGY_SHEET: Final = "Strategy"
 
 # rubric key -> the labels a person may write for it (normalised)
@@ -68,8 +70,9 @@ def read_strategy(path: str | Path) -> dict[str, str | list[str]]:
     such sheet, is not a workbook, or cannot be read: the tracker reader reports that).
     `read_tracker` gives it as `Tracker.strategy` from the book it has open."""
     path = Path(path)
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        return {}
+    ext = path.suffix.lower().lstrip(".")
+    if any(ext in f.extensions for f in FORMATS if f.book is not None):
+        return {}  # read by a book of ours (delimited text), not calamine: no Strategy sheet
     try:
         import fastexcel
 

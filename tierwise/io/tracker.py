@@ -79,7 +79,7 @@ class Source:
     header_row: int  # 1-based worksheet row of the (last) header row
     mapping: dict[str, str]  # header as written -> canonical field
     unmapped: list[str]  # headers kept as they are, not mapped to a field
-    format: str  # "xlsx", "xlsm", "xltx", "xlsb", "xls", "ods", "csv", "tsv"
+    format: str  # a name of io/formats.FORMATS: "xlsx", "xlsm", "xls", "csv", ...
     sheet_index: int = 0  # 0-based position of the partner sheet in the workbook
     # field -> 1-based worksheet column of the column it was read from
     field_columns: dict[str, int] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import click
 
 from tierwise.fields import FIELDS
+from tierwise.io.formats import named
 from tierwise.io.profiles import Profile
 from tierwise.io.tracker import Tracker, TrackerWarning, column_letter
 
@@ -143,7 +144,7 @@ def _wrap(text: str, width: int = 88) -> list[str]:
 
 
 def _sheet_names(file: str, fmt: str) -> list[str]:
-    if fmt in ("csv", "tsv"):
+    if named(fmt).book is not None:  # not calamine's: a book of one sheet
         return []
     from tierwise.io.reader import sheet_names
 
