@@ -107,6 +107,9 @@ class AliasIndex:
     def __init__(self, aliases: Mapping[str, Sequence[str]]) -> None:
         self.exact: dict[str, str] = {}
         self._tokens: dict[frozenset[str], set[str]] = {}
+        # Each alias's meaningful words, worked out once: the containment and partial
+        # rules try every alias against every header-like text of the first rows.
+        self._decides: dict[frozenset[str], frozenset[str]] = {}
         self._deciders: set[str] = set()  # words that name a field on their own ("budget")
         for field, names in aliases.items():
             for name in [*names, field.replace("_", " ")]:
@@ -126,7 +129,8 @@ class AliasIndex:
         # out, it would claim every header with the full word ("Partner Organization").
         if words and normalise(name) not in tokens.ABBREVIATIONS:
             self._tokens.setdefault(words, set()).add(field)
-            if len(decides := tokens.meaningful(words)) == 1:
+            decides = self._decides.setdefault(words, tokens.meaningful(words))
+            if len(decides) == 1:
                 self._deciders.update(decides)
         self._memo: dict[str, Match] = {}
 
@@ -168,7 +172,7 @@ class AliasIndex:
             return _NO_MATCH
         covered: dict[str, set[str]] = {}
         for alias, fields in self._tokens.items():
-            if alias <= words and tokens.meaningful(alias):
+            if alias <= words and self._decides[alias]:
                 for field in fields:
                     covered.setdefault(field, set()).update(alias)
         fits = {f: len(c & words) for f, c in covered.items() if needed <= c}
@@ -187,9 +191,11 @@ class AliasIndex:
             return _NO_MATCH
         fits: dict[str, int] = {}
         for alias, fields in self._tokens.items():
-            decides = tokens.meaningful(alias)
+            if not alias <= words:
+                continue
+            decides = self._decides[alias]
             left = needed - decides
-            if alias <= words and decides and len(left) == 1 and not left & self._deciders:
+            if decides and len(left) == 1 and not left & self._deciders:
                 for field in fields - {"partner"}:
                     fits[field] = max(fits.get(field, 0), len(decides))
         if not fits:
