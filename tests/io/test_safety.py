@@ -218,14 +218,14 @@ def test_hostile_corpus_files_end_in_one_line(corpus_dir: Path) -> None:
         assert name.rsplit("/", 1)[1] in message
 
 
-def _padded(src: Path, dst: Path, pad: int) -> Path:
-    """`src` with `pad` spaces after its sheet's <sheetData>: a large, legal sheet part
+def _padded(src: Path, dst: Path, pad: int, filler: bytes = b" ") -> Path:
+    """`src` with `pad` bytes of `filler` after its sheet's <sheetData>: a large sheet part
     (the check reads parts a chunk at a time)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * pad, 1)
+                data = data.replace(b"<sheetData>", b"<sheetData>" + filler * pad, 1)
             zout.writestr(info.filename, data)
     return dst
 
@@ -256,6 +256,14 @@ def test_a_far_cell_anywhere_in_a_large_sheet_is_refused(tmp_path: Path, where: 
     # The padding moves the reference to 5 bytes before `where`: r="ZZ | 900000".
     pad = where - offset - 5
     path = _padded(base, tmp_path / "padded.xlsx", pad)
+    assert "spanning" in refused(path)
+
+
+def test_a_far_cell_behind_bytes_that_are_not_utf8_is_refused(tmp_path: Path) -> None:
+    # The check looks for far references in text decoded from the part's bytes: bytes that
+    # are not UTF-8 (a Latin-1 é) right before the reference must not hide it.
+    base, offset = _far_cell_workbook(tmp_path / "far.xlsx")
+    path = _padded(base, tmp_path / "latin1.xlsx", (3 << 20) - offset, filler=b"\xe9")
     assert "spanning" in refused(path)
 
 
