@@ -363,6 +363,10 @@ class TriageApp(App[None]):
         self.notify(f"Still scoring {len(self.session):,} partners: {what} once it is done.")
         return True
 
+    def scored(self, what: str) -> Evaluation | None:
+        """The evaluation, or None (and say why) while the partners are not scored yet."""
+        return None if self.waiting_for_scores(what) else self.ev
+
     def _use(
         self, ev: Evaluation, stamp: tuple[int, int], past: pl.DataFrame | None
     ) -> TriageSession:

@@ -160,7 +160,7 @@ class MappingScreen(ModalScreen[tuple[str, str] | None]):
 def open_mapping(app: TriageApp) -> None:
     """See how each column is read; a column read as another field re-reads and
     re-scores the tracker, keeping the decisions."""
-    if app.waiting_for_scores("the mapping opens") or app.ev is None:
+    if (ev := app.scored("the mapping opens")) is None:
         return
 
     def done(change: tuple[str, str] | None) -> None:
@@ -170,7 +170,7 @@ def open_mapping(app: TriageApp) -> None:
             work = partial(_remap, app, app.ev, mapping)
             app.run_worker(work, group="rescore", exclusive=True, thread=True)
 
-    app.push_screen(MappingScreen(app.ev.tracker), done)
+    app.push_screen(MappingScreen(ev.tracker), done)
 
 
 def _remap(app: TriageApp, ev: Evaluation, mapping: dict[str, str]) -> None:

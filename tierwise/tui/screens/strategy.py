@@ -107,6 +107,6 @@ class StrategyScreen(ModalScreen["Rubric | None"]):
 )
 def open_strategy(app: TriageApp) -> None:
     """Declare the strategy; the rubric holding it re-scores the session."""
-    if app.waiting_for_scores("the strategy opens") or app.ev is None:
+    if (ev := app.scored("the strategy opens")) is None:
         return
-    app.push_screen(StrategyScreen(app.ev), app.apply_rubric)
+    app.push_screen(StrategyScreen(ev), app.apply_rubric)

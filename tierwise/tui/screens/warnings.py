@@ -62,7 +62,7 @@ class WarningsScreen(ModalScreen[None]):
 @opens("w", "Warnings", "File", after="open_strategy", help="What the reader could not use")
 def open_warnings(app: TriageApp) -> None:
     """The reader's warnings, with the portfolio's notes on what it could not judge."""
-    if app.waiting_for_scores("the warnings show") or app.ev is None:
+    if (ev := app.scored("the warnings show")) is None:
         return
     notes = list(getattr(app.portfolio, "notes", []) or [])
-    app.push_screen(WarningsScreen(app.ev.warnings, notes))
+    app.push_screen(WarningsScreen(ev.warnings, notes))

@@ -304,6 +304,6 @@ def _num(value: float) -> str:
 )
 def open_whatif(app: TriageApp) -> None:
     """Adjust the rubric; the one applied (ctrl+r) re-scores the session."""
-    if app.waiting_for_scores("what-if opens") or app.ev is None:
+    if (ev := app.scored("what-if opens")) is None:
         return
-    app.push_screen(WhatIfScreen(app.ev, app.path), app.apply_rubric)
+    app.push_screen(WhatIfScreen(ev, app.path), app.apply_rubric)
