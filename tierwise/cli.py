@@ -33,6 +33,10 @@ class _Command(click.Command):
             raise _fail(str(err)) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader of standard output went (`| head`): stop quietly
+            # Python docs' recipe: point stdout at devnull so the flush at exit cannot fail too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(1) from None
         except Exception as err:  # a bug of ours: still one line, traceback on request
             if os.environ.get("TIERWISE_DEBUG"):
                 raise

@@ -10,6 +10,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -183,3 +184,24 @@ def test_the_report_never_ticks_what_it_cannot_judge(tmp_path: Path) -> None:
     check = written["portfolio"]["designated"]["checks"][0]
     assert check["code"] == "STRATEGIC_INITIATIVES" and check["assessed"] is False
     assert "EXEC_LUNCH" in written["portfolio"]["flags_not_assessed"]
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path: Path) -> None:
+    # `tierwise score T --json | head`: head goes after a few bytes; the rest of the
+    # output meets a closed pipe, which is no error of the user's to print.
+    tracker = tmp_path / "t.csv"
+    rows = [f"Partner {i},Gold,${i}k,VP" for i in range(3000)]
+    tracker.write_text("Partner,Tier,Closed Revenue,Exec Sponsor\n" + "\n".join(rows) + "\n")
+    exe = Path(shutil.which("tierwise") or Path(sys.executable).parent / "tierwise")
+    with subprocess.Popen(
+        [str(exe), "score", str(tracker), "--json", "--as-of", "2026-03-31"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(100).startswith(b"{")
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        proc.wait(timeout=120)
+    assert stderr == b""
+    assert proc.returncode == 1
