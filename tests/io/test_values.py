@@ -131,6 +131,28 @@ def test_day_first_when_ambiguous() -> None:
     assert parsed("start_date", ["03/04/2026"]) == [date(2026, 4, 3)]
 
 
+def test_a_column_that_proves_month_first_is_read_month_first() -> None:
+    # A US export: "06/30/2026" can only be June 30th, so "10/02/2026" beside it is
+    # October 2nd, not February 10th.
+    cells = ["10/02/2026", "06/30/2026", "2026-01-05", "3/4/26"]
+    assert parsed("last_activity", cells) == [
+        date(2026, 10, 2),
+        date(2026, 6, 30),
+        date(2026, 1, 5),
+        date(2026, 3, 4),
+    ]
+
+
+def test_a_column_with_both_orders_keeps_day_first() -> None:
+    # "30/06/2026" can only be read day first: the column is not proven month first.
+    cells = ["10/02/2026", "06/30/2026", "30/06/2026"]
+    assert parsed("last_activity", cells) == [
+        date(2026, 2, 10),
+        date(2026, 6, 30),
+        date(2026, 6, 30),
+    ]
+
+
 @pytest.mark.parametrize(
     ("cell", "flag"),
     [

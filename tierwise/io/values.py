@@ -326,6 +326,22 @@ def clearly_fractions(cells: pl.Series) -> bool:
     return bool(found)
 
 
+# A column proves it writes the month first when one of its dates can only be read that
+# way ("06/30/2026") and none can only be read day first ("30/06/2026"): its "10/02/2026"
+# is then the 2nd of October, not the 10th of February.
+_MONTH_FIRST: Final = ("%m/%d/%y", "%m/%d/%Y")
+_ONLY_MONTH_FIRST: Final = r"^(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])/\d{2}(\d{2})?$"
+_ONLY_DAY_FIRST: Final = r"^(1[3-9]|2\d|3[01])[/.-](0?[1-9]|1[0-2])[/.-]\d{2}(\d{2})?$"
+
+
+def _month_first(frame: pl.DataFrame) -> bool:
+    found = frame.select(
+        month=_REST.str.contains(_ONLY_MONTH_FIRST).any(),
+        day=_REST.str.contains(_ONLY_DAY_FIRST).any(),
+    )
+    return bool(found.item(0, "month")) and not found.item(0, "day")
+
+
 def _date_series(column: pl.Series) -> pl.Series:
     frame = _staged(
         column,
@@ -342,7 +358,8 @@ def _date_series(column: pl.Series) -> pl.Series:
     as_serial = pl.when(serial.is_between(_SERIAL_MIN, _SERIAL_MAX)).then(
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial.floor().cast(pl.Int64))
     )
-    formats = [_REST.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS]
+    order = _MONTH_FIRST + DATE_FORMATS if _month_first(frame) else DATE_FORMATS
+    formats = [_REST.str.to_date(fmt, strict=False) for fmt in order]
     # A bare year ("Partner since: 2015") is the first of January of that year; as an
     # Excel serial it would be a day of 1905, outside the serial range read above.
     year = _REST.str.extract(r"^((?:19|20)\d\d)(?:\.0)?$").cast(pl.Int32)
@@ -356,7 +373,7 @@ def _per_value(
     """An expression that parses each distinct cell of a column once. Trackers repeat
     their values (types, tiers, yes/no, dates), so this is often far less work; every
     parser here reads a cell the same way whatever else the column holds, save percent's
-    fraction test, which only looks at the set of values."""
+    fraction test and the dates' month-first proof, which only look at the set of values."""
 
     def run(column: pl.Series) -> pl.Series:
         column = column.cast(pl.String)
