@@ -22,6 +22,7 @@ from tierwise.errors import TierwiseError
 from tierwise.fields import DECISIONS, FIELD_KINDS, FIELDS
 from tierwise.io import (
     columns,
+    currencies,
     excel_errors,
     formats,
     headers,
@@ -101,13 +102,14 @@ def read_tracker(
     )
     table = _partner_rows(layout, mapped, warnings)
     scales = _money_scales(mapped.mapping)
-    frame = _typed(table, mapped.mapping, layout.source_of, scales)
+    foreign = _other_currencies(table, mapped.mapping, layout.source_of)
+    frame = _typed(table, mapped.mapping, layout.source_of, scales, foreign)
     cells = [
         value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
         for h, f in mapped.mapping.items()
     ]
     warnings += value_checks.column_warnings(
-        table, frame, cells, rules.label_keys, layout.ref_sheet
+        table, frame, cells, rules.label_keys, layout.ref_sheet, foreign
     )
     partner_header = _partner_header(mapped)
     partner_letter = column_letter(layout.header_columns[partner_header])
@@ -662,14 +664,28 @@ def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
     return {h: x for h, x in scales.items() if x != 1.0}
 
 
+def _other_currencies(
+    table: pl.DataFrame, mapping: Mapping[str, str], source_of: Mapping[str, str]
+) -> dict[str, currencies.OtherCurrencies]:
+    """header -> the amounts of a money column written in another currency than its own."""
+    found = {
+        h: currencies.other_currencies(table.get_column(source_of[h]), h)
+        for h, f in mapping.items()
+        if FIELD_KINDS[f] == "money"
+    }
+    return {h: other for h, other in found.items() if other is not None}
+
+
 def _typed(
     table: pl.DataFrame,
     mapping: Mapping[str, str],
     source_of: Mapping[str, str],
     scales: Mapping[str, float],
+    foreign: Mapping[str, currencies.OtherCurrencies],
 ) -> pl.DataFrame:
     """The typed frame: `row`, then each mapped field parsed from its column (money
-    scaled by the units its header names)."""
+    scaled by the units its header names; unknown where written in another currency
+    than the column's)."""
     header_of = {f: h for h, f in mapping.items()}
     exprs: list[pl.Expr] = [pl.col("row")]
     for field in FIELDS:
@@ -679,6 +695,8 @@ def _typed(
             typed = values.parse(field, cell)
             if header in scales:
                 typed = typed * scales[header]
+            if header in foreign:
+                typed = pl.when(pl.lit(foreign[header].cells)).then(None).otherwise(typed)
             exprs.append(typed.alias(field))
             if field == "announced":
                 exprs.append(values.announced_on(cell))
