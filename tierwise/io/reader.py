@@ -24,6 +24,7 @@ from tierwise.io import (
     columns,
     currencies,
     excel_errors,
+    footers,
     formats,
     headers,
     heap,
@@ -643,10 +644,11 @@ def _partner_rows(
         values.cleaned(first_col).str.contains(_TOTAL).fill_null(False)
     )
     unnamed = table.filter(~named)
-    blank = pl.all_horizontal(
-        values.cleaned(pl.col(c)).is_null() for c in layout.source_of.values()
-    )
-    nameless = unnamed.filter(~blank & ~is_total)
+    cells = list(layout.source_of.values())
+    blank = pl.all_horizontal(values.cleaned(pl.col(c)).is_null() for c in cells)
+    notes = footers.footer_rows(table, cells, named & ~is_total)
+    not_note = ~pl.col("row").is_in(notes.implode())
+    nameless = unnamed.filter(~blank & ~is_total & not_note)
     letter = column_letter(layout.header_columns[partner_header])
     for row in nameless.get_column("row").to_list():
         warnings.append(
@@ -655,7 +657,34 @@ def _partner_rows(
                 f"row {row} has data but no partner name; skipped",
             )
         )
-    return _tidy(table.filter(named & ~is_total))
+    if notes.len():
+        warnings.append(_footer_warning(table.filter(~not_note), layout))
+    return _tidy(table.filter(named & ~is_total & not_note))
+
+
+def _footer_warning(notes: pl.DataFrame, layout: _Layout) -> TrackerWarning:
+    """How many notes under the table were left out, quoting the first few."""
+    letters = {c: column_letter(layout.header_columns[h]) for h, c in layout.source_of.items()}
+    written = [values.cleaned(pl.col(c)) for c in letters]
+    first = pl.coalesce(
+        pl.when(w.is_not_null()).then(pl.lit(x))
+        for w, x in zip(written, letters.values(), strict=True)
+    )
+    found = notes.head(value_checks.EXAMPLES).select(
+        pl.concat_str(written, separator=" ", ignore_nulls=True).alias("text"),
+        pl.format("{}{}", first, pl.col("row")).alias("cell"),
+    )
+    shown = ", ".join(f"{text!r} ({cell})" for text, cell in found.iter_rows())
+    n = notes.height
+    if n == 1:
+        what = "1 row below the partners reads as a note, not a partner"
+    else:
+        what = f"{n:,} rows below the partners read as notes, not partners"
+    more = ", ..." if n > found.height else ""
+    return TrackerWarning(
+        f"{layout.ref_sheet}!{found.item(0, 'cell')}",
+        f"{what} ({shown}{more}); left out of the scoring, kept in the sheet as written",
+    )
 
 
 def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
