@@ -629,25 +629,19 @@ def _data_sheet_name(name: str) -> str:
     return clean if clean and clean not in names.OWN_SHEETS else "Partners"
 
 
-def build_data_package(raw: pl.DataFrame, sheet: str, out: Path) -> dict[int, int]:
-    """A new .xlsx holding `raw` (header on row 1, text kept as text, plain numbers as
-    numbers); returns the original row -> its row in the new sheet."""
-    headers = [c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)]
+def build_data_package(rows: pl.DataFrame, sheet: str, out: Path, skip: Sequence[int] = ()) -> None:
+    """A new .xlsx whose sheet holds `rows` (`Tracker.sheet_rows`: `row` and the columns
+    "1", "2", ...) each in its place, text kept as text, plain numbers as numbers; the
+    columns numbered in `skip` (Tierwise's own, written anew) are left out."""
+    columns = [c for c in rows.columns if c != "row" and int(c) not in skip]
+    letters = [column_letter(int(c)) for c in columns]
 
-    def rows() -> Iterator[bytes]:
+    def xml() -> Iterator[bytes]:
         yield (
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
             b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
         )
-        yield (
-            b'<row r="1">'
-            + b"".join(
-                cell_xml(f"{column_letter(i)}1", h, 0) for i, h in enumerate(headers, start=1)
-            )
-            + b"</row>"
-        )
-        letters = [column_letter(i) for i in range(1, len(headers) + 1)]
-        for n, values in enumerate(raw.select(headers).iter_rows(), start=2):
+        for n, *values in rows.select("row", *columns).iter_rows():
             cells = []
             for letter, v in zip(letters, values, strict=True):
                 if v is None or v == "":
@@ -656,16 +650,16 @@ def build_data_package(raw: pl.DataFrame, sheet: str, out: Path) -> dict[int, in
                 if isinstance(value, float) and value.is_integer() and "." not in v:
                     value = int(v)
                 cells.append(cell_xml(f"{letter}{n}", value, 0))
-            yield b'<row r="%d">%s</row>' % (n, b"".join(cells))
+            if cells:
+                yield b'<row r="%d">%s</row>' % (n, b"".join(cells))
         yield b"</sheetData></worksheet>"
 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for part, data in _skeleton(sheet).items():
             z.writestr(part, data)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            for chunk in rows():
+            for chunk in xml():
                 fh.write(chunk)
-    return dict(zip(raw["row"].cast(pl.Int64).to_list(), range(2, raw.height + 2), strict=True))
 
 
 def _skeleton(sheet: str) -> dict[str, bytes]:
@@ -743,16 +737,15 @@ def write_annotated(
         first, existing = max(source.last_column, 0) + 1, dict(source.tierwise_columns)
         log_entries = list(log)
         if fmt not in OOXML_FORMATS:
+            rows = tracker.sheet_rows
+            if rows is None:
+                raise ValueError("a workbook is rebuilt from the tracker's sheet_rows")
             sheet = _data_sheet_name(source.sheet or src.stem)
-            raw = tracker.raw
-            first = len([c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)])
-            first += 1
             # Refused before a sheet bigger than a sheet can be is built.
-            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], [raw.height + 1], str(src))
+            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], [rows.height], str(src))
             base = Path(scratch) / "data.xlsx"
-            moved = build_data_package(raw, sheet, base)
-            values = _move_rows(values, moved)
-            header_row, existing = 1, {}
+            build_data_package(rows, sheet, base, skip=list(existing.values()))
+            existing = {}
             notes.append(f"input was {fmt.upper()}: wrote a new .xlsx holding its data")
         elif fmt in ("xlsm", "xltm") and out.suffix.lower() not in (".xlsm", ".xltm"):
             notes.append(
@@ -778,16 +771,3 @@ def write_annotated(
 
         write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet], original=base))
     return WriteResult(out, values.height, notes)
-
-
-def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
-    mapping = pl.DataFrame(
-        {"row": list(moved), "new_row": list(moved.values())},
-        schema={"row": pl.Int64, "new_row": pl.Int64},
-    )
-    return (
-        values.join(mapping, on="row", how="inner")
-        .drop("row")
-        .rename({"new_row": "row"})
-        .select("row", *[c for c in values.columns if c != "row"])
-    )

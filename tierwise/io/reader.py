@@ -136,7 +136,10 @@ def read_tracker(
         declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
         sheet_tails=check.sheet_tails,
     )
-    return Tracker(frame, raw, source, warnings, decisions, setup, book.strategy())
+    sheet_rows = _sheet_rows(layout.sheet) if check.format not in formats.OOXML_FORMATS else None
+    return Tracker(
+        frame, raw, source, warnings, decisions, setup, book.strategy(), sheet_rows=sheet_rows
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,12 @@ def _tidy(table: pl.DataFrame) -> pl.DataFrame:
     return table.with_columns(
         pl.when(cell.str.ends_with(" 00:00:00")).then(cell.str.head(10)).otherwise(cell)
     )
+
+
+def _sheet_rows(sheet: Sheet) -> pl.DataFrame:
+    """Every row of a sheet as text, numbered (`Tracker.sheet_rows`)."""
+    numbered = sheet.grid.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    return _tidy(numbered)
 
 
 def _parse_setup(grid: pl.DataFrame) -> dict:

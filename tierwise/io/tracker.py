@@ -149,6 +149,10 @@ class Tracker:
         sheet, header_row, mapping, rubric (TOML text of the overrides); {} if none.
     strategy: the strategy declared on the workbook's "Strategy" sheet (see
         `io.strategy.parse_strategy`); {} if none.
+    sheet_rows: for an input that is not OOXML (CSV, .xls, .ods, .xlsb), whose workbook
+        is rebuilt rather than edited: every row of the partner sheet as text, totals,
+        notes and blank rows included: `row` (1-based) and the sheet's columns, named
+        by their 1-based number ("1", "2", ...). None for OOXML inputs, edited in place.
     """
 
     frame: pl.DataFrame
@@ -158,12 +162,13 @@ class Tracker:
     decisions: pl.DataFrame
     setup: dict = field(default_factory=dict)
     strategy: dict = field(default_factory=dict)
+    sheet_rows: pl.DataFrame | None = None
 
     def without_cells(self) -> Tracker:
-        """This tracker without its cells as text (`raw` keeps only `row`), for a run
-        whose output does not show them: about a kilobyte a partner less to hold while
-        scoring and writing."""
-        return replace(self, raw=self.raw.select("row"))
+        """This tracker without its cells as text (`raw` keeps only `row`, no
+        `sheet_rows`), for a run whose output does not show them: about a kilobyte a
+        partner less to hold while scoring and writing."""
+        return replace(self, raw=self.raw.select("row"), sheet_rows=None)
 
     def cell_ref(self, row: int, field_name: str) -> str:
         """`Sheet!A1` of a partner's cell for a canonical field ("Sheet!12" if unmapped)."""
