@@ -7,22 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers_workbooks import one_sheet
 from tierwise.cli import main
 from tierwise.io.reader import read_tracker
-
-
-def workbook(path: Path, rows: list[list]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Partners"
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 def amounts(path: Path, field: str) -> dict[str, float | None]:
@@ -51,7 +41,7 @@ ACCOUNTS = [
 def test_amounts_in_another_currency_are_left_out_with_one_warning_per_column(
     tmp_path: Path,
 ) -> None:
-    path = workbook(tmp_path / "accounts.xlsx", ACCOUNTS)
+    path = one_sheet(tmp_path / "accounts.xlsx", ACCOUNTS)
     pipeline = amounts(path, "pipeline")
     assert pipeline["NTT Data"] is None and pipeline["Atos"] is None
     assert pipeline["Capgemini"] is None
@@ -73,7 +63,7 @@ def test_amounts_in_another_currency_are_left_out_with_one_warning_per_column(
 
 
 def test_a_yen_pipeline_is_not_counted_against_a_dollar_target(tmp_path: Path) -> None:
-    path = workbook(tmp_path / "accounts.xlsx", ACCOUNTS)
+    path = one_sheet(tmp_path / "accounts.xlsx", ACCOUNTS)
     result = CliRunner().invoke(main, ["score", str(path), "--json", "--as-of", "2026-11-15"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -84,7 +74,7 @@ def test_a_yen_pipeline_is_not_counted_against_a_dollar_target(tmp_path: Path) -
 
 
 def test_iso_codes_and_symbols_name_the_same_currency(tmp_path: Path) -> None:
-    path = workbook(
+    path = one_sheet(
         tmp_path / "iso.xlsx",
         [
             ["Partner", "Pipeline"],
@@ -127,7 +117,7 @@ def test_a_column_of_one_currency_is_read_whole_without_a_warning(
     tmp_path: Path, cells: list[str]
 ) -> None:
     rows = [["Partner", "Budget"], *([f"P{i}", c] for i, c in enumerate(cells))]
-    path = workbook(tmp_path / "one.xlsx", rows)
+    path = one_sheet(tmp_path / "one.xlsx", rows)
     assert currency_warnings(path) == []
     budget = amounts(path, "budget")
     assert sum(v is not None for v in budget.values()) == sum(c != "n/a" for c in cells)
@@ -156,7 +146,7 @@ def test_unreadable_cells_are_still_told_apart_from_other_currencies(tmp_path: P
 
 
 def test_a_tie_takes_the_currency_written_first(tmp_path: Path) -> None:
-    path = workbook(
+    path = one_sheet(
         tmp_path / "tie.xlsx", [["Partner", "Revenue Target"], ["NTT", "¥10M"], ["Atos", "€1M"]]
     )
     assert amounts(path, "revenue_target") == {"NTT": 10_000_000, "Atos": None}
@@ -165,7 +155,7 @@ def test_a_tie_takes_the_currency_written_first(tmp_path: Path) -> None:
 
 
 def test_a_currency_the_header_names_is_the_columns_own(tmp_path: Path) -> None:
-    path = workbook(
+    path = one_sheet(
         tmp_path / "eur.xlsx",
         [
             ["Partner", "Pipeline (EUR k)", "Academy (Cadence)"],

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers_workbooks import one_sheet
 from tierwise.cli import main
 
 HEADER = ["Account Name", "Partner Level", "Open Pipeline", "Closed Won Amount"]
@@ -20,14 +21,8 @@ PARTNERS = [
 ]
 
 
-def workbook(path: Path, rows: list[list]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Partner Accounts"
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+def accounts(path: Path, rows: list[list]) -> Path:
+    return one_sheet(path, rows, "Partner Accounts")
 
 
 def read(path: Path) -> tuple[list[str], list[dict]]:
@@ -46,7 +41,7 @@ def test_a_confidentiality_line_under_the_totals_is_no_partner_and_stays_in_the_
     tmp_path: Path,
 ) -> None:
     footer = "Confidential Information - Do Not Distribute"
-    src = workbook(
+    src = accounts(
         tmp_path / "accounts.xlsx",
         [
             ["Partner Accounts by Tier - FY26 Q3"],
@@ -104,7 +99,7 @@ def test_a_confidentiality_line_under_the_totals_is_no_partner_and_stays_in_the_
     ],
 )
 def test_lines_that_read_as_notes_under_the_table_are_left_out(tmp_path: Path, note: str) -> None:
-    src = workbook(tmp_path / "t.xlsx", [HEADER, *PARTNERS, [], [note]])
+    src = accounts(tmp_path / "t.xlsx", [HEADER, *PARTNERS, [], [note]])
     partners, warnings = read(src)
     assert sorted(partners) == sorted(p[0] for p in PARTNERS)
     (found,) = footer_warnings(warnings)
@@ -113,7 +108,7 @@ def test_lines_that_read_as_notes_under_the_table_are_left_out(tmp_path: Path, n
 
 def test_several_notes_under_the_table_are_counted(tmp_path: Path) -> None:
     notes = ["Source: CRM export", "Prepared by Jane Ops", "Confidential"]
-    src = workbook(tmp_path / "t.xlsx", [HEADER, *PARTNERS, [], *[[n] for n in notes]])
+    src = accounts(tmp_path / "t.xlsx", [HEADER, *PARTNERS, [], *[[n] for n in notes]])
     partners, warnings = read(src)
     assert len(partners) == 3
     (found,) = footer_warnings(warnings)
@@ -137,7 +132,7 @@ def test_several_notes_under_the_table_are_counted(tmp_path: Path) -> None:
     ],
 )
 def test_a_partner_with_only_its_name_stays_a_partner(tmp_path: Path, rows: list[list]) -> None:
-    src = workbook(tmp_path / "t.xlsx", [HEADER, *rows])
+    src = accounts(tmp_path / "t.xlsx", [HEADER, *rows])
     partners, warnings = read(src)
     assert sorted(partners) == sorted(r[0] for r in rows if r)
     assert footer_warnings(warnings) == []

@@ -9,13 +9,13 @@ import csv
 import io
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from tests.helpers_workbooks import libreoffice_convert
 from tierwise.cli import main
 
 AS_OF = "2026-11-30"
@@ -101,22 +101,7 @@ def test_every_row_of_an_ods_or_xls_is_kept_in_its_place(tmp_path: Path, fmt: st
     text = tmp_path / "hubspot.csv"
     text.write_text(EXPORT, encoding="utf-8")
     filters = {"ods": "ods", "xls": "xls:MS Excel 97"}
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--infilter=CSV:44,34,76,1",
-            "--convert-to",
-            filters[fmt],
-            "--outdir",
-            str(tmp_path),
-            str(text),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    libreoffice_convert(text, tmp_path, filters[fmt], "--infilter=CSV:44,34,76,1")
     src = tmp_path / f"hubspot.{fmt}"
     out = tmp_path / "out.xlsx"
     score(src, out)

@@ -432,7 +432,7 @@ def money(text: pl.Expr) -> pl.Expr:
 
 
 def _currency_series(column: pl.Series) -> pl.Series:
-    token = cleaned(_CELL).str.to_lowercase().str.extract(f"({CURRENCIES})")
+    token = _CELL.str.to_lowercase().str.extract(f"({CURRENCIES})")
     named = token.replace_strict(
         list(CURRENCY_NAMES), list(CURRENCY_NAMES.values()), default=None, return_dtype=pl.String
     )
