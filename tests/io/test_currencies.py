@@ -154,23 +154,27 @@ def test_a_tie_takes_the_currency_written_first(tmp_path: Path) -> None:
     assert "1 value in € in a ¥ column" in warning["message"]
 
 
-def test_a_currency_the_header_names_is_the_columns_own(tmp_path: Path) -> None:
+def test_a_tie_goes_to_the_currency_the_header_names(tmp_path: Path) -> None:
     path = one_sheet(
         tmp_path / "eur.xlsx",
         [
             ["Partner", "Pipeline (EUR k)", "Academy (Cadence)"],
-            ["Atos", "€150", "x"],
-            ["Wipro", "$60", "y"],
-            ["Okta", "$1,400", "z"],
-            ["Snow", "300", "w"],
+            ["Wipro", "$60", "x"],
+            ["Atos", "€150", "y"],
+            ["Snow", "300", "z"],
         ],
     )
-    # In thousands of euros, as the header says: the dollar amounts are the odd ones.
-    assert amounts(path, "pipeline") == {
-        "Atos": 150_000,
-        "Wipro": None,
-        "Okta": None,
-        "Snow": 300_000,
-    }
+    # In thousands of euros, as the header says: the dollar amount is the odd one.
+    assert amounts(path, "pipeline") == {"Wipro": None, "Atos": 150_000, "Snow": 300_000}
     (warning,) = currency_warnings(path)
-    assert "2 values in $ in a € column were left out" in warning["message"]
+    assert "1 value in $ in a € column was left out" in warning["message"]
+
+
+def test_most_amounts_outweigh_the_header(tmp_path: Path) -> None:
+    path = one_sheet(
+        tmp_path / "usd.xlsx",
+        [["Partner", "Pipeline (USD)"], ["A", "€1M"], ["B", "€2M"], ["C", "$3M"]],
+    )
+    assert amounts(path, "pipeline") == {"A": 1_000_000, "B": 2_000_000, "C": None}
+    (warning,) = currency_warnings(path)
+    assert "1 value in $ in a € column was left out" in warning["message"]

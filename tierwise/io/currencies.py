@@ -1,8 +1,8 @@
 """A money column's currency, and the amounts written in another one.
 
-A column's currency is the one its header names in brackets ("Pipeline (EUR)",
-"Target ($k)"), else the one most of its amounts that name a currency are written in
-(the first of them on a tie). An amount written in another currency is not the same
+A column's currency is the one most of its amounts that name a currency are written
+in; on a tie, the one its header names in brackets ("Pipeline (EUR)", "Target ($k)"),
+else the tied one written first. An amount written in another currency is not the same
 unit: "¥45M" in a column of "$2M" targets is not 45 million dollars. Such amounts are
 read as unknown, and the reader says so once per column; amounts that name no currency
 are read as they are.
@@ -53,11 +53,12 @@ def other_currencies(cells: pl.Series, header: str = "") -> OtherCurrencies | No
     found = cells.to_frame("cell").select(values.currency(pl.col("cell")).alias("currency"))
     currency = pl.col("currency")
     uses = currency.count().over("currency")
-    main = (
-        stated_currency(header) or found.select(currency.filter(uses == uses.max()).first()).item()
-    )
-    if main is None:
+    tied = found.select(currency.filter(uses == uses.max()).unique(maintain_order=True))
+    tied = tied.get_column("currency").drop_nulls().to_list()
+    if not tied:
         return None
+    stated = stated_currency(header)
+    main = stated if stated in tied else tied[0]
     other = found.select(currency.is_not_null() & (currency != main)).to_series()
     if not other.any():
         return None
