@@ -178,3 +178,49 @@ def test_most_amounts_outweigh_the_header(tmp_path: Path) -> None:
     assert amounts(path, "pipeline") == {"A": 1_000_000, "B": 2_000_000, "C": None}
     (warning,) = currency_warnings(path)
     assert "1 value in $ in a € column was left out" in warning["message"]
+
+
+def test_a_currency_column_beside_plain_amounts_names_their_currency(tmp_path: Path) -> None:
+    # Salesforce exports a multi-currency amount as "<field> Currency" and the figure.
+    src = tmp_path / "salesforce.csv"
+    src.write_text(
+        "Account Name,Partner Level,Open Pipeline Currency,Open Pipeline,Revenue Target\n"
+        "Accenture,Gold,USD,2400000.00,$2M\nNTT Data,Silver,JPY,45000000,$2M\n"
+        "Atos,Gold,EUR,150000,$1M\nOkta,Gold,USD,1400000,$1M\nWipro,Silver,,60000,$1M\n",
+        encoding="utf-8",
+    )
+    assert amounts(src, "pipeline") == {
+        "Accenture": 2_400_000,
+        "NTT Data": None,
+        "Atos": None,
+        "Okta": 1_400_000,
+        "Wipro": 60_000,
+    }
+    (warning,) = currency_warnings(src)
+    assert warning["message"] == (
+        "Open Pipeline: 2 values in ¥ or € (by 'Open Pipeline Currency') in a $ column were "
+        "left out ('45000000' (D3), '150000' (D4)); convert them to $ to count them"
+    )
+
+
+def test_one_currency_column_names_the_currency_of_every_amount_on_its_row(
+    tmp_path: Path,
+) -> None:
+    # HubSpot's "Currency" property, exported beside the amounts it applies to.
+    src = tmp_path / "hubspot.csv"
+    src.write_text(
+        "Company name,Partner tier,Currency,Partner Sourced Pipeline,Budget\n"
+        "Brightwave,Gold Partner,USD,120000,5000\nNorthpeak,Platinum Partner,GBP,900000,£7000\n"
+        "Harbor,Gold Partner,USD,1600000,$9000\n",
+        encoding="utf-8",
+    )
+    assert amounts(src, "pipeline") == {
+        "Brightwave": 120_000,
+        "Northpeak": None,
+        "Harbor": 1_600_000,
+    }
+    assert amounts(src, "budget") == {"Brightwave": 5_000, "Northpeak": None, "Harbor": 9_000}
+    messages = [w["message"] for w in currency_warnings(src)]
+    assert len(messages) == 2 and all("1 value in £" in m for m in messages)
+    assert any("(by 'Currency')" in m for m in messages)  # said only where no cell said it
+    assert any("£ in a $ column was left out ('£7000'" in m for m in messages)

@@ -5,12 +5,14 @@ in; on a tie, the one its header names in brackets ("Pipeline (EUR)", "Target ($
 else the tied one written first. An amount written in another currency is not the same
 unit: "¥45M" in a column of "$2M" targets is not 45 million dollars. Such amounts are
 read as unknown, and the reader says so once per column; amounts that name no currency
-are read as they are.
+are read as they are, unless a column beside them names it, as CRM exports do
+(Salesforce's "Amount Currency" beside "Amount", HubSpot's "Currency").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -26,12 +28,14 @@ class OtherCurrencies:
     main: str  # the column's currency, as `values.CURRENCY_NAMES` names it
     others: list[str]  # the other currencies found, in order of first appearance
     cells: pl.Series  # Boolean, one per cell: true where written in another currency
+    named_by: str = ""  # the header of the column naming the currency, if one does
 
     def named(self) -> str:
-        """The other currencies as a warning lists them ("€ or ¥")."""
-        if len(self.others) == 1:
-            return self.others[0]
-        return f"{', '.join(self.others[:-1])} or {self.others[-1]}"
+        """The other currencies as a warning lists them ("€ or ¥", "¥ (by 'Currency')")."""
+        listed = self.others[0]
+        if len(self.others) > 1:
+            listed = f"{', '.join(self.others[:-1])} or {self.others[-1]}"
+        return f"{listed} (by '{self.named_by}')" if self.named_by else listed
 
 
 # A currency in a header's brackets, a word of its own ("(Academy)" names no CAD).
@@ -47,10 +51,43 @@ def stated_currency(header: str) -> str | None:
     return None
 
 
-def other_currencies(cells: pl.Series, header: str = "") -> OtherCurrencies | None:
+# Headers of a column naming the currency of every amount on its row (casefolded).
+_ROW_CURRENCY: Final = (
+    "currency",
+    "currency code",
+    "currency iso code",
+    "currencyisocode",
+    "deal currency code",
+    "record currency",
+    "account currency",
+    "opportunity currency",
+)
+
+
+def currency_columns(money: Sequence[str], others: Sequence[str]) -> dict[str, str]:
+    """money header -> the header, among `others`, of the column naming the currency of
+    its amounts: "<header> Currency" (Salesforce's "Amount Currency"), else one column
+    for the whole row ("Currency", "Currency ISO Code")."""
+    folded = {" ".join(h.casefold().split()): h for h in others}
+    row = next((folded[k] for k in _ROW_CURRENCY if k in folded), None)
+    found = {}
+    for header in money:
+        own = folded.get(" ".join(f"{header} currency".casefold().split()))
+        if own or row:
+            found[header] = own or row
+    return found
+
+
+def other_currencies(
+    cells: pl.Series, header: str = "", named: pl.Series | None = None, named_by: str = ""
+) -> OtherCurrencies | None:
     """The cells of a money column (under `header`) written in a currency other than
-    its own; None when there are none."""
-    found = cells.to_frame("cell").select(values.currency(pl.col("cell")).alias("currency"))
+    its own; None when there are none. `named`: the cells of the column (`named_by`)
+    naming the currency of amounts written without one."""
+    found = pl.DataFrame({"cell": cells, "named": named}).select(
+        values.currency(pl.col("cell")).alias("own"), values.currency(pl.col("named"))
+    )
+    found = found.select(pl.coalesce("own", "named").alias("currency"), pl.col("own"))
     currency = pl.col("currency")
     uses = currency.count().over("currency")
     tied = found.select(currency.filter(uses == uses.max()).unique(maintain_order=True))
@@ -62,5 +99,7 @@ def other_currencies(cells: pl.Series, header: str = "") -> OtherCurrencies | No
     other = found.select(currency.is_not_null() & (currency != main)).to_series()
     if not other.any():
         return None
-    seen = found.filter(other).get_column("currency").unique(maintain_order=True)
-    return OtherCurrencies(main, seen.to_list(), other)
+    odd = found.filter(other)
+    seen = odd.get_column("currency").unique(maintain_order=True).to_list()
+    by_column = odd.get_column("own").null_count() > 0
+    return OtherCurrencies(main, seen, other, named_by if by_column else "")

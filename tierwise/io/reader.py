@@ -103,7 +103,7 @@ def read_tracker(
     )
     table = _partner_rows(layout, mapped, warnings)
     scales = _money_scales(mapped.mapping)
-    foreign = _other_currencies(table, mapped.mapping, layout.source_of)
+    foreign = _other_currencies(table, mapped, layout.source_of)
     frame = _typed(table, mapped.mapping, layout.source_of, scales, foreign)
     cells = [
         value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
@@ -703,13 +703,20 @@ def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
 
 
 def _other_currencies(
-    table: pl.DataFrame, mapping: Mapping[str, str], source_of: Mapping[str, str]
+    table: pl.DataFrame, mapped: headers.Mapped, source_of: Mapping[str, str]
 ) -> dict[str, currencies.OtherCurrencies]:
-    """header -> the amounts of a money column written in another currency than its own."""
+    """header -> the amounts of a money column written in another currency than its own
+    (said in the cell, else in an unmapped column naming it)."""
+    money = [h for h, f in mapped.mapping.items() if FIELD_KINDS[f] == "money"]
+    named = currencies.currency_columns(money, mapped.unmapped)
     found = {
-        h: currencies.other_currencies(table.get_column(source_of[h]), h)
-        for h, f in mapping.items()
-        if FIELD_KINDS[f] == "money"
+        h: currencies.other_currencies(
+            table.get_column(source_of[h]),
+            h,
+            table.get_column(source_of[named[h]]) if h in named else None,
+            named.get(h, ""),
+        )
+        for h in money
     }
     return {h: other for h, other in found.items() if other is not None}
 
