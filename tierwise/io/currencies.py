@@ -72,9 +72,9 @@ def currency_columns(money: Sequence[str], others: Sequence[str]) -> dict[str, s
     row = next((folded[k] for k in _ROW_CURRENCY if k in folded), None)
     found = {}
     for header in money:
-        own = folded.get(" ".join(f"{header} currency".casefold().split()))
-        if own or row:
-            found[header] = own or row
+        named = folded.get(" ".join(f"{header} currency".casefold().split())) or row
+        if named is not None:
+            found[header] = named
     return found
 
 
@@ -90,12 +90,12 @@ def other_currencies(
     found = found.select(pl.coalesce("own", "named").alias("currency"), pl.col("own"))
     currency = pl.col("currency")
     uses = currency.count().over("currency")
-    tied = found.select(currency.filter(uses == uses.max()).unique(maintain_order=True))
-    tied = tied.get_column("currency").drop_nulls().to_list()
+    most = found.select(currency.filter(uses == uses.max()).unique(maintain_order=True))
+    tied = most.get_column("currency").drop_nulls().to_list()
     if not tied:
         return None
     stated = stated_currency(header)
-    main = stated if stated in tied else tied[0]
+    main: str = stated if stated is not None and stated in tied else tied[0]
     other = found.select(currency.is_not_null() & (currency != main)).to_series()
     if not other.any():
         return None
