@@ -8,6 +8,7 @@ header row, a frame of annotations), so it can be tested without the reader or t
 from __future__ import annotations
 
 import functools
+import heapq
 import io
 import json
 import re
@@ -632,29 +633,36 @@ def _data_sheet_name(name: str) -> str:
     return clean if clean and clean not in names.OWN_SHEETS else "Partners"
 
 
-def build_data_package(rows: pl.DataFrame, sheet: str, out: Path, skip: Sequence[int] = ()) -> None:
-    """A new .xlsx whose sheet holds `rows` (`Tracker.sheet_rows`: `row` and the columns
-    "1", "2", ...) each in its place, text kept as text, plain numbers as numbers; the
-    columns numbered in `skip` (Tierwise's own, written anew) are left out."""
-    columns = [c for c in rows.columns if c != "row" and int(c) not in skip]
-    letters = [column_letter(int(c)) for c in columns]
+def build_data_package(
+    parts: Sequence[pl.DataFrame], sheet: str, out: Path, skip: Sequence[int] = ()
+) -> None:
+    """A new .xlsx whose sheet holds the rows of `parts` (`Tracker.sheet_rows()`: each
+    `row` and columns named "1", "2", ..., in row order) each in its place, text kept as
+    text, plain numbers as numbers; the columns numbered in `skip` (Tierwise's own,
+    written anew) are left out."""
 
-    def xml() -> Iterator[bytes]:
-        yield (
-            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
-            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        )
-        for n, *values in rows.select("row", *columns).iter_rows():
-            cells = []
+    def cells(part: pl.DataFrame) -> Iterator[tuple[int, bytes]]:
+        columns = [c for c in part.columns if c != "row" and int(c) not in skip]
+        letters = [column_letter(int(c)) for c in columns]
+        for n, *values in part.select("row", *columns).iter_rows():
+            written = []
             for letter, v in zip(letters, values, strict=True):
                 if v is None or v == "":
                     continue
                 value: object = float(v) if _NUMBER.match(v) else v
                 if isinstance(value, float) and value.is_integer() and "." not in v:
                     value = int(v)
-                cells.append(cell_xml(f"{letter}{n}", value, 0))
-            if cells:
-                yield b'<row r="%d">%s</row>' % (n, b"".join(cells))
+                written.append(cell_xml(f"{letter}{n}", value, 0))
+            if written:
+                yield n, b'<row r="%d">%s</row>' % (n, b"".join(written))
+
+    def xml() -> Iterator[bytes]:
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+        for _, row in heapq.merge(*(cells(p) for p in parts), key=lambda r: r[0]):
+            yield row
         yield b"</sheetData></worksheet>"
 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -740,14 +748,13 @@ def write_annotated(
         first, existing = max(source.last_column, 0) + 1, dict(source.tierwise_columns)
         log_entries = list(log)
         if fmt not in OOXML_FORMATS:
-            rows = tracker.sheet_rows
-            if rows is None:
-                raise ValueError("a workbook is rebuilt from the tracker's sheet_rows")
+            parts = tracker.sheet_rows()
             sheet = _data_sheet_name(source.sheet or src.stem)
             # Refused before a sheet bigger than a sheet can be is built.
-            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], [rows.height], str(src))
+            rows = [n for p in parts for n in p.get_column("row").tail(1).to_list()]
+            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], rows, str(src))
             base = Path(scratch) / "data.xlsx"
-            build_data_package(rows, sheet, base, skip=list(existing.values()))
+            build_data_package(parts, sheet, base, skip=list(existing.values()))
             existing = {}
             notes.append(f"input was {fmt.upper()}: wrote a new .xlsx holding its data")
         elif fmt in ("xlsm", "xltm") and out.suffix.lower() not in (".xlsm", ".xltm"):

@@ -136,9 +136,9 @@ def read_tracker(
         declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
         sheet_tails=check.sheet_tails,
     )
-    sheet_rows = _sheet_rows(layout.sheet) if check.format not in formats.OOXML_FORMATS else None
+    others = None if check.format in formats.OOXML_FORMATS else _other_rows(layout.sheet, raw)
     return Tracker(
-        frame, raw, source, warnings, decisions, setup, book.strategy(), sheet_rows=sheet_rows
+        frame, raw, source, warnings, decisions, setup, book.strategy(), other_rows=others
     )
 
 
@@ -258,17 +258,21 @@ def _engine_error(path: Path, err: Exception, sheet: str | None = None) -> Tierw
 
 
 def _tidy(table: pl.DataFrame) -> pl.DataFrame:
-    """Midnight datetimes shown as dates, as a spreadsheet shows a date cell."""
-    cell = pl.all().exclude("row")
+    """Midnight datetimes shown as dates, as a spreadsheet shows a date cell. Only the
+    columns holding one are rewritten: the others keep sharing the grid's text."""
+    midnight = pl.all().exclude("row").str.ends_with(" 00:00:00").any()
+    dated = [c for c, found in table.select(midnight).row(0, named=True).items() if found]
+    cell = pl.col(dated)
     return table.with_columns(
         pl.when(cell.str.ends_with(" 00:00:00")).then(cell.str.head(10)).otherwise(cell)
     )
 
 
-def _sheet_rows(sheet: Sheet) -> pl.DataFrame:
-    """Every row of a sheet as text, numbered (`Tracker.sheet_rows`)."""
+def _other_rows(sheet: Sheet, raw: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a sheet that are not the partners of `raw`, numbered
+    (`Tracker.other_rows`)."""
     numbered = sheet.grid.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
-    return _tidy(numbered)
+    return _tidy(numbered.filter(~pl.col("row").is_in(raw.get_column("row").implode())))
 
 
 def _parse_setup(grid: pl.DataFrame) -> dict:
