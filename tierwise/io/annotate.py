@@ -723,8 +723,10 @@ def _probe(folder: Path) -> Path:
     """A small annotated workbook: a partner sheet with Tierwise's columns, a sheet
     with a chart, the set-up sheet and the Log."""
     base = folder / "probe-input.xlsx"
-    raw = pl.DataFrame({"row": [2, 3], "Partner": ["Acme", "Beta"], "Revenue": ["1", "2"]})
-    build_data_package(raw, "Partners", base)
+    rows = pl.DataFrame(
+        {"row": [1, 2, 3], "1": ["Partner", "Acme", "Beta"], "2": ["Revenue", "1", "2"]}
+    )
+    build_data_package([rows], "Partners", base)
     values = pl.DataFrame(
         {
             "row": [2, 3],
