@@ -33,6 +33,12 @@ def tracker(
     return one_sheet(path, [headers, *rows])
 
 
+def text_file(path: Path, text: str) -> Path:
+    """`text` written to `path` as UTF-8 (a CSV export, say)."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def one_sheet(path: Path, rows: Sequence[Sequence[object]], title: str = "Partners") -> Path:
     """A workbook of one sheet called `title` holding `rows` from A1 down (an empty row
     is a blank row)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers_workbooks import one_sheet
+from tests.helpers_workbooks import one_sheet, text_file
 from tierwise.cli import main
 from tierwise.io.reader import read_tracker
 
@@ -124,11 +124,10 @@ def test_a_column_of_one_currency_is_read_whole_without_a_warning(
 
 
 def test_unreadable_cells_are_still_told_apart_from_other_currencies(tmp_path: Path) -> None:
-    path = tmp_path / "hub.csv"
-    path.write_text(
+    path = text_file(
+        tmp_path / "hub.csv",
         "Company name,Partner Sourced Pipeline\n"
         'Brightwave,"$120,000"\nNorthpeak,$900K\nHarbor,lots\nMeridian,€450K\n',
-        encoding="utf-8",
     )
     result = CliRunner().invoke(main, ["inspect", str(path), "--json"])
     messages = [w["message"] for w in json.loads(result.stdout)["warnings"]]
@@ -182,12 +181,11 @@ def test_most_amounts_outweigh_the_header(tmp_path: Path) -> None:
 
 def test_a_currency_column_beside_plain_amounts_names_their_currency(tmp_path: Path) -> None:
     # Salesforce exports a multi-currency amount as "<field> Currency" and the figure.
-    src = tmp_path / "salesforce.csv"
-    src.write_text(
+    src = text_file(
+        tmp_path / "salesforce.csv",
         "Account Name,Partner Level,Open Pipeline Currency,Open Pipeline,Revenue Target\n"
         "Accenture,Gold,USD,2400000.00,$2M\nNTT Data,Silver,JPY,45000000,$2M\n"
         "Atos,Gold,EUR,150000,$1M\nOkta,Gold,USD,1400000,$1M\nWipro,Silver,,60000,$1M\n",
-        encoding="utf-8",
     )
     assert amounts(src, "pipeline") == {
         "Accenture": 2_400_000,
@@ -207,12 +205,11 @@ def test_one_currency_column_names_the_currency_of_every_amount_on_its_row(
     tmp_path: Path,
 ) -> None:
     # HubSpot's "Currency" property, exported beside the amounts it applies to.
-    src = tmp_path / "hubspot.csv"
-    src.write_text(
+    src = text_file(
+        tmp_path / "hubspot.csv",
         "Company name,Partner tier,Currency,Partner Sourced Pipeline,Budget\n"
         "Brightwave,Gold Partner,USD,120000,5000\nNorthpeak,Platinum Partner,GBP,900000,£7000\n"
         "Harbor,Gold Partner,USD,1600000,$9000\n",
-        encoding="utf-8",
     )
     assert amounts(src, "pipeline") == {
         "Brightwave": 120_000,

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers_workbooks import one_sheet
+from tests.helpers_workbooks import one_sheet, text_file
 from tierwise.cli import main
 
 HEADER = ["Account Name", "Partner Level", "Open Pipeline", "Closed Won Amount"]
@@ -139,12 +139,11 @@ def test_a_partner_with_only_its_name_stays_a_partner(tmp_path: Path, rows: list
 
 
 def test_a_csv_footer_is_left_out_too(tmp_path: Path) -> None:
-    src = tmp_path / "hubspot.csv"
-    src.write_text(
+    src = text_file(
+        tmp_path / "hubspot.csv",
         "Company name,Partner tier,Partner Sourced Pipeline\n"
         "Brightwave Agency,Gold Partner,$120K\nNorthpeak Solutions,Platinum Partner,$900K\n"
         ",,\nExported from HubSpot on 2026-11-30 by Sam Lee\n",
-        encoding="utf-8",
     )
     partners, warnings = read(src)
     assert sorted(partners) == ["Brightwave Agency", "Northpeak Solutions"]
