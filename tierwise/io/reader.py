@@ -43,6 +43,7 @@ from tierwise.io.tracker import (
     empty_decisions,
     quote_sheet,
 )
+from tierwise.tier_labels import LabelMap
 
 # calamine logs what it skips (chartsheets, odd parts) through Python logging; without a
 # handler those lines would land on stderr beside the CLI's one-line errors.
@@ -106,9 +107,7 @@ def read_tracker(
         value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
         for h, f in mapped.mapping.items()
     ]
-    warnings += value_checks.column_warnings(
-        table, frame, cells, rules.label_keys, layout.ref_sheet
-    )
+    warnings += value_checks.column_warnings(table, frame, cells, rules.labels, layout.ref_sheet)
     partner_header = _partner_header(mapped)
     partner_letter = column_letter(layout.header_columns[partner_header])
     warnings.extend(_duplicate_warnings(frame, layout.ref_sheet, partner_letter))
@@ -141,7 +140,7 @@ class _Rules:
     """What the reader maps and checks headers and values by (from the rubric)."""
 
     aliases: Mapping[str, Sequence[str]]
-    label_keys: list[str]
+    labels: LabelMap
     profiles: dict[str, profiles.Profile]
 
 
@@ -162,7 +161,7 @@ def _rules(
         aliases = rubric.aliases if aliases is None else aliases
         labels = rubric.labels if labels is None else labels
         user_profiles = rubric.profiles if user_profiles is None else user_profiles
-    return _Rules(aliases, value_checks.label_keys(labels), profiles.all_profiles(user_profiles))
+    return _Rules(aliases, LabelMap(labels), profiles.all_profiles(user_profiles))
 
 
 def _stored_mapping(setup: dict, warnings: list[TrackerWarning]) -> dict[str, str]:
@@ -466,7 +465,7 @@ def _map_columns(
     else:
         profile = profiles.detected(names, rules.profiles)
         suggested = profile.map if profile is not None else {}
-    judge = _ValueJudge(layout, rules.label_keys)
+    judge = _ValueJudge(layout, rules.labels)
     mapped = headers.map_headers(names, index, trusted, suggested=suggested, fits=judge.fits)
     mapped.profile = profile.name if profile is not None else ""
     warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in mapped.notes)
@@ -482,9 +481,9 @@ class _ValueJudge:
     """Checks a header's proposal against the column's values (a sample of them), and
     places by its values a column the headers could not place."""
 
-    def __init__(self, layout: _Layout, label_keys: list[str]) -> None:
+    def __init__(self, layout: _Layout, labels: LabelMap) -> None:
         self.layout = layout
-        self.labels = label_keys
+        self.labels = labels
         self.sample = layout.body.head(value_checks.SAMPLE_ROWS)
         self.rejected: dict[str, str] = {}  # header -> the field its values refused
         self.warnings: list[TrackerWarning] = []
