@@ -280,7 +280,9 @@ def test_a_salesforce_account_export_is_read_through_its_profile(tmp_path: Path)
         "Account Owner": "owner",
         "Description": "notes",
     }
-    assert set(t.source.confidence.values()) == {"user"}
+    assert set(t.source.confidence.values()) == {"profile"}
+    # The JSON result keeps the contract's word for it.
+    assert set(t.source.to_json()["confidence"].values()) == {"user"}
     assert t.frame.get_column("partner_type").to_list() == ["reseller", "product"] * 4
 
 

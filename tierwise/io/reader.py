@@ -458,18 +458,24 @@ def _map_columns(
         warnings.append(
             TrackerWarning(layout.ref_sheet, f"stored mapping names a column {name!r} that is gone")
         )
-    trusted, suggested, profile = dict(overrides), {}, None
-    if profile_name is not None:
-        profile = profiles.chosen(profile_name, rules.profiles)
-        trusted = {**profile.map, **overrides}
-    else:
-        profile = profiles.detected(names, rules.profiles)
-        suggested = profile.map if profile is not None else {}
+    profile = (
+        profiles.chosen(profile_name, rules.profiles)
+        if profile_name is not None
+        else profiles.detected(names, rules.profiles)
+    )
+    by_profile = profile.map if profile is not None else {}
     judge = _ValueJudge(layout, rules.labels)
-    mapped = headers.map_headers(names, index, trusted, suggested=suggested, fits=judge.fits)
+    mapped = headers.map_headers(
+        names,
+        index,
+        overrides,
+        profile=by_profile,
+        trust_profile=profile_name is not None,
+        fits=judge.fits,
+    )
     mapped.profile = profile.name if profile is not None else ""
     warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in mapped.notes)
-    decided = {*headers.named(names, trusted), *headers.named(names, suggested)}
+    decided = {*headers.named(names, overrides), *headers.named(names, by_profile)}
     judge.place(mapped, decided)
     warnings.extend(judge.warnings)
     if "partner" not in mapped.mapping.values():
