@@ -26,6 +26,7 @@ from tierwise.io import (
     formats,
     headers,
     heap,
+    partner_evidence,
     profiles,
     repair,
     safety,
@@ -100,6 +101,9 @@ def read_tracker(
     mapped = _map_columns(
         layout, index, overrides, rules, profile, from_user=bool(mapping), warnings=warnings
     )
+    doubt = partner_evidence.doubt(mapped.mapping, mapped.confidence, list(layout.source_of))
+    if doubt:  # first: it says how far to trust everything else
+        warnings.insert(0, TrackerWarning(layout.ref_sheet, doubt))
     table = _partner_rows(layout, mapped, warnings)
     scales = _money_scales(mapped.mapping)
     frame = _typed(table, mapped.mapping, layout.source_of, scales)
@@ -131,6 +135,7 @@ def read_tracker(
         profile=mapped.profile,
         declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
         sheet_tails=check.sheet_tails,
+        doubt=doubt,
     )
     return Tracker(frame, raw, source, warnings, decisions, setup, book.strategy())
 

@@ -104,6 +104,9 @@ class Source:
     declined: list[str] = field(default_factory=list)  # headers the user kept unmapped
     # The sheets' merged cells and autofilters, from the safety check (None: not known).
     sheet_tails: SheetTails | None = None
+    # Why the sheet does not look like a partner tracker ("" when it does; see
+    # io/partner_evidence.py): every view says it before any verdict.
+    doubt: str = ""
 
     def user_mapping(self) -> dict[str, str]:
         """What the user (or a profile, or the stored set-up) decided: {header: field},
