@@ -172,7 +172,7 @@ class AliasIndex:
         reason = company_fact(words)
         if reason:
             return Match(None, reason=f"'{header}' {reason}")
-        found = self._partial(words)
+        found = self._partial(words, header)
         if found.field is not None or found.tied:
             return self._checked(header, found)
         if spelling and len(normalise(header)) >= _SPELLING_MIN_LENGTH:
@@ -194,21 +194,25 @@ class AliasIndex:
         best = max(fits.values())
         return _best({f for f, n in fits.items() if n == best}, CONTAINED, best)
 
-    def _partial(self, words: frozenset[str]) -> Match:
+    def _partial(self, words: frozenset[str], header: str) -> Match:
         """An alias with one word of the header left that names no field on its own ("FTE
-        allocated", "Certified people"): likely that field, said with less confidence. Never for the
-        partner column (it has its own fallback), nor beside a contact word ("Owner
-        Email" is not the owner)."""
+        allocated", "Certified people", "Co-marketing press release": a hyphenated word
+        is one word): likely that field, said with less confidence. Never for the partner
+        column (it has its own fallback), nor beside a contact word ("Owner Email" is not
+        the owner)."""
         needed = tokens.meaningful(words)
-        if len(needed) > 3 or needed & (CONTACT_WORDS | _OTHER_FIGURE_WORDS):
+        if needed & (CONTACT_WORDS | _OTHER_FIGURE_WORDS):
             return _NO_MATCH
+        compounds = [tokens.tokens(w) for w in header.split() if "-" in w.strip("-")]
         fits: dict[str, int] = {}
         for alias, fields in self._tokens.items():
             if not alias <= words:
                 continue
             decides = self._decides[alias]
             left = needed - decides
-            if decides and len(left) == 1 and not left & self._deciders:
+            one_word = len(left) == 1 or any(left and left <= c for c in compounds)
+            # At most three words that decide: the alias's two and the one left.
+            if decides and one_word and len(decides) <= 2 and not left & self._deciders:
                 for field in fields - {"partner"}:
                     fits[field] = max(fits.get(field, 0), len(decides))
         if not fits:
