@@ -79,10 +79,10 @@ def _tier(rubric: Rubric, labels: pl.Series) -> pl.Expr:
     return LabelMap(rubric.labels).tier_expr(pl.col("designated_tier"), labels)
 
 
-def _designated(rubric: Rubric, labels: pl.Series) -> pl.Expr:
-    """The tier a partner's label names (null when blank or unknown)."""
+def _designated(rubric: Rubric, tier: pl.Expr) -> pl.Expr:
+    """The tier a partner's label names (`tier`, from `_tier`), null when blank."""
     label_blank = is_blank(pl.col("designated_tier"), rubric.get("text.blank_words"))
-    return pl.when(label_blank).then(None).otherwise(_tier(rubric, labels))
+    return pl.when(label_blank).then(None).otherwise(tier)
 
 
 def _labels(frame: pl.DataFrame) -> pl.Series:
@@ -100,7 +100,7 @@ def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
         "row",
         "partner",
         "partner_type",
-        _designated(rubric, _labels(frame)).alias("designated_tier"),
+        _designated(rubric, _tier(rubric, _labels(frame))).alias("designated_tier"),
     ).collect()
 
 
@@ -133,9 +133,10 @@ def _stage_basics(
     started = pl.coalesce(pl.col("start_date"), pl.col("agreement_date"))
     age = (pl.lit(as_of) - started).dt.total_days()
     label_blank = is_blank(pl.col("designated_tier"), blank)
+    tier = _tier(rubric, labels)
     return lf.with_columns(
-        tier=_designated(rubric, labels),
-        _unknown_label=~label_blank & _tier(rubric, labels).is_null(),
+        tier=_designated(rubric, tier),
+        _unknown_label=~label_blank & tier.is_null(),
         _unspecified=unspecified.fill_null(True),
         _started=started,
         _age=age,
