@@ -159,3 +159,12 @@ def test_a_sentence_run_across_cells_under_a_real_table_is_no_partner(corpus_dir
     (found,) = footer_warnings(warnings)
     assert found["message"].startswith("4 rows below the partners read as notes")
     assert not any("no partner name" in w["message"] for w in warnings)
+
+
+def test_a_note_under_a_long_list_of_names_alone_is_found(tmp_path: Path) -> None:
+    names = [[f"Partner {i:03d}"] for i in range(300)]
+    src = accounts(tmp_path / "t.xlsx", [["Account Name"], *names, ["Source: CRM export"]])
+    partners, warnings = read(src)
+    assert len(partners) == 300 and "Source: CRM export" not in partners
+    (found,) = footer_warnings(warnings)
+    assert found["where"] == "'Partner Accounts'!A302"

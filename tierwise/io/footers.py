@@ -45,43 +45,62 @@ def is_note(text: pl.Expr) -> pl.Expr:
 
 # A paragraph of rows read as one sentence: six words or more ending a sentence.
 _PARAGRAPH: Final = r"^\S+(?:\s+\S+){5,}[.!?]$"
+# Notes are short: a row (or a paragraph of rows) longer than this is none.
+NOTE_CHARS: Final = 1_000
+# Notes are few: only the last rows of a table are looked at.
+LAST_ROWS: Final = 100
+_PARTNER: Final = "partner"  # the column of `footer_rows`' own frame saying so
 
 
-def footer_rows(table: pl.DataFrame, cells: Sequence[str], partners: pl.Expr) -> pl.Series:
+def footer_rows(table: pl.DataFrame, cells: Sequence[str], partners: pl.Series) -> pl.Series:
     """The `row` numbers of `table`'s footer notes, below its last partner (see the
-    module's docstring); `cells`: the table's columns, `partners`: the rows read as
-    partners otherwise (named, not totals)."""
-    # Below the last partner row of two filled cells or more, only one-cell rows are left.
+    module's docstring); `cells`: the table's columns, `partners`: true for each row read
+    as a partner otherwise (named, not a total)."""
+    table = table.select("row", *cells).with_columns(partners.alias(_PARTNER))
+    partner = pl.col(_PARTNER)
+    # Below the last partner row of two filled cells or more, only one-cell rows are left;
+    # of those, the last LAST_ROWS are looked at.
     filled = pl.sum_horizontal(pl.col(c).is_not_null() for c in cells)
-    full = table.filter(partners & (filled > 1)).select(pl.col("row").max()).item() or 0
-    tail = table.filter(pl.col("row") > full)
+    full = table.filter(partner & (filled > 1)).select(pl.col("row").max()).item() or 0
+    tail = table.filter(pl.col("row") > full).tail(LAST_ROWS)
     if tail.height == 0:
         return pl.Series("row", [], pl.Int64)
     written = [values.cleaned(pl.col(c)) for c in cells]
-    text = pl.concat_str(written, separator=" ", ignore_nulls=True)
-    marked = tail.select(
-        pl.col("row"),
-        partners.alias("partner"),
-        (pl.sum_horizontal(w.is_not_null() for w in written) == 1).alias("one"),
-        pl.when(text != "").then(text).alias("text"),
+    # Lengths, counts and first cells first: the texts are looked at only where short.
+    marked = (
+        tail.select(
+            pl.col("row"),
+            partner,
+            pl.sum_horizontal(w.is_not_null() for w in written).alias("filled"),
+            pl.sum_horizontal(w.str.len_chars() for w in written).alias("chars"),
+            pl.coalesce(written).str.contains(r"^[a-z]").alias("lower"),
+        )
+        .with_columns(paragraph=(pl.col("filled") == 0).cum_sum())
+        .filter(pl.col("filled") > 0)
     )
-    marked = marked.with_columns(
-        paragraph=pl.col("text").is_null().cum_sum(),
-        note=pl.col("one") & is_note(pl.col("text")),
-    ).filter(pl.col("text").is_not_null())
-    prose = (
+    short = tail.join(marked.filter(pl.col("chars") <= NOTE_CHARS), on="row", how="semi")
+    text = short.select(
+        pl.col("row"), pl.concat_str(written, separator=" ", ignore_nulls=True).alias("text")
+    )
+    ones = marked.filter(pl.col("filled") == 1).select("row")
+    noted = text.join(ones, on="row", how="semi").filter(is_note(pl.col("text")))
+    paragraphs = (
         marked.group_by("paragraph")
         .agg(
-            pl.col("text").str.join(" ").alias("joined"),
-            pl.col("text").slice(1).str.contains(r"^[a-z]").all().alias("continued"),
+            pl.col("row"),
             pl.len().alias("lines"),
+            pl.col("chars").sum(),
+            pl.col("lower").slice(1).all().alias("continued"),
         )
-        .filter(
-            (pl.col("lines") > 1) & pl.col("continued") & pl.col("joined").str.contains(_PARAGRAPH)
-        )
-        .get_column("paragraph")
+        .filter((pl.col("lines") > 1) & pl.col("continued") & (pl.col("chars") <= NOTE_CHARS))
+        .explode("row")
+        .join(text, on="row")
+        .group_by("paragraph")
+        .agg(pl.col("row"), pl.col("text").sort_by("row").str.join(" "))
+        .filter(pl.col("text").str.contains(_PARAGRAPH))
+        .explode("row")
     )
-    marked = marked.with_columns(note=pl.col("note") | pl.col("paragraph").is_in(prose.implode()))
-    last = marked.filter(pl.col("partner") & ~pl.col("note")).select(pl.col("row").max()).item()
-    notes = marked.filter(pl.col("note") & (pl.col("row") > (last or full)))
-    return notes.get_column("row")
+    notes = pl.concat([noted.get_column("row"), paragraphs.get_column("row")])
+    marked = marked.with_columns(note=pl.col("row").is_in(notes.implode()))
+    last = marked.filter(partner & ~pl.col("note")).select(pl.col("row").max()).item()
+    return marked.filter(pl.col("note") & (pl.col("row") > (last or full))).get_column("row")

@@ -668,10 +668,11 @@ def _partner_rows(
     is_total = values.cleaned(partner_col).str.contains(_TOTAL).fill_null(False) | (
         values.cleaned(first_col).str.contains(_TOTAL).fill_null(False)
     )
+    partner = table.select(named & ~is_total).to_series()
     unnamed = table.filter(~named)
     cells = list(layout.source_of.values())
     blank = pl.all_horizontal(values.cleaned(pl.col(c)).is_null() for c in cells)
-    notes = footers.footer_rows(table, cells, named & ~is_total)
+    notes = footers.footer_rows(table, cells, partner)
     not_note = ~pl.col("row").is_in(notes.implode())
     nameless = unnamed.filter(~blank & ~is_total & not_note)
     letter = column_letter(layout.header_columns[partner_header])
@@ -684,7 +685,7 @@ def _partner_rows(
         )
     if notes.len():
         warnings.append(_footer_warning(table.filter(~not_note), layout))
-    return _tidy(table.filter(named & ~is_total & not_note))
+    return _tidy(table.filter(partner & not_note))
 
 
 def _footer_warning(notes: pl.DataFrame, layout: _Layout) -> TrackerWarning:
