@@ -18,6 +18,7 @@ from tierwise.scoring.motivations import (
     EVIDENCE,
     STEADY,
     assessed,
+    brings_nothing,
     evidence_count,
     evidence_share,
     motivation_columns,
@@ -143,10 +144,8 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
         evidence=evidence_share(present),
         _filled=evidence_count(present),
         _business=pl.col("closed_revenue").fill_null(0.0) + pl.col("pipeline").fill_null(0.0),
-        # What a partner has brought (pipeline is a promise, not business brought).
-        _brings=pl.any_horizontal(
-            [pl.col(c).fill_null(0.0) > 0 for c in ("closed_revenue", "deals_won", "new_logos")]
-        ),
+        # Known to have brought nothing (pipeline is a promise, not business brought).
+        _nothing=brings_nothing(present),
         unknown=unknown_cells(rubric, present),
         _invests=(
             pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
@@ -395,7 +394,7 @@ def _ranked(
     needed = [c for c in OUTPUT_COLUMNS if c not in skip]
     needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
-    needed += ["_business", "_best_value", "_brings", "_invests"]
+    needed += ["_business", "_best_value", "_nothing", "_invests"]
 
     def part(start: int, length: int) -> pl.DataFrame:
         worded = (
@@ -437,11 +436,13 @@ def _less(value: pl.Expr, penalty: pl.Expr) -> pl.Expr:
 
 
 def _known_share(which: dict[str, bool]) -> pl.Expr:
-    """The share of the assessed motivations known for the partner (null: none assessed)."""
+    """The share of the four motivations known for the partner: a motivation the tracker
+    has no column for is as unknown as one whose cells are blank (null: none assessed)."""
     names = [m for m in MOTIVATIONS if which[m]]
     if not names:
         return pl.lit(None, pl.Float64)
-    return pl.sum_horizontal([pl.col(m).is_not_null().cast(pl.Float64) for m in names]) / len(names)
+    known = pl.sum_horizontal([pl.col(m).is_not_null().cast(pl.Float64) for m in names])
+    return known / len(MOTIVATIONS)
 
 
 def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:
