@@ -32,7 +32,7 @@ from tierwise.scoring.portfolio import (
     reallocation,
     slim,
 )
-from tierwise.scoring.recommend import RANK_ORDER, actions, recommend
+from tierwise.scoring.recommend import RANK_ORDER, TIER_AS_WRITTEN, actions, recommend
 from tierwise.scoring.relationship import relationship_kind
 from tierwise.scoring.result import Portfolio, Scored, ScoreWarning
 from tierwise.scoring.rubric import Rubric
@@ -94,6 +94,13 @@ def _designated(rubric: Rubric) -> pl.Expr:
     return pl.when(label_blank).then(None).otherwise(_tier(rubric))
 
 
+def _placeholder_tier(rubric: Rubric) -> pl.Expr:
+    """The tier is written as a placeholder ("TBD", "pending", "?"): not decided yet."""
+    text = pl.col(TIER_AS_WRITTEN)
+    written = text.str.strip_chars() != ""
+    return (written & is_blank(text, rubric.get("text.blank_words"))).fill_null(False)
+
+
 def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
     """`row`, `partner`, `partner_type` and `designated_tier` (labels mapped to tiers as
     `score` maps them) of a tracker frame, without scoring it."""
@@ -104,7 +111,9 @@ def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
 
 
 def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
-    """Every canonical column, typed; absent ones all null. Returns the fields present."""
+    """Every canonical column, typed; absent ones all null, and `TIER_AS_WRITTEN` (the
+    tier cell's text; the label itself where the frame has no such column). Returns the
+    fields present."""
     schema = tracker_schema()
     present = frozenset(c for c in frame.columns if c in schema and c != "row")
     columns = []
@@ -115,7 +124,9 @@ def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
             columns.append(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"))
         else:
             columns.append(pl.lit(None, dtype).alias(name))
-    return frame.lazy().select(columns), present
+    written = next((c for c in (TIER_AS_WRITTEN, "designated_tier") if c in frame.columns), None)
+    as_written = pl.col(written).cast(pl.String) if written else pl.lit(None, pl.String)
+    return frame.lazy().select(*columns, as_written.alias(TIER_AS_WRITTEN)), present
 
 
 def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_of: date):
@@ -133,6 +144,7 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
     return lf.with_columns(
         tier=_designated(rubric),
         _unknown_label=~label_blank & _tier(rubric).is_null(),
+        _tier_placeholder=_placeholder_tier(rubric),
         _unspecified=unspecified.fill_null(True),
         _started=started,
         _age=age,
@@ -394,7 +406,8 @@ def _ranked(
     needed = [c for c in OUTPUT_COLUMNS if c not in skip]
     needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
-    needed += ["_business", "_best_value", "_nothing", "_invests"]
+    needed += ["_business", "_best_value", "_nothing", "_invests", "_tier_placeholder"]
+    needed += [TIER_AS_WRITTEN]
 
     def part(start: int, length: int) -> pl.DataFrame:
         worded = (

@@ -40,6 +40,9 @@ RANK_ORDER = (
     [True, True, True, False, False],
 )
 TIER_LEVEL = {"strategic": 3, "tactical": 2, "casual": 1}
+# The tier cell's text as written, beside the label read (a reader reads a placeholder
+# such as "TBD" as blank; the team is asked to decide it: action collect).
+TIER_AS_WRITTEN = "_tier_as_written"
 _CLAIM_ORDER = ["_claim", *RANK_ORDER[0]]
 _CLAIM_DESC = [False, *RANK_ORDER[1]]
 _SLOT_COLUMNS = (
@@ -357,7 +360,8 @@ def actions(
     frame: pl.DataFrame, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]
 ) -> pl.DataFrame:
     # Needs what `recommend` needs plus recommended_tier, flags, fte, budget, unknown,
-    # relationship, _invests, _nothing, _known_share, _best_value, _remedy.
+    # relationship, _invests, _nothing, _known_share, _tier_placeholder, _best_value,
+    # _remedy.
     """Add `action`, `todo`, `borderline` and `_action_why`: exit > withdraw > collect >
     promote/demote > fix > keep (the first that applies)."""
     rec, norms = rubric.get("recommend"), rubric.get("resources")
@@ -393,10 +397,13 @@ def actions(
     no_initiative = pl.lit(False)
     if "initiative" in present:
         no_initiative = down & (pl.col("tier") == "strategic") & pl.col("initiative").is_null()
+    # A tier written "TBD" is a decision the team has not made: make it, do not keep it.
+    undecided = pl.col("_tier_placeholder")
     to_collect = gtm & (
         (~pl.col("_in_grace") & (on_unknowns | thin))
         | (~any_assessed & (up | down))
         | no_initiative.fill_null(False)
+        | undecided
     )
     flagged = pl.col("flags").list.len() > 0
     action = (
@@ -529,17 +536,18 @@ def actions(
 
 class _CollectWords:
     """What a partner that collects must have filled in, and why, in the tracker's own
-    headers: the blank cells that leave a motivation open, and the motivations no column
-    records."""
+    headers: the tier written as a placeholder, the blank cells that leave a motivation
+    open, and the motivations no column records."""
 
     def __init__(self, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]) -> None:
         self.labels = {f: headers.get(f, f.replace("_", " ")) for f in present}
         which = assessed(rubric, present)
         self.missing = [m for m in MOTIVATIONS if not which[m]]
+        self.tier_cell = self.labels.get("designated_tier", "the tier")
 
     def todo(self, partners: pl.DataFrame) -> pl.DataFrame:
-        """(row, _fill): "Fill in Closed Revenue and Share Gain; record access evidence
-        (...)" (worded once per distinct list of cells)."""
+        """(row, _fill): "Decide the tier (...); fill in Closed Revenue and Share Gain;
+        record access evidence (...)" (worded once per distinct list of cells)."""
         keyed = partners.select(
             "row", _key=pl.col("unknown").list.join(UNIT_SEPARATOR).fill_null("")
         )
@@ -555,7 +563,13 @@ class _CollectWords:
                 f"record {and_join(self.missing)} evidence: the tracker has no column for "
                 f"{'it' if len(self.missing) == 1 else 'them'} (add e.g. {examples})"
             )
+        decide = (
+            pl.lit(f"decide the tier ({self.tier_cell} reads '")
+            + pl.col(TIER_AS_WRITTEN).str.strip_chars()
+            + pl.lit("')")
+        )
         parts = [
+            pl.when(pl.col("_tier_placeholder")).then(decide),
             fill,
             pl.when(pl.col("_thin")).then(pl.lit(missing)) if missing else None,
         ]
@@ -563,10 +577,9 @@ class _CollectWords:
             [p for p in parts if p is not None], separator="; ", ignore_nulls=True
         )
         fallback = "Record evidence for it: revenue, new logos, sales cycle or integrations"
-        worded = partners.with_columns(_key=keyed["_key"]).select(
+        return partners.with_columns(_key=keyed["_key"]).select(
             "row", _fill=pl.coalesce(sentence(joined), pl.lit(fallback))
         )
-        return worded
 
     def cause(self, partners: pl.DataFrame) -> pl.DataFrame:
         """(row, _cause): why the partner is not judged yet (null: the cells say it)."""
@@ -582,7 +595,20 @@ class _CollectWords:
                 + pl.col("_verdict")
             )
         )
-        return partners.select("row", _cause=pl.when(pl.col("_thin")).then(thin))
+        written = (
+            pl.lit("the tier is written as '")
+            + pl.col(TIER_AS_WRITTEN).str.strip_chars()
+            + pl.lit("': the team has not decided it")
+        )
+        cause = pl.concat_str(
+            [
+                pl.when(pl.col("_tier_placeholder")).then(written),
+                pl.when(pl.col("_thin")).then(thin),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        )
+        return partners.select("row", _cause=pl.when(cause != "").then(cause))
 
 
 def _column_to_add(motivation: str) -> str:
