@@ -8,42 +8,42 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from tests.scoring.test_vp_cases import by_name, run
 
 # A Salesforce-style partner account report: revenue columns and nothing else to judge by.
 CRM = ["Account Name", "Partner Level", "Closed Won Amount", "Open Pipeline", "FTE"]
+TWO_MOTIVATIONS = ["Partner", "Tier", "Closed Revenue", "New Logos", "FTE"]
 
 
-def crm_report(path: Path, rows: list[list[str]]) -> Path:
+def judged(tmp_path: Path, rows: list[list[str]], header: list[str] = CRM) -> dict[str, Any]:
+    """`tierwise score --json` on a CSV of `rows` under `header`."""
+    path = tmp_path / "accounts.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(CRM)
+        out.writerow(header)
         out.writerows(rows)
-    return path
+    return run(path)
 
 
 def test_a_revenue_only_tracker_moves_no_one_on_share_alone(tmp_path: Path) -> None:
-    doc = run(
-        crm_report(
-            tmp_path / "accounts.csv",
-            [
-                ["Big SI", "Platinum", "$1,600,000", "$5.0M", "2"],
-                ["Small SI", "Platinum", "$50K", "$200K", "1"],
-                ["Reseller", "Gold", "$260K", "$700K", "0.5"],
-                ["Agency", "Registered", "$900K", "$1.4M", ""],
-                ["Dead Weight", "Gold", "$0", "$0", "1"],
-            ],
-        )
-    )
+    rows = [
+        ["Big SI", "Platinum", "$1,600,000", "$5.0M", "2"],
+        ["Small SI", "Platinum", "$50K", "$200K", "1"],
+        ["Reseller", "Gold", "$260K", "$700K", "0.5"],
+        ["Agency", "Registered", "$900K", "$1.4M", ""],
+        ["Dead Weight", "Gold", "$0", "$0", "1"],
+    ]
+    doc = judged(tmp_path, rows)
     p = by_name(doc)
     # Share alone is 1 of 4 motivations: no demotion, withdrawal or promotion rests on it.
     for name in ("Big SI", "Small SI", "Reseller", "Agency"):
         assert p[name]["action"] == "collect", (name, p[name]["action"], p[name]["why"])
         assert p[name]["todo"].startswith("Record access, speed and ecosystem evidence")
-        assert (
-            "Collect before judging: 1 of 4 motivations known (access, speed and ecosystem not assessed)"
-            in (p[name]["why"][-1])
+        assert p[name]["why"][-1].startswith(
+            "Collect before judging: 1 of 4 motivations known "
+            "(access, speed and ecosystem not assessed)"
         )
     # What it would be on share alone is said, not done.
     assert "as known, it would be withdrawn" in p["Small SI"]["why"][-1]
@@ -57,33 +57,21 @@ def test_a_revenue_only_tracker_moves_no_one_on_share_alone(tmp_path: Path) -> N
 
 
 def test_a_blank_revenue_cell_never_exits_or_withdraws(tmp_path: Path) -> None:
-    doc = run(
-        crm_report(
-            tmp_path / "accounts.csv",
-            [
-                ["Blank", "Gold", "", "$0", "1"],
-                ["Zero", "Gold", "$0", "$0", "1"],
-            ],
-        )
+    p = by_name(
+        judged(tmp_path, [["Blank", "Gold", "", "$0", "1"], ["Zero", "Gold", "$0", "$0", "1"]])
     )
-    p = by_name(doc)
     assert p["Zero"]["action"] == "exit"
     assert p["Blank"]["action"] == "collect"
     assert "Closed Won Amount" in p["Blank"]["todo"]
 
 
 def test_pipeline_counts_toward_share_with_closed_revenue_blank(tmp_path: Path) -> None:
-    doc = run(
-        crm_report(
-            tmp_path / "accounts.csv",
-            [
-                ["Blank closed", "Registered", "", "$2,000,000", ""],
-                ["Zero closed", "Registered", "$0", "$2,000,000", ""],
-                ["No pipeline", "Registered", "$0", "$0", ""],
-            ],
-        )
-    )
-    p = by_name(doc)
+    rows = [
+        ["Blank closed", "Registered", "", "$2,000,000", ""],
+        ["Zero closed", "Registered", "$0", "$2,000,000", ""],
+        ["No pipeline", "Registered", "$0", "$0", ""],
+    ]
+    p = by_name(judged(tmp_path, rows))
     blank, zero = p["Blank closed"], p["Zero closed"]
     assert blank["motivations"]["share"] is not None
     assert blank["motivations"]["share"] > p["No pipeline"]["motivations"]["share"]
@@ -95,24 +83,15 @@ def test_pipeline_counts_toward_share_with_closed_revenue_blank(tmp_path: Path) 
 
 def test_known_motivations_still_give_verdicts(tmp_path: Path) -> None:
     # Share and access both recorded: half the motivations known is not "mostly unknown".
-    path = tmp_path / "tracker.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(["Partner", "Tier", "Closed Revenue", "New Logos", "FTE"])
-        out.writerow(["Faded", "Gold", "$20,000", "0", "1"])
-        out.writerow(["Leader", "Bronze", "$2,000,000", "12", ""])
-    p = by_name(run(path))
+    rows = [["Faded", "Gold", "$20,000", "0", "1"], ["Leader", "Bronze", "$2,000,000", "12", ""]]
+    p = by_name(judged(tmp_path, rows, TWO_MOTIVATIONS))
     assert p["Faded"]["action"] == "withdraw"
     assert p["Leader"]["action"] == "promote"
 
 
 def test_a_score_between_the_bars_says_why_it_is_still_casual(tmp_path: Path) -> None:
-    path = tmp_path / "tracker.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(["Partner", "Tier", "Closed Revenue", "New Logos", "FTE"])
-        out.writerow(["Middling", "Gold", "$450,000", "4", "1"])
-    p = by_name(run(path))["Middling"]
+    rows = [["Middling", "Gold", "$450,000", "4", "1"]]
+    p = by_name(judged(tmp_path, rows, TWO_MOTIVATIONS))["Middling"]
     assert 40 <= p["score"] < 50 and "WHY_BOTHER" in p["flags"]
     assert p["recommended_tier"] == "casual"
     assert (
