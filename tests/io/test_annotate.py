@@ -228,6 +228,35 @@ def test_annotate_package_on_plain_data(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.parametrize("ref", ["F3", "f3", "AB3"])
+def test_a_cell_the_reader_did_not_see_is_never_written_over(tmp_path: Path, ref: str) -> None:
+    # A formula without a cached value (as openpyxl writes one) is no value to calamine,
+    # so the reader's last column stops before it; the streamed write must notice it
+    # and place Tierwise's columns right of it.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Partners"
+    ws.append(["Partner", "Tier", "Closed revenue"])
+    ws.append(["Acme", "Strategic", 100000])
+    ws.append(["Beta", "Casual", 5])
+    ws[ref.upper()] = "=1+1"
+    src = tmp_path / "formula.xlsx"
+    wb.save(src)
+    if ref != ref.upper():  # a reference in lower case, as some writers spell it
+        parts = _parts(src)
+        sheet = parts["xl/worksheets/sheet1.xml"].replace(b'r="F3"', b'r="f3"')
+        with zipfile.ZipFile(src, "w") as zf:
+            for name, data in parts.items():
+                zf.writestr(name, sheet if name == "xl/worksheets/sheet1.xml" else data)
+    ev = evaluate(src, as_of=AS_OF)
+    assert ev.tracker.source.last_column == 3  # the reader did not see it
+    write_annotated(ev, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Partners"]
+    assert ws[ref.upper()].value == "=1+1"
+    first = next(c.column for c in ws[1] if c.value == "Tierwise: score")
+    assert first == openpyxl.utils.column_index_from_string(ref.upper().rstrip("0123456789")) + 1
+
+
 def test_csv_input_becomes_a_new_workbook(tmp_path: Path) -> None:
     src = tmp_path / "partners.csv"
     src.write_text("Notes line\nPartner,Tier,Closed Revenue\nAcme,Strategic,100\n=cmd,Casual,5\n")

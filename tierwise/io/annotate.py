@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -54,7 +55,7 @@ from tierwise.io.package import (
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sharedstrings import SharedStrings, si_expr
-from tierwise.io.sheetspec import SheetSpec
+from tierwise.io.sheetspec import ChartSpec, SheetSpec
 from tierwise.io.sheetstream import (
     NeedsScan,
     SheetEdit,
@@ -65,7 +66,7 @@ from tierwise.io.sheetstream import (
 )
 from tierwise.io.styles import StyleBook
 from tierwise.io.tracker import SheetTails, Tracker, column_letter
-from tierwise.io.verify import verify_workbook
+from tierwise.io.verify import verify_workbook, warm_up
 
 __all__ = ["LogEntry", "WriteResult", "annotate_package", "write_annotated"]
 
@@ -492,10 +493,13 @@ def _share_texts(frame: pl.DataFrame, shared: list[str], strings: SharedStrings)
         return frame
     # Escaped a batch of rows at a time: each step of the escaping is a copy of the
     # texts (the whys are ~50 MB at 100k partners).
+    # Lazily, so the escaped text `si_expr` reads three times is made once (and the
+    # columns side by side): eagerly, each use escaped it again.
     items = pl.concat(
-        frame.slice(start, RowCells.BATCH).select(
-            si_expr(_escaped(_text(n, frame))).alias(f"_si_{n}") for n in shared
-        )
+        frame.slice(start, RowCells.BATCH)
+        .lazy()
+        .select(si_expr(_escaped(_text(n, frame))).alias(f"_si_{n}") for n in shared)
+        .collect()
         for start in range(0, max(frame.height, 1), RowCells.BATCH)
     )
     # One lookup for all the columns: their texts stacked, their indices split back.
@@ -701,6 +705,52 @@ def _skeleton(sheet: str) -> dict[str, bytes]:
         "xl/_rels/workbook.xml.rels": wb_rels.encode("utf-8"),
         "xl/styles.xml": MINIMAL_STYLES,
     }
+
+
+# -- readying the check -------------------------------------------------------------
+
+
+def get_ready() -> None:
+    """Start readying the check every annotated workbook passes before it is kept
+    (`verify.warm_up`), on a small workbook written as these are, so that it runs while
+    the tracker is read and scored rather than after the write."""
+    warm_up(_probe)
+
+
+def _probe(folder: Path) -> Path:
+    """A small annotated workbook: a partner sheet with Tierwise's columns, a sheet
+    with a chart, the set-up sheet and the Log."""
+    base = folder / "probe-input.xlsx"
+    raw = pl.DataFrame({"row": [2, 3], "Partner": ["Acme", "Beta"], "Revenue": ["1", "2"]})
+    build_data_package(raw, "Partners", base)
+    values = pl.DataFrame(
+        {
+            "row": [2, 3],
+            "score": [62.5, None],
+            "recommended_tier": ["strategic", "casual"],
+            "flags": ["EXEC_LUNCH", None],
+            "why": ["Score 62.5\nShare 62", None],
+            "share": [62.0, None],
+        }
+    )
+    chart = SheetSpec("Probe")
+    for row, (label, n) in enumerate([("strategic", 1), ("casual", 1)], start=1):
+        chart.set(row, 1, label)
+        chart.set(row, 2, n, "int")
+    chart.charts.append(ChartSpec("Tiers", "A1:A2", (("Partners", "B1:B2"),), "D2"))
+    out = folder / "probe.xlsx"
+    annotate_package(
+        base,
+        out,
+        sheet="Partners",
+        header_row=1,
+        values=values,
+        first_column=3,
+        sheets=[chart],
+        hidden_sheets=[setup_sheet("Partners", 1, {"Partner": "partner"}, "")],
+        log=[LogEntry(datetime(2026, 1, 1), "probe", "Acme", 2, "casual", "strategic", "")],
+    )
+    return out
 
 
 # -- the public entry point ---------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import IO, Final
 
 from tierwise.errors import TierwiseError
+from tierwise.io.prefilter import may_match
 from tierwise.io.tracker import SheetTail, column_letter, column_number, columns_from
 
 CHUNK: Final = 1 << 20
@@ -143,6 +144,8 @@ class _Splicer:
         self.cell_r = b"<" + prefix + b'c r="'
         self.fast_row = re.compile(b"<" + re.escape(prefix) + rb'row r="(\d+)"[^>]*?(/?)>', re.S)
         self.guard = columns_from(edit.free_from) if edit.free_from else None
+        # Any reference to a guarded column, as `_filled_letters` finds them or more.
+        self.guard_hint = rb"""\br\s*=\s*["']%s\d""" % self.guard if self.guard else b""
         self.columns: dict[bytes, int] = {}
         # Tierwise's columns as one block (lo, hi), and the start of its first cell's tag.
         owned = sorted(edit.columns)
@@ -157,7 +160,7 @@ class _Splicer:
         return b"".join(out)
 
     def splice(self, region: bytes) -> bytes:
-        if self.guard is not None:
+        if self.guard is not None and may_match(self.guard_hint, region):
             taken = {self._column(x) for x in _filled_letters(region, self.prefix, self.guard)}
             if taken - self.edit.ignore:
                 raise NeedsScan
