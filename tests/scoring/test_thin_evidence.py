@@ -34,6 +34,7 @@ def test_a_revenue_only_tracker_moves_no_one_on_share_alone(tmp_path: Path) -> N
         ["Reseller", "Gold", "$260K", "$700K", "0.5"],
         ["Agency", "Registered", "$900K", "$1.4M", ""],
         ["Dead Weight", "Gold", "$0", "$0", "1"],
+        ["Idle", "Gold", "$0", "$40K", ""],
     ]
     doc = judged(tmp_path, rows)
     p = by_name(doc)
@@ -51,9 +52,16 @@ def test_a_revenue_only_tracker_moves_no_one_on_share_alone(tmp_path: Path) -> N
     assert "as known, it would be kept at strategic" in p["Big SI"]["why"][-1]
     # Evidence of nothing (revenue and pipeline known zeros, an FTE spent) still exits.
     assert p["Dead Weight"]["action"] == "exit"
+    # ...and without FTE or budget recorded, a tier held on nothing is withdrawn.
+    assert p["Idle"]["action"] == "withdraw"
+    assert (
+        "it brings no revenue, deals or logos, yet holds the tactical tier"
+        in (p["Idle"]["why"][-1])
+    )
     # Two of the twelve cells the judgment reads: evidence says so, never 1.0.
     assert p["Big SI"]["evidence"] == round(2 / 12, 2)
-    assert doc["portfolio"]["reallocate"]["fte"] == 1.0  # Dead Weight's FTE only
+    # Dead Weight's FTE and Idle's tactical norm (0.5): none of the collecting partners'.
+    assert doc["portfolio"]["reallocate"]["fte"] == 1.5
 
 
 def test_a_blank_revenue_cell_never_exits_or_withdraws(tmp_path: Path) -> None:

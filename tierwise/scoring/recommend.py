@@ -511,6 +511,12 @@ def actions(
     why = (
         pl.when(a == "exit")
         .then(pl.lit("Exit: it brings no revenue, deals or logos, and costs ") + resources)
+        .when((a == "withdraw") & nothing)
+        .then(
+            pl.lit("Withdraw: it brings no revenue, deals or logos, yet holds the ")
+            + designated
+            + pl.lit(" tier")
+        )
         .when(a == "withdraw")
         .then(pl.lit("Withdraw: it brings some business but not enough to justify ") + resources)
         .when(a == "collect")
