@@ -450,7 +450,7 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
         await settle(pilot)
         # the saved workbook carries the applied rubric and the decisions
         assert reopened.ev.rubric.get("recommend.tactical_min_score") == 101
-        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 90
+        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 99
         assert reopened.session.state(row_of(reopened, "Globex Consulting"))[0] == "exit"
         assert "tactical" not in reopened.session.table["recommended_tier"]
 
