@@ -89,6 +89,8 @@ def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
     # the tracker's own headers name the cells to fill in `todo`.
     headers = {f: h for h, f in tracker.source.mapping.items()}
     scored = score(tracker.frame, rubric, as_of=as_of, decisions=tracker.decisions, headers=headers)
+    if tracker.source.doubt:  # a sheet that is not a tracker: its notes say so first
+        scored.portfolio.notes.insert(0, tracker.source.doubt)
     heap.give_back()  # the scoring's Python leftovers (warnings and rows as lists)
     return scored
 

@@ -216,7 +216,10 @@ def test_bad_cells_are_one_warning_per_column_with_counts_and_first_cells(
     assert len(t.warnings) == 2
     tier, pipe = t.warnings
     assert tier.where == "Partners!B2"
-    assert tier.message.startswith("Tier: 600 unknown tier labels ('Champion' (B2), 'Ally' (B7)")
+    assert tier.message.startswith(
+        "Tier: 600 cells hold 2 tier label(s) the label map does not know: "
+        "'Champion' (B2, B12, B22, ...), 'Ally' (B7, B17, B27, ...); treated as no tier"
+    )
     assert pipe.message.startswith("Pipeline: 30 values are not an amount ('see deck' (C2)")
 
 
@@ -277,7 +280,9 @@ def test_a_salesforce_account_export_is_read_through_its_profile(tmp_path: Path)
         "Account Owner": "owner",
         "Description": "notes",
     }
-    assert set(t.source.confidence.values()) == {"user"}
+    assert set(t.source.confidence.values()) == {"profile"}
+    # The JSON result keeps the contract's word for it.
+    assert set(t.source.to_json()["confidence"].values()) == {"user"}
     assert t.frame.get_column("partner_type").to_list() == ["reseller", "product"] * 4
 
 

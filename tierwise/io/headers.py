@@ -58,10 +58,18 @@ def header_keys(header: str) -> list[str]:
     return [k for i, k in enumerate(keys) if k and k not in keys[:i]]
 
 
-# How a mapping was made, strongest first (docs/CONTRACT.md `source.confidence`).
+# How a mapping was made, strongest first (docs/CONTRACT.md `source.confidence`; a
+# profile's mapping is "user" there, as the contract fixes it).
 EXACT, TOKEN, CONTAINED, PARTIAL = "exact", "token", "contained", "partial"
 SPELLING, VALUES, FALLBACK, USER = "spelling", "values", "fallback", "user"
-_RANK: Final = {USER: 6, EXACT: 5, TOKEN: 4, CONTAINED: 3, PARTIAL: 2, SPELLING: 1}
+PROFILE = "profile"
+# A header that is an alias of a field keeps it against a detected profile's suggestion
+# for the same field: "Target market" is the target market, whatever the profile says
+# of "Industry". The profile wins over every looser match.
+_RANK: Final = {USER: 7, EXACT: 6, PROFILE: 5, TOKEN: 4, CONTAINED: 3, PARTIAL: 2, SPELLING: 1}
+# Weights of an exact match: a field's own name or first alias ("Target market") names
+# it more surely than its other aliases ("Industry").
+_OWN_NAME, _ALIAS = 100, 99
 # Close spelling: headers this long, each word within one typo (two past 8 letters).
 _SPELLING_MIN_LENGTH: Final = 6
 
@@ -106,12 +114,15 @@ class AliasIndex:
 
     def __init__(self, aliases: Mapping[str, Sequence[str]]) -> None:
         self.exact: dict[str, str] = {}
+        self._own: dict[str, str] = {}  # a field's own name and first alias -> the field
         self._tokens: dict[frozenset[str], set[str]] = {}
         # Each alias's meaningful words, worked out once: the containment and partial
         # rules try every alias against every header-like text of the first rows.
         self._decides: dict[frozenset[str], frozenset[str]] = {}
         self._deciders: set[str] = set()  # words that name a field on their own ("budget")
         for field, names in aliases.items():
+            for name in [field.replace("_", " "), *names[:1]]:
+                self._own.setdefault(normalise(name), field)
             for name in [*names, field.replace("_", " ")]:
                 self._learn(name, field, replace=False)
 
@@ -147,7 +158,9 @@ class AliasIndex:
     def _match(self, header: str, spelling: bool) -> Match:
         for key in header_keys(header):
             if key in self.exact:
-                return self._checked(header, Match(self.exact[key], EXACT, 99))
+                field = self.exact[key]
+                weight = _OWN_NAME if self._own.get(key) == field else _ALIAS
+                return self._checked(header, Match(field, EXACT, weight))
         words = tokens.tokens(header)
         if not words:
             return _NO_MATCH
@@ -159,7 +172,7 @@ class AliasIndex:
         reason = company_fact(words)
         if reason:
             return Match(None, reason=f"'{header}' {reason}")
-        found = self._partial(words)
+        found = self._partial(words, header)
         if found.field is not None or found.tied:
             return self._checked(header, found)
         if spelling and len(normalise(header)) >= _SPELLING_MIN_LENGTH:
@@ -181,21 +194,25 @@ class AliasIndex:
         best = max(fits.values())
         return _best({f for f, n in fits.items() if n == best}, CONTAINED, best)
 
-    def _partial(self, words: frozenset[str]) -> Match:
+    def _partial(self, words: frozenset[str], header: str) -> Match:
         """An alias with one word of the header left that names no field on its own ("FTE
-        allocated", "Certified people"): likely that field, said with less confidence. Never for the
-        partner column (it has its own fallback), nor beside a contact word ("Owner
-        Email" is not the owner)."""
+        allocated", "Certified people", "Co-marketing press release": a hyphenated word
+        is one word): likely that field, said with less confidence. Never for the partner
+        column (it has its own fallback), nor beside a contact word ("Owner Email" is not
+        the owner)."""
         needed = tokens.meaningful(words)
-        if len(needed) > 3 or needed & (CONTACT_WORDS | _OTHER_FIGURE_WORDS):
+        if needed & (CONTACT_WORDS | _OTHER_FIGURE_WORDS):
             return _NO_MATCH
+        compounds = [tokens.tokens(w) for w in header.split() if "-" in w.strip("-")]
         fits: dict[str, int] = {}
         for alias, fields in self._tokens.items():
             if not alias <= words:
                 continue
             decides = self._decides[alias]
             left = needed - decides
-            if decides and len(left) == 1 and not left & self._deciders:
+            one_word = len(left) == 1 or any(left and left <= c for c in compounds)
+            # At most three words that decide: the alias's two and the one left.
+            if decides and one_word and len(decides) <= 2 and not left & self._deciders:
                 for field in fields - {"partner"}:
                     fits[field] = max(fits.get(field, 0), len(decides))
         if not fits:
@@ -505,27 +522,31 @@ def map_headers(
     index: AliasIndex,
     overrides: Mapping[str, str] | None = None,
     *,
-    suggested: Mapping[str, str] | None = None,
+    profile: Mapping[str, str] | None = None,
+    trust_profile: bool = False,
     fits: Callable[[str, str], bool] | None = None,
 ) -> Mapped:
     """Map headers (as written, unique) to fields.
 
     `overrides` ({header: field}, matched as written or normalised; "" keeps a column
-    unmapped) are taken as they are. `suggested` (a detected profile's mapping) ranks
-    above every alias but is checked like one. Each field is taken by one column only:
-    the best match takes it (exact alias, then same words, then alias contained, then
+    unmapped) are taken as they are. `profile` is a mapping profile's map (same shape):
+    taken as it is when `trust_profile` (the user chose it), else (detected) checked like
+    an alias, below an exact one. Each field is taken by one column only: the best match
+    takes it (exact alias, then the profile, then same words, then alias contained, then
     close spelling; leftmost among equals, the others named in a note). `fits(header,
     field)` lets the caller veto a match whose values do not fit the field."""
     forced = named(headers, overrides or {})
-    proposed = {h: f for h, f in named(headers, suggested or {}).items() if h not in forced}
+    proposed = {h: f for h, f in named(headers, profile or {}).items() if h not in forced}
     chosen: dict[str, tuple[str, str]] = {h: (f, USER) for h, f in forced.items() if f}
+    if trust_profile:
+        chosen.update({h: (f, PROFILE) for h, f in proposed.items() if f})
     notes: list[str] = []
     candidates: list[tuple[tuple[int, int], int, str, Match]] = []
     for order, header in enumerate(headers):
-        if header in forced or proposed.get(header) == "":
+        if header in forced or proposed.get(header) == "" or (trust_profile and header in proposed):
             continue
         found = (
-            Match(proposed[header], USER, 99)
+            Match(proposed[header], PROFILE, _ALIAS)
             if header in proposed
             else _grouped_match(header, index)
         )

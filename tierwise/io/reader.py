@@ -26,6 +26,7 @@ from tierwise.io import (
     formats,
     headers,
     heap,
+    partner_evidence,
     profiles,
     repair,
     safety,
@@ -43,6 +44,7 @@ from tierwise.io.tracker import (
     empty_decisions,
     quote_sheet,
 )
+from tierwise.tier_labels import LabelMap
 
 # calamine logs what it skips (chartsheets, odd parts) through Python logging; without a
 # handler those lines would land on stderr beside the CLI's one-line errors.
@@ -99,6 +101,9 @@ def read_tracker(
     mapped = _map_columns(
         layout, index, overrides, rules, profile, from_user=bool(mapping), warnings=warnings
     )
+    doubt = partner_evidence.doubt(mapped.mapping, mapped.confidence, list(layout.source_of))
+    if doubt:  # first: it says how far to trust everything else
+        warnings.insert(0, TrackerWarning(layout.ref_sheet, doubt))
     table = _partner_rows(layout, mapped, warnings)
     scales = _money_scales(mapped.mapping)
     frame = _typed(table, mapped.mapping, layout.source_of, scales)
@@ -106,9 +111,7 @@ def read_tracker(
         value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
         for h, f in mapped.mapping.items()
     ]
-    warnings += value_checks.column_warnings(
-        table, frame, cells, rules.label_keys, layout.ref_sheet
-    )
+    warnings += value_checks.column_warnings(table, frame, cells, rules.labels, layout.ref_sheet)
     partner_header = _partner_header(mapped)
     partner_letter = column_letter(layout.header_columns[partner_header])
     warnings.extend(_duplicate_warnings(frame, layout.ref_sheet, partner_letter))
@@ -132,6 +135,7 @@ def read_tracker(
         profile=mapped.profile,
         declined=[h for h, f in headers.named(list(layout.source_of), overrides).items() if not f],
         sheet_tails=check.sheet_tails,
+        doubt=doubt,
     )
     return Tracker(frame, raw, source, warnings, decisions, setup, book.strategy())
 
@@ -141,7 +145,7 @@ class _Rules:
     """What the reader maps and checks headers and values by (from the rubric)."""
 
     aliases: Mapping[str, Sequence[str]]
-    label_keys: list[str]
+    labels: LabelMap
     profiles: dict[str, profiles.Profile]
 
 
@@ -162,7 +166,7 @@ def _rules(
         aliases = rubric.aliases if aliases is None else aliases
         labels = rubric.labels if labels is None else labels
         user_profiles = rubric.profiles if user_profiles is None else user_profiles
-    return _Rules(aliases, value_checks.label_keys(labels), profiles.all_profiles(user_profiles))
+    return _Rules(aliases, LabelMap(labels), profiles.all_profiles(user_profiles))
 
 
 def _stored_mapping(setup: dict, warnings: list[TrackerWarning]) -> dict[str, str]:
@@ -459,18 +463,24 @@ def _map_columns(
         warnings.append(
             TrackerWarning(layout.ref_sheet, f"stored mapping names a column {name!r} that is gone")
         )
-    trusted, suggested, profile = dict(overrides), {}, None
-    if profile_name is not None:
-        profile = profiles.chosen(profile_name, rules.profiles)
-        trusted = {**profile.map, **overrides}
-    else:
-        profile = profiles.detected(names, rules.profiles)
-        suggested = profile.map if profile is not None else {}
-    judge = _ValueJudge(layout, rules.label_keys)
-    mapped = headers.map_headers(names, index, trusted, suggested=suggested, fits=judge.fits)
+    profile = (
+        profiles.chosen(profile_name, rules.profiles)
+        if profile_name is not None
+        else profiles.detected(names, rules.profiles)
+    )
+    by_profile = profile.map if profile is not None else {}
+    judge = _ValueJudge(layout, rules.labels)
+    mapped = headers.map_headers(
+        names,
+        index,
+        overrides,
+        profile=by_profile,
+        trust_profile=profile_name is not None,
+        fits=judge.fits,
+    )
     mapped.profile = profile.name if profile is not None else ""
     warnings.extend(TrackerWarning(layout.ref_sheet, n) for n in mapped.notes)
-    decided = {*headers.named(names, trusted), *headers.named(names, suggested)}
+    decided = {*headers.named(names, overrides), *headers.named(names, by_profile)}
     judge.place(mapped, decided)
     warnings.extend(judge.warnings)
     if "partner" not in mapped.mapping.values():
@@ -482,9 +492,9 @@ class _ValueJudge:
     """Checks a header's proposal against the column's values (a sample of them), and
     places by its values a column the headers could not place."""
 
-    def __init__(self, layout: _Layout, label_keys: list[str]) -> None:
+    def __init__(self, layout: _Layout, labels: LabelMap) -> None:
         self.layout = layout
-        self.labels = label_keys
+        self.labels = labels
         self.sample = layout.body.head(value_checks.SAMPLE_ROWS)
         self.rejected: dict[str, str] = {}  # header -> the field its values refused
         self.warnings: list[TrackerWarning] = []

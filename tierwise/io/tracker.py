@@ -28,9 +28,13 @@ LEAST_SURE_FIRST = (
     "partial",
     "contained",
     "token",
+    "profile",
     "exact",
     "user",
 )
+# How the JSON result names each way (docs/CONTRACT.md fixes `source.confidence`'s
+# words: a profile's mapping is "user" there).
+_CONTRACT_CONFIDENCE = {"profile": "user"}
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,9 @@ class Source:
     # Tierwise's own columns found on the header row of an annotated workbook:
     # "Tierwise: score" -> 1-based column. Empty on a tracker never annotated.
     tierwise_columns: dict[str, int] = field(default_factory=dict)
-    # header -> how its mapping was made: "user", "exact", "token", "contained",
-    # "spelling", "values" or "fallback" (docs/CONTRACT.md `source.confidence`)
+    # header -> how its mapping was made: "user", "profile", "exact", "token",
+    # "contained", "partial", "spelling", "values" or "fallback" (docs/CONTRACT.md
+    # `source.confidence`, where "profile" is written "user")
     confidence: dict[str, str] = field(default_factory=dict)
     # header -> what its money figures were multiplied by ("Target ($k)" -> 1000)
     scales: dict[str, float] = field(default_factory=dict)
@@ -99,11 +104,15 @@ class Source:
     declined: list[str] = field(default_factory=list)  # headers the user kept unmapped
     # The sheets' merged cells and autofilters, from the safety check (None: not known).
     sheet_tails: SheetTails | None = None
+    # Why the sheet does not look like a partner tracker ("" when it does; see
+    # io/partner_evidence.py): every view says it before any verdict.
+    doubt: str = ""
 
     def user_mapping(self) -> dict[str, str]:
         """What the user (or a profile, or the stored set-up) decided: {header: field},
         "" for a column kept unmapped. Re-reading with it gives the same mapping."""
-        chosen = {h: f for h, f in self.mapping.items() if self.confidence.get(h) == "user"}
+        decided = ("user", "profile")
+        chosen = {h: f for h, f in self.mapping.items() if self.confidence.get(h) in decided}
         return {**chosen, **dict.fromkeys(self.declined, "")}
 
     def stored_mapping(self) -> dict[str, str]:
@@ -119,7 +128,9 @@ class Source:
             "mapping": dict(self.mapping),
             "unmapped": list(self.unmapped),
             "confidence": {
-                h: self.confidence[h] for h in self.least_sure_first() if h in self.confidence
+                h: _CONTRACT_CONFIDENCE.get(self.confidence[h], self.confidence[h])
+                for h in self.least_sure_first()
+                if h in self.confidence
             },
         }
 

@@ -8,7 +8,7 @@ is a whole-column polars expression over the distinct cells of a sample.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,6 +17,7 @@ import polars as pl
 from tierwise.fields import FIELD_KINDS, PARTNER_TYPES
 from tierwise.io import values
 from tierwise.io.tracker import TrackerWarning
+from tierwise.tier_labels import LabelMap, unknown_labels
 
 # Rows of a column looked at to judge whether its values fit a field.
 SAMPLE_ROWS: Final = 1_000
@@ -31,22 +32,6 @@ EXAMPLES: Final = 3
 NEVER_NEGATIVE: Final = ("pipeline", "closed_revenue", "revenue_target", "budget", "fte")
 
 
-def label_key(text: pl.Expr) -> pl.Expr:
-    """Tier labels compare case- and space-insensitively, as the scorer compares them."""
-    return text.str.to_lowercase().str.replace_all(r"[\s_\-]+", "")
-
-
-def label_keys(labels: Mapping[str, Sequence[str]]) -> list[str]:
-    """Every tier label of the label map, as `label_key` writes it."""
-    return sorted(
-        {
-            "".join(x.lower().split()).replace("_", "").replace("-", "")
-            for v in labels.values()
-            for x in v
-        }
-    )
-
-
 # Kinds of partner the contract folds into "other": still partner types, so a "Type"
 # column of them is the partner type (unlike Private / Public Company, or Gold / Silver).
 OTHER_PARTNER_KINDS: Final = (
@@ -55,17 +40,13 @@ OTHER_PARTNER_KINDS: Final = (
 )
 
 
-_LABEL_WORDS: Final = r"(?i)\b(partners?|members?|membership|level|program(me)?|status|badge)\b"
-
-
-def misfit(field: str, cell: pl.Expr, labels: Sequence[str]) -> pl.Expr:
+def misfit(field: str, cell: pl.Expr, labels: LabelMap) -> pl.Expr:
     """True where a cell holds a value (not blank) that does not fit `field`."""
     written = values.cleaned(cell)
     kind = FIELD_KINDS[field]
     if kind == "label":
-        # "Gold Partner", "Silver Member": a label with the program's own word beside it.
-        bare = written.str.replace_all(_LABEL_WORDS, " ")
-        known = label_key(written).is_in(labels) | label_key(bare).is_in(labels)
+        # "Gold Partner", "Level: Gold": labels are matched as the scorer matches them.
+        known = written.map_batches(labels.known, return_dtype=pl.Boolean)
         return written.is_not_null() & ~known
     if kind == "text":
         return pl.lit(False)
@@ -89,13 +70,13 @@ class Fit:
         return self.values < MIN_VALUES or self.misfits <= self.limit * self.values
 
 
-def _label_misfits(column: pl.Series, labels: Sequence[str]) -> pl.Series:
+def _label_misfits(column: pl.Series, labels: LabelMap) -> pl.Series:
     """The distinct cells of a column that are not known tier labels (nor blank)."""
     distinct = column.unique().drop_nulls().to_frame("cell")
     return distinct.filter(misfit("designated_tier", pl.col("cell"), labels)).get_column("cell")
 
 
-def fit(column: pl.Series, field: str, labels: Sequence[str]) -> Fit:
+def fit(column: pl.Series, field: str, labels: LabelMap) -> Fit:
     """How the first SAMPLE_ROWS cells of `column` fit `field`."""
     cells = column.head(SAMPLE_ROWS).to_frame("cell")
     counts = cells.select(
@@ -108,7 +89,7 @@ def fit(column: pl.Series, field: str, labels: Sequence[str]) -> Fit:
     return Fit(int(counts[0]), int(counts[1] or 0), limit)
 
 
-def all_tier_labels(column: pl.Series, labels: Sequence[str]) -> bool:
+def all_tier_labels(column: pl.Series, labels: LabelMap) -> bool:
     """Every value of the column a known tier label, two or more of them, one at least
     a word (a column of 1, 2, 3 is a rank or a count as often as a tier)."""
     found = fit(column, "designated_tier", labels)
@@ -118,7 +99,7 @@ def all_tier_labels(column: pl.Series, labels: Sequence[str]) -> bool:
 
 
 def rejection(
-    header: str, field: str, column: pl.Series, labels: Sequence[str], cell_of: Callable[[int], str]
+    header: str, field: str, column: pl.Series, labels: LabelMap, cell_of: Callable[[int], str]
 ) -> TrackerWarning:
     """The one warning for a column whose values do not fit the field its header
     proposed: counted over the whole column, quoting the commonest misfits, at the first
@@ -183,7 +164,7 @@ def column_warnings(
     table: pl.DataFrame,
     frame: pl.DataFrame,
     columns: Sequence[ColumnCells],
-    labels: Sequence[str],
+    labels: LabelMap,
     ref_sheet: str,
 ) -> list[TrackerWarning]:
     """One warning per column and kind (Excel errors, unreadable cells, unknown tier
@@ -224,8 +205,27 @@ def column_warnings(
         cells = table.get_column(col.written).gather(first).str.strip_chars()
         shown = list(zip(rows.gather(first).to_list(), cells.to_list(), strict=True))
         where = f"{ref_sheet}!{col.letter}{shown[0][0]}"
-        out.append(TrackerWarning(where, _message(kind, col, int(n), shown)))
+        if kind == "label" and n > 1:
+            message = _labels_message(table.filter(masks.get_column(key)), col, int(n))
+        else:
+            message = _message(kind, col, int(n), shown)
+        out.append(TrackerWarning(where, message))
     return out
+
+
+def _labels_message(bad: pl.DataFrame, col: ColumnCells, n: int) -> str:
+    """Every unknown tier label of a column, each with the cells that hold it."""
+    by_label = (
+        bad.select("row", pl.col(col.written).str.strip_chars().alias("label"))
+        .group_by("label", maintain_order=True)
+        .agg(pl.col("row"))
+    )
+    found = [(label, [f"{col.letter}{r}" for r in rows]) for label, rows in by_label.iter_rows()]
+    return (
+        f"{col.header}: {_count(n)} cells hold {len(found)} tier label(s) the label map does "
+        f"not know: {unknown_labels(found)}; treated as no tier (add them under [labels] in "
+        "your rubric)"
+    )
 
 
 def _fraction_warnings(
@@ -270,11 +270,6 @@ def _message(kind: str, col: ColumnCells, n: int, shown: list[tuple[int, str]]) 
             )
         return f"{col.header}: {cell!r} is not {values.expected(col.field)}; left blank"
     cells = _examples(shown, col.letter) + (", ..." if n > len(shown) else "")
-    if kind == "label":
-        return (
-            f"{col.header}: {_count(n)} unknown tier labels ({cells}); treated as no tier "
-            "(add them under [labels] in your rubric)"
-        )
     if col.field == "partner_type":
         return (
             f"{col.header}: {_count(n)} values are not known partner types ({cells}); read as other"

@@ -197,7 +197,9 @@ def _unseen(ev: Evaluation) -> list[str]:
     rules = not_assessed(ev)
     if rules:
         out.append(f"Not assessed (the tracker lacks the columns): {', '.join(rules)}.")
-    warnings = ev.warnings
+    # A sheet that does not look like a tracker is told to the person running the brief,
+    # on stderr (cli.py), not on the CEO's page.
+    warnings = [w for w in ev.warnings if w.message != ev.tracker.source.doubt]
     for w in warnings[:WARNINGS]:
         out.append(_cut(f"Reading warning, {w.where}: {w.message}", 150))
     if len(warnings) > WARNINGS:

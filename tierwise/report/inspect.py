@@ -73,8 +73,9 @@ HOW_SURE: dict[str, str] = {
     "partial": "an alias plus one word no alias knows",
     "contained": "an alias plus qualifier words",
     "token": "an alias's words, in another form",
+    "profile": "the export's mapping profile",
     "exact": "an alias",
-    "user": "--map, a profile or the stored set-up",
+    "user": "yours: --map or the stored set-up",
 }
 
 

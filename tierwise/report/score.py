@@ -141,6 +141,7 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
     lines = [
         _heading(f"Tierwise · {src.file}")
         + f" · sheet {src.sheet} · as of {ev.as_of.isoformat()} · {partners.height} partners",
+        *[click.style(line, fg="yellow") for line in _wrap(src.doubt, 0) if src.doubt],
         *_wrap(ev.scored.portfolio.strategy.words(), 0),
         "",
         _heading(
@@ -173,7 +174,8 @@ def score_report(ev: Evaluation, top: int = TOP) -> str:
         if unjudged:
             lines.extend(_wrap("- Not assessed: " + ", ".join(unjudged) + ".", 2))
         for note in portfolio.notes:
-            lines.extend(_wrap("- " + note, 2))
+            if note != src.doubt:  # said at the top
+                lines.extend(_wrap("- " + note, 2))
     warnings = ev.warnings
     if warnings:
         lines += ["", _heading(f"Warnings ({len(warnings)})")]

@@ -46,6 +46,7 @@ from tierwise.scoring.words import (
     sentence,
     text_list,
 )
+from tierwise.tier_labels import LabelMap, unknown_labels
 
 OUTPUT_COLUMNS = (
     "row",
@@ -73,25 +74,23 @@ OUTPUT_COLUMNS = (
 )
 
 
-def _label_key(label: pl.Expr) -> pl.Expr:
-    """Labels compare case- and space-insensitively ("Tier 1" == "tier1")."""
-    return label.str.to_lowercase().str.replace_all(r"[\s_\-]+", "")
+def _tier(rubric: Rubric, labels: pl.Series) -> pl.Expr:
+    """The tier each of `labels` (the tracker's designated_tier column) names through the
+    rubric's label map (tierwise.tier_labels); null where blank or unknown."""
+    return LabelMap(rubric.labels).tier_expr(pl.col("designated_tier"), labels)
 
 
-def _tier(rubric: Rubric) -> pl.Expr:
-    table = {
-        "".join(label.lower().split()).replace("_", "").replace("-", ""): tier
-        for tier, labels in rubric.labels.items()
-        for label in labels
-    }
-    key = _label_key(pl.col("designated_tier"))
-    return key.replace_strict(table, default=None, return_dtype=pl.String)
-
-
-def _designated(rubric: Rubric) -> pl.Expr:
-    """The tier a partner's label names (null when blank or unknown)."""
+def _designated(rubric: Rubric, tier: pl.Expr) -> pl.Expr:
+    """The tier a partner's label names (`tier`, from `_tier`), null when blank."""
     label_blank = is_blank(pl.col("designated_tier"), rubric.get("text.blank_words"))
-    return pl.when(label_blank).then(None).otherwise(_tier(rubric))
+    return pl.when(label_blank).then(None).otherwise(tier)
+
+
+def _labels(frame: pl.DataFrame) -> pl.Series:
+    """The tracker's tier labels as written (none when it has no tier column)."""
+    if "designated_tier" not in frame.columns:
+        return pl.Series("designated_tier", [], pl.String)
+    return frame.get_column("designated_tier").cast(pl.String, strict=False)
 
 
 def _placeholder_tier(rubric: Rubric) -> pl.Expr:
@@ -106,7 +105,10 @@ def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
     `score` maps them) of a tracker frame, without scoring it."""
     lf, _ = _complete(frame)
     return lf.select(
-        "row", "partner", "partner_type", _designated(rubric).alias("designated_tier")
+        "row",
+        "partner",
+        "partner_type",
+        _designated(rubric, _tier(rubric, _labels(frame))).alias("designated_tier"),
     ).collect()
 
 
@@ -129,7 +131,9 @@ def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
     return frame.lazy().select(*columns, as_written.alias(TIER_AS_WRITTEN)), present
 
 
-def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_of: date):
+def _stage_basics(
+    lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_of: date, labels: pl.Series
+):
     blank = rubric.get("text.blank_words")
     market = pl.col("target_market")
     if "target_market" in present:
@@ -141,9 +145,10 @@ def _stage_basics(lf: pl.LazyFrame, rubric: Rubric, present: frozenset[str], as_
     started = pl.coalesce(pl.col("start_date"), pl.col("agreement_date"))
     age = (pl.lit(as_of) - started).dt.total_days()
     label_blank = is_blank(pl.col("designated_tier"), blank)
+    tier = _tier(rubric, labels)
     return lf.with_columns(
-        tier=_designated(rubric),
-        _unknown_label=~label_blank & _tier(rubric).is_null(),
+        tier=_designated(rubric, tier),
+        _unknown_label=~label_blank & tier.is_null(),
         _tier_placeholder=_placeholder_tier(rubric),
         _unspecified=unspecified.fill_null(True),
         _started=started,
@@ -307,7 +312,7 @@ def score(
     best_name, best_value = rules.best_motivation(which)
     names = [m for m in MOTIVATIONS if which[m]]
     best_high = pl.max_horizontal([pl.col(f"_{m}_high") for m in names]) if names else None
-    lf = _stage_basics(lf, rubric, present, as_of).with_columns(
+    lf = _stage_basics(lf, rubric, present, as_of, _labels(frame)).with_columns(
         _value=_combined(rubric, which),
         _value_high=_combined(rubric, which, "_high"),
         _best=best_name,
@@ -376,12 +381,7 @@ def score(
     partners = data.select(OUTPUT_COLUMNS)
     notes = _notes(rubric, present, which)
     if warnings:
-        labels = sorted({w.message.split("'")[1] for w in warnings})
-        shown = ", ".join(f"'{x}'" for x in labels[:5]) + (" ..." if len(labels) > 5 else "")
-        notes.append(
-            f"{len(warnings)} partner(s) carry tier labels the label map does not know "
-            f"({shown}): treated as no tier; add them under [labels] in your rubric."
-        )
+        notes.append(_unknown_note(unknown))
     after = after_tiers(slim(partners), decisions)
     portfolio = Portfolio(
         designated=check_portfolio(partners, "designated_tier", rubric),
@@ -392,6 +392,21 @@ def score(
         strategy=strategy,
     )
     return Scored(partners, portfolio, warnings)
+
+
+def _unknown_note(unknown: pl.DataFrame) -> str:
+    """Every unknown tier label (`row`, `_label`) in one note: how many partners and
+    labels, each label with its rows."""
+    by_label = unknown.group_by("_label", maintain_order=True).agg(pl.col("row"))
+    found = [
+        (label, [("row " if len(rows) == 1 else "rows ") + str(rows[0]), *map(str, rows[1:])])
+        for label, rows in by_label.iter_rows()
+    ]
+    return (
+        f"{unknown.height} partner(s) carry {len(found)} tier label(s) the label map does not "
+        f"know: {unknown_labels(found)}; treated as no tier: add them under [labels] in your "
+        "rubric."
+    )
 
 
 def _ranked(

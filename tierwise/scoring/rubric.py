@@ -43,8 +43,13 @@ class Rubric:
 
     @property
     def labels(self) -> dict[str, list[str]]:
-        """tier -> tracker labels that mean it."""
-        return {k: list(v) for k, v in self.data.get("labels", {}).items()}
+        """tier -> tracker labels that mean it; the tiers the user's file lists come first,
+        so a label listed under two tiers (their "Gold" as strategic, the default's as
+        tactical) means theirs."""
+        merged = self.data.get("labels", {})
+        theirs = [t for t in self.overrides.get("labels", {}) if t in merged]
+        order = [*theirs, *(t for t in merged if t not in theirs)]
+        return {t: list(merged[t]) for t in order}
 
     def get(self, dotted: str) -> Any:
         """A value by dotted key, e.g. rubric.get("flags.exec_lunch.min_target")."""

@@ -33,6 +33,7 @@ NOT_MAPPED = "-"  # the option that keeps a column unmapped
 # How each mapping was made, in words (docs/CONTRACT.md `source.confidence`).
 HOW_SURE = {
     "user": "yours",
+    "profile": "sure: the export's profile",
     "exact": "sure: an alias",
     "token": "sure: alias words",
     "contained": "likely: alias + qualifiers",
