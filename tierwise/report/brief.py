@@ -62,6 +62,8 @@ class Brief:
     no_moves: str = "Nothing to change: every partner keeps its tier."
     changes: list[str] = field(default_factory=list)
     since: str = ""
+    # Said first, under the title, when the sheet does not look like a partner tracker.
+    doubt: str = ""
 
 
 def plain_reason(reason: str) -> str:
@@ -159,6 +161,7 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         risks=[_cut(r, 150) for r in risks[:RISKS]],
         unseen=_unseen(ev),
         no_moves=_no_moves(partners),
+        doubt=source.doubt or "",
     )
     if review is not None:
         brief.since = f"{review.old_label} (as of {review.old_as_of.isoformat()})"
@@ -197,8 +200,7 @@ def _unseen(ev: Evaluation) -> list[str]:
     rules = not_assessed(ev)
     if rules:
         out.append(f"Not assessed (the tracker lacks the columns): {', '.join(rules)}.")
-    # A sheet that does not look like a tracker is told to the person running the brief,
-    # on stderr (cli.py), not on the CEO's page.
+    # A sheet that does not look like a tracker is said under the title, not again here.
     warnings = [w for w in ev.warnings if w.message != ev.tracker.source.doubt]
     for w in warnings[:WARNINGS]:
         out.append(_cut(f"Reading warning, {w.where}: {w.message}", 150))
@@ -255,6 +257,8 @@ def _md(text: str) -> str:
 
 def brief_markdown(brief: Brief) -> str:
     lines = [f"# {_md(brief.title)}", "", f"_{_md(brief.subtitle)}_", ""]
+    if brief.doubt:
+        lines += [f"> **Warning:** {_md(brief.doubt)}", ""]
     lines += ["## Portfolio against the 1 / 3-5 / many model", ""]
     lines += [f"| Tier | Designated | {brief.after_name} | Model |", "|---|---:|---:|---:|"]
     lines += [f"| {t} | {d} | {a} | {m} |" for t, d, a, m in brief.tiers]
@@ -287,6 +291,7 @@ body { font: 9.5pt/1.3 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; 
 h1 { font-size: 16pt; color: #1F4E79; margin: 0 0 2pt; }
 h2 { font-size: 11pt; color: #1F4E79; margin: 8pt 0 3pt; border-bottom: 1px solid #B7C9E2; }
 p.sub { color: #666; margin: 0 0 6pt; }
+p.warn { color: #9C0006; background: #FFC7CE; padding: 3pt 5pt; margin: 0 0 6pt; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { text-align: left; padding: 1.5pt 4pt; border-bottom: 1px solid #E3E9F2;
          vertical-align: top; }
@@ -305,6 +310,11 @@ def brief_html(brief: Brief) -> str:
         f"<title>{e(brief.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(brief.title)}</h1>",
         f'<p class="sub">{e(brief.subtitle)}</p>',
+        *(
+            [f'<p class="warn"><strong>Warning:</strong> {e(brief.doubt)}</p>']
+            if brief.doubt
+            else []
+        ),
         "<h2>Portfolio against the 1 / 3-5 / many model</h2>",
         _row(["Tier", "Designated", brief.after_name, "Model"], "th"),
     ]
