@@ -622,7 +622,7 @@ def brief(
     with _status_line(output is not None) as status:
         ev = options.evaluate(file, step=status)
         changes = review.since(ev, since, options.judge, old_as_of=parse_as_of(old_as_of))
-    if ev.tracker.source.doubt:  # the page is the CEO's: the doubt goes to the reader
+    if ev.tracker.source.doubt:  # said on the page too, under its title
         click.echo(shown(f"Warning: {ev.tracker.source.doubt}"), err=True)
     page = build_brief(ev, changes)
     text = brief_html(page) if kind in (".html", ".htm") else brief_markdown(page)

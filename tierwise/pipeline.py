@@ -19,6 +19,7 @@ from tierwise.io import heap
 from tierwise.io.reader import read_tracker, setup_unusable
 from tierwise.io.tracker import Tracker, TrackerWarning
 from tierwise.scoring import designated_tiers, score
+from tierwise.scoring.recommend import TIER_AS_WRITTEN
 from tierwise.scoring.result import Scored
 from tierwise.scoring.rubric import Rubric, load_rubric
 
@@ -59,6 +60,7 @@ class Evaluation:
             allow_large=allow_large,
             **header_rules(self.rubric),
         )
+        tracker = tiers_as_written(tracker)
         return replace(self, tracker=tracker, scored=_judge(tracker, self.rubric, self.as_of))
 
 
@@ -67,6 +69,19 @@ def header_rules(rubric: Rubric) -> dict:
     mapping profiles (without them the reader takes the default rubric's, or the one
     stored in an annotated workbook)."""
     return {"aliases": rubric.aliases, "labels": rubric.labels, "user_profiles": rubric.profiles}
+
+
+def tiers_as_written(tracker: Tracker) -> Tracker:
+    """The tracker with the tier cells' text beside the labels read (`TIER_AS_WRITTEN`):
+    the reader reads a tier written "TBD" as blank, yet it is a decision not yet made,
+    which scoring asks to make. Taken from the cells as text, before they may be let go."""
+    header = next((h for h, f in tracker.source.mapping.items() if f == "designated_tier"), None)
+    frame = tracker.frame
+    if header is None or header not in tracker.raw.columns or TIER_AS_WRITTEN in frame.columns:
+        return tracker
+    written = tracker.raw.select("row", pl.col(header).cast(pl.String).alias(TIER_AS_WRITTEN))
+    frame = frame.join(written, on="row", how="left", maintain_order="left")
+    return replace(tracker, frame=frame)
 
 
 def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
@@ -159,6 +174,7 @@ def read(
         heap.give_back()  # what the reading left on the C heap (its book, its lists)
         if cache is not None:
             cache.put(Path(path), options, tracker)
+    tracker = tiers_as_written(tracker)
     rubric = base
     if rubric_path is None and "rubric" in tracker.setup.get("damaged", ()):
         raise setup_unusable(Path(path), ["rubric"])

@@ -181,3 +181,73 @@ def test_the_strategy_and_net_reallocation_are_the_jsons(samples: None) -> None:
     assert first.startswith(f"- Strategic initiative '{strategy['strategic_initiative']}'")
     assert "declare it" in first and not strategy["declared"]
     assert f"net {net['fte']:g} FTE" in text.split("## Top moves")[1].splitlines()[0]
+
+
+# -- what the page says agrees with `score` ---------------------------------------------
+
+
+def _revenue_only(path: Path) -> Path:
+    """A CRM report: tiers, revenue and a stray total-less row the reader warns about."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        f.write("Account Name,Partner Level,Partner Type,Closed Won Amount,Open Pipeline\n")
+        f.write('Big SI,Platinum,Integrator,"$1,600,000",$5.0M\n')
+        f.write("Small SI,Platinum,Integrator,$50K,$200K\n")
+        f.write("Reseller,Gold,Reseller,$0,$0\n")
+        f.write("Newco,TBD,Reseller,$10K,\n")
+        f.write("Odd,Gold,Astronaut,$20K,$1K\n")
+    return path
+
+
+def test_the_brief_says_what_tierwise_could_not_see(tmp_path: Path) -> None:
+    src = _revenue_only(tmp_path / "crm.csv")
+    text = _run(src, "--as-of", "2026-12-01")
+    doc = json.loads(
+        CliRunner().invoke(main, ["score", str(src), "--json", "--as-of", "2026-12-01"]).stdout
+    )
+    unseen = text.split("## What Tierwise could not see")[1]
+    assert "Motivations not assessed (no column records them): access, speed and ecosystem" in (
+        unseen
+    )
+    assert "Vague agenda (VAGUE_AGENDA)" in unseen
+    # Every reading warning of the JSON is on the page (there are fewer than four).
+    assert doc["warnings"]
+    for w in doc["warnings"]:
+        assert f"Reading warning, {w['where']}" in unseen
+    html = tmp_path / "brief.html"
+    _run(src, "--as-of", "2026-12-01", "-o", html)
+    assert "<h2>What Tierwise could not see</h2>" in html.read_text("utf-8")
+
+
+def test_the_top_moves_are_the_jsons_actions(tmp_path: Path) -> None:
+    src = _revenue_only(tmp_path / "crm.csv")
+    text = _run(src, "--as-of", "2026-12-01")
+    doc = json.loads(
+        CliRunner().invoke(main, ["score", str(src), "--json", "--as-of", "2026-12-01"]).stdout
+    )
+    names = {"collect": "Collect evidence", "withdraw": "Withdraw", "exit": "Exit"}
+    rows = [r for r in text.split("## Top moves")[1].split("##")[0].splitlines() if "|" in r]
+    shown = {r.split("|")[1].strip(): r.split("|")[3].strip() for r in rows[2:]}
+    acted = {p["partner"]: p["action"] for p in doc["partners"] if p["action"] != "keep"}
+    assert shown.keys() == acted.keys()
+    for partner, action in acted.items():
+        assert shown[partner] == names[action]
+    assert acted["Newco"] == "collect"  # the tier written "TBD" is to decide
+
+
+def test_no_initiative_is_said_once(tmp_path: Path) -> None:
+    text = _run(_revenue_only(tmp_path / "crm.csv"), "--as-of", "2026-12-01")
+    block = text.split("## Strategic initiative")[1].split("##")[0]
+    assert block.count("the tracker records no initiative") == 1
+
+
+def test_partners_with_no_tier_are_not_said_to_keep_it(corpus_dir: Path) -> None:
+    """readxl's deaths.xlsx: people, not partners, and no tier column. The tier table
+    shows them all going from no tier to casual; the page must not say they keep it."""
+    text = _run(corpus_dir / "readxl" / "deaths.xlsx", "--as-of", "2026-12-01")
+    assert "every partner keeps its tier" not in text
+    assert "| No tier recorded | 11 | 0 | 0 |" in text and "| Casual | 0 | 11 | many |" in text
+    moves = text.split("## Top moves")[1].split("##")[0]
+    assert "no partner has a tier recorded, so all 11 partners count as casual" in moves
+    unseen = text.split("## What Tierwise could not see")[1]
+    assert "share, access, speed and ecosystem" in unseen
+    assert "Reading warning, arts!A17: row 17 has data but no partner name; skipped" in unseen

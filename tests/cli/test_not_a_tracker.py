@@ -72,11 +72,19 @@ def test_a_list_of_people_is_said_not_to_be_a_tracker_everywhere(tmp_path: Path)
     assert lines[1].startswith(DOUBT)
     assert " ".join(out.split()).count("its scores and tiers rest on nothing") == 2  # + warnings
 
-    # The brief's page is the CEO's; the person running it is told on stderr.
+    # The brief says it under its title, where its reader looks first, and once: the
+    # person running it is told on stderr too.
     code, out, err = run("brief", str(path), "--as-of", AS_OF)
     assert code == 0
     assert err.startswith(f"Warning: {DOUBT}")
-    assert DOUBT not in out
+    title, _, _, _, warning, *rest = out.splitlines()
+    assert title.startswith("# Partner portfolio brief")
+    assert warning.startswith(f"> **Warning:** {DOUBT}")
+    assert DOUBT not in "\n".join(rest)
+    code, out, err = run("brief", str(path), "--as-of", AS_OF, "-o", str(path.with_suffix(".html")))
+    assert code == 0
+    page = path.with_suffix(".html").read_text()
+    assert f'<p class="warn"><strong>Warning:</strong> {DOUBT}' in page
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.scoring.frames import RUBRIC, check, partner, scored
+from tests.scoring.frames import ONE_KNOWN, RUBRIC, check, partner, scored
 from tierwise.scoring import check_portfolio, portfolio_after
 from tierwise.scoring.portfolio import CHECK_RULES
 
@@ -165,7 +165,7 @@ ROWS = [
 
 
 def test_recommended_checks_assume_moved_down_partners_hand_back_resources() -> None:
-    result = scored(ROWS)
+    result = scored(ROWS, ONE_KNOWN)
     assert partner(result, "Hanger")["action"] == "withdraw"  # one logo: some business
     designated = check(result, "STRATEGIC_PARTNER_TYPES")
     recommended = check(result, "STRATEGIC_PARTNER_TYPES", "recommended")

@@ -3,7 +3,7 @@ casual; one action per partner; ties broken by evidence, then row."""
 
 from __future__ import annotations
 
-from tests.scoring.frames import RUBRIC, partner, scored, why
+from tests.scoring.frames import ONE_KNOWN, RUBRIC, partner, scored, why
 
 
 def strong(name: str, logos: float = 10, **extra) -> dict:
@@ -84,7 +84,7 @@ def test_no_strategic_partner_at_all() -> None:
 
 def test_everyone_strategic_is_demoted_to_the_slots() -> None:
     rows = [strong(f"P{i}", 10 - i * 0.5, designated_tier="Strategic", fte=2) for i in range(6)]
-    result = scored(rows)
+    result = scored(rows, ONE_KNOWN)
     recommended = result.partners["recommended_tier"].to_list()
     assert recommended.count("strategic") == 2
     assert result.partners["action"].to_list().count("demote") == 4
@@ -108,7 +108,8 @@ def test_actions_exit_withdraw_collect_promote_demote_fix_keep() -> None:
             strong("Fix", 10, designated_tier="Gold", exec_sponsor=None, objective="Synergy"),
             {"partner": "Casual", "designated_tier": "Bronze", **little},
             {"partner": "Untiered", **little},
-        ]
+        ],
+        ONE_KNOWN,
     )
     actions = {p["partner"]: p["action"] for p in result.partners.to_dicts()}
     assert actions == {
@@ -127,7 +128,11 @@ def test_actions_exit_withdraw_collect_promote_demote_fix_keep() -> None:
     assert partner(result, "Withdraw")["todo"] == (
         "Stop investing (1 FTE); hand it to the field as a casual partner"
     )
-    assert partner(result, "Collect")["todo"] == "Fill in closed revenue and new logos"
+    assert partner(result, "Collect")["todo"] == (
+        "Fill in closed revenue and new logos; record speed and ecosystem evidence: the "
+        "tracker has no column for them (add e.g. cycle days with baseline cycle days or "
+        "integrations)"
+    )
     assert "Promote casual → tactical" in why(result, "Promote")  # strategic slots full
     assert "the strategic slots go to Keep and Third" in why(result, "Demote")
     assert partner(result, "Fix")["todo"] == (
@@ -163,7 +168,8 @@ def test_reallocation_sums_fte_and_budget_moved_down_or_out_by_tier() -> None:
             {"partner": "Exit", "designated_tier": "Gold", "fte": 1.5, "budget": 2e5, **weak},
             {"partner": "Exit2", "designated_tier": "Gold", "fte": 0.5, "budget": 0, **weak},
             {"partner": "Demote", "designated_tier": "Platinum", "fte": 1, "budget": 5e4, **weak},
-        ]
+        ],
+        ONE_KNOWN,
     )
     r = result.portfolio.reallocate
     assert (r.fte, r.budget) == (3.0, 250_000)

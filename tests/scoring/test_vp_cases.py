@@ -205,13 +205,17 @@ def test_no_evidence_columns_means_nobody_moves(tmp_path: Path) -> None:
     assert not MOVES & set(actions.values()), actions
     assert actions["Alpha Systems"] == actions["Beta Cloud"] == "collect"
     alpha = by_name(doc)["Alpha Systems"]
-    assert alpha["recommended_tier"] == "strategic" and alpha["evidence"] is None
-    assert alpha["todo"].startswith("Record evidence")
+    # Of the judgment's twelve inputs only the pipeline is seen; every motivation to record.
+    assert alpha["recommended_tier"] == "strategic" and alpha["evidence"] == round(1 / 12, 2)
+    assert alpha["todo"].startswith("Record share, access, speed and ecosystem evidence")
 
 
 def test_one_blank_cell_never_turns_a_verdict_into_a_move(tmp_path: Path) -> None:
     full = proven("Quick SI", "Hospital Cloud", cycle_days=60, baseline_cycle_days=150)
-    full.update(closed_revenue=None, deals_won=None, new_logos=None, revenue_target=None)
+    # Pipeline counts toward share: blank it too, so two of four motivations are known.
+    full.update(
+        closed_revenue=None, deals_won=None, new_logos=None, revenue_target=None, pipeline=None
+    )
     partner = proven("Anchor", "Hospital Cloud", cycle_days=90, baseline_cycle_days=150)
     before = by_name(run(write_csv(tmp_path / "a.csv", [full, partner])))["Quick SI"]
     assert before["action"] not in MOVES

@@ -417,7 +417,7 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
 
         edits = {
             "recommend.tactical_min_score": "101",  # no score reaches it: no tactical
-            "thresholds.strategic_low_score": "90",  # Acme (87.7 on its best) becomes in name only
+            "thresholds.strategic_low_score": "99",  # Acme (96.9 on its best) becomes in name only
             "score.best_motivation_weight": "1",  # scores follow the best motivation
         }
         await open_whatif(pilot, edits)
@@ -450,7 +450,7 @@ async def test_whatif_applied_to_the_session_keeps_decisions(tracker: Path) -> N
         await settle(pilot)
         # the saved workbook carries the applied rubric and the decisions
         assert reopened.ev.rubric.get("recommend.tactical_min_score") == 101
-        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 90
+        assert reopened.ev.rubric.get("thresholds.strategic_low_score") == 99
         assert reopened.session.state(row_of(reopened, "Globex Consulting"))[0] == "exit"
         assert "tactical" not in reopened.session.table["recommended_tier"]
 

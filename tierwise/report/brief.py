@@ -2,9 +2,10 @@
 into an email or a doc) or HTML (to print).
 
 The numbers are the portfolio sheet's (the same tables, on the decided tiers where the
-workbook records decisions); the page holds five blocks: the portfolio against the
+workbook records decisions); the page holds six blocks: the portfolio against the
 1 / 3-5 / many model, the strategic initiative's health, the top moves and what they
-free, the biggest risks, and what changed since the last review.
+free, the biggest risks, what Tierwise could not see (motivations and rules not
+assessed, reading warnings), and what changed since the last review.
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from tierwise import catalogue
+from tierwise.fields import MOTIVATIONS
 from tierwise.report.diff import VERDICT, Review, decision_counts, flag_names
 from tierwise.report.portfolio_sheet import (
     action_list,
     flag_counts,
     tier_counts,
 )
+from tierwise.report.score import not_assessed
 from tierwise.scoring import portfolio_after
+from tierwise.scoring.motivations import assessed
 from tierwise.scoring.portfolio import after_tiers, check_limits
-from tierwise.scoring.words import fmt_number
+from tierwise.scoring.words import and_join, fmt_number
 
 if TYPE_CHECKING:
     from tierwise.pipeline import Evaluation
@@ -34,6 +38,8 @@ MOVES: Final = 5  # top moves on the page
 RISKS: Final = 4
 CHANGES: Final = 5
 NAME: Final = 34  # characters of a partner name on the page
+WARNINGS: Final = 3  # reading warnings quoted on the page
+UNSEEN: Final = "What Tierwise could not see"
 
 
 @dataclass
@@ -50,8 +56,14 @@ class Brief:
     more_moves: int
     freed: str
     risks: list[str]
+    # What Tierwise could not see: motivations and rules not assessed, reading warnings.
+    unseen: list[str] = field(default_factory=list)
+    # Said where no partner moves (so the page agrees with the tier table).
+    no_moves: str = "Nothing to change: every partner keeps its tier."
     changes: list[str] = field(default_factory=list)
     since: str = ""
+    # Said first, under the title, when the sheet does not look like a partner tracker.
+    doubt: str = ""
 
 
 def plain_reason(reason: str) -> str:
@@ -95,7 +107,8 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
     checks = {c.code: c for c in portfolio.designated}
     # What the recommendation follows comes first: declared, or proposed to be declared.
     health = [portfolio.strategy.words()]
-    if "STRATEGIC_INITIATIVES" in checks:
+    # Not assessed, the check says what the strategy's line already says.
+    if "STRATEGIC_INITIATIVES" in checks and checks["STRATEGIC_INITIATIVES"].assessed:
         health.append(checks["STRATEGIC_INITIATIVES"].detail)
     if strategic.height:
         named = ", ".join(
@@ -146,11 +159,56 @@ def build_brief(ev: Evaluation, review: Review | None = None) -> Brief:
         more_moves=max(actions.height - MOVES, 0),
         freed=freed,
         risks=[_cut(r, 150) for r in risks[:RISKS]],
+        unseen=_unseen(ev),
+        no_moves=_no_moves(partners),
+        doubt=source.doubt or "",
     )
     if review is not None:
         brief.since = f"{review.old_label} (as of {review.old_as_of.isoformat()})"
         brief.changes = _changes(review)
     return brief
+
+
+def _no_moves(partners: pl.DataFrame) -> str:
+    """What the page says when no partner moves, agreeing with the tier table: partners
+    with no tier recorded are recommended casual without a move."""
+    untiered = partners.filter(pl.col("designated_tier").is_null()).height
+    if not untiered:
+        return "Nothing to change: every partner keeps its tier."
+    if untiered == partners.height:
+        return (
+            f"No move: no partner has a tier recorded, so all {_partners(untiered)} count "
+            "as casual (the field's); record a tier for any that should be more."
+        )
+    return (
+        f"No move: {_partners(untiered)} with no tier recorded count as casual (the "
+        "field's); every other partner keeps its tier."
+    )
+
+
+def _unseen(ev: Evaluation) -> list[str]:
+    """What Tierwise could not see on this tracker, for a reader of this page alone: the
+    motivations no column records, the rules not assessed, and the reading warnings."""
+    which = assessed(ev.rubric, frozenset(ev.tracker.frame.columns))
+    missing = [m for m in MOTIVATIONS if not which[m]]
+    out = []
+    if missing:
+        out.append(
+            f"Motivations not assessed (no column records them): {and_join(missing)}. "
+            "A partner whose motivations are mostly unknown is not moved: it collects evidence."
+        )
+    rules = not_assessed(ev)
+    if rules:
+        out.append(f"Not assessed (the tracker lacks the columns): {', '.join(rules)}.")
+    # A sheet that does not look like a tracker is said under the title, not again here.
+    warnings = [w for w in ev.warnings if w.message != ev.tracker.source.doubt]
+    for w in warnings[:WARNINGS]:
+        out.append(_cut(f"Reading warning, {w.where}: {w.message}", 150))
+    if len(warnings) > WARNINGS:
+        out.append(
+            f"…and {len(warnings) - WARNINGS} more reading warnings: see `tierwise inspect`."
+        )
+    return out
 
 
 def _changes(review: Review) -> list[str]:
@@ -199,6 +257,8 @@ def _md(text: str) -> str:
 
 def brief_markdown(brief: Brief) -> str:
     lines = [f"# {_md(brief.title)}", "", f"_{_md(brief.subtitle)}_", ""]
+    if brief.doubt:
+        lines += [f"> **Warning:** {_md(brief.doubt)}", ""]
     lines += ["## Portfolio against the 1 / 3-5 / many model", ""]
     lines += [f"| Tier | Designated | {brief.after_name} | Model |", "|---|---:|---:|---:|"]
     lines += [f"| {t} | {d} | {a} | {m} |" for t, d, a, m in brief.tiers]
@@ -210,10 +270,12 @@ def brief_markdown(brief: Brief) -> str:
         if brief.more_moves:
             lines += ["", f"…and {brief.more_moves} more in the workbook."]
     else:
-        lines.append("Nothing to change: every partner keeps its tier.")
+        lines.append(_md(brief.no_moves))
     lines += ["", "## Biggest risks", ""] + (
         [f"- {_md(r)}" for r in brief.risks] or ["- None found."]
     )
+    if brief.unseen:
+        lines += ["", f"## {UNSEEN}", ""] + [f"- {_md(u)}" for u in brief.unseen]
     if brief.since:
         lines += ["", f"## What changed since {_md(brief.since)}", ""]
         lines += [f"- {_md(c)}" for c in brief.changes]
@@ -224,11 +286,12 @@ def brief_markdown(brief: Brief) -> str:
 
 _CSS: Final = """
 @page { size: A4; margin: 14mm; }
-body { font: 10pt/1.35 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+body { font: 9.5pt/1.3 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
        max-width: 182mm; margin: 0 auto; }
 h1 { font-size: 16pt; color: #1F4E79; margin: 0 0 2pt; }
-h2 { font-size: 11.5pt; color: #1F4E79; margin: 10pt 0 3pt; border-bottom: 1px solid #B7C9E2; }
+h2 { font-size: 11pt; color: #1F4E79; margin: 8pt 0 3pt; border-bottom: 1px solid #B7C9E2; }
 p.sub { color: #666; margin: 0 0 6pt; }
+p.warn { color: #9C0006; background: #FFC7CE; padding: 3pt 5pt; margin: 0 0 6pt; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { text-align: left; padding: 1.5pt 4pt; border-bottom: 1px solid #E3E9F2;
          vertical-align: top; }
@@ -247,6 +310,11 @@ def brief_html(brief: Brief) -> str:
         f"<title>{e(brief.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(brief.title)}</h1>",
         f'<p class="sub">{e(brief.subtitle)}</p>',
+        *(
+            [f'<p class="warn"><strong>Warning:</strong> {e(brief.doubt)}</p>']
+            if brief.doubt
+            else []
+        ),
         "<h2>Portfolio against the 1 / 3-5 / many model</h2>",
         _row(["Tier", "Designated", brief.after_name, "Model"], "th"),
     ]
@@ -260,8 +328,10 @@ def brief_html(brief: Brief) -> str:
         if brief.more_moves:
             parts.append(f'<p class="sub">…and {brief.more_moves} more in the workbook.</p>')
     else:
-        parts.append("<p>Nothing to change: every partner keeps its tier.</p>")
+        parts.append(f"<p>{e(brief.no_moves)}</p>")
     parts += ["<h2>Biggest risks</h2>", _ul(brief.risks or ["None found."])]
+    if brief.unseen:
+        parts += [f"<h2>{e(UNSEEN)}</h2>", _ul(brief.unseen)]
     if brief.since:
         parts += [f"<h2>What changed since {e(brief.since)}</h2>", _ul(brief.changes)]
     parts.append("</body></html>")

@@ -490,14 +490,21 @@ def action_list(partners: pl.DataFrame, decisions: pl.DataFrame | None = None) -
 
 
 def _main_reason() -> pl.Expr:
-    """The why-line behind the action: WHY_BOTHER for an exit, else the first flag's
-    reason, else the tier recommendation."""
+    """The why-line behind the action: what to collect for a partner not judged yet,
+    WHY_BOTHER for an exit, else the first flag's reason, else the tier recommendation."""
     why = pl.col("why")
 
     def first_line(pattern: str) -> pl.Expr:
         return why.list.eval(pl.element().filter(pl.element().str.contains(pattern))).list.first()
 
     line = pl.coalesce(
+        # Why it is not judged yet (the action says to collect; the todo, what).
+        pl.when(pl.col("action") == "collect").then(
+            first_line("^Collect before judging: ")
+            .str.strip_prefix("Collect before judging: ")
+            .str.split(". ")
+            .list.first()
+        ),
         pl.when(pl.col("action") == "exit").then(first_line("^WHY_BOTHER: ")),
         first_line(r"^[A-Z_]+: "),
         first_line("^Recommended "),

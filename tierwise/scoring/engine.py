@@ -18,6 +18,7 @@ from tierwise.scoring.motivations import (
     EVIDENCE,
     STEADY,
     assessed,
+    brings_nothing,
     evidence_count,
     evidence_share,
     motivation_columns,
@@ -31,7 +32,7 @@ from tierwise.scoring.portfolio import (
     reallocation,
     slim,
 )
-from tierwise.scoring.recommend import RANK_ORDER, actions, recommend
+from tierwise.scoring.recommend import RANK_ORDER, TIER_AS_WRITTEN, actions, recommend
 from tierwise.scoring.relationship import relationship_kind
 from tierwise.scoring.result import Portfolio, Scored, ScoreWarning
 from tierwise.scoring.rubric import Rubric
@@ -92,6 +93,13 @@ def _labels(frame: pl.DataFrame) -> pl.Series:
     return frame.get_column("designated_tier").cast(pl.String, strict=False)
 
 
+def _placeholder_tier(rubric: Rubric) -> pl.Expr:
+    """The tier is written as a placeholder ("TBD", "pending", "?"): not decided yet."""
+    text = pl.col(TIER_AS_WRITTEN)
+    written = text.str.strip_chars() != ""
+    return (written & is_blank(text, rubric.get("text.blank_words"))).fill_null(False)
+
+
 def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
     """`row`, `partner`, `partner_type` and `designated_tier` (labels mapped to tiers as
     `score` maps them) of a tracker frame, without scoring it."""
@@ -105,7 +113,9 @@ def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
 
 
 def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
-    """Every canonical column, typed; absent ones all null. Returns the fields present."""
+    """Every canonical column, typed; absent ones all null, and `TIER_AS_WRITTEN` (the
+    tier cell's text; the label itself where the frame has no such column). Returns the
+    fields present."""
     schema = tracker_schema()
     present = frozenset(c for c in frame.columns if c in schema and c != "row")
     columns = []
@@ -116,7 +126,9 @@ def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
             columns.append(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"))
         else:
             columns.append(pl.lit(None, dtype).alias(name))
-    return frame.lazy().select(columns), present
+    written = next((c for c in (TIER_AS_WRITTEN, "designated_tier") if c in frame.columns), None)
+    as_written = pl.col(written).cast(pl.String) if written else pl.lit(None, pl.String)
+    return frame.lazy().select(*columns, as_written.alias(TIER_AS_WRITTEN)), present
 
 
 def _stage_basics(
@@ -137,6 +149,7 @@ def _stage_basics(
     return lf.with_columns(
         tier=_designated(rubric, tier),
         _unknown_label=~label_blank & tier.is_null(),
+        _tier_placeholder=_placeholder_tier(rubric),
         _unspecified=unspecified.fill_null(True),
         _started=started,
         _age=age,
@@ -148,10 +161,8 @@ def _stage_basics(
         evidence=evidence_share(present),
         _filled=evidence_count(present),
         _business=pl.col("closed_revenue").fill_null(0.0) + pl.col("pipeline").fill_null(0.0),
-        # What a partner has brought (pipeline is a promise, not business brought).
-        _brings=pl.any_horizontal(
-            [pl.col(c).fill_null(0.0) > 0 for c in ("closed_revenue", "deals_won", "new_logos")]
-        ),
+        # Known to have brought nothing (pipeline is a promise, not business brought).
+        _nothing=brings_nothing(present),
         unknown=unknown_cells(rubric, present),
         _invests=(
             pl.col("tier").is_in(["strategic", "tactical"]).fill_null(False)
@@ -410,7 +421,8 @@ def _ranked(
     needed = [c for c in OUTPUT_COLUMNS if c not in skip]
     needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
-    needed += ["_business", "_best_value", "_brings", "_invests"]
+    needed += ["_business", "_best_value", "_nothing", "_invests", "_tier_placeholder"]
+    needed += [TIER_AS_WRITTEN]
 
     def part(start: int, length: int) -> pl.DataFrame:
         worded = (
@@ -452,11 +464,13 @@ def _less(value: pl.Expr, penalty: pl.Expr) -> pl.Expr:
 
 
 def _known_share(which: dict[str, bool]) -> pl.Expr:
-    """The share of the assessed motivations known for the partner (null: none assessed)."""
+    """The share of the four motivations known for the partner: a motivation the tracker
+    has no column for is as unknown as one whose cells are blank (null: none assessed)."""
     names = [m for m in MOTIVATIONS if which[m]]
     if not names:
         return pl.lit(None, pl.Float64)
-    return pl.sum_horizontal([pl.col(m).is_not_null().cast(pl.Float64) for m in names]) / len(names)
+    known = pl.sum_horizontal([pl.col(m).is_not_null().cast(pl.Float64) for m in names])
+    return known / len(MOTIVATIONS)
 
 
 def _why_head(rubric: Rubric, which: dict[str, bool]) -> pl.Expr:

@@ -34,6 +34,8 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
     "ecosystem": ("integrations", "certifications", "marketplace"),
 }
 EVIDENCE_COLUMNS: tuple[str, ...] = tuple(sorted({c for cs in EVIDENCE.values() for c in cs}))
+# Every cell the motivations read: the evidence columns, and pipeline beside closed revenue.
+JUDGMENT_INPUTS: tuple[str, ...] = (*EVIDENCE_COLUMNS, "pipeline")
 
 TRUE = pl.lit(True)
 
@@ -71,12 +73,24 @@ def _known(column: str) -> pl.Expr:
     return pl.col(column).is_not_null()
 
 
-def no_wins(present: frozenset[str]) -> pl.Expr:
-    """Known to have closed nothing: every deal and revenue column held is a known 0."""
-    cols = [c for c in ("deals_won", "closed_revenue") if c in present]
+def _known_zero(present: frozenset[str], columns: tuple[str, ...]) -> pl.Expr:
+    """Every one of `columns` the tracker holds is a known 0 (a blank is unknown, never 0;
+    False when it holds none of them)."""
+    cols = [c for c in columns if c in present]
     if not cols:
         return pl.lit(False)
     return pl.all_horizontal([(pl.col(c) <= 0).fill_null(False) for c in cols])
+
+
+def no_wins(present: frozenset[str]) -> pl.Expr:
+    """Known to have closed nothing: every deal and revenue column held is a known 0."""
+    return _known_zero(present, ("deals_won", "closed_revenue"))
+
+
+def brings_nothing(present: frozenset[str]) -> pl.Expr:
+    """Evidence of nothing (what `exit` rests on): every revenue, deal and logo column the
+    tracker holds is a known 0 for the partner."""
+    return _known_zero(present, ("closed_revenue", "deals_won", "new_logos"))
 
 
 def _share_pieces(rubric: Rubric, present: frozenset[str]) -> list[_Piece]:
@@ -90,18 +104,40 @@ def _share_pieces(rubric: Rubric, present: frozenset[str]) -> list[_Piece]:
         + number_text(closed.fill_null(0.0) / target * 100, 0)
         + pl.lit("%)")
     )
+    # The size of the business is closed revenue and pipeline, a pipeline dollar counting
+    # as `pipeline_credit` of a closed one (a promise is not yet business brought).
+    pipeline = pl.col("pipeline")
+    expected = pl.lit(0.0)
+    pipeline_words = pl.lit(None, pl.String)
+    if "pipeline" in present:
+        expected = pipeline.fill_null(0.0).clip(lower_bound=0.0) * m["pipeline_credit"]
+        pipeline_words = pl.when(pipeline > 0).then(money_text(pipeline) + pl.lit(" pipeline"))
     size_words = pl.concat_str(
-        [money_text(closed) + pl.lit(" closed"), of_target], ignore_nulls=True
+        [money_text(closed) + pl.lit(" closed"), of_target, pl.lit(", ") + pipeline_words],
+        ignore_nulls=True,
     )
+    pipeline_only = ~_known("closed_revenue") & _known("pipeline")
     gain = pl.col("share_gain")
     implied = no_wins(present)
     return [
         _Piece(
             "closed_revenue",
-            _scaled(closed, m["full_closed_revenue"]),
+            _scaled(closed.fill_null(0.0) + expected, m["full_closed_revenue"]),
             m["weight_closed_revenue"],
             pl.when(_known("closed_revenue")).then(size_words),
             _known("closed_revenue"),
+        ),
+        # Closed revenue blank: the pipeline still tells the size of the business at
+        # least, and the closed revenue stays a cell to fill (the piece above is open).
+        _Piece(
+            "pipeline",
+            _scaled(expected, m["full_closed_revenue"]),
+            m["weight_closed_revenue"] if m["pipeline_credit"] > 0 else 0.0,
+            pl.when(pipeline_only).then(
+                money_text(pipeline) + pl.lit(" pipeline, closed revenue unknown")
+            ),
+            _known("pipeline"),
+            pipeline_only,
         ),
         # Attainment counts only against a real target: no target is no loophole.
         _Piece(
@@ -246,7 +282,9 @@ def _pieces(rubric: Rubric, present: frozenset[str]) -> dict[str, list[_Piece]]:
         "speed": _speed_pieces(rubric, present),
         "ecosystem": _ecosystem_pieces(rubric),
     }
-    needs = {"closed_revenue": ("closed_revenue",)}
+    # Pipeline counts beside closed revenue only: a tracker of promises alone does not
+    # assess share.
+    needs = {"pipeline": ("pipeline", "closed_revenue")}
     out = {}
     for k, ps in found.items():
         out[k] = [
@@ -321,13 +359,15 @@ def unknown_cells(rubric: Rubric, present: frozenset[str]) -> pl.Expr:
 
 
 def evidence_share(present: frozenset[str]) -> pl.Expr:
-    """`evidence`: the share of the partner's evidence cells that hold a value (0-1;
-    null where the tracker has no evidence column)."""
-    cols = [c for c in EVIDENCE_COLUMNS if c in present]
+    """`evidence`: the share (0-1) of the judgment's inputs actually seen for the partner:
+    of every evidence cell the four motivations read (and pipeline), those that hold a
+    value. A column the tracker lacks is an input not seen, as a blank cell is: a tracker
+    that records closed revenue alone is not judged on full evidence."""
+    cols = [c for c in JUDGMENT_INPUTS if c in present]
     if not cols:
-        return pl.lit(None, pl.Float64)
+        return pl.lit(0.0, pl.Float64)
     filled = pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Int64) for c in cols])
-    return (filled / len(cols)).round(2)
+    return (filled / len(JUDGMENT_INPUTS)).round(2)
 
 
 def evidence_count(present: frozenset[str]) -> pl.Expr:

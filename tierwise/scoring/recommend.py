@@ -18,8 +18,10 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from tierwise.fields import MOTIVATIONS
 from tierwise.scoring.flags import investment_words
 from tierwise.scoring.frames import along, collect
+from tierwise.scoring.motivations import EVIDENCE, assessed
 from tierwise.scoring.relationship import relied_on
 from tierwise.scoring.rubric import Rubric
 from tierwise.scoring.strategy import Strategy, initiative_key, key, strategic_candidates
@@ -30,6 +32,7 @@ from tierwise.scoring.words import (
     fmt_number,
     number_text,
     or_join,
+    sentence,
 )
 
 RANK_ORDER = (
@@ -37,6 +40,9 @@ RANK_ORDER = (
     [True, True, True, False, False],
 )
 TIER_LEVEL = {"strategic": 3, "tactical": 2, "casual": 1}
+# The tier cell's text as written, beside the label read (a reader reads a placeholder
+# such as "TBD" as blank; the team is asked to decide it: action collect).
+TIER_AS_WRITTEN = "_tier_as_written"
 _CLAIM_ORDER = ["_claim", *RANK_ORDER[0]]
 _CLAIM_DESC = [False, *RANK_ORDER[1]]
 _SLOT_COLUMNS = (
@@ -278,9 +284,26 @@ class _Words:
         full = pl.lit(f"the tactical slots ({cap}) go to stronger partners, the last being ")
         full = full + pl.lit(_names(weakest) or "no one")
         under = pl.lit("score ") + score + pl.lit(f" is under the tactical bar of {self.t_bar:g}")
+        # The tactical bar is on the score (every motivation, less penalties); a tier is
+        # also for partners that serve one motivation significantly: a score between the
+        # two bars clears one and not the other, and the reason says which.
+        sig = self.rubric.get("thresholds.significant")
+        unmotivated = (
+            pl.when(pl.col("score") >= self.t_bar)
+            .then(
+                pl.lit("score ")
+                + score
+                + pl.lit(
+                    f" clears the tactical bar of {self.t_bar:g}, but no motivation reaches "
+                    f"the significance bar of {sig:g}: a tier is for a partner that serves one "
+                    "significantly"
+                )
+            )
+            .otherwise(pl.lit("it serves no motivation significantly"))
+        )
         not_tactical = (
             pl.when(pl.col("_why_bother"))
-            .then(pl.lit("it serves no motivation significantly"))
+            .then(unmotivated)
             .when(invested & pl.col("_in_grace") & (pl.col("score") < self.t_bar))
             .then(
                 pl.lit("too early to judge, but the tactical slots are held by partners with ")
@@ -337,7 +360,8 @@ def actions(
     frame: pl.DataFrame, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]
 ) -> pl.DataFrame:
     # Needs what `recommend` needs plus recommended_tier, flags, fte, budget, unknown,
-    # relationship, _invests, _brings, _known_share, _best_value, _remedy.
+    # relationship, _invests, _nothing, _known_share, _tier_placeholder, _best_value,
+    # _remedy.
     """Add `action`, `todo`, `borderline` and `_action_why`: exit > withdraw > collect >
     promote/demote > fix > keep (the first that applies)."""
     rec, norms = rubric.get("recommend"), rubric.get("resources")
@@ -347,26 +371,39 @@ def actions(
     up = level(after) > level(pl.col("tier"))
     down = level(after) < level(pl.col("tier"))
     resourced = (fte > 0) | (budget > 0)
-    brings = pl.col("_brings")
     gtm = pl.col("_gtm")
-    exit_ = gtm & pl.col("_why_bother") & resourced & ~brings
-    withdraw = gtm & pl.col("_why_bother") & ~exit_ & (resourced | (level(pl.col("tier")) > 1))
+    # Mostly unknown: too few of the four motivations known, a motivation the tracker
+    # has no column for counting as unknown as one whose cells are blank.
+    mostly_unknown = pl.col("_known_share").fill_null(0.0) < rec["min_known_motivations"]
+    # Evidence of nothing (revenue, deals and logos all known zeros) is no unknown: an
+    # exit, or a withdrawal, may rest on it.
+    nothing = pl.col("_nothing")
+    exit_ = gtm & pl.col("_why_bother") & resourced & nothing
+    withdraw = (
+        gtm
+        & pl.col("_why_bother")
+        & ~exit_
+        & (resourced | (level(pl.col("tier")) > 1))
+        & (~mostly_unknown | nothing)
+    )
     any_assessed = pl.col("_known_share").is_not_null()
     stake = pl.col("_invests") | up | down
     # Moved down only because the known score is under the bar its best case clears.
     bar = hold_bar(rubric)
     on_unknowns = down & ((pl.col("score") < bar) & (pl.col("_score_high") >= bar)).fill_null(False)
-    thin = (pl.col("_known_share").fill_null(0.0) < rec["min_known_motivations"]) & stake
+    thin = mostly_unknown & stake
     # A strategic partner with no initiative recorded cannot be on the strategic one:
     # that is a blank to fill, not a verdict.
     no_initiative = pl.lit(False)
     if "initiative" in present:
         no_initiative = down & (pl.col("tier") == "strategic") & pl.col("initiative").is_null()
+    # A tier written "TBD" is a decision the team has not made: make it, do not keep it.
+    undecided = pl.col("_tier_placeholder")
     to_collect = gtm & (
         (~pl.col("_in_grace") & (on_unknowns | thin))
         | (~any_assessed & (up | down))
-        | (~any_assessed & stake & ~pl.col("_in_grace"))
         | no_initiative.fill_null(False)
+        | undecided
     )
     flagged = pl.col("flags").list.len() > 0
     action = (
@@ -386,7 +423,24 @@ def actions(
         .then(pl.lit("fix"))
         .otherwise(pl.lit("keep"))
     )
-    frame = collect(frame.lazy().with_columns(action=action, _no_initiative=no_initiative))
+    # What it would be on what is known (said beside a collect on thin evidence).
+    verdict = (
+        pl.when(pl.col("_why_bother") & (resourced | (level(pl.col("tier")) > 1)))
+        .then(pl.lit("withdrawn"))
+        .when(up)
+        .then(pl.lit("promoted to ") + after)
+        .when(down)
+        .then(pl.lit("demoted to ") + after)
+        .otherwise(pl.lit("kept at ") + designated)
+    )
+    frame = collect(
+        frame.lazy().with_columns(
+            action=action,
+            _no_initiative=no_initiative,
+            _thin=thin,
+            _verdict=verdict,
+        )
+    )
     move = designated + pl.lit(" → ") + after
     # List work is slow: the initiative is added to the few lists that lack it, and the
     # cells to fill are worded for the partners that collect only.
@@ -395,11 +449,13 @@ def actions(
     )
     if blank.height:
         frame = frame.with_columns(unknown=pl.coalesce(along(frame, blank), pl.col("unknown")))
-    collecting = frame.filter(pl.col("action") == "collect").select("row", "unknown")
+    collecting = frame.filter(pl.col("action") == "collect")
     # What we put in, worded for the partners whose words name it only.
     costly = frame.filter(~gtm | pl.col("action").is_in(["exit", "withdraw"]))
+    words = _CollectWords(rubric, present, headers)
     frame = frame.with_columns(
-        _fill=along(frame, _fill_words(collecting, headers, present)),
+        _fill=along(frame, words.todo(collecting)),
+        _cause=along(frame, words.cause(collecting)),
         _resources=along(frame, costly.select("row", _resources=investment_words(tier=False))),
     )
     fill = pl.col("_fill")
@@ -455,10 +511,19 @@ def actions(
     why = (
         pl.when(a == "exit")
         .then(pl.lit("Exit: it brings no revenue, deals or logos, and costs ") + resources)
+        .when((a == "withdraw") & nothing)
+        .then(
+            pl.lit("Withdraw: it brings no revenue, deals or logos, yet holds the ")
+            + designated
+            + pl.lit(" tier")
+        )
         .when(a == "withdraw")
         .then(pl.lit("Withdraw: it brings some business but not enough to justify ") + resources)
         .when(a == "collect")
-        .then(pl.lit("Collect before judging: ") + fill)
+        .then(
+            pl.lit("Collect before judging: ")
+            + pl.concat_str([pl.col("_cause"), fill], separator=". ", ignore_nulls=True)
+        )
         .when(a == "promote")
         .then(pl.lit("Promote ") + move)
         .when(a == "demote")
@@ -472,25 +537,90 @@ def actions(
     frame = collect(
         frame.lazy().with_columns(todo=todo, _action_why=why, borderline=_borderline(rubric))
     )
-    return frame.drop("_fill", "_no_initiative", "_resources")
+    return frame.drop("_fill", "_cause", "_no_initiative", "_resources", "_thin", "_verdict")
 
 
-def _fill_words(
-    partners: pl.DataFrame, headers: Mapping[str, str], present: frozenset[str]
-) -> pl.DataFrame:
-    """(row, _fill): "Fill in Closed Revenue and Share Gain" from `unknown`, by the
-    tracker's headers; worded once per distinct list of cells (there are few)."""
-    labels = {f: headers.get(f, f.replace("_", " ")) for f in present}
-    keyed = partners.select("row", _key=pl.col("unknown").list.join(UNIT_SEPARATOR).fill_null(""))
-    words = {}
-    for cells in keyed["_key"].unique().to_list():
-        named = [labels.get(f, f) for f in cells.split(UNIT_SEPARATOR)] if cells else []
-        words[cells] = (
-            f"Fill in {and_join(named)}"
-            if named
-            else "Record evidence for it: revenue, new logos, sales cycle or integrations"
+class _CollectWords:
+    """What a partner that collects must have filled in, and why, in the tracker's own
+    headers: the tier written as a placeholder, the blank cells that leave a motivation
+    open, and the motivations no column records."""
+
+    def __init__(self, rubric: Rubric, present: frozenset[str], headers: Mapping[str, str]) -> None:
+        self.labels = {f: headers.get(f, f.replace("_", " ")) for f in present}
+        which = assessed(rubric, present)
+        self.missing = [m for m in MOTIVATIONS if not which[m]]
+        self.tier_cell = self.labels.get("designated_tier", "the tier")
+
+    def todo(self, partners: pl.DataFrame) -> pl.DataFrame:
+        """(row, _fill): "Decide the tier (...); fill in Closed Revenue and Share Gain;
+        record access evidence (...)" (worded once per distinct list of cells)."""
+        keyed = partners.select(
+            "row", _key=pl.col("unknown").list.join(UNIT_SEPARATOR).fill_null("")
         )
-    return keyed.select("row", _fill=pl.col("_key").replace_strict(words, return_dtype=pl.String))
+        cells = {}
+        for key_ in keyed["_key"].unique().to_list():
+            named = [self.labels.get(f, f) for f in key_.split(UNIT_SEPARATOR)] if key_ else []
+            cells[key_] = f"fill in {and_join(named)}" if named else None
+        fill = pl.col("_key").replace_strict(cells, return_dtype=pl.String)
+        missing = None
+        if self.missing:
+            examples = or_join([_column_to_add(m) for m in self.missing])
+            missing = (
+                f"record {and_join(self.missing)} evidence: the tracker has no column for "
+                f"{'it' if len(self.missing) == 1 else 'them'} (add e.g. {examples})"
+            )
+        decide = (
+            pl.lit(f"decide the tier ({self.tier_cell} reads '")
+            + pl.col(TIER_AS_WRITTEN).str.strip_chars()
+            + pl.lit("')")
+        )
+        parts = [
+            pl.when(pl.col("_tier_placeholder")).then(decide),
+            fill,
+            pl.when(pl.col("_thin")).then(pl.lit(missing)) if missing else None,
+        ]
+        joined = pl.concat_str(
+            [p for p in parts if p is not None], separator="; ", ignore_nulls=True
+        )
+        fallback = "Record evidence for it: revenue, new logos, sales cycle or integrations"
+        return partners.with_columns(_key=keyed["_key"]).select(
+            "row", _fill=pl.coalesce(sentence(joined), pl.lit(fallback))
+        )
+
+    def cause(self, partners: pl.DataFrame) -> pl.DataFrame:
+        """(row, _cause): why the partner is not judged yet (null: the cells say it)."""
+        known = (pl.col("_known_share").fill_null(0.0) * len(MOTIVATIONS)).round(0).cast(pl.Int64)
+        absent = f" ({and_join(self.missing)} not assessed)" if self.missing else ""
+        thin = (
+            pl.when(known == 0)
+            .then(pl.lit(f"no motivation known{absent}"))
+            .otherwise(
+                known.cast(pl.String)
+                + pl.lit(f" of {len(MOTIVATIONS)} motivations known{absent}; as known, ")
+                + pl.lit("it would be ")
+                + pl.col("_verdict")
+            )
+        )
+        written = (
+            pl.lit("the tier is written as '")
+            + pl.col(TIER_AS_WRITTEN).str.strip_chars()
+            + pl.lit("': the team has not decided it")
+        )
+        cause = pl.concat_str(
+            [
+                pl.when(pl.col("_tier_placeholder")).then(written),
+                pl.when(pl.col("_thin")).then(thin),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        )
+        return partners.select("row", _cause=pl.when(cause != "").then(cause))
+
+
+def _column_to_add(motivation: str) -> str:
+    """A column to add for a motivation the tracker does not record (for `todo`)."""
+    first = EVIDENCE[motivation][0].replace("_", " ")
+    return f"{first} with baseline cycle days" if motivation == "speed" else first
 
 
 def _borderline(rubric: Rubric) -> pl.Expr:

@@ -134,7 +134,8 @@ class Scored:
         assessed), flags List(String), why List(String), stated List(String)
         (motivations stated in the objective but not evidenced), fte Float64,
         budget Float64, initiative String, owner_team String, evidence Float64 (the
-        share of evidence cells holding a value, 0-1; null: no evidence column), todo
+        share, 0-1, of the cells the judgment reads that hold a value; a column the
+        tracker lacks counts as unseen), todo
         String (the next step in plain words), borderline Boolean, unknown List(String)
         (evidence fields whose blanks leave a motivation open), relationship String
         (gtm, supplier, subcontractor, technology, acquisition_candidate),

@@ -132,7 +132,8 @@ def detail_content(
     if p.get("evidence") is not None:
         unknown = ", ".join(p.get("unknown") or [])
         blanks = f" · blank: {v(unknown)}" if unknown else ""
-        out.add(f"[$text-muted]evidence: {p['evidence']:.0%} of its cells hold a value{blanks}[/]")
+        seen = f"{p['evidence']:.0%} of the cells its judgment reads hold a value"
+        out.add(f"[$text-muted]evidence: {seen}{blanks}[/]")
     _history(out, p)
     _decision(out, p)
     out.add()
