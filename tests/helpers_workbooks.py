@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import struct
+import subprocess
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,10 +30,21 @@ def tracker(
     path: Path, rows: Sequence[Sequence[object]] = ROWS, headers: Sequence[str] = HEADERS
 ) -> Path:
     """A one-sheet tracker called "Partners" with a header row and `rows`."""
+    return one_sheet(path, [headers, *rows])
+
+
+def text_file(path: Path, text: str) -> Path:
+    """`text` written to `path` as UTF-8 (a CSV export, say)."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def one_sheet(path: Path, rows: Sequence[Sequence[object]], title: str = "Partners") -> Path:
+    """A workbook of one sheet called `title` holding `rows` from A1 down (an empty row
+    is a blank row)."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "Partners"
-    ws.append(list(headers))
+    ws.title = title
     for row in rows:
         ws.append(list(row))
     wb.save(path)
@@ -171,28 +183,37 @@ def column_of(ref: str) -> int:
 def libreoffice_pdf(workbook: Path, outdir: Path) -> Path:
     """`workbook` printed to PDF by LibreOffice headless (a profile of its own under
     `outdir`, so runs never share one); asserts the conversion worked."""
-    import subprocess
+    proc = libreoffice_convert(workbook, outdir, "pdf")
+    pdf = outdir / f"{workbook.stem}.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), proc.stdout
+    return pdf
 
+
+def libreoffice_convert(
+    src: Path, outdir: Path, target: str, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """`src` converted by LibreOffice headless to `target` ("pdf", "ods", "xls:MS Excel
+    97") in `outdir` (a profile of its own there); `options` go before --convert-to
+    ("--infilter=..."). Asserts the conversion worked."""
     proc = subprocess.run(
         [
             "soffice",
             "--headless",
             "--norestore",
             f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
+            *options,
             "--convert-to",
-            "pdf",
+            target,
             "--outdir",
             str(outdir),
-            str(workbook),
+            str(src),
         ],
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert proc.returncode == 0, proc.stderr
-    pdf = outdir / f"{workbook.stem}.pdf"
-    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF"), proc.stdout
-    return pdf
+    return proc
 
 
 def bare_tracker(path: Path) -> Path:

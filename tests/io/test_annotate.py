@@ -268,14 +268,15 @@ def test_csv_input_becomes_a_new_workbook(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     ws = wb[wb.sheetnames[0]]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Partner", "Tier", "Closed Revenue")
-    assert rows[0][3] == "Tierwise: score"
-    by_name = {r[0]: r for r in rows[1:]}
+    assert rows[0][0] == "Notes line"  # every line of the CSV in its place
+    assert rows[1][:3] == ("Partner", "Tier", "Closed Revenue")
+    assert rows[1][3] == "Tierwise: score"
+    by_name = {r[0]: r for r in rows[2:]}
     assert by_name["Acme"][2] == 100 and by_name["=cmd"][1] == "Casual"
     scored = {p["partner"]: p for p in ev.scored.partners.iter_rows(named=True)}
     assert by_name["Acme"][4] == scored["Acme"]["recommended_tier"]
     assert by_name["=cmd"][4] == scored["=cmd"]["recommended_tier"]
-    assert ws["A3"].data_type == "s"
+    assert ws["A4"].data_type == "s"
 
 
 def test_the_input_is_never_the_output(rich: Path, tmp_path: Path) -> None:

@@ -89,9 +89,9 @@ def test_texts_are_appended_to_the_table_and_read_back_as_written(tmp_path: Path
 
 
 def test_a_workbook_without_a_table_gets_one(tmp_path: Path) -> None:
-    raw = pl.DataFrame({"row": [1, 2, 3], "Partner": ["Partner", "Acme", "Beta"]})
+    rows = pl.DataFrame({"row": [1, 2, 3], "1": ["Partner", "Acme", "Beta"]})
     src, out = tmp_path / "data.xlsx", tmp_path / "out.xlsx"
-    build_data_package(raw.slice(1), "Deals", src)
+    build_data_package([rows], "Deals", src)
     assert not any("sharedStrings" in n for n in _parts(src))
     annotate_package(src, out, sheet="Deals", header_row=1, values=_values(), first_column=2)
     parts = _parts(out)

@@ -58,6 +58,20 @@ async def test_a_second_opening_takes_the_tracker_as_read(
     assert again.ev.scored.partners.equals(first.ev.scored.partners)
 
 
+async def test_a_csv_from_the_cache_keeps_its_rows_that_are_not_partners(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blank, total = [""] * len(HEADERS), ["TOTAL", *[""] * (len(HEADERS) - 1)]
+    path = write_csv(tmp_path / "tracker.csv", [*ROWS, blank, total])
+    first = await opened(path)
+    no_reading(monkeypatch)
+    again = await opened(path)
+    assert first.ev is not None and again.ev is not None
+    a, b = first.ev.tracker.other_rows, again.ev.tracker.other_rows
+    assert a is not None and b is not None and b.equals(a)
+    assert a.get_column("1").to_list() == ["Partner", None, "TOTAL"]  # header, blank, total
+
+
 async def test_a_changed_file_is_read_again_even_with_its_size_and_time(
     tmp_path: Path, private_cache: Path
 ) -> None:

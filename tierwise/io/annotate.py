@@ -8,6 +8,7 @@ header row, a frame of annotations), so it can be tested without the reader or t
 from __future__ import annotations
 
 import functools
+import heapq
 import io
 import json
 import re
@@ -633,43 +634,44 @@ def _data_sheet_name(name: str) -> str:
     return clean if clean and clean not in names.OWN_SHEETS else "Partners"
 
 
-def build_data_package(raw: pl.DataFrame, sheet: str, out: Path) -> dict[int, int]:
-    """A new .xlsx holding `raw` (header on row 1, text kept as text, plain numbers as
-    numbers); returns the original row -> its row in the new sheet."""
-    headers = [c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)]
+def build_data_package(
+    parts: Sequence[pl.DataFrame], sheet: str, out: Path, skip: Sequence[int] = ()
+) -> None:
+    """A new .xlsx whose sheet holds the rows of `parts` (`Tracker.sheet_rows()`: each
+    `row` and columns named "1", "2", ..., in row order) each in its place, text kept as
+    text, plain numbers as numbers; the columns numbered in `skip` (Tierwise's own,
+    written anew) are left out."""
 
-    def rows() -> Iterator[bytes]:
-        yield (
-            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
-            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        )
-        yield (
-            b'<row r="1">'
-            + b"".join(
-                cell_xml(f"{column_letter(i)}1", h, 0) for i, h in enumerate(headers, start=1)
-            )
-            + b"</row>"
-        )
-        letters = [column_letter(i) for i in range(1, len(headers) + 1)]
-        for n, values in enumerate(raw.select(headers).iter_rows(), start=2):
-            cells = []
+    def cells(part: pl.DataFrame) -> Iterator[tuple[int, bytes]]:
+        columns = [c for c in part.columns if c != "row" and int(c) not in skip]
+        letters = [column_letter(int(c)) for c in columns]
+        for n, *values in part.select("row", *columns).iter_rows():
+            written = []
             for letter, v in zip(letters, values, strict=True):
                 if v is None or v == "":
                     continue
                 value: object = float(v) if _NUMBER.match(v) else v
                 if isinstance(value, float) and value.is_integer() and "." not in v:
                     value = int(v)
-                cells.append(cell_xml(f"{letter}{n}", value, 0))
-            yield b'<row r="%d">%s</row>' % (n, b"".join(cells))
+                written.append(cell_xml(f"{letter}{n}", value, 0))
+            if written:
+                yield n, b'<row r="%d">%s</row>' % (n, b"".join(written))
+
+    def xml() -> Iterator[bytes]:
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+        for _, row in heapq.merge(*(cells(p) for p in parts), key=lambda r: r[0]):
+            yield row
         yield b"</sheetData></worksheet>"
 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for part, data in _skeleton(sheet).items():
             z.writestr(part, data)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            for chunk in rows():
+            for chunk in xml():
                 fh.write(chunk)
-    return dict(zip(raw["row"].cast(pl.Int64).to_list(), range(2, raw.height + 2), strict=True))
 
 
 def _skeleton(sheet: str) -> dict[str, bytes]:
@@ -721,8 +723,10 @@ def _probe(folder: Path) -> Path:
     """A small annotated workbook: a partner sheet with Tierwise's columns, a sheet
     with a chart, the set-up sheet and the Log."""
     base = folder / "probe-input.xlsx"
-    raw = pl.DataFrame({"row": [2, 3], "Partner": ["Acme", "Beta"], "Revenue": ["1", "2"]})
-    build_data_package(raw, "Partners", base)
+    rows = pl.DataFrame(
+        {"row": [1, 2, 3], "1": ["Partner", "Acme", "Beta"], "2": ["Revenue", "1", "2"]}
+    )
+    build_data_package([rows], "Partners", base)
     values = pl.DataFrame(
         {
             "row": [2, 3],
@@ -793,16 +797,14 @@ def write_annotated(
         first, existing = max(source.last_column, 0) + 1, dict(source.tierwise_columns)
         log_entries = list(log)
         if fmt not in OOXML_FORMATS:
+            parts = tracker.sheet_rows()
             sheet = _data_sheet_name(source.sheet or src.stem)
-            raw = tracker.raw
-            first = len([c for c in raw.columns if c != "row" and not c.startswith(names.PREFIX)])
-            first += 1
             # Refused before a sheet bigger than a sheet can be is built.
-            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], [raw.height + 1], str(src))
+            rows = [n for p in parts for n in p.get_column("row").tail(1).to_list()]
+            check_limits([first + len(names.ANNOTATION_COLUMNS) - 1], rows, str(src))
             base = Path(scratch) / "data.xlsx"
-            moved = build_data_package(raw, sheet, base)
-            values = _move_rows(values, moved)
-            header_row, existing = 1, {}
+            build_data_package(parts, sheet, base, skip=list(existing.values()))
+            existing = {}
             notes.append(f"input was {fmt.upper()}: wrote a new .xlsx holding its data")
         elif fmt in ("xlsm", "xltm") and out.suffix.lower() not in (".xlsm", ".xltm"):
             notes.append(
@@ -828,16 +830,3 @@ def write_annotated(
 
         write_atomically(out, write, lambda tmp: verify_workbook(tmp, [sheet], original=base))
     return WriteResult(out, values.height, notes)
-
-
-def _move_rows(values: pl.DataFrame, moved: dict[int, int]) -> pl.DataFrame:
-    mapping = pl.DataFrame(
-        {"row": list(moved), "new_row": list(moved.values())},
-        schema={"row": pl.Int64, "new_row": pl.Int64},
-    )
-    return (
-        values.join(mapping, on="row", how="inner")
-        .drop("row")
-        .rename({"new_row": "row"})
-        .select("row", *[c for c in values.columns if c != "row"])
-    )

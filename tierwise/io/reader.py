@@ -22,7 +22,9 @@ from tierwise.errors import TierwiseError
 from tierwise.fields import DECISIONS, FIELD_KINDS, FIELDS
 from tierwise.io import (
     columns,
+    currencies,
     excel_errors,
+    footers,
     formats,
     headers,
     heap,
@@ -106,12 +108,15 @@ def read_tracker(
         warnings.insert(0, TrackerWarning(layout.ref_sheet, doubt))
     table = _partner_rows(layout, mapped, warnings)
     scales = _money_scales(mapped.mapping)
-    frame = _typed(table, mapped.mapping, layout.source_of, scales)
+    foreign = _other_currencies(table, mapped, layout.source_of)
+    frame = _typed(table, mapped.mapping, layout.source_of, scales, foreign)
     cells = [
         value_checks.ColumnCells(h, f, column_letter(layout.header_columns[h]), layout.source_of[h])
         for h, f in mapped.mapping.items()
     ]
-    warnings += value_checks.column_warnings(table, frame, cells, rules.labels, layout.ref_sheet)
+    warnings += value_checks.column_warnings(
+        table, frame, cells, rules.labels, layout.ref_sheet, foreign
+    )
     partner_header = _partner_header(mapped)
     partner_letter = column_letter(layout.header_columns[partner_header])
     warnings.extend(_duplicate_warnings(frame, layout.ref_sheet, partner_letter))
@@ -137,7 +142,10 @@ def read_tracker(
         sheet_tails=check.sheet_tails,
         doubt=doubt,
     )
-    return Tracker(frame, raw, source, warnings, decisions, setup, book.strategy())
+    others = None if check.format in formats.OOXML_FORMATS else _other_rows(layout.sheet, raw)
+    return Tracker(
+        frame, raw, source, warnings, decisions, setup, book.strategy(), other_rows=others
+    )
 
 
 @dataclass(frozen=True)
@@ -256,11 +264,21 @@ def _engine_error(path: Path, err: Exception, sheet: str | None = None) -> Tierw
 
 
 def _tidy(table: pl.DataFrame) -> pl.DataFrame:
-    """Midnight datetimes shown as dates, as a spreadsheet shows a date cell."""
-    cell = pl.all().exclude("row")
+    """Midnight datetimes shown as dates, as a spreadsheet shows a date cell. Only the
+    columns holding one are rewritten: the others keep sharing the grid's text."""
+    midnight = pl.all().exclude("row").str.ends_with(" 00:00:00").any()
+    dated = [c for c, found in table.select(midnight).row(0, named=True).items() if found]
+    cell = pl.col(dated)
     return table.with_columns(
         pl.when(cell.str.ends_with(" 00:00:00")).then(cell.str.head(10)).otherwise(cell)
     )
+
+
+def _other_rows(sheet: Sheet, raw: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a sheet that are not the partners of `raw`, numbered
+    (`Tracker.other_rows`)."""
+    numbered = sheet.grid.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
+    return _tidy(numbered.filter(~pl.col("row").is_in(raw.get_column("row").implode())))
 
 
 def _parse_setup(grid: pl.DataFrame) -> dict:
@@ -650,11 +668,13 @@ def _partner_rows(
     is_total = values.cleaned(partner_col).str.contains(_TOTAL).fill_null(False) | (
         values.cleaned(first_col).str.contains(_TOTAL).fill_null(False)
     )
+    partner = table.select(named & ~is_total).to_series()
     unnamed = table.filter(~named)
-    blank = pl.all_horizontal(
-        values.cleaned(pl.col(c)).is_null() for c in layout.source_of.values()
-    )
-    nameless = unnamed.filter(~blank & ~is_total)
+    cells = list(layout.source_of.values())
+    blank = pl.all_horizontal(values.cleaned(pl.col(c)).is_null() for c in cells)
+    notes = footers.footer_rows(table, cells, partner)
+    not_note = ~pl.col("row").is_in(notes.implode())
+    nameless = unnamed.filter(~blank & ~is_total & not_note)
     letter = column_letter(layout.header_columns[partner_header])
     for row in nameless.get_column("row").to_list():
         warnings.append(
@@ -663,7 +683,34 @@ def _partner_rows(
                 f"row {row} has data but no partner name; skipped",
             )
         )
-    return _tidy(table.filter(named & ~is_total))
+    if notes.len():
+        warnings.append(_footer_warning(table.filter(~not_note), layout))
+    return _tidy(table.filter(partner & not_note))
+
+
+def _footer_warning(notes: pl.DataFrame, layout: _Layout) -> TrackerWarning:
+    """How many notes under the table were left out, quoting the first few."""
+    letters = {c: column_letter(layout.header_columns[h]) for h, c in layout.source_of.items()}
+    written = [values.cleaned(pl.col(c)) for c in letters]
+    first = pl.coalesce(
+        pl.when(w.is_not_null()).then(pl.lit(x))
+        for w, x in zip(written, letters.values(), strict=True)
+    )
+    found = notes.head(value_checks.EXAMPLES).select(
+        pl.concat_str(written, separator=" ", ignore_nulls=True).alias("text"),
+        pl.format("{}{}", first, pl.col("row")).alias("cell"),
+    )
+    shown = ", ".join(f"{text!r} ({cell})" for text, cell in found.iter_rows())
+    n = notes.height
+    if n == 1:
+        what = "1 row below the partners reads as a note, not a partner"
+    else:
+        what = f"{n:,} rows below the partners read as notes, not partners"
+    more = ", ..." if n > found.height else ""
+    return TrackerWarning(
+        f"{layout.ref_sheet}!{found.item(0, 'cell')}",
+        f"{what} ({shown}{more}); left out of the scoring, kept in the sheet as written",
+    )
 
 
 def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
@@ -672,14 +719,35 @@ def _money_scales(mapping: Mapping[str, str]) -> dict[str, float]:
     return {h: x for h, x in scales.items() if x != 1.0}
 
 
+def _other_currencies(
+    table: pl.DataFrame, mapped: headers.Mapped, source_of: Mapping[str, str]
+) -> dict[str, currencies.OtherCurrencies]:
+    """header -> the amounts of a money column written in another currency than its own
+    (said in the cell, else in an unmapped column naming it)."""
+    money = [h for h, f in mapped.mapping.items() if FIELD_KINDS[f] == "money"]
+    named = currencies.currency_columns(money, mapped.unmapped)
+    found = {
+        h: currencies.other_currencies(
+            table.get_column(source_of[h]),
+            h,
+            table.get_column(source_of[named[h]]) if h in named else None,
+            named.get(h, ""),
+        )
+        for h in money
+    }
+    return {h: other for h, other in found.items() if other is not None}
+
+
 def _typed(
     table: pl.DataFrame,
     mapping: Mapping[str, str],
     source_of: Mapping[str, str],
     scales: Mapping[str, float],
+    foreign: Mapping[str, currencies.OtherCurrencies],
 ) -> pl.DataFrame:
     """The typed frame: `row`, then each mapped field parsed from its column (money
-    scaled by the units its header names)."""
+    scaled by the units its header names; unknown where written in another currency
+    than the column's)."""
     header_of = {f: h for h, f in mapping.items()}
     exprs: list[pl.Expr] = [pl.col("row")]
     for field in FIELDS:
@@ -689,6 +757,8 @@ def _typed(
             typed = values.parse(field, cell)
             if header in scales:
                 typed = typed * scales[header]
+            if header in foreign:
+                typed = pl.when(pl.lit(foreign[header].cells)).then(None).otherwise(typed)
             exprs.append(typed.alias(field))
             if field == "announced":
                 exprs.append(values.announced_on(cell))

@@ -160,6 +160,11 @@ class Tracker:
         sheet, header_row, mapping, rubric (TOML text of the overrides); {} if none.
     strategy: the strategy declared on the workbook's "Strategy" sheet (see
         `io.strategy.parse_strategy`); {} if none.
+    other_rows: for an input that is not OOXML (CSV, .xls, .ods, .xlsb), whose workbook
+        is rebuilt rather than edited: every row of the partner sheet that is not a
+        partner's (`raw` holds those) as text: lines above the header, the header,
+        blank rows, totals, notes. `row` (1-based) and the sheet's columns, named by
+        their 1-based number ("1", "2", ...). None for OOXML inputs, edited in place.
     """
 
     frame: pl.DataFrame
@@ -169,12 +174,22 @@ class Tracker:
     decisions: pl.DataFrame
     setup: dict = field(default_factory=dict)
     strategy: dict = field(default_factory=dict)
+    other_rows: pl.DataFrame | None = None
 
     def without_cells(self) -> Tracker:
-        """This tracker without its cells as text (`raw` keeps only `row`), for a run
-        whose output does not show them: about a kilobyte a partner less to hold while
-        scoring and writing."""
-        return replace(self, raw=self.raw.select("row"))
+        """This tracker without its cells as text (`raw` keeps only `row`, no
+        `other_rows`), for a run whose output does not show them: about a kilobyte a
+        partner less to hold while scoring and writing."""
+        return replace(self, raw=self.raw.select("row"), other_rows=None)
+
+    def sheet_rows(self) -> list[pl.DataFrame]:
+        """Every row of the partner sheet as text, for rebuilding it: `raw` (its
+        columns named by number, as `other_rows`'s are) and `other_rows`, each in row
+        order. Raises ValueError for a tracker read without them."""
+        if self.other_rows is None:
+            raise ValueError("the tracker's cells were let go; a workbook cannot be rebuilt")
+        numbers = {h: str(c) for h, c in self.source.header_columns.items() if h in self.raw}
+        return [self.raw.rename(numbers), self.other_rows]
 
     def cell_ref(self, row: int, field_name: str) -> str:
         """`Sheet!A1` of a partner's cell for a canonical field ("Sheet!12" if unmapped)."""

@@ -8,7 +8,7 @@ is a whole-column polars expression over the distinct cells of a sample.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -16,6 +16,7 @@ import polars as pl
 
 from tierwise.fields import FIELD_KINDS, PARTNER_TYPES
 from tierwise.io import values
+from tierwise.io.currencies import OtherCurrencies
 from tierwise.io.tracker import TrackerWarning
 from tierwise.tier_labels import LabelMap, unknown_labels
 
@@ -166,9 +167,12 @@ def column_warnings(
     columns: Sequence[ColumnCells],
     labels: LabelMap,
     ref_sheet: str,
+    foreign: Mapping[str, OtherCurrencies] | None = None,
 ) -> list[TrackerWarning]:
     """One warning per column and kind (Excel errors, unreadable cells, unknown tier
-    labels, negative amounts), each with the count and the first few cells."""
+    labels, negative amounts, amounts in another currency than the column's, by header
+    in `foreign`), each with the count and the first few cells."""
+    foreign = foreign or {}
     if table.height == 0:
         return []
     # Error values start with "#": only columns holding such a cell are checked for them.
@@ -186,7 +190,12 @@ def column_warnings(
             checks[f"label|{col.header}"] = cell.is_in(bad.implode())
         elif kind != "text":
             typed = pl.lit(frame.get_column(col.field))
-            checks[f"unread|{col.header}"] = values.unread(col.field, cell, typed)
+            unread = values.unread(col.field, cell, typed)
+            if col.header in foreign:
+                other = pl.lit(foreign[col.header].cells)
+                checks[f"currency|{col.header}"] = other
+                unread = unread & ~other
+            checks[f"unread|{col.header}"] = unread
             if col.field in NEVER_NEGATIVE:
                 checks[f"negative|{col.header}"] = typed < 0
     out = _fraction_warnings(table, columns, ref_sheet)
@@ -205,7 +214,9 @@ def column_warnings(
         cells = table.get_column(col.written).gather(first).str.strip_chars()
         shown = list(zip(rows.gather(first).to_list(), cells.to_list(), strict=True))
         where = f"{ref_sheet}!{col.letter}{shown[0][0]}"
-        if kind == "label" and n > 1:
+        if kind == "currency":
+            message = _currency_message(col, foreign[header], int(n), shown)
+        elif kind == "label" and n > 1:
             message = _labels_message(table.filter(masks.get_column(key)), col, int(n))
         else:
             message = _message(kind, col, int(n), shown)
@@ -250,6 +261,17 @@ def _fraction_warnings(
             )
         )
     return out
+
+
+def _currency_message(
+    col: ColumnCells, other: OtherCurrencies, n: int, shown: list[tuple[int, str]]
+) -> str:
+    cells = _examples(shown, col.letter) + (", ..." if n > len(shown) else "")
+    value, was, them = ("value", "was", "it") if n == 1 else ("values", "were", "them")
+    return (
+        f"{col.header}: {_count(n)} {value} in {other.named()} in a {other.main} column "
+        f"{was} left out ({cells}); convert {them} to {other.main} to count {them}"
+    )
 
 
 def _message(kind: str, col: ColumnCells, n: int, shown: list[tuple[int, str]]) -> str:

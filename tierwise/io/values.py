@@ -8,6 +8,7 @@ warn about them, quoting them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Final
@@ -138,7 +139,46 @@ _MULTIPLIERS: Final[dict[str, float]] = {
     "billion": 1e9,
     "billions": 1e9,
 }
-_CURRENCIES: Final = r"usd|us\$|eur|gbp|chf|cad|aud|nzd|jpy|inr|sek|nok|dkk|sgd|[$€£¥₹]"
+# Currencies as ops teams write them (lower-cased) -> the name a warning gives them.
+CURRENCY_NAMES: Final[dict[str, str]] = {
+    "$": "$",
+    "us$": "$",
+    "usd": "$",
+    "€": "€",
+    "eur": "€",
+    "£": "£",
+    "gbp": "£",
+    "¥": "¥",
+    "jpy": "¥",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "₹": "₹",
+    "inr": "₹",
+    "chf": "CHF",
+    "cad": "CAD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "aud": "AUD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "nzd": "NZD",
+    "nz$": "NZD",
+    "sgd": "SGD",
+    "s$": "SGD",
+    "hkd": "HKD",
+    "hk$": "HKD",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "brl": "BRL",
+    "r$": "BRL",
+    "mxn": "MXN",
+    "zar": "ZAR",
+    "krw": "₩",
+    "₩": "₩",
+}
+# Longest first: the regex takes the first alternative that matches ("us$" before "$").
+CURRENCIES: Final = "|".join(re.escape(c) for c in sorted(CURRENCY_NAMES, key=len, reverse=True))
 _DAY_UNITS: Final[dict[str, float]] = {
     "d": 1,
     "day": 1,
@@ -262,7 +302,7 @@ def _money_series(column: pl.Series) -> pl.Series:
         {
             "rest": _REST.str.strip_prefix("(")
             .str.strip_suffix(")")
-            .str.replace_all(_CURRENCIES, "")
+            .str.replace_all(CURRENCIES, "")
             # "2,5" is a decimal comma; "1,200" and "1,200,000" are thousands separators.
             .str.replace(r"^([-+]?\d+),(\d{1,2})([a-z]*)$", "$1.$2$3")
             .str.replace_all(",", "")
@@ -389,6 +429,20 @@ def _per_value(
 def money(text: pl.Expr) -> pl.Expr:
     """ "$1.2M", "1,200,000", "EUR 300k", "(1,000)", "-500 €" -> Float64."""
     return _per_value(_money_series, pl.Float64())(text)
+
+
+def _currency_series(column: pl.Series) -> pl.Series:
+    token = _CELL.str.to_lowercase().str.extract(f"({CURRENCIES})")
+    named = token.replace_strict(
+        list(CURRENCY_NAMES), list(CURRENCY_NAMES.values()), default=None, return_dtype=pl.String
+    )
+    return column.to_frame("cell").select(named).to_series()
+
+
+def currency(text: pl.Expr) -> pl.Expr:
+    """The currency an amount is written in, as `CURRENCY_NAMES` names it ("USD 1.2M" and
+    "$1.2M" -> "$", "1.2M EUR" -> "€", "CHF 300k" -> "CHF"); null when it names none."""
+    return _per_value(_currency_series, pl.String())(text)
 
 
 def number(text: pl.Expr) -> pl.Expr:

@@ -74,7 +74,8 @@ class ReadCache:
             if [meta["file"], meta["sha256"]] != list(seen):
                 return None
             frames = {}
-            for name in _FRAMES:
+            # An entry written before other_rows were kept has no "other_rows" key: older.
+            for name in (*_FRAMES, *(["other_rows"] if meta["other_rows"] else [])):
                 with open(f"{name}.parquet", "rb", opener=opener) as data:
                     frames[name] = pl.read_parquet(data)
             tracker = Tracker(
@@ -85,6 +86,7 @@ class ReadCache:
                 frames["decisions"],
                 meta["setup"],
                 meta["strategy"],
+                other_rows=frames.get("other_rows"),
             )
             os.utime(folder)  # recently used
         except Exception:  # damaged, partial or older: read the file instead
@@ -126,6 +128,7 @@ class ReadCache:
             "warnings": [dataclasses.asdict(w) for w in tracker.warnings],
             "setup": tracker.setup,
             "strategy": tracker.strategy,
+            "other_rows": tracker.other_rows is not None,
         }
         text = json.dumps(meta, ensure_ascii=False)
         back = json.loads(text)
@@ -140,6 +143,8 @@ class ReadCache:
         try:
             for name in _FRAMES:
                 getattr(tracker, name).write_parquet(tmp / f"{name}.parquet")
+            if tracker.other_rows is not None:
+                tracker.other_rows.write_parquet(tmp / "other_rows.parquet")
             (tmp / "meta.json").write_text(text, encoding="utf-8")
             final = self.root / key
             if final.exists():  # an older read of the file: replace it
