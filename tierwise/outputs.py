@@ -87,8 +87,7 @@ def plan_outputs(
     at once): `-o DIR/` is a folder (made when missing), `-o -` is stdout (CSV or JSON,
     one input), a link is followed, an existing workbook Tierwise did not write is
     replaced only with `force`. Refuses any plan that would overwrite an input or write
-    two inputs to one file. What writing the planned formats needs starts getting
-    ready (`Format.prepare`)."""
+    two inputs to one file."""
     from tierwise.io.target import check_target, in_folder, is_folder
 
     folder = output is not None and is_folder(output)  # before a Path drops the slash
@@ -123,9 +122,6 @@ def plan_outputs(
         if target in plan.values():
             raise TierwiseError(f"two inputs would both be written to {target}; use -o FOLDER/")
         plan[path] = target
-    for name in {_format_of(target, fmt) for target in plan.values()}:
-        if (prepare := FORMATS[name].prepare) is not None:
-            prepare(list(plan))
     return plan
 
 
@@ -227,20 +223,6 @@ def _rebuilt(input_format: str) -> bool:
     return input_format not in OOXML_FORMATS
 
 
-# Inputs up to this size (bytes; about 25k partners in an .xlsx) get the workbook
-# check ready in a thread while they are read and scored: there it saves ~0.4 s of a
-# run of 1-2 s. A bigger tracker's write is long enough to wait for it, and the thread's
-# ~60 MB are better left to the write's peak.
-READY_LIMIT: Final = 4 << 20
-
-
-def _ready_workbook(inputs: Sequence[Path]) -> None:
-    if sum(p.stat().st_size for p in inputs if p.is_file()) <= READY_LIMIT:
-        from tierwise.io.annotate import get_ready
-
-        get_ready()
-
-
 @dataclass(frozen=True)
 class Format:
     """An output format: its writer (which returns notes for the user, "" when none;
@@ -252,20 +234,13 @@ class Format:
     suffixes: tuple[str, ...]
     stdout: bool = True
     cells: Callable[[str], bool] = _always
-    # Started once outputs of the format are planned for these inputs, to get ready
-    # while they are read and scored.
-    prepare: Callable[[Sequence[Path]], None] | None = None
 
 
 # --format's choices (WORKBOOK, the annotated workbook, is the default). Only the
 # workbook shows `since`.
 FORMATS: Final[Mapping[str, Format]] = {
     "xlsx": Format(
-        _write_workbook,
-        (".xlsx", ".xlsm", ".xltx", ".xltm"),
-        stdout=False,
-        cells=_rebuilt,
-        prepare=_ready_workbook,
+        _write_workbook, (".xlsx", ".xlsm", ".xltx", ".xltm"), stdout=False, cells=_rebuilt
     ),
     "csv": Format(_write_csv, (".csv",)),
     "json": Format(_write_json, (".json",), cells=_never),

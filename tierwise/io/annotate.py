@@ -16,7 +16,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -56,7 +55,7 @@ from tierwise.io.package import (
 )
 from tierwise.io.render import NAMED_STYLES, put_sheet, style_indices
 from tierwise.io.sharedstrings import SharedStrings, si_expr
-from tierwise.io.sheetspec import ChartSpec, SheetSpec
+from tierwise.io.sheetspec import SheetSpec
 from tierwise.io.sheetstream import (
     NeedsScan,
     SheetEdit,
@@ -67,7 +66,7 @@ from tierwise.io.sheetstream import (
 )
 from tierwise.io.styles import StyleBook
 from tierwise.io.tracker import SheetTails, Tracker, column_letter
-from tierwise.io.verify import verify_workbook, warm_up
+from tierwise.io.verify import verify_workbook
 
 __all__ = ["LogEntry", "WriteResult", "annotate_package", "write_annotated"]
 
@@ -707,54 +706,6 @@ def _skeleton(sheet: str) -> dict[str, bytes]:
         "xl/_rels/workbook.xml.rels": wb_rels.encode("utf-8"),
         "xl/styles.xml": MINIMAL_STYLES,
     }
-
-
-# -- readying the check -------------------------------------------------------------
-
-
-def get_ready() -> None:
-    """Start readying the check every annotated workbook passes before it is kept
-    (`verify.warm_up`), on a small workbook written as these are, so that it runs while
-    the tracker is read and scored rather than after the write."""
-    warm_up(_probe)
-
-
-def _probe(folder: Path) -> Path:
-    """A small annotated workbook: a partner sheet with Tierwise's columns, a sheet
-    with a chart, the set-up sheet and the Log."""
-    base = folder / "probe-input.xlsx"
-    rows = pl.DataFrame(
-        {"row": [1, 2, 3], "1": ["Partner", "Acme", "Beta"], "2": ["Revenue", "1", "2"]}
-    )
-    build_data_package([rows], "Partners", base)
-    values = pl.DataFrame(
-        {
-            "row": [2, 3],
-            "score": [62.5, None],
-            "recommended_tier": ["strategic", "casual"],
-            "flags": ["EXEC_LUNCH", None],
-            "why": ["Score 62.5\nShare 62", None],
-            "share": [62.0, None],
-        }
-    )
-    chart = SheetSpec("Probe")
-    for row, (label, n) in enumerate([("strategic", 1), ("casual", 1)], start=1):
-        chart.set(row, 1, label)
-        chart.set(row, 2, n, "int")
-    chart.charts.append(ChartSpec("Tiers", "A1:A2", (("Partners", "B1:B2"),), "D2"))
-    out = folder / "probe.xlsx"
-    annotate_package(
-        base,
-        out,
-        sheet="Partners",
-        header_row=1,
-        values=values,
-        first_column=3,
-        sheets=[chart],
-        hidden_sheets=[setup_sheet("Partners", 1, {"Partner": "partner"}, "")],
-        log=[LogEntry(datetime(2026, 1, 1), "probe", "Acme", 2, "casual", "strategic", "")],
-    )
-    return out
 
 
 # -- the public entry point ---------------------------------------------------------

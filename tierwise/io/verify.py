@@ -12,13 +12,11 @@ they were; a schema error a changed part already had in the input is not Tierwis
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
 import tempfile
-import threading
 import zipfile
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -158,44 +156,12 @@ def _schema_errors_in(path: Path, parts: Sequence[str]) -> set[tuple[str, str]]:
     }
 
 
-_ready: Future[OpenXmlValidator] | None = None
-_ready_lock: Final = threading.Lock()
-
-
-def warm_up(probe: Callable[[Path], Path] | None = None) -> None:
-    """Start readying the schema check in a thread, to run while the tracker is read
-    and scored (calamine and polars let go of the GIL): building the validator loads its
-    schema tables (~0.2 s of pure Python), and its first validation converts the
-    schema's types (~0.2 s more). `probe(folder)` writes a small workbook there, checked
-    once so that the real check finds those types converted. Idempotent."""
-    global _ready
-    with _ready_lock:
-        if _ready is not None:
-            return
-        _ready = Future()
-    threading.Thread(target=_build, args=(_ready, probe), name="tierwise-check").start()
-
-
-def _build(into: Future[OpenXmlValidator], probe: Callable[[Path], Path] | None) -> None:
-    try:
-        from openxml_audit import OpenXmlValidator
-
-        validator = OpenXmlValidator(max_errors=200, semantic_validation=False)
-    except BaseException as err:  # said by the check that waits for it
-        into.set_exception(err)
-        return
-    if probe is not None:
-        # Only to convert the types: whatever happens here, the validator is sound.
-        with contextlib.suppress(Exception), tempfile.TemporaryDirectory() as folder:
-            validator.validate(probe(Path(folder)))
-    into.set_result(validator)
-
-
+@functools.cache
 def _validator() -> OpenXmlValidator:
-    """One validator per process (see `warm_up`)."""
-    warm_up()
-    assert _ready is not None
-    return _ready.result()
+    """One validator per process: building one loads its schema tables (~0.4 s)."""
+    from openxml_audit import OpenXmlValidator
+
+    return OpenXmlValidator(max_errors=200, semantic_validation=False)
 
 
 def _unchanged(path: Path, original: Path | None) -> set[str]:
