@@ -79,9 +79,13 @@ def tiers_as_written(tracker: Tracker) -> Tracker:
     frame = tracker.frame
     if header is None or header not in tracker.raw.columns or TIER_AS_WRITTEN in frame.columns:
         return tracker
-    written = tracker.raw.select("row", pl.col(header).cast(pl.String).alias(TIER_AS_WRITTEN))
-    frame = frame.join(written, on="row", how="left", maintain_order="left")
-    return replace(tracker, frame=frame)
+    raw = tracker.raw
+    if raw.height == frame.height and raw["row"].equals(frame["row"]):
+        # The usual case, row for row: a column added, the frame's others not copied.
+        written = raw[header].cast(pl.String).alias(TIER_AS_WRITTEN)
+        return replace(tracker, frame=frame.with_columns(written))
+    texts = raw.select("row", pl.col(header).cast(pl.String).alias(TIER_AS_WRITTEN))
+    return replace(tracker, frame=frame.join(texts, on="row", how="left", maintain_order="left"))
 
 
 def _judge(tracker: Tracker, rubric: Rubric, as_of: date) -> Scored:
