@@ -75,6 +75,9 @@ _DTYPES: Final[dict[str, pl.DataType]] = {
 
 # Extra column the reader adds beside `announced` when the cell held a date.
 ANNOUNCED_ON: Final = "announced_on"
+# Extra column the reader adds when amounts were written in another currency than their
+# column's: each row's money fields left unknown for it (a list; empty for none).
+OTHER_CURRENCY: Final = "other_currency"
 
 PARTNER_TYPES: Final[tuple[str, ...]] = (
     "consultancy",

@@ -73,6 +73,20 @@ def test_a_yen_pipeline_is_not_counted_against_a_dollar_target(tmp_path: Path) -
     assert any("¥45M" in w["message"] for w in doc["warnings"])
 
 
+def test_an_amount_left_out_for_its_currency_is_to_convert_not_to_fill_in(
+    tmp_path: Path,
+) -> None:
+    path = one_sheet(tmp_path / "accounts.xlsx", ACCOUNTS)
+    result = CliRunner().invoke(main, ["score", str(path), "--json", "--as-of", "2026-11-15"])
+    assert result.exit_code == 0, result.output
+    todo = {p["partner"]: p["todo"] for p in json.loads(result.stdout)["partners"]}
+    # Capgemini's closed revenue holds €480K: converted, it would count.
+    assert "Convert Closed Won Amount to its column's currency" in todo["Capgemini"]
+    assert "Fill in Closed Won Amount" not in todo["Capgemini"]
+    # NTT Data's is blank: that one is to fill in.
+    assert todo["NTT Data"].startswith("Fill in Closed Won Amount"), todo["NTT Data"]
+
+
 def test_iso_codes_and_symbols_name_the_same_currency(tmp_path: Path) -> None:
     path = one_sheet(
         tmp_path / "iso.xlsx",

@@ -19,7 +19,7 @@ from typing import Any, Final
 import polars as pl
 
 from tierwise.errors import TierwiseError
-from tierwise.fields import DECISIONS, FIELD_KINDS, FIELDS
+from tierwise.fields import DECISIONS, FIELD_KINDS, FIELDS, OTHER_CURRENCY
 from tierwise.io import (
     columns,
     currencies,
@@ -762,6 +762,9 @@ def _typed(
             exprs.append(typed.alias(field))
             if field == "announced":
                 exprs.append(values.announced_on(cell))
+    if foreign:  # which amounts of each row are to convert, not to fill in
+        left_out = [pl.when(pl.lit(x.cells)).then(pl.lit(mapping[h])) for h, x in foreign.items()]
+        exprs.append(pl.concat_list(left_out).list.drop_nulls().alias(OTHER_CURRENCY))
     return table.select(exprs)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from tierwise.fields import ANNOUNCED_ON, MOTIVATIONS, tracker_schema
+from tierwise.fields import ANNOUNCED_ON, MOTIVATIONS, OTHER_CURRENCY, tracker_schema
 from tierwise.scoring import flags as rules
 from tierwise.scoring.frames import by_chunks, collect
 from tierwise.scoring.motivations import (
@@ -115,7 +115,8 @@ def designated_tiers(frame: pl.DataFrame, rubric: Rubric) -> pl.DataFrame:
 def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
     """Every canonical column, typed; absent ones all null, and `TIER_AS_WRITTEN` (the
     tier cell's text; the label itself where the frame has no such column). Returns the
-    fields present."""
+    fields present. `OTHER_CURRENCY` (the amounts left unknown for their currency) is
+    passed on, empty where the frame has none."""
     schema = tracker_schema()
     present = frozenset(c for c in frame.columns if c in schema and c != "row")
     columns = []
@@ -128,7 +129,11 @@ def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
             columns.append(pl.lit(None, dtype).alias(name))
     written = next((c for c in (TIER_AS_WRITTEN, "designated_tier") if c in frame.columns), None)
     as_written = pl.col(written).cast(pl.String) if written else pl.lit(None, pl.String)
-    return frame.lazy().select(*columns, as_written.alias(TIER_AS_WRITTEN)), present
+    other = OTHER_CURRENCY if OTHER_CURRENCY in frame.columns else None
+    converts = pl.col(other) if other else pl.lit([], pl.List(pl.String))
+    return frame.lazy().select(
+        *columns, as_written.alias(TIER_AS_WRITTEN), converts.alias(OTHER_CURRENCY)
+    ), present
 
 
 def _stage_basics(
@@ -422,7 +427,7 @@ def _ranked(
     needed += ["tier", "_unknown_label", "_why_head", "_remedy"]
     needed += ["_why_bother", "_in_grace", "_score_high", "_known_share", "_gtm", "_filled"]
     needed += ["_business", "_best_value", "_nothing", "_invests", "_tier_placeholder"]
-    needed += [TIER_AS_WRITTEN]
+    needed += [TIER_AS_WRITTEN, OTHER_CURRENCY]
 
     def part(start: int, length: int) -> pl.DataFrame:
         worded = (

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from tierwise.fields import MOTIVATIONS
+from tierwise.fields import MOTIVATIONS, OTHER_CURRENCY
 from tierwise.scoring.flags import investment_words
 from tierwise.scoring.frames import along, collect
 from tierwise.scoring.motivations import EVIDENCE, assessed
@@ -554,13 +554,14 @@ class _CollectWords:
     def todo(self, partners: pl.DataFrame) -> pl.DataFrame:
         """(row, _fill): "Decide the tier (...); fill in Closed Revenue and Share Gain;
         record access evidence (...)" (worded once per distinct list of cells)."""
+        # An amount left unknown for its currency is there to convert, not to fill in.
+        unknown = pl.col("unknown").fill_null([])
+        converts = unknown.list.set_intersection(pl.col(OTHER_CURRENCY).fill_null([]))
         keyed = partners.select(
-            "row", _key=pl.col("unknown").list.join(UNIT_SEPARATOR).fill_null("")
+            "row",
+            _key=unknown.list.join(UNIT_SEPARATOR) + "|" + converts.list.join(UNIT_SEPARATOR),
         )
-        cells = {}
-        for key_ in keyed["_key"].unique().to_list():
-            named = [self.labels.get(f, f) for f in key_.split(UNIT_SEPARATOR)] if key_ else []
-            cells[key_] = f"fill in {and_join(named)}" if named else None
+        cells = {key_: self._cells(key_) for key_ in keyed["_key"].unique().to_list()}
         fill = pl.col("_key").replace_strict(cells, return_dtype=pl.String)
         missing = None
         if self.missing:
@@ -586,6 +587,17 @@ class _CollectWords:
         return partners.with_columns(_key=keyed["_key"]).select(
             "row", _fill=pl.coalesce(sentence(joined), pl.lit(fallback))
         )
+
+    def _cells(self, key_: str) -> str | None:
+        """ "fill in A and B; convert C to its column's currency" for a `todo` key."""
+        unknown, converts = (k.split(UNIT_SEPARATOR) if k else [] for k in key_.split("|"))
+        fill = [self.labels.get(f, f) for f in unknown if f not in converts]
+        convert = [self.labels.get(f, f) for f in converts]
+        words = [f"fill in {and_join(fill)}" if fill else ""]
+        if convert:
+            whose = "its column's" if len(convert) == 1 else "their columns'"
+            words.append(f"convert {and_join(convert)} to {whose} currency")
+        return "; ".join(w for w in words if w) or None
 
     def cause(self, partners: pl.DataFrame) -> pl.DataFrame:
         """(row, _cause): why the partner is not judged yet (null: the cells say it)."""
