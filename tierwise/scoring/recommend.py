@@ -571,9 +571,7 @@ class _CollectWords:
                 f"{'it' if len(self.missing) == 1 else 'them'} (add e.g. {examples})"
             )
         decide = (
-            pl.lit(f"decide the tier ({self.tier_cell} reads '")
-            + pl.col(TIER_AS_WRITTEN).str.strip_chars()
-            + pl.lit("')")
+            pl.lit(f"decide the tier ({self.tier_cell} reads '") + _tier_written() + pl.lit("')")
         )
         parts = [
             pl.when(pl.col("_tier_placeholder")).then(decide),
@@ -615,7 +613,7 @@ class _CollectWords:
         )
         written = (
             pl.lit("the tier is written as '")
-            + pl.col(TIER_AS_WRITTEN).str.strip_chars()
+            + _tier_written()
             + pl.lit("': the team has not decided it")
         )
         cause = pl.concat_str(
@@ -627,6 +625,11 @@ class _CollectWords:
             ignore_nulls=True,
         )
         return partners.select("row", _cause=pl.when(cause != "").then(cause))
+
+
+def _tier_written() -> pl.Expr:
+    """The tier cell's text as written ("TBD"), for the words of a placeholder tier."""
+    return pl.col(TIER_AS_WRITTEN).str.strip_chars()
 
 
 def _column_to_add(motivation: str) -> str:
