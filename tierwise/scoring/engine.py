@@ -129,8 +129,11 @@ def _complete(frame: pl.DataFrame) -> tuple[pl.LazyFrame, frozenset[str]]:
             columns.append(pl.lit(None, dtype).alias(name))
     written = next((c for c in (TIER_AS_WRITTEN, "designated_tier") if c in frame.columns), None)
     as_written = pl.col(written).cast(pl.String) if written else pl.lit(None, pl.String)
-    other = OTHER_CURRENCY if OTHER_CURRENCY in frame.columns else None
-    converts = pl.col(other) if other else pl.lit([], pl.List(pl.String))
+    converts = (
+        pl.col(OTHER_CURRENCY)
+        if OTHER_CURRENCY in frame.columns
+        else pl.lit([], pl.List(pl.String))
+    )
     return frame.lazy().select(
         *columns, as_written.alias(TIER_AS_WRITTEN), converts.alias(OTHER_CURRENCY)
     ), present
